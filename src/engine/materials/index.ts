@@ -1,0 +1,5 @@
+export * from './fresnel.ts';
+export * from './itu.ts';
+export * from './permittivity.ts';
+export * from './radioMaterial.ts';
+export * from './slab.ts';

@@ -1,0 +1,99 @@
+import { ituNameFromLabel, ituParameters, type ItuOptions } from './itu.ts';
+
+/** Radio parameters of a surface at one frequency; what the field code consumes. */
+export interface RadioParameters {
+  relativePermittivity: number;
+  /** S/m */
+  conductivity: number;
+  /** S ∈ [0, 1]: share of the reflected field amplitude scattered diffusely */
+  scatteringCoefficient: number;
+  /** cross-polarization discrimination coefficient Kx ∈ [0, 1] */
+  xpdCoefficient: number;
+  /** slab thickness in metres */
+  thickness: number;
+}
+
+/** Where a material assignment came from (shown in the studio). */
+export type MaterialSource = 'scene' | 'name' | 'vision' | 'manual' | 'calibrated' | 'default';
+
+/**
+ * A material as the scene declares it: an ITU material (frequency dependent), explicit
+ * parameters, or unknown (no name matched; traced with a stated fallback).
+ */
+export type MaterialSpec =
+  | { kind: 'itu'; ituName: string; thickness: number; scatteringCoefficient: number; xpdCoefficient: number }
+  | ({ kind: 'custom' } & RadioParameters)
+  | { kind: 'unknown' };
+
+export interface SceneMaterial {
+  id: string;
+  spec: MaterialSpec;
+  source: MaterialSource;
+}
+
+/** Sionna RT's default slab thickness when a scene does not give one. */
+export const DEFAULT_THICKNESS = 0.1;
+/** Material used to trace surfaces whose material is unknown (reported as such). */
+export const UNKNOWN_MATERIAL_FALLBACK = 'concrete';
+
+export function ituSpec(ituName: string, thickness = DEFAULT_THICKNESS): MaterialSpec {
+  return { kind: 'itu', ituName, thickness, scatteringCoefficient: 0, xpdCoefficient: 0 };
+}
+
+/** Build a scene material from a label such as `itu_concrete`, `mat-itu_brick`, `Wall_brick`. */
+export function materialFromLabel(id: string, label = id): SceneMaterial {
+  const ituName = ituNameFromLabel(label);
+  return ituName
+    ? { id, spec: ituSpec(ituName), source: 'name' }
+    : { id, spec: { kind: 'unknown' }, source: 'default' };
+}
+
+/** Radio parameters of a material at a frequency. Unknown materials use the fallback. */
+export function resolveRadioParameters(
+  spec: MaterialSpec,
+  frequencyHz: number,
+  options: ItuOptions = {},
+): RadioParameters {
+  switch (spec.kind) {
+    case 'custom':
+      return {
+        relativePermittivity: spec.relativePermittivity,
+        conductivity: spec.conductivity,
+        scatteringCoefficient: spec.scatteringCoefficient,
+        xpdCoefficient: spec.xpdCoefficient,
+        thickness: spec.thickness,
+      };
+    case 'itu': {
+      const p = ituParameters(spec.ituName, frequencyHz, options);
+      return {
+        ...p,
+        scatteringCoefficient: spec.scatteringCoefficient,
+        xpdCoefficient: spec.xpdCoefficient,
+        thickness: spec.thickness,
+      };
+    }
+    case 'unknown':
+      return {
+        ...ituParameters(UNKNOWN_MATERIAL_FALLBACK, frequencyHz, { allowExtrapolation: true }),
+        scatteringCoefficient: 0,
+        xpdCoefficient: 0,
+        thickness: DEFAULT_THICKNESS,
+      };
+  }
+}
+
+/** Validate explicit radio parameters; returns a list of problems (empty when valid). */
+export function radioParameterProblems(p: Partial<RadioParameters>): string[] {
+  const problems: string[] = [];
+  const check = (name: keyof RadioParameters, ok: (v: number) => boolean, expected: string) => {
+    const v = p[name];
+    if (v === undefined) return;
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) problems.push(`${name} must be ${expected}, got ${v}`);
+  };
+  check('relativePermittivity', (v) => v >= 1, 'a number ≥ 1');
+  check('conductivity', (v) => v >= 0, 'a number ≥ 0 (S/m)');
+  check('scatteringCoefficient', (v) => v >= 0 && v <= 1, 'in [0, 1]');
+  check('xpdCoefficient', (v) => v >= 0 && v <= 1, 'in [0, 1]');
+  check('thickness', (v) => v >= 0, 'a thickness ≥ 0 (m)');
+  return problems;
+}

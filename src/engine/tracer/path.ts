@@ -1,0 +1,51 @@
+import type { Complex } from '../complex.ts';
+import type { Vec3 } from '../vec3.ts';
+
+/**
+ * The one path representation shared by the CPU reference and the WebGPU tracer.
+ * Geometry (what the tracer finds) is separate from the field (what the materials give),
+ * so a calibration step re-evaluates fields on fixed geometry.
+ */
+export type InteractionType = 'reflection' | 'transmission' | 'scattering' | 'diffraction';
+
+export interface Interaction {
+  type: InteractionType;
+  objectIndex: number;
+  faceIndex: number;
+  /** world point of the interaction (on the edge for diffraction) */
+  point: Vec3;
+  /** diffraction only: the wedge edge endpoints and the second face of the wedge */
+  edge?: { start: Vec3; end: Vec3; otherFaceIndex: number };
+}
+
+export type PathKind = 'los' | 'specular' | 'scattered' | 'diffracted';
+
+/** Geometry of one propagation path from a transmitter to a receiver. */
+export interface PathGeometry {
+  kind: PathKind;
+  interactions: Interaction[];
+  /** unfolded length in metres; delay = length / c */
+  length: number;
+}
+
+/** A path with its field: complex coefficient a (propagation phase excluded, as Sionna). */
+export interface Path extends PathGeometry {
+  a: Complex;
+  delay: number;
+  /** departure/arrival directions in degrees (azimuth from +x towards +y, elevation above horizontal) */
+  aod: { azimuthDeg: number; elevationDeg: number };
+  aoa: { azimuthDeg: number; elevationDeg: number };
+}
+
+/** Kind of a path from its interactions: any diffraction → diffracted, any scattering → scattered. */
+export function pathKind(interactions: readonly Interaction[]): PathKind {
+  if (interactions.length === 0) return 'los';
+  if (interactions.some((i) => i.type === 'diffraction')) return 'diffracted';
+  if (interactions.some((i) => i.type === 'scattering')) return 'scattered';
+  return 'specular';
+}
+
+/** Signature of a path by its interaction sequence (type + face), used to compare tracers. */
+export function pathSignature(p: PathGeometry): string {
+  return p.interactions.map((i) => `${i.type[0]}${i.faceIndex}`).join('-') || 'los';
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# One-time machine set-up for RFTwin Studio: system Chromium (e2e tests, SwiftShader WebGPU),
+# the Vulkan loader (Node WebGPU through Dawn + SwiftShader), then the npm packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need_apt=()
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1' || need_apt+=(libvulkan1)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: please install as root: apt-get update && apt-get install -y ${need_apt[*]}" >&2
+    exit 1
+  fi
+  echo "setup: installing ${need_apt[*]} (apt)" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+# onnxruntime-node (used by transformers.js in Node) would try to download CUDA binaries from
+# the internet in its install script; the CPU binaries are in the package, so skip that step.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
+fi

@@ -1,0 +1,35 @@
+import { InputError } from '../engine/scene/errors.ts';
+import { UsageError } from './args.ts';
+
+/**
+ * `rftwin` command registry. Each command lives in commands/<name>.ts and exports
+ * `usage` and `run(argv) → exit code`. Commands are loaded lazily so `rftwin info` does not
+ * pay for WebGPU or CLIP start-up.
+ */
+const COMMANDS: Record<string, () => Promise<{ usage: string; run(argv: string[]): Promise<number> }>> = {
+  info: () => import('./commands/info.ts'),
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    const usages = await Promise.all(Object.values(COMMANDS).map(async (load) => (await load()).usage));
+    process.stdout.write(`rftwin: radio digital-twin engine\n\n${usages.map((u) => `  ${u}`).join('\n')}\n`);
+    return 0;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    process.stderr.write(`rftwin: unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})\n`);
+    return 2;
+  }
+  try {
+    return await (await load()).run(rest);
+  } catch (e) {
+    // One line for the person, no stack trace: input problems name file and element.
+    const err = e as Error;
+    const message = err instanceof InputError || err instanceof UsageError ? err.message : `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}`;
+    process.stderr.write(`rftwin ${name}: ${message.split('\n').join('\n  ')}\n`);
+    if (process.env.RFTWIN_DEBUG) process.stderr.write(`${err.stack}\n`);
+    return err instanceof UsageError ? 2 : 1;
+  }
+}

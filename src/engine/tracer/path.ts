@@ -16,6 +16,8 @@ export interface Interaction {
   point: Vec3;
   /** diffraction only: the wedge edge endpoints and the second face of the wedge */
   edge?: { start: Vec3; end: Vec3; otherFaceIndex: number };
+  /** scattering only: surface area (m²) this scattering point stands for (ray-tube footprint) */
+  area?: number;
 }
 
 export type PathKind = 'los' | 'specular' | 'scattered' | 'diffracted';

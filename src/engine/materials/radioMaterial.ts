@@ -97,3 +97,14 @@ export function radioParameterProblems(p: Partial<RadioParameters>): string[] {
   check('thickness', (v) => v >= 0, 'a thickness ≥ 0 (m)');
   return problems;
 }
+
+/** Radio parameters of every material of a scene at one frequency, keyed by material id. */
+export function resolveSceneMaterials(
+  materials: Record<string, SceneMaterial>,
+  frequencyHz: number,
+  options: ItuOptions = {},
+): Record<string, RadioParameters> {
+  const out: Record<string, RadioParameters> = {};
+  for (const [id, m] of Object.entries(materials)) out[id] = resolveRadioParameters(m.spec, frequencyHz, options);
+  return out;
+}

@@ -1,0 +1,3 @@
+export * from './impulseResponse.ts';
+export * from './inhOffice.ts';
+export * from './linkMetrics.ts';

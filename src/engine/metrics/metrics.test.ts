@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { cabs } from '../complex.ts';
+import { channelTaps } from './impulseResponse.ts';
+import { inhOfficeMedianDelaySpreadS, inhOfficePathLossDb } from './inhOffice.ts';
+import { linkMetrics, type MultipathComponent } from './linkMetrics.ts';
+
+const mpc = (gainDb: number, delay: number, azimuthDeg = 0, kind = 'specular', phase = 0): MultipathComponent => {
+  const amp = 10 ** (gainDb / 20);
+  return { a: { re: amp * Math.cos(phase), im: amp * Math.sin(phase) }, delay, aoa: { azimuthDeg }, kind };
+};
+
+describe('channel metrics (PHYSICS.md)', () => {
+  it('toy case: 0 dB at 10 ns + −10 dB at 30 ns → τrms 5.750 ns, K 10 dB', () => {
+    const m = linkMetrics([mpc(0, 10e-9, 0, 'los'), mpc(-10, 30e-9)], 28e9);
+    expect(m.rmsDelaySpreadS * 1e9).toBeCloseTo(5.75, 3);
+    expect(m.kFactorDb).toBeCloseTo(10, 10);
+    expect(m.kFactorReference).toBe('los');
+    expect(m.los).toBe(true);
+    expect(m.pathGainDb).toBeCloseTo(10 * Math.log10(1.1), 12);
+  });
+
+  it('K-factor without LoS uses the strongest path and says so', () => {
+    const m = linkMetrics([mpc(-3, 10e-9), mpc(-13, 30e-9)], 28e9);
+    expect(m.kFactorReference).toBe('strongest');
+    expect(m.kFactorDb).toBeCloseTo(10, 10);
+    expect(m.los).toBe(false);
+  });
+
+  it('angular spread by hand: equal powers at 0° and 90° → √(−2 ln(√2/2)) rad = 47.70°', () => {
+    // |Σpe^{jφ}|/Σp = |1 + j|/2 = 0.70711; −2·ln 0.70711 = 0.693147; √ = 0.832555 rad = 47.7019°
+    const m = linkMetrics([mpc(0, 1e-9, 0), mpc(0, 2e-9, 90)], 28e9);
+    expect(m.angularSpreadDeg).toBeCloseTo(47.7019, 3);
+    expect(linkMetrics([mpc(0, 1e-9, 40), mpc(-5, 2e-9, 40)], 28e9).angularSpreadDeg).toBeCloseTo(0, 6);
+  });
+
+  it('coherent gain adds amplitudes with the carrier phase e^{−j2πf_cτ}', () => {
+    const f = 28e9;
+    // second path delayed by half a carrier period: opposite phase, equal amplitude → cancels
+    const m = linkMetrics([mpc(0, 1e-9), mpc(0, 1e-9 + 0.5 / f)], f);
+    expect(m.coherentGainDb).toBeLessThan(-200);
+    const n = linkMetrics([mpc(0, 1e-9), mpc(0, 1e-9 + 1 / f)], f);
+    expect(n.coherentGainDb).toBeCloseTo(10 * Math.log10(4), 6);
+    expect(n.pathGainDb).toBeCloseTo(10 * Math.log10(2), 12);
+  });
+
+  it('no paths: gains are −∞ and K is undefined (NaN), reference none', () => {
+    const m = linkMetrics([], 28e9);
+    expect(m.pathGainDb).toBe(-Infinity);
+    expect(m.kFactorReference).toBe('none');
+    expect(m.pathCount).toBe(0);
+  });
+
+  it('taps: a path on a sample instant lands in one tap with its carrier phase', () => {
+    const W = 100e6;
+    const tau = 3 / W;
+    const { l, taps } = channelTaps([mpc(-6, tau)], 28e9, W, 0, 10);
+    const k = l.indexOf(3);
+    expect(cabs(taps[k]!)).toBeCloseTo(10 ** (-6 / 20), 12);
+    for (let i = 0; i < l.length; i++) if (i !== k) expect(cabs(taps[i]!)).toBeLessThan(1e-12);
+  });
+});
+
+describe('3GPP TR 38.901 InH-Office baseline (PHYSICS.md check values)', () => {
+  it('LoS 61.34 / 73.44 / 78.64 dB at 1 / 5 / 10 m, NLoS 80.10 / 91.63 dB at 5 / 10 m (28 GHz)', () => {
+    expect(inhOfficePathLossDb(1, 28, true)).toBeCloseTo(61.34, 2);
+    expect(inhOfficePathLossDb(5, 28, true)).toBeCloseTo(73.44, 2);
+    expect(inhOfficePathLossDb(10, 28, true)).toBeCloseTo(78.64, 2);
+    expect(inhOfficePathLossDb(5, 28, false)).toBeCloseTo(80.1, 2);
+    expect(inhOfficePathLossDb(10, 28, false)).toBeCloseTo(91.63, 2);
+  });
+  it('median delay spread follows lgDS', () => {
+    expect(Math.log10(inhOfficeMedianDelaySpreadS(28, true))).toBeCloseTo(-0.01 * Math.log10(29) - 7.692, 12);
+  });
+});

@@ -10,13 +10,22 @@ import { fileURLToPath } from 'node:url';
 import { writePly } from '../src/engine/scene/ply.ts';
 
 type V = [number, number, number];
-const quad = (a: V, b: V, c: V, d: V) => ({ vertices: [...a, ...b, ...c, ...d], indices: [0, 1, 2, 0, 2, 3] });
+const quad = (a: V, b: V, c: V, d: V) => ({
+  vertices: [...a, ...b, ...c, ...d],
+  indices: [0, 1, 2, 0, 2, 3],
+});
 
 /** Axis-aligned box [x0,x1]×[y0,y1]×[z0,z1] with outward normals (counter-clockwise seen from outside). */
 function box(x0: number, x1: number, y0: number, y1: number, z0: number, z1: number) {
   const v: V[] = [
-    [x0, y0, z0], [x1, y0, z0], [x1, y1, z0], [x0, y1, z0],
-    [x0, y0, z1], [x1, y0, z1], [x1, y1, z1], [x0, y1, z1],
+    [x0, y0, z0],
+    [x1, y0, z0],
+    [x1, y1, z0],
+    [x0, y1, z0],
+    [x0, y0, z1],
+    [x1, y0, z1],
+    [x1, y1, z1],
+    [x0, y1, z1],
   ];
   const faces = [
     [0, 3, 2, 1], // bottom (−z)
@@ -61,5 +70,6 @@ const xml = [
   '',
 ].join('\n');
 writeFileSync(join(out, 'room.xml'), xml);
-for (const o of objects) writeFileSync(join(out, 'meshes', `${o.name}.ply`), writePly(o.mesh.vertices, o.mesh.indices));
+for (const o of objects)
+  writeFileSync(join(out, 'meshes', `${o.name}.ply`), writePly(o.mesh.vertices, o.mesh.indices));
 console.error(`wrote ${join(out, 'room.xml')} and ${objects.length} meshes`);

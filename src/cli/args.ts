@@ -25,7 +25,8 @@ export function parseArgs(argv: string[], booleanFlags: readonly string[] = []):
     else if (booleanFlags.includes(name)) value = 'true';
     else {
       const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && !/^--?\d/.test(next))) throw new UsageError(`--${name} needs a value`);
+      if (next === undefined || (next.startsWith('--') && !/^--?\d/.test(next)))
+        throw new UsageError(`--${name} needs a value`);
       value = next;
       i++;
     }
@@ -49,7 +50,8 @@ export function requireFlag(args: ParsedArgs, name: string): string {
 /** Reject flags a command does not know, so typos do not silently change results. */
 export function checkFlags(args: ParsedArgs, known: readonly string[]): void {
   for (const name of args.flags.keys()) {
-    if (!known.includes(name)) throw new UsageError(`unknown option --${name} (known: ${known.map((k) => `--${k}`).join(', ')})`);
+    if (!known.includes(name))
+      throw new UsageError(`unknown option --${name} (known: ${known.map((k) => `--${k}`).join(', ')})`);
   }
 }
 

@@ -19,7 +19,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const load = COMMANDS[name];
   if (!load) {
-    process.stderr.write(`rftwin: unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})\n`);
+    process.stderr.write(
+      `rftwin: unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})\n`,
+    );
     return 2;
   }
   try {
@@ -27,7 +29,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     // One line for the person, no stack trace: input problems name file and element.
     const err = e as Error;
-    const message = err instanceof InputError || err instanceof UsageError ? err.message : `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}`;
+    const message =
+      err instanceof InputError || err instanceof UsageError
+        ? err.message
+        : `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}`;
     process.stderr.write(`rftwin ${name}: ${message.split('\n').join('\n  ')}\n`);
     if (process.env.RFTWIN_DEBUG) process.stderr.write(`${err.stack}\n`);
     return err instanceof UsageError ? 2 : 1;

@@ -1,5 +1,5 @@
-import { complexRelativePermittivity } from '../../engine/materials/permittivity.ts';
 import { ITU_EDITION } from '../../engine/materials/itu.ts';
+import { complexRelativePermittivity } from '../../engine/materials/permittivity.ts';
 import { resolveRadioParameters } from '../../engine/materials/radioMaterial.ts';
 import { loadScene } from '../../engine/scene/load.ts';
 import { nodeFileSource } from '../../engine/scene/nodeFileSource.ts';
@@ -56,7 +56,10 @@ export async function run(argv: string[]): Promise<number> {
   const lines = [
     `${scene.name} (${path}) at ${(frequencyHz / 1e9).toPrecision(4)} GHz, ${ITU_EDITION}`,
     `${result.objects.length} objects, ${result.triangles} triangles, ${result.faces} faces`,
-    ...result.objects.map((o) => `  ${o.name.padEnd(24)} ${o.material.padEnd(20)} ${String(o.triangles).padStart(7)} tri ${String(o.faces).padStart(5)} faces`),
+    ...result.objects.map(
+      (o) =>
+        `  ${o.name.padEnd(24)} ${o.material.padEnd(20)} ${String(o.triangles).padStart(7)} tri ${String(o.faces).padStart(5)} faces`,
+    ),
     'materials:',
     ...materials.map(
       (m) =>

@@ -72,7 +72,11 @@ export function ituParameters(
   let band = bands.find((b) => f >= b.fMinGHz && f <= b.fMaxGHz);
   if (!band) {
     if (!options.allowExtrapolation) {
-      throw new FrequencyRangeError(name, frequencyHz, bands.map((b) => `${b.fMinGHz}–${b.fMaxGHz}`).join(' or '));
+      throw new FrequencyRangeError(
+        name,
+        frequencyHz,
+        bands.map((b) => `${b.fMinGHz}–${b.fMaxGHz}`).join(' or '),
+      );
     }
     const gap = (b: ItuBand) => (f < b.fMinGHz ? b.fMinGHz / f : f / b.fMaxGHz);
     band = [...bands].sort((x, y) => gap(x) - gap(y))[0]!;

@@ -1,4 +1,4 @@
-import { ituNameFromLabel, ituParameters, type ItuOptions } from './itu.ts';
+import { type ItuOptions, ituNameFromLabel, ituParameters } from './itu.ts';
 
 /** Radio parameters of a surface at one frequency; what the field code consumes. */
 export interface RadioParameters {
@@ -88,7 +88,8 @@ export function radioParameterProblems(p: Partial<RadioParameters>): string[] {
   const check = (name: keyof RadioParameters, ok: (v: number) => boolean, expected: string) => {
     const v = p[name];
     if (v === undefined) return;
-    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) problems.push(`${name} must be ${expected}, got ${v}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v))
+      problems.push(`${name} must be ${expected}, got ${v}`);
   };
   check('relativePermittivity', (v) => v >= 1, 'a number ≥ 1');
   check('conductivity', (v) => v >= 0, 'a number ≥ 0 (S/m)');
@@ -105,6 +106,7 @@ export function resolveSceneMaterials(
   options: ItuOptions = {},
 ): Record<string, RadioParameters> {
   const out: Record<string, RadioParameters> = {};
-  for (const [id, m] of Object.entries(materials)) out[id] = resolveRadioParameters(m.spec, frequencyHz, options);
+  for (const [id, m] of Object.entries(materials))
+    out[id] = resolveRadioParameters(m.spec, frequencyHz, options);
   return out;
 }

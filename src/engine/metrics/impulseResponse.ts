@@ -2,13 +2,19 @@ import type { Complex } from '../complex.ts';
 import { channelFrequencyResponse, type MultipathComponent } from './linkMetrics.ts';
 
 /** Channel impulse response: the paths as (delay, coefficient) pairs sorted by delay. */
-export function channelImpulseResponse(paths: readonly MultipathComponent[]): { delays: number[]; coefficients: Complex[] } {
+export function channelImpulseResponse(paths: readonly MultipathComponent[]): {
+  delays: number[];
+  coefficients: Complex[];
+} {
   const sorted = [...paths].sort((x, y) => x.delay - y.delay);
   return { delays: sorted.map((p) => p.delay), coefficients: sorted.map((p) => p.a) };
 }
 
 /** H(f) at each absolute frequency (Hz). */
-export function channelFrequencyResponses(paths: readonly MultipathComponent[], frequenciesHz: readonly number[]): Complex[] {
+export function channelFrequencyResponses(
+  paths: readonly MultipathComponent[],
+  frequenciesHz: readonly number[],
+): Complex[] {
   return frequenciesHz.map((f) => channelFrequencyResponse(paths, f));
 }
 

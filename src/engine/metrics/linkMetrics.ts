@@ -42,7 +42,10 @@ export function channelFrequencyResponse(paths: readonly MultipathComponent[], f
 }
 
 /** τrms = √(Σpᵢ(τᵢ−τ̄)²/Σpᵢ) with pᵢ = |aᵢ|². */
-export function rmsDelaySpread(powers: readonly number[], delays: readonly number[]): { mean: number; rms: number } {
+export function rmsDelaySpread(
+  powers: readonly number[],
+  delays: readonly number[],
+): { mean: number; rms: number } {
   let p = 0;
   let pt = 0;
   for (let i = 0; i < powers.length; i++) {

@@ -4,7 +4,13 @@ import { channelTaps } from './impulseResponse.ts';
 import { inhOfficeMedianDelaySpreadS, inhOfficePathLossDb } from './inhOffice.ts';
 import { linkMetrics, type MultipathComponent } from './linkMetrics.ts';
 
-const mpc = (gainDb: number, delay: number, azimuthDeg = 0, kind = 'specular', phase = 0): MultipathComponent => {
+const mpc = (
+  gainDb: number,
+  delay: number,
+  azimuthDeg = 0,
+  kind = 'specular',
+  phase = 0,
+): MultipathComponent => {
   const amp = 10 ** (gainDb / 20);
   return { a: { re: amp * Math.cos(phase), im: amp * Math.sin(phase) }, delay, aoa: { azimuthDeg }, kind };
 };

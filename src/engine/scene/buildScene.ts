@@ -34,12 +34,20 @@ export function buildScene(
       for (let k = 0; k < 3; k++) {
         const x = mesh.vertices[3 * v + k]!;
         if (!Number.isFinite(x)) {
-          throw new InputError(mesh.file, `object '${mesh.name}' vertex ${v}`, `coordinate ${'xyz'[k]} is ${x}, expected a finite number`);
+          throw new InputError(
+            mesh.file,
+            `object '${mesh.name}' vertex ${v}`,
+            `coordinate ${'xyz'[k]} is ${x}, expected a finite number`,
+          );
         }
       }
     }
     if (mesh.indices.length % 3 !== 0) {
-      throw new InputError(mesh.file, `object '${mesh.name}'`, `index count ${mesh.indices.length} is not a multiple of 3`);
+      throw new InputError(
+        mesh.file,
+        `object '${mesh.name}'`,
+        `index count ${mesh.indices.length} is not a multiple of 3`,
+      );
     }
     if (mesh.transform) {
       if (mesh.transform.length !== 16 || !mesh.transform.every(Number.isFinite)) {
@@ -59,7 +67,11 @@ export function buildScene(
       const idx = [mesh.indices[3 * t]!, mesh.indices[3 * t + 1]!, mesh.indices[3 * t + 2]!];
       for (const i of idx) {
         if (!Number.isInteger(i) || i < 0 || i >= nVerts) {
-          throw new InputError(mesh.file, `object '${mesh.name}' triangle ${t}`, `vertex index ${i} outside 0…${nVerts - 1}`);
+          throw new InputError(
+            mesh.file,
+            `object '${mesh.name}' triangle ${t}`,
+            `vertex index ${i} outside 0…${nVerts - 1}`,
+          );
         }
       }
       const p = idx.map((i) => world[i]!);
@@ -75,7 +87,8 @@ export function buildScene(
       for (const q of p) tris.push(q[0], q[1], q[2]);
       triObject.push(objects.length);
     }
-    if (dropped > 0) warnings.push(`${mesh.file}: object '${mesh.name}': dropped ${dropped} zero-area triangle(s)`);
+    if (dropped > 0)
+      warnings.push(`${mesh.file}: object '${mesh.name}': dropped ${dropped} zero-area triangle(s)`);
     objects.push({
       name: mesh.name,
       materialId: mesh.materialId,
@@ -110,9 +123,14 @@ export function buildScene(
   });
   for (const obj of objects) {
     const mat = materials[obj.materialId];
-    if (!mat) throw new Error(`object '${obj.name}' references material '${obj.materialId}' which the scene does not define`);
+    if (!mat)
+      throw new Error(
+        `object '${obj.name}' references material '${obj.materialId}' which the scene does not define`,
+      );
     if (mat.spec.kind === 'unknown') {
-      warnings.push(`object '${obj.name}': material '${obj.materialId}' not recognised; traced as concrete until assigned`);
+      warnings.push(
+        `object '${obj.name}': material '${obj.materialId}' not recognised; traced as concrete until assigned`,
+      );
     }
   }
   return {
@@ -129,4 +147,5 @@ export function buildScene(
 }
 
 /** Unit normal of a triangle of the scene (by winding). */
-export const sceneTriangleNormal = (scene: Scene, t: number): Vec3 => triangleNormalArea(scene.positions, t).normal;
+export const sceneTriangleNormal = (scene: Scene, t: number): Vec3 =>
+  triangleNormalArea(scene.positions, t).normal;

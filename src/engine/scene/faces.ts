@@ -7,8 +7,16 @@ const OFFSET_TOLERANCE = 1e-6; // metres, relative to the scene size below
 /** Unit normal (by winding) and area of triangle t in a 9-per-triangle position array. */
 export function triangleNormalArea(positions: Float64Array, t: number): { normal: Vec3; area: number } {
   const o = 9 * t;
-  const e1: Vec3 = [positions[o + 3]! - positions[o]!, positions[o + 4]! - positions[o + 1]!, positions[o + 5]! - positions[o + 2]!];
-  const e2: Vec3 = [positions[o + 6]! - positions[o]!, positions[o + 7]! - positions[o + 1]!, positions[o + 8]! - positions[o + 2]!];
+  const e1: Vec3 = [
+    positions[o + 3]! - positions[o]!,
+    positions[o + 4]! - positions[o + 1]!,
+    positions[o + 5]! - positions[o + 2]!,
+  ];
+  const e2: Vec3 = [
+    positions[o + 6]! - positions[o]!,
+    positions[o + 7]! - positions[o + 1]!,
+    positions[o + 8]! - positions[o + 2]!,
+  ];
   const c = cross(e1, e2);
   const l = length(c);
   return { normal: l > 0 ? [c[0] / l, c[1] / l, c[2] / l] : [0, 0, 0], area: l / 2 };

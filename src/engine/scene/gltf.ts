@@ -7,10 +7,27 @@ interface GltfJson {
   asset?: { version?: string };
   scene?: number;
   scenes?: { nodes?: number[] }[];
-  nodes?: { name?: string; mesh?: number; children?: number[]; matrix?: number[]; translation?: number[]; rotation?: number[]; scale?: number[] }[];
-  meshes?: { name?: string; primitives: { attributes: Record<string, number>; indices?: number; material?: number; mode?: number }[] }[];
+  nodes?: {
+    name?: string;
+    mesh?: number;
+    children?: number[];
+    matrix?: number[];
+    translation?: number[];
+    rotation?: number[];
+    scale?: number[];
+  }[];
+  meshes?: {
+    name?: string;
+    primitives: { attributes: Record<string, number>; indices?: number; material?: number; mode?: number }[];
+  }[];
   materials?: { name?: string }[];
-  accessors?: { bufferView?: number; byteOffset?: number; componentType: number; count: number; type: string }[];
+  accessors?: {
+    bufferView?: number;
+    byteOffset?: number;
+    componentType: number;
+    count: number;
+    type: string;
+  }[];
   bufferViews?: { buffer: number; byteOffset?: number; byteLength: number; byteStride?: number }[];
   buffers?: { uri?: string; byteLength: number }[];
 }
@@ -30,7 +47,12 @@ export async function readGltfMeshes(source: FileSource, path: string): Promise<
   if (magic === 'glTF') {
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const total = view.getUint32(8, true);
-    if (total > data.length) throw new InputError(path, 'GLB header', `declares ${total} bytes but the file has ${data.length} (truncated)`);
+    if (total > data.length)
+      throw new InputError(
+        path,
+        'GLB header',
+        `declares ${total} bytes but the file has ${data.length} (truncated)`,
+      );
     let off = 12;
     let jsonText = '';
     while (off + 8 <= total) {
@@ -46,18 +68,21 @@ export async function readGltfMeshes(source: FileSource, path: string): Promise<
   } else {
     json = parseJson(new TextDecoder().decode(data), path);
   }
-  if (!json.asset?.version?.startsWith('2')) throw new InputError(path, 'asset.version', 'expected a glTF 2.0 file');
+  if (!json.asset?.version?.startsWith('2'))
+    throw new InputError(path, 'asset.version', 'expected a glTF 2.0 file');
   const buffers: Uint8Array[] = [];
   for (const [i, b] of (json.buffers ?? []).entries()) {
     if (b.uri === undefined) {
-      if (!glbBin) throw new InputError(path, `buffers[${i}]`, 'has no uri and the file has no GLB binary chunk');
+      if (!glbBin)
+        throw new InputError(path, `buffers[${i}]`, 'has no uri and the file has no GLB binary chunk');
       buffers.push(glbBin);
     } else if (b.uri.startsWith('data:')) {
       const comma = b.uri.indexOf(',');
       buffers.push(Uint8Array.from(atob(b.uri.slice(comma + 1)), (c) => c.charCodeAt(0)));
     } else {
       const p = resolveRelative(path, decodeURIComponent(b.uri));
-      if (!(await source.exists(p))) throw new InputError(path, `buffers[${i}]`, `references '${b.uri}' which does not exist`);
+      if (!(await source.exists(p)))
+        throw new InputError(path, `buffers[${i}]`, `references '${b.uri}' which does not exist`);
       buffers.push(await source.read(p));
     }
   }
@@ -74,7 +99,11 @@ export async function readGltfMeshes(source: FileSource, path: string): Promise<
     const stride = bv.byteStride ?? n * size;
     const base = (bv.byteOffset ?? 0) + (acc.byteOffset ?? 0);
     if (base + (acc.count - 1) * stride + n * size > buf.length) {
-      throw new InputError(path, what, `accessor ${index} reads past the end of buffer ${bv.buffer} (truncated?)`);
+      throw new InputError(
+        path,
+        what,
+        `accessor ${index} reads past the end of buffer ${bv.buffer} (truncated?)`,
+      );
     }
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     const out: number[] = [];
@@ -82,12 +111,23 @@ export async function readGltfMeshes(source: FileSource, path: string): Promise<
       for (let k = 0; k < n; k++) {
         const o = base + i * stride + k * size;
         switch (acc.componentType) {
-          case 5120: out.push(view.getInt8(o)); break;
-          case 5121: out.push(view.getUint8(o)); break;
-          case 5122: out.push(view.getInt16(o, true)); break;
-          case 5123: out.push(view.getUint16(o, true)); break;
-          case 5125: out.push(view.getUint32(o, true)); break;
-          default: out.push(view.getFloat32(o, true));
+          case 5120:
+            out.push(view.getInt8(o));
+            break;
+          case 5121:
+            out.push(view.getUint8(o));
+            break;
+          case 5122:
+            out.push(view.getInt16(o, true));
+            break;
+          case 5123:
+            out.push(view.getUint16(o, true));
+            break;
+          case 5125:
+            out.push(view.getUint32(o, true));
+            break;
+          default:
+            out.push(view.getFloat32(o, true));
         }
       }
     }
@@ -102,10 +142,22 @@ export async function readGltfMeshes(source: FileSource, path: string): Promise<
     else {
       const [qx, qy, qz, qw] = node.rotation ?? [0, 0, 0, 1];
       const rot = [
-        1 - 2 * (qy! * qy! + qz! * qz!), 2 * (qx! * qy! + qz! * qw!), 2 * (qx! * qz! - qy! * qw!), 0,
-        2 * (qx! * qy! - qz! * qw!), 1 - 2 * (qx! * qx! + qz! * qz!), 2 * (qy! * qz! + qx! * qw!), 0,
-        2 * (qx! * qz! + qy! * qw!), 2 * (qy! * qz! - qx! * qw!), 1 - 2 * (qx! * qx! + qy! * qy!), 0,
-        0, 0, 0, 1,
+        1 - 2 * (qy! * qy! + qz! * qz!),
+        2 * (qx! * qy! + qz! * qw!),
+        2 * (qx! * qz! - qy! * qw!),
+        0,
+        2 * (qx! * qy! - qz! * qw!),
+        1 - 2 * (qx! * qx! + qz! * qz!),
+        2 * (qy! * qz! + qx! * qw!),
+        0,
+        2 * (qx! * qz! + qy! * qw!),
+        2 * (qy! * qz! - qx! * qw!),
+        1 - 2 * (qx! * qx! + qy! * qy!),
+        0,
+        0,
+        0,
+        0,
+        1,
       ];
       const t = (node.translation ?? [0, 0, 0]) as [number, number, number];
       const s = (node.scale ?? [1, 1, 1]) as [number, number, number];
@@ -118,9 +170,13 @@ export async function readGltfMeshes(source: FileSource, path: string): Promise<
       mesh.primitives.forEach((prim, pi) => {
         const what = `mesh '${mesh.name ?? node.mesh}' primitive ${pi}`;
         if ((prim.mode ?? 4) !== 4) return; // only triangle lists carry surfaces
-        if (prim.attributes.POSITION === undefined) throw new InputError(path, what, 'has no POSITION attribute');
+        if (prim.attributes.POSITION === undefined)
+          throw new InputError(path, what, 'has no POSITION attribute');
         const vertices = readAccessor(prim.attributes.POSITION, what);
-        const indices = prim.indices !== undefined ? readAccessor(prim.indices, what) : vertices.map((_, i) => i).slice(0, vertices.length / 3);
+        const indices =
+          prim.indices !== undefined
+            ? readAccessor(prim.indices, what)
+            : vertices.map((_, i) => i).slice(0, vertices.length / 3);
         const matName = prim.material !== undefined ? (json.materials?.[prim.material]?.name ?? '') : '';
         const base = node.name ?? mesh.name ?? `mesh_${node.mesh}`;
         meshes.push({

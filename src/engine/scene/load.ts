@@ -11,7 +11,11 @@ import type { MeshInput, Scene } from './types.ts';
 export const SCENE_EXTENSIONS = ['xml', 'gltf', 'glb', 'obj', 'ply'] as const;
 
 const extensionOf = (path: string) => path.split('.').pop()!.toLowerCase();
-const baseName = (path: string) => path.split('/').pop()!.replace(/\.[^.]+$/, '');
+const baseName = (path: string) =>
+  path
+    .split('/')
+    .pop()!
+    .replace(/\.[^.]+$/, '');
 
 /**
  * Load a scene of any supported format. Referenced files are resolved relative to `path`
@@ -33,7 +37,8 @@ export async function loadScene(source: FileSource, path: string): Promise<Scene
       const declared = new Set<string>();
       for (const lib of mtllibs) {
         const p = resolveRelative(path, lib);
-        if (await source.exists(p)) for (const n of parseMtlNames(new TextDecoder().decode(await source.read(p)))) declared.add(n);
+        if (await source.exists(p))
+          for (const n of parseMtlNames(new TextDecoder().decode(await source.read(p)))) declared.add(n);
         else warnings.push(`${path}: mtllib '${lib}' not found; material names are taken from usemtl only`);
       }
       for (const part of parts) {
@@ -57,7 +62,11 @@ export async function loadScene(source: FileSource, path: string): Promise<Scene
       ]);
     }
     default:
-      throw new InputError(path, undefined, `unsupported scene format '.${ext}' (expected ${SCENE_EXTENSIONS.map((e) => `.${e}`).join(', ')})`);
+      throw new InputError(
+        path,
+        undefined,
+        `unsupported scene format '.${ext}' (expected ${SCENE_EXTENSIONS.map((e) => `.${e}`).join(', ')})`,
+      );
   }
 }
 
@@ -68,8 +77,10 @@ export async function loadScene(source: FileSource, path: string): Promise<Scene
 function sceneFromNamedMeshes(name: string, meshes: MeshInput[], warnings: string[] = []): Scene {
   const materials: Record<string, SceneMaterial> = {};
   const named = meshes.map((m) => {
+    // A mesh keeps its own material name (even if unrecognised, so the person sees it);
+    // a mesh without one is matched by its object name, else shares the 'unknown' material.
     const label = m.materialId || m.name;
-    const id = m.materialId || materialFromLabel(label).spec.kind !== 'unknown' ? label : 'unknown';
+    const id = m.materialId || (materialFromLabel(label).spec.kind !== 'unknown' ? label : 'unknown');
     if (!materials[id]) materials[id] = materialFromLabel(id, label);
     return { ...m, materialId: id };
   });

@@ -15,7 +15,24 @@ export function matMul(a: readonly number[], b: readonly number[]): number[] {
   return out;
 }
 
-export const translationMatrix = ([x, y, z]: Vec3): number[] => [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, x, y, z, 1];
+export const translationMatrix = ([x, y, z]: Vec3): number[] => [
+  1,
+  0,
+  0,
+  0,
+  0,
+  1,
+  0,
+  0,
+  0,
+  0,
+  1,
+  0,
+  x,
+  y,
+  z,
+  1,
+];
 export const scaleMatrix = ([x, y, z]: Vec3): number[] => [x, 0, 0, 0, 0, y, 0, 0, 0, 0, z, 0, 0, 0, 0, 1];
 
 /** Rotation by `angle` radians about `axis` (right-hand rule). */
@@ -25,10 +42,22 @@ export function rotationMatrix(axis: Vec3, angle: number): number[] {
   const s = Math.sin(angle);
   const t = 1 - c;
   return [
-    t * x * x + c, t * x * y + s * z, t * x * z - s * y, 0,
-    t * x * y - s * z, t * y * y + c, t * y * z + s * x, 0,
-    t * x * z + s * y, t * y * z - s * x, t * z * z + c, 0,
-    0, 0, 0, 1,
+    t * x * x + c,
+    t * x * y + s * z,
+    t * x * z - s * y,
+    0,
+    t * x * y - s * z,
+    t * y * y + c,
+    t * y * z + s * x,
+    0,
+    t * x * z + s * y,
+    t * y * z - s * x,
+    t * z * z + c,
+    0,
+    0,
+    0,
+    0,
+    1,
   ];
 }
 
@@ -37,5 +66,22 @@ export function lookAtMatrix(origin: Vec3, target: Vec3, up: Vec3): number[] {
   const dir = normalize(sub(target, origin));
   const left = normalize(cross(up, dir));
   const newUp = cross(dir, left);
-  return [left[0], left[1], left[2], 0, newUp[0], newUp[1], newUp[2], 0, dir[0], dir[1], dir[2], 0, origin[0], origin[1], origin[2], 1];
+  return [
+    left[0],
+    left[1],
+    left[2],
+    0,
+    newUp[0],
+    newUp[1],
+    newUp[2],
+    0,
+    dir[0],
+    dir[1],
+    dir[2],
+    0,
+    origin[0],
+    origin[1],
+    origin[2],
+    1,
+  ];
 }

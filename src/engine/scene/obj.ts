@@ -14,7 +14,10 @@ export function parseObj(text: string, file: string): { mesh: PlyMesh; parts: Ob
   const vertices: number[] = [];
   const parts: ObjPart[] = [];
   const mtllibs: string[] = [];
-  let name = file.split('/').pop()!.replace(/\.obj$/i, '');
+  let name = file
+    .split('/')
+    .pop()!
+    .replace(/\.obj$/i, '');
   let material = '';
   let current: ObjPart | undefined;
   const part = () => {
@@ -48,7 +51,11 @@ export function parseObj(text: string, file: string): { mesh: PlyMesh; parts: Ob
           const i = Number.parseInt(a.split('/')[0]!, 10);
           const resolved = i < 0 ? nv + i : i - 1;
           if (!Number.isInteger(i) || i === 0 || resolved < 0 || resolved >= nv) {
-            throw new InputError(file, where, `face index '${a}' does not refer to one of the ${nv} vertices defined so far`);
+            throw new InputError(
+              file,
+              where,
+              `face index '${a}' does not refer to one of the ${nv} vertices defined so far`,
+            );
           }
           return resolved;
         });

@@ -8,12 +8,33 @@ export interface PlyMesh {
 
 type Scalar = 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
 const SCALAR_ALIASES: Record<string, Scalar> = {
-  char: 'int8', int8: 'int8', uchar: 'uint8', uint8: 'uint8',
-  short: 'int16', int16: 'int16', ushort: 'uint16', uint16: 'uint16',
-  int: 'int32', int32: 'int32', uint: 'uint32', uint32: 'uint32',
-  float: 'float32', float32: 'float32', double: 'float64', float64: 'float64',
+  char: 'int8',
+  int8: 'int8',
+  uchar: 'uint8',
+  uint8: 'uint8',
+  short: 'int16',
+  int16: 'int16',
+  ushort: 'uint16',
+  uint16: 'uint16',
+  int: 'int32',
+  int32: 'int32',
+  uint: 'uint32',
+  uint32: 'uint32',
+  float: 'float32',
+  float32: 'float32',
+  double: 'float64',
+  float64: 'float64',
 };
-const SIZE: Record<Scalar, number> = { int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, float32: 4, float64: 8 };
+const SIZE: Record<Scalar, number> = {
+  int8: 1,
+  uint8: 1,
+  int16: 2,
+  uint16: 2,
+  int32: 4,
+  uint32: 4,
+  float32: 4,
+  float64: 8,
+};
 
 interface Property {
   name: string;
@@ -29,14 +50,22 @@ interface Element {
 
 function readScalar(view: DataView, offset: number, type: Scalar, little: boolean): number {
   switch (type) {
-    case 'int8': return view.getInt8(offset);
-    case 'uint8': return view.getUint8(offset);
-    case 'int16': return view.getInt16(offset, little);
-    case 'uint16': return view.getUint16(offset, little);
-    case 'int32': return view.getInt32(offset, little);
-    case 'uint32': return view.getUint32(offset, little);
-    case 'float32': return view.getFloat32(offset, little);
-    case 'float64': return view.getFloat64(offset, little);
+    case 'int8':
+      return view.getInt8(offset);
+    case 'uint8':
+      return view.getUint8(offset);
+    case 'int16':
+      return view.getInt16(offset, little);
+    case 'uint16':
+      return view.getUint16(offset, little);
+    case 'int32':
+      return view.getInt32(offset, little);
+    case 'uint32':
+      return view.getUint32(offset, little);
+    case 'float32':
+      return view.getFloat32(offset, little);
+    case 'float64':
+      return view.getFloat64(offset, little);
   }
 }
 
@@ -45,7 +74,8 @@ export function parsePly(data: Uint8Array, file: string): PlyMesh {
   // The header is ASCII and ends with "end_header\n"; find it in the raw bytes.
   const headLimit = Math.min(data.length, 64 * 1024);
   const headText = new TextDecoder('latin1').decode(data.subarray(0, headLimit));
-  if (!headText.startsWith('ply')) throw new InputError(file, 'line 1', "not a PLY file (expected 'ply' magic)");
+  if (!headText.startsWith('ply'))
+    throw new InputError(file, 'line 1', "not a PLY file (expected 'ply' magic)");
   const endMatch = /end_header\r?\n/.exec(headText);
   if (!endMatch) throw new InputError(file, 'header', "missing 'end_header' (truncated or not PLY)");
   const bodyStart = endMatch.index + endMatch[0].length;
@@ -65,7 +95,8 @@ export function parsePly(data: Uint8Array, file: string): PlyMesh {
         break;
       case 'element': {
         const count = Number(parts[2]);
-        if (!parts[1] || !Number.isInteger(count) || count < 0) throw new InputError(file, where, `bad element line '${line}'`);
+        if (!parts[1] || !Number.isInteger(count) || count < 0)
+          throw new InputError(file, where, `bad element line '${line}'`);
         elements.push({ name: parts[1], count, properties: [] });
         break;
       }
@@ -75,7 +106,8 @@ export function parsePly(data: Uint8Array, file: string): PlyMesh {
         if (parts[1] === 'list') {
           const countType = SCALAR_ALIASES[parts[2] ?? ''];
           const type = SCALAR_ALIASES[parts[3] ?? ''];
-          if (!countType || !type || !parts[4]) throw new InputError(file, where, `bad list property '${line}'`);
+          if (!countType || !type || !parts[4])
+            throw new InputError(file, where, `bad list property '${line}'`);
           el.properties.push({ name: parts[4], type, countType });
         } else {
           const type = SCALAR_ALIASES[parts[1] ?? ''];
@@ -96,11 +128,14 @@ export function parsePly(data: Uint8Array, file: string): PlyMesh {
   const vertices = new Float64Array(vertexEl.count * 3);
   const indices: number[] = [];
   const pushFace = (list: number[], faceNo: number) => {
-    if (list.length < 3) throw new InputError(file, `face ${faceNo}`, `has ${list.length} vertices, expected ≥ 3`);
+    if (list.length < 3)
+      throw new InputError(file, `face ${faceNo}`, `has ${list.length} vertices, expected ≥ 3`);
     for (let k = 1; k + 1 < list.length; k++) indices.push(list[0]!, list[k]!, list[k + 1]!);
   };
   const isFaceList = (el: Element, p: Property) =>
-    el.name === 'face' && p.countType !== undefined && (p.name === 'vertex_indices' || p.name === 'vertex_index');
+    el.name === 'face' &&
+    p.countType !== undefined &&
+    (p.name === 'vertex_indices' || p.name === 'vertex_index');
 
   if (format === 'ascii') {
     const text = new TextDecoder('latin1').decode(data.subarray(bodyStart));
@@ -110,7 +145,11 @@ export function parsePly(data: Uint8Array, file: string): PlyMesh {
     const nextLine = (el: Element, i: number): { tokens: string[]; lineNo: number } => {
       while (li < lines.length && lines[li]!.trim() === '') li++;
       if (li >= lines.length) {
-        throw new InputError(file, `${el.name} ${i}`, `file ends after ${i} of ${el.count} ${el.name} records (truncated)`);
+        throw new InputError(
+          file,
+          `${el.name} ${i}`,
+          `file ends after ${i} of ${el.count} ${el.name} records (truncated)`,
+        );
       }
       const lineNo = headerLineCount + li + 1;
       return { tokens: lines[li++]!.trim().split(/\s+/), lineNo };
@@ -120,7 +159,8 @@ export function parsePly(data: Uint8Array, file: string): PlyMesh {
         const { tokens, lineNo } = nextLine(el, i);
         let t = 0;
         const take = (): number => {
-          if (t >= tokens.length) throw new InputError(file, `line ${lineNo}`, `too few values for ${el.name} ${i}`);
+          if (t >= tokens.length)
+            throw new InputError(file, `line ${lineNo}`, `too few values for ${el.name} ${i}`);
           const v = Number(tokens[t++]);
           if (Number.isNaN(v) && tokens[t - 1]!.toLowerCase() !== 'nan') {
             throw new InputError(file, `line ${lineNo}`, `'${tokens[t - 1]}' is not a number`);
@@ -148,7 +188,11 @@ export function parsePly(data: Uint8Array, file: string): PlyMesh {
     let off = 0;
     const need = (bytes: number, el: Element, i: number) => {
       if (off + bytes > view.byteLength) {
-        throw new InputError(file, `${el.name} ${i}`, `file ends after ${i} of ${el.count} ${el.name} records (truncated at byte ${bodyStart + off})`);
+        throw new InputError(
+          file,
+          `${el.name} ${i}`,
+          `file ends after ${i} of ${el.count} ${el.name} records (truncated at byte ${bodyStart + off})`,
+        );
       }
     };
     for (const el of elements) {

@@ -11,7 +11,10 @@ export interface XmlElement {
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const decode = (s: string) =>
   s.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) => {
-    if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1)));
+    if (e[0] === '#')
+      return String.fromCodePoint(
+        e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1)),
+      );
     return ENTITIES[e] ?? m;
   });
 
@@ -56,7 +59,8 @@ export function parseXml(text: string, file: string): XmlElement {
       const tag = text.slice(i + 2, end).trim();
       const open = stack.pop();
       if (!open) fail(`closing tag </${tag}> without an opening tag`);
-      if (open!.tag !== tag) fail(`closing tag </${tag}> does not match <${open!.tag}> opened on line ${open!.line}`);
+      if (open!.tag !== tag)
+        fail(`closing tag </${tag}> does not match <${open!.tag}> opened on line ${open!.line}`);
       advance(end + 1);
     } else {
       const startLine = line;
@@ -81,12 +85,7 @@ export function parseXml(text: string, file: string): XmlElement {
       const attrs: Record<string, string> = {};
       const attrRe = /([A-Za-z_][\w.:-]*)\s*=\s*("([^"]*)"|'([^']*)')/g;
       const rest = inner.slice(m![0].length);
-      let a: RegExpExecArray | null;
-      let consumed = '';
-      while ((a = attrRe.exec(rest))) {
-        attrs[a[1]!] = decode(a[3] ?? a[4] ?? '');
-        consumed += a[0];
-      }
+      for (const a of rest.matchAll(attrRe)) attrs[a[1]!] = decode(a[3] ?? a[4] ?? '');
       if (rest.replace(attrRe, '').trim() !== '') fail(`malformed attributes in <${tag}>`);
       const el: XmlElement = { tag, attrs, children: [], line: startLine };
       const parent = stack.at(-1);

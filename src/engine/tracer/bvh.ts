@@ -24,7 +24,8 @@ export function buildBvh(scene: Scene): Bvh {
   const order = Uint32Array.from({ length: n }, (_, i) => i);
   const centroid = new Float64Array(3 * n);
   for (let t = 0; t < n; t++) {
-    for (let k = 0; k < 3; k++) centroid[3 * t + k] = (p[9 * t + k]! + p[9 * t + 3 + k]! + p[9 * t + 6 + k]!) / 3;
+    for (let k = 0; k < 3; k++)
+      centroid[3 * t + k] = (p[9 * t + k]! + p[9 * t + 3 + k]! + p[9 * t + 6 + k]!) / 3;
   }
   const bounds: number[] = [];
   const nodes: number[] = [];
@@ -55,7 +56,9 @@ export function buildBvh(scene: Scene): Bvh {
     }
     const ext = [cb[3]! - cb[0]!, cb[4]! - cb[1]!, cb[5]! - cb[2]!];
     const axis = ext[0]! >= ext[1]! && ext[0]! >= ext[2]! ? 0 : ext[1]! >= ext[2]! ? 1 : 2;
-    const sorted = Array.from(order.subarray(start, end)).sort((a, c) => centroid[3 * a + axis]! - centroid[3 * c + axis]!);
+    const sorted = Array.from(order.subarray(start, end)).sort(
+      (a, c) => centroid[3 * a + axis]! - centroid[3 * c + axis]!,
+    );
     order.set(sorted, start);
     const mid = (start + end) >> 1;
     const left = build(start, mid);
@@ -73,19 +76,37 @@ export function buildBvh(scene: Scene): Bvh {
 }
 
 /** Möller–Trumbore; returns t > tMin of the hit or Infinity. Double-sided. */
-export function intersectTriangle(positions: Float64Array, t: number, o: Vec3, d: Vec3, tMin: number): number {
+export function intersectTriangle(
+  positions: Float64Array,
+  t: number,
+  o: Vec3,
+  d: Vec3,
+  tMin: number,
+): number {
   const i = 9 * t;
-  const ax = positions[i]!, ay = positions[i + 1]!, az = positions[i + 2]!;
-  const e1x = positions[i + 3]! - ax, e1y = positions[i + 4]! - ay, e1z = positions[i + 5]! - az;
-  const e2x = positions[i + 6]! - ax, e2y = positions[i + 7]! - ay, e2z = positions[i + 8]! - az;
-  const px = d[1] * e2z - d[2] * e2y, py = d[2] * e2x - d[0] * e2z, pz = d[0] * e2y - d[1] * e2x;
+  const ax = positions[i]!,
+    ay = positions[i + 1]!,
+    az = positions[i + 2]!;
+  const e1x = positions[i + 3]! - ax,
+    e1y = positions[i + 4]! - ay,
+    e1z = positions[i + 5]! - az;
+  const e2x = positions[i + 6]! - ax,
+    e2y = positions[i + 7]! - ay,
+    e2z = positions[i + 8]! - az;
+  const px = d[1] * e2z - d[2] * e2y,
+    py = d[2] * e2x - d[0] * e2z,
+    pz = d[0] * e2y - d[1] * e2x;
   const det = e1x * px + e1y * py + e1z * pz;
   if (Math.abs(det) < 1e-14) return Infinity;
   const inv = 1 / det;
-  const sx = o[0] - ax, sy = o[1] - ay, sz = o[2] - az;
+  const sx = o[0] - ax,
+    sy = o[1] - ay,
+    sz = o[2] - az;
   const u = (sx * px + sy * py + sz * pz) * inv;
   if (u < -1e-12 || u > 1 + 1e-12) return Infinity;
-  const qx = sy * e1z - sz * e1y, qy = sz * e1x - sx * e1z, qz = sx * e1y - sy * e1x;
+  const qx = sy * e1z - sz * e1y,
+    qy = sz * e1x - sx * e1z,
+    qz = sx * e1y - sy * e1x;
   const v = (d[0] * qx + d[1] * qy + d[2] * qz) * inv;
   if (v < -1e-12 || u + v > 1 + 1e-12) return Infinity;
   const hit = (e2x * qx + e2y * qy + e2z * qz) * inv;

@@ -1,0 +1,109 @@
+import { create } from 'zustand';
+import type { SceneMaterial } from '../engine/materials/radioMaterial.ts';
+import type { Scene } from '../engine/scene/types.ts';
+import type { Vec3 } from '../engine/vec3.ts';
+
+export type DeviceKind = 'tx' | 'rx';
+
+export interface Device {
+  id: string;
+  kind: DeviceKind;
+  name: string;
+  position: Vec3;
+}
+
+/** A material as the studio shows it: the engine's material plus how sure we are and why. */
+export interface StudioMaterial extends SceneMaterial {
+  /** 0..1; priors from vision carry the matcher's confidence, names and scene files 1 */
+  confidence?: number;
+  /** one line a person can check: "bsdf itu_brick in room.xml", "CLIP top-3 …", "calibrated from 50 soundings" */
+  evidence?: string;
+}
+
+export interface LoadedTwin {
+  /** id of the scene in the engine worker */
+  sceneId: number;
+  scene: Scene;
+  /** the files it came from (provenance) */
+  inputs: string[];
+}
+
+export type StatusLevel = 'info' | 'busy' | 'ok' | 'error';
+
+export interface Status {
+  level: StatusLevel;
+  message: string;
+  /** 0..1 while a long job runs */
+  progress?: number;
+  /** the running job can be cancelled (status bar shows a Cancel button) */
+  cancel?: () => void;
+}
+
+export interface Selection {
+  objectIndex: number;
+  faceIndex: number;
+  point: Vec3;
+}
+
+export interface GpuInfo {
+  checked: boolean;
+  available: boolean;
+  adapter?: string;
+  reason?: string;
+}
+
+export interface RootState {
+  twin: LoadedTwin | null;
+  materials: Record<string, StudioMaterial>;
+  /** material id of each object (index = scene object index); overrides of one object reassign here */
+  objectMaterial: string[];
+  frequencyHz: number;
+  devices: Device[];
+  selection: Selection | null;
+  selectedDeviceId: string | null;
+  /** placing a device with the next click in the viewport */
+  placing: DeviceKind | null;
+  /** height above the clicked floor at which a device is placed (m) */
+  placeHeight: number;
+  status: Status;
+  /** every error shown this session, newest last (for the log) */
+  errorLog: string[];
+  gpu: GpuInfo;
+  set: (partial: Partial<RootState> | ((s: RootState) => Partial<RootState>)) => void;
+}
+
+export const useStudio = create<RootState>()((set) => ({
+  twin: null,
+  materials: {},
+  objectMaterial: [],
+  frequencyHz: 28e9,
+  devices: [],
+  selection: null,
+  selectedDeviceId: null,
+  placing: null,
+  placeHeight: 1.5,
+  status: { level: 'info', message: 'Starting…' },
+  errorLog: [],
+  gpu: { checked: false, available: false },
+  set: (partial) => set(partial),
+}));
+
+/** Shorthand for updates from outside React. */
+export const studio = {
+  get: () => useStudio.getState(),
+  set: (partial: Partial<RootState> | ((s: RootState) => Partial<RootState>)) => useStudio.setState(partial),
+};
+
+export function setStatus(status: Status) {
+  studio.set({ status });
+}
+
+export function reportError(message: string) {
+  studio.set((s) => ({ status: { level: 'error', message }, errorLog: [...s.errorLog, message] }));
+}
+
+let deviceCounter = 0;
+export function newDeviceId(kind: DeviceKind) {
+  deviceCounter += 1;
+  return `${kind}-${deviceCounter}`;
+}

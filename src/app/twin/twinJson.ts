@@ -1,0 +1,140 @@
+import type { MaterialSpec, MaterialSource } from '../../engine/materials/radioMaterial.ts';
+import { resolveRadioParameters } from '../../engine/materials/radioMaterial.ts';
+import { InputError } from '../../engine/scene/errors.ts';
+import type { Scene } from '../../engine/scene/types.ts';
+import type { Vec3 } from '../../engine/vec3.ts';
+import type { Device, StudioMaterial } from '../store.ts';
+
+export const TWIN_FORMAT = 'rftwin-twin';
+export const TWIN_VERSION = 1;
+
+/** What a saved twin records about how it was made. */
+export interface TwinProvenance {
+  tool: string;
+  exported_at: string;
+  /** files the geometry and soundings came from */
+  inputs: string[];
+  /** where each material came from (scene/name/vision/manual/calibrated) with evidence */
+  priors: Record<string, { source: MaterialSource; confidence?: number; evidence?: string }>;
+  /** last calibration run: settings and final errors, when one ran */
+  calibration?: unknown;
+  errors: string[];
+}
+
+export interface TwinFile {
+  format: typeof TWIN_FORMAT;
+  version: number;
+  name: string;
+  frequency_hz: number;
+  objects: { name: string; material: string; vertices: number[]; indices: number[] }[];
+  materials: Record<string, { spec: MaterialSpec; source: MaterialSource; confidence?: number; evidence?: string }>;
+  /** the same materials as the calibration's materials JSON, resolved at frequency_hz */
+  radio_parameters: Record<
+    string,
+    { relative_permittivity: number; conductivity: number; scattering_coefficient: number; thickness: number }
+  >;
+  devices: { kind: 'tx' | 'rx'; name: string; position: Vec3 }[];
+  provenance: TwinProvenance;
+}
+
+/** Vertices and indices of one object, with the soup's repeated corners merged. */
+export function objectMesh(scene: Scene, objectIndex: number): { vertices: number[]; indices: number[] } {
+  const o = scene.objects[objectIndex]!;
+  const vertices: number[] = [];
+  const indices: number[] = [];
+  const seen = new Map<string, number>();
+  for (let t = o.triangleOffset; t < o.triangleOffset + o.triangleCount; t++) {
+    for (let k = 0; k < 3; k++) {
+      const x = scene.positions[9 * t + 3 * k]!;
+      const y = scene.positions[9 * t + 3 * k + 1]!;
+      const z = scene.positions[9 * t + 3 * k + 2]!;
+      const key = `${x},${y},${z}`;
+      let idx = seen.get(key);
+      if (idx === undefined) {
+        idx = vertices.length / 3;
+        seen.set(key, idx);
+        vertices.push(x, y, z);
+      }
+      indices.push(idx);
+    }
+  }
+  return { vertices, indices };
+}
+
+export function twinToJson(args: {
+  scene: Scene;
+  materials: Record<string, StudioMaterial>;
+  objectMaterial: string[];
+  frequencyHz: number;
+  devices: Device[];
+  inputs: string[];
+  calibration?: unknown;
+  errors: string[];
+}): TwinFile {
+  const used = [...new Set(args.objectMaterial)];
+  const materials: TwinFile['materials'] = {};
+  const radio: TwinFile['radio_parameters'] = {};
+  const priors: TwinProvenance['priors'] = {};
+  for (const id of used) {
+    const m = args.materials[id] ?? { id, spec: { kind: 'unknown' as const }, source: 'default' as const };
+    materials[id] = { spec: m.spec, source: m.source, confidence: m.confidence, evidence: m.evidence };
+    priors[id] = { source: m.source, confidence: m.confidence, evidence: m.evidence };
+    const p = resolveRadioParameters(m.spec, args.frequencyHz, { allowExtrapolation: true });
+    radio[id] = {
+      relative_permittivity: p.relativePermittivity,
+      conductivity: p.conductivity,
+      scattering_coefficient: p.scatteringCoefficient,
+      thickness: p.thickness,
+    };
+  }
+  return {
+    format: TWIN_FORMAT,
+    version: TWIN_VERSION,
+    name: args.scene.name,
+    frequency_hz: args.frequencyHz,
+    objects: args.scene.objects.map((o, i) => {
+      const mesh = objectMesh(args.scene, i);
+      return { name: o.name, material: args.objectMaterial[i] ?? o.materialId, ...mesh };
+    }),
+    materials,
+    radio_parameters: radio,
+    devices: args.devices.map((d) => ({ kind: d.kind, name: d.name, position: d.position })),
+    provenance: {
+      tool: 'RFTwin Studio',
+      exported_at: new Date().toISOString(),
+      inputs: args.inputs,
+      priors,
+      calibration: args.calibration,
+      errors: args.errors,
+    },
+  };
+}
+
+const SOURCES: MaterialSource[] = ['scene', 'name', 'vision', 'manual', 'calibrated', 'default'];
+
+/** Check a parsed twin file and say precisely what is wrong (file + JSON path). */
+export function parseTwinJson(value: unknown, file: string): TwinFile {
+  const fail = (where: string, problem: string): never => {
+    throw new InputError(file, where, problem);
+  };
+  if (typeof value !== 'object' || value === null) fail('root', 'expected a JSON object');
+  const t = value as Partial<TwinFile>;
+  if (t.format !== TWIN_FORMAT) fail('format', `expected "${TWIN_FORMAT}", got ${JSON.stringify(t.format)}`);
+  if (t.version !== TWIN_VERSION) fail('version', `expected ${TWIN_VERSION}, got ${JSON.stringify(t.version)}`);
+  if (!(typeof t.frequency_hz === 'number' && t.frequency_hz > 0)) fail('frequency_hz', 'expected a positive number');
+  if (!Array.isArray(t.objects) || t.objects.length === 0) fail('objects', 'expected a non-empty array');
+  if (typeof t.materials !== 'object' || t.materials === null) fail('materials', 'expected an object');
+  t.objects!.forEach((o, i) => {
+    if (typeof o.name !== 'string') fail(`objects[${i}].name`, 'expected a string');
+    if (!t.materials![o.material]) fail(`objects[${i}].material`, `'${o.material}' is not in "materials"`);
+    if (!Array.isArray(o.vertices) || o.vertices.length % 3 !== 0) fail(`objects[${i}].vertices`, 'expected 3 numbers per vertex');
+    if (!Array.isArray(o.indices) || o.indices.length % 3 !== 0) fail(`objects[${i}].indices`, 'expected 3 indices per triangle');
+  });
+  for (const [id, m] of Object.entries(t.materials!)) {
+    const kind = (m?.spec as { kind?: string } | undefined)?.kind;
+    if (kind !== 'itu' && kind !== 'custom' && kind !== 'unknown') fail(`materials.${id}.spec.kind`, `expected itu, custom or unknown, got ${JSON.stringify(kind)}`);
+    if (!SOURCES.includes(m.source)) fail(`materials.${id}.source`, `expected one of ${SOURCES.join(', ')}`);
+  }
+  if (t.devices !== undefined && !Array.isArray(t.devices)) fail('devices', 'expected an array');
+  return t as TwinFile;
+}

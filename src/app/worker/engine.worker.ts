@@ -1,0 +1,98 @@
+/// <reference lib="webworker" />
+import { buildScene } from '../../engine/scene/buildScene.ts';
+import { memoryFileSource } from '../../engine/scene/fileSource.ts';
+import { loadScene } from '../../engine/scene/load.ts';
+import type { Scene } from '../../engine/scene/types.ts';
+import type { EngineRequestKind, EngineRequests, FromWorker, Progress, RequestOf, ResponseOf, ToWorker } from './protocol.ts';
+
+/**
+ * The engine worker: all heavy work (loading, tracing, radio maps, calibration) runs here
+ * so the page keeps handling input. It keeps loaded scenes by id so requests do not resend geometry.
+ */
+const scenes = new Map<number, Scene>();
+let nextSceneId = 1;
+
+interface Job {
+  abort: AbortController;
+  paused: boolean;
+  resumeWaiters: (() => void)[];
+}
+const jobs = new Map<number, Job>();
+
+export interface JobContext {
+  signal: AbortSignal;
+  progress: (p: Progress) => void;
+  /** resolves immediately unless the job is paused; then when it is resumed (or cancelled) */
+  whilePaused: () => Promise<void>;
+}
+
+type Handler<K extends EngineRequestKind> = (request: RequestOf<K>, ctx: JobContext) => Promise<ResponseOf<K>>;
+
+const sceneById = (sceneId: number): Scene => {
+  const s = scenes.get(sceneId);
+  if (!s) throw new Error(`scene ${sceneId} is not loaded in the engine worker`);
+  return s;
+};
+void sceneById;
+
+const handlers: { [K in EngineRequestKind]: Handler<K> } = {
+  async loadScene({ files, entry }) {
+    const source = memoryFileSource(new Map(files.map((f) => [f.path, f.data])));
+    const scene = await loadScene(source, entry);
+    const sceneId = nextSceneId++;
+    scenes.set(sceneId, scene);
+    return { sceneId, scene };
+  },
+  async buildTwinScene({ name, objects, materials, file }) {
+    const scene = buildScene(
+      name,
+      objects.map((o) => ({ name: o.name, materialId: o.materialId, vertices: o.vertices, indices: o.indices, file })),
+      materials,
+    );
+    const sceneId = nextSceneId++;
+    scenes.set(sceneId, scene);
+    return { sceneId, scene };
+  },
+  async dropScene({ sceneId }) {
+    scenes.delete(sceneId);
+    return null;
+  },
+};
+
+const post = (msg: FromWorker) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(msg);
+
+self.onmessage = async (e: MessageEvent<ToWorker>) => {
+  const msg = e.data;
+  if ('cancel' in msg) {
+    jobs.get(msg.id)?.abort.abort();
+    const job = jobs.get(msg.id);
+    job?.resumeWaiters.splice(0).forEach((r) => r());
+    return;
+  }
+  if ('control' in msg) {
+    const job = jobs.get(msg.id);
+    if (!job) return;
+    job.paused = msg.control === 'pause';
+    if (!job.paused) job.resumeWaiters.splice(0).forEach((r) => r());
+    return;
+  }
+  const job: Job = { abort: new AbortController(), paused: false, resumeWaiters: [] };
+  jobs.set(msg.id, job);
+  const ctx: JobContext = {
+    signal: job.abort.signal,
+    progress: (progress) => post({ id: msg.id, type: 'progress', progress }),
+    whilePaused: () =>
+      job.paused && !job.abort.signal.aborted ? new Promise<void>((r) => job.resumeWaiters.push(r)) : Promise.resolve(),
+  };
+  try {
+    const handler = handlers[msg.kind] as Handler<EngineRequestKind>;
+    const result = await handler(msg.request as EngineRequests[EngineRequestKind]['request'], ctx);
+    post({ id: msg.id, type: 'result', result });
+  } catch (err) {
+    const error = err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) };
+    if (job.abort.signal.aborted) error.name = 'AbortError';
+    post({ id: msg.id, type: 'error', error });
+  } finally {
+    jobs.delete(msg.id);
+  }
+};

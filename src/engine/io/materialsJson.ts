@@ -1,0 +1,50 @@
+import { InputError } from '../scene/errors.ts';
+import { getField, parseLocatedJson } from './jsonLines.ts';
+
+/**
+ * Materials JSON: {"materials": {"<material id>": {"relative_permittivity", "conductivity",
+ * "scattering_coefficient", "thickness"}}}. Each entry may give any subset (the rest come from
+ * the scene); extra keys ending in `_std` (uncertainties written by calibrate) are accepted.
+ */
+export const MATERIAL_PARAMETER_NAMES = ['relative_permittivity', 'conductivity', 'scattering_coefficient', 'thickness'] as const;
+export type MaterialParameterName = (typeof MATERIAL_PARAMETER_NAMES)[number];
+export type MaterialValues = Partial<Record<MaterialParameterName, number>>;
+
+const RANGES: Record<MaterialParameterName, { ok: (v: number) => boolean; expected: string }> = {
+  relative_permittivity: { ok: (v) => v >= 1, expected: 'a number ≥ 1' },
+  conductivity: { ok: (v) => v >= 0, expected: 'a number ≥ 0 (S/m)' },
+  scattering_coefficient: { ok: (v) => v >= 0 && v <= 1, expected: 'in [0, 1]' },
+  thickness: { ok: (v) => v >= 0, expected: 'a thickness ≥ 0 (m)' },
+};
+
+export function parseMaterialsJson(text: string, file: string): Record<string, MaterialValues> {
+  const root = parseLocatedJson(text, file);
+  const mats = getField(root, 'materials');
+  if (!mats || mats.kind !== 'object') throw new InputError(file, `line ${root.line}`, 'expected {"materials": {"<material id>": {…}}}');
+  const out: Record<string, MaterialValues> = {};
+  for (const [id, entry] of mats.entries) {
+    if (entry.kind !== 'object') throw new InputError(file, `line ${entry.line}`, `material '${id}' must be an object of parameters`);
+    const values: MaterialValues = {};
+    for (const [key, v] of entry.entries) {
+      if (key.endsWith('_std') || key === 'itu_name' || key === 'identifiable') continue;
+      if (!(MATERIAL_PARAMETER_NAMES as readonly string[]).includes(key)) {
+        throw new InputError(file, `line ${v.line}`, `material '${id}': unknown parameter '${key}' (known: ${MATERIAL_PARAMETER_NAMES.join(', ')})`);
+      }
+      const name = key as MaterialParameterName;
+      if (v.kind !== 'number' || !RANGES[name].ok(v.value as number)) {
+        throw new InputError(file, `line ${v.line}`, `material '${id}': ${key} must be ${RANGES[name].expected}, got ${JSON.stringify(v.kind === 'number' ? v.value : v.kind)}`);
+      }
+      values[name] = v.value as number;
+    }
+    out[id] = values;
+  }
+  return out;
+}
+
+/** Materials JSON text; `extra` adds per-material fields such as conductivity_std. */
+export function writeMaterialsJson(
+  materials: Record<string, MaterialValues & Record<string, number | string | boolean | undefined>>,
+  extra: Record<string, unknown> = {},
+): string {
+  return `${JSON.stringify({ materials, ...extra }, null, 2)}\n`;
+}

@@ -1,5 +1,6 @@
 export * from './buildScene.ts';
 export * from './errors.ts';
+export * from './exportSionna.ts';
 export * from './faces.ts';
 export * from './fileSource.ts';
 export * from './gltf.ts';
@@ -7,5 +8,6 @@ export * from './load.ts';
 export * from './mitsuba.ts';
 export * from './obj.ts';
 export * from './ply.ts';
+export * from './twin.ts';
 export * from './types.ts';
 export * from './xml.ts';

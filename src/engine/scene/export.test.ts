@@ -2,11 +2,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEMO_ROOM_PATH, sionnaScenePath } from '../../test/paths.ts';
+import { DEMO_ROOM_PATH } from '../../test/paths.ts';
 import { exportSionnaScene } from './exportSionna.ts';
 import { loadScene } from './load.ts';
 import { nodeFileSource } from './nodeFileSource.ts';
-import { twinFromJson, twinToJson } from './twin.ts';
 import type { Scene } from './types.ts';
 
 const sortedTriangles = (s: Scene) => {
@@ -50,21 +49,5 @@ describe('export', () => {
     );
     expect(sortedTriangles(back)).toEqual(sortedTriangles(scene));
     expect(back.faces.length).toBe(scene.faces.length);
-  });
-
-  it('twin JSON round trip keeps materials, sources and provenance', async () => {
-    const scene = await loadScene(nodeFileSource, sionnaScenePath('simple_street_canyon'));
-    const json = JSON.stringify(twinToJson(scene, { calibration: { loss: 'nae' } }));
-    const { scene: back, provenance } = twinFromJson(json, 'twin.json');
-    expect(back.materials).toEqual(scene.materials);
-    expect(provenance.calibration).toEqual({ loss: 'nae' });
-    expect(sortedTriangles(back)).toEqual(sortedTriangles(scene));
-  });
-
-  it('a twin file with the wrong format is rejected with the field named', () => {
-    expect(() => twinFromJson('{"format":"x"}', 'bad.json')).toThrow(
-      /bad\.json: format: expected "rftwin-twin"/,
-    );
-    expect(() => twinFromJson('{', 'cut.json')).toThrow(/cut\.json: JSON: is not valid JSON/);
   });
 });

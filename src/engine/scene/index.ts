@@ -8,6 +8,5 @@ export * from './load.ts';
 export * from './mitsuba.ts';
 export * from './obj.ts';
 export * from './ply.ts';
-export * from './twin.ts';
 export * from './types.ts';
 export * from './xml.ts';

@@ -6,10 +6,9 @@ import { readGltfMeshes } from './gltf.ts';
 import { loadMitsubaScene } from './mitsuba.ts';
 import { parseMtlNames, parseObj } from './obj.ts';
 import { parsePly } from './ply.ts';
-import { twinFromJson } from './twin.ts';
 import type { MeshInput, Scene } from './types.ts';
 
-export const SCENE_EXTENSIONS = ['xml', 'gltf', 'glb', 'obj', 'ply', 'json'] as const;
+export const SCENE_EXTENSIONS = ['xml', 'gltf', 'glb', 'obj', 'ply'] as const;
 
 const extensionOf = (path: string) => path.split('.').pop()!.toLowerCase();
 const baseName = (path: string) =>
@@ -56,9 +55,6 @@ export async function loadScene(source: FileSource, path: string): Promise<Scene
       }));
       return sceneFromNamedMeshes(baseName(path), meshes, warnings);
     }
-    case 'json':
-      // a saved twin (twinToJson); other JSON (soundings, priors) is not a scene
-      return twinFromJson(new TextDecoder().decode(await source.read(path)), path).scene;
     case 'ply': {
       const mesh = parsePly(await source.read(path), path);
       return sceneFromNamedMeshes(baseName(path), [

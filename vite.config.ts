@@ -10,7 +10,8 @@ import { defineConfig, type Plugin } from 'vite';
  */
 function onnxRuntimeWasm(): Plugin {
   const dist = resolve('node_modules/onnxruntime-web/dist');
-  const files = () => (existsSync(dist) ? readdirSync(dist).filter((f) => /^ort-wasm.*\.(wasm|mjs)$/.test(f)) : []);
+  const files = () =>
+    existsSync(dist) ? readdirSync(dist).filter((f) => /^ort-wasm.*\.(wasm|mjs)$/.test(f)) : [];
   return {
     name: 'rftwin-onnxruntime-wasm',
     configureServer(server) {

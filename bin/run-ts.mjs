@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // Run a TypeScript entry point with tsx (used by npm scripts: bench, scripts/).
+import { register as registerHooks } from 'node:module';
 import { register } from 'tsx/esm/api';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 
 register();
+// `*.wgsl?raw` imports (WebGPU kernels) as strings, as under Vite/Vitest
+registerHooks('./wgsl-raw-loader.mjs', import.meta.url);
 const [entry, ...rest] = process.argv.slice(2);
 if (!entry) {
   console.error('usage: run-ts.mjs <file.ts> [args…]');

@@ -1,4 +1,6 @@
 import { create } from 'zustand';
+import type { Sounding } from '../engine/io/soundings.ts';
+import type { TracedLinkResult, TraceSettings } from './worker/protocol.ts';
 import type { SceneMaterial } from '../engine/materials/radioMaterial.ts';
 import type { Scene } from '../engine/scene/types.ts';
 import type { Vec3 } from '../engine/vec3.ts';
@@ -65,10 +67,28 @@ export interface RootState {
   placing: DeviceKind | null;
   /** height above the clicked floor at which a device is placed (m) */
   placeHeight: number;
+  /** device being dragged in the viewport */
+  dragging: { id: string } | null;
+  /** draw surfaces see-through to look inside closed scenes */
+  xray: boolean;
   status: Status;
   /** every error shown this session, newest last (for the log) */
   errorLog: string[];
   gpu: GpuInfo;
+  /** measured links uploaded for calibration */
+  soundings: { file: string; items: Sounding[] } | null;
+  /** images + transforms.json waiting for the vision priors */
+  visionInputs: { transforms: string; images: string[] } | null;
+  traceSettings: TraceSettings;
+  /** paths and metrics of every Tx–Rx link for the current devices and materials */
+  trace: { links: TracedLinkResult[]; elapsedMs: number; extrapolated: string[] } | null;
+  tracing: boolean;
+  /** link shown in the metrics panel (index into trace.links) */
+  selectedLink: number | null;
+  /** path under the mouse in the viewport */
+  hoveredPath: { link: number; path: number; x: number; y: number } | null;
+  /** settings and result of the last calibration, recorded in exported twins */
+  calibrationRecord: unknown;
   set: (partial: Partial<RootState> | ((s: RootState) => Partial<RootState>)) => void;
 }
 
@@ -82,9 +102,19 @@ export const useStudio = create<RootState>()((set) => ({
   selectedDeviceId: null,
   placing: null,
   placeHeight: 1.5,
+  dragging: null,
+  xray: false,
   status: { level: 'info', message: 'Starting…' },
   errorLog: [],
   gpu: { checked: false, available: false },
+  soundings: null,
+  visionInputs: null,
+  calibrationRecord: null,
+  traceSettings: { maxDepth: 3, los: true, specular: true, transmission: true, scattering: false, diffraction: true, rays: 5000 },
+  trace: null,
+  tracing: false,
+  selectedLink: null,
+  hoveredPath: null,
   set: (partial) => set(partial),
 }));
 

@@ -8,6 +8,12 @@ import { UsageError } from './args.ts';
  */
 const COMMANDS: Record<string, () => Promise<{ usage: string; run(argv: string[]): Promise<number> }>> = {
   info: () => import('./commands/info.ts'),
+  trace: () => import('./commands/trace.ts'),
+  priors: () => import('./commands/priors.ts'),
+  synth: () => import('./commands/synth.ts'),
+  calibrate: () => import('./commands/calibrate.ts'),
+  plan: () => import('./commands/plan.ts'),
+  radiomap: () => import('./commands/radiomap.ts'),
 };
 
 export async function main(argv: string[]): Promise<number> {

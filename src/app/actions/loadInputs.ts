@@ -36,7 +36,8 @@ function expandZips(files: InputFile[]): InputFile[] {
     } catch (e) {
       throw new InputError(f.path, undefined, `not a readable zip archive (${(e as Error).message})`);
     }
-    for (const [name, data] of Object.entries(entries)) if (!name.endsWith('/')) out.push({ path: name, data });
+    for (const [name, data] of Object.entries(entries))
+      if (!name.endsWith('/')) out.push({ path: name, data });
   }
   return out;
 }
@@ -64,7 +65,9 @@ function evidenceFor(m: Scene['materials'][string], file: string): string {
     case 'scene':
       return `bsdf '${m.id}' in ${base(file)}`;
     case 'name':
-      return m.spec.kind === 'itu' ? `ITU '${m.spec.ituName}' matched from the name '${m.id}'` : `from the name '${m.id}'`;
+      return m.spec.kind === 'itu'
+        ? `ITU '${m.spec.ituName}' matched from the name '${m.id}'`
+        : `from the name '${m.id}'`;
     case 'default':
       return `no ITU material matches '${m.id}'; traced as concrete until set`;
     default:
@@ -85,7 +88,11 @@ export function adoptTwin(
     Object.fromEntries(
       Object.entries(loaded.scene.materials).map(([id, m]) => [
         id,
-        { ...m, confidence: m.source === 'default' ? 0 : 1, evidence: evidenceFor(m, inputs[0] ?? loaded.scene.name) },
+        {
+          ...m,
+          confidence: m.source === 'default' ? 0 : 1,
+          evidence: evidenceFor(m, inputs[0] ?? loaded.scene.name),
+        },
       ]),
     );
   const twin: LoadedTwin = { sceneId: loaded.sceneId, scene: loaded.scene, inputs };
@@ -99,7 +106,9 @@ export function adoptTwin(
     devices: [],
   });
   if (previous) void engine().call('dropScene', { sceneId: previous.sceneId });
-  const warn = loaded.scene.warnings.length ? ` (${loaded.scene.warnings.length} warnings: ${loaded.scene.warnings[0]})` : '';
+  const warn = loaded.scene.warnings.length
+    ? ` (${loaded.scene.warnings.length} warnings: ${loaded.scene.warnings[0]})`
+    : '';
   setStatus({
     level: 'ok',
     message: `Loaded ${loaded.scene.name}: ${loaded.scene.objects.length} objects, ${loaded.scene.triangleObject.length} triangles, ${Object.keys(mats).length} materials${warn}`,
@@ -128,7 +137,9 @@ export async function openInputs(rawFiles: InputFile[]): Promise<void> {
     }
     const transforms = jsons.find((f) => base(f.path) === 'transforms.json');
     const images = files.filter((f) => IMAGE_EXTENSIONS.has(ext(f.path)));
-    const soundings = files.filter((f) => ext(f.path) === 'csv' || (ext(f.path) === 'json' && f !== transforms));
+    const soundings = files.filter(
+      (f) => ext(f.path) === 'csv' || (ext(f.path) === 'json' && f !== transforms),
+    );
     const entry = sceneEntry(files);
     if (!entry && !transforms && soundings.length === 0 && images.length === 0) {
       const e = ext(rawFiles[0]!.path);
@@ -140,7 +151,10 @@ export async function openInputs(rawFiles: InputFile[]): Promise<void> {
     }
     if (entry) {
       const loaded = await engine().call('loadScene', { files, entry: entry.path });
-      adoptTwin(loaded, files.filter((f) => ext(f.path) !== 'csv').map((f) => f.path));
+      adoptTwin(
+        loaded,
+        files.filter((f) => ext(f.path) !== 'csv').map((f) => f.path),
+      );
     }
     for (const s of soundings) await acceptSoundings(s);
     if (transforms || images.length > 0) await acceptVisionInputs(files, transforms, images);
@@ -157,14 +171,31 @@ async function openTwinJson(f: InputFile) {
   }
   const loaded = await engine().call('buildTwinScene', {
     name: twin.name,
-    objects: twin.objects.map((o) => ({ name: o.name, materialId: o.material, vertices: o.vertices, indices: o.indices })),
-    materials: Object.fromEntries(Object.entries(materials).map(([id, m]) => [id, { id, spec: m.spec, source: m.source }])),
+    objects: twin.objects.map((o) => ({
+      name: o.name,
+      materialId: o.material,
+      vertices: o.vertices,
+      indices: o.indices,
+    })),
+    materials: Object.fromEntries(
+      Object.entries(materials).map(([id, m]) => [id, { id, spec: m.spec, source: m.source }]),
+    ),
     file: f.path,
   });
-  adoptTwin(loaded, [f.path, ...twin.provenance.inputs], materials, twin.objects.map((o) => o.material));
+  adoptTwin(
+    loaded,
+    [f.path, ...twin.provenance.inputs],
+    materials,
+    twin.objects.map((o) => o.material),
+  );
   studio.set({
     frequencyHz: twin.frequency_hz,
-    devices: twin.devices.map((d, i) => ({ id: `${d.kind}-t${i}`, kind: d.kind, name: d.name, position: d.position })),
+    devices: twin.devices.map((d, i) => ({
+      id: `${d.kind}-t${i}`,
+      kind: d.kind,
+      name: d.name,
+      position: d.position,
+    })),
   });
 }
 
@@ -176,7 +207,9 @@ export async function openDemo(): Promise<void> {
     const xmlResponse = await fetch(`${root}room.xml`);
     if (!xmlResponse.ok) throw new Error(`demo/room.xml: HTTP ${xmlResponse.status}`);
     const xml = new Uint8Array(await xmlResponse.arrayBuffer());
-    const meshNames = [...new TextDecoder().decode(xml).matchAll(/name="filename"\s+value="([^"]+)"/g)].map((m) => m[1]!);
+    const meshNames = [...new TextDecoder().decode(xml).matchAll(/name="filename"\s+value="([^"]+)"/g)].map(
+      (m) => m[1]!,
+    );
     const files: InputFile[] = [{ path: 'room.xml', data: xml }];
     for (const name of meshNames) {
       const r = await fetch(`${root}${name}`);

@@ -1,6 +1,9 @@
 import { strToU8, zipSync } from 'fflate';
-import { DEFAULT_THICKNESS, type MaterialSpec } from '../../engine/materials/radioMaterial.ts';
-import { resolveRadioParameters } from '../../engine/materials/radioMaterial.ts';
+import {
+  DEFAULT_THICKNESS,
+  type MaterialSpec,
+  resolveRadioParameters,
+} from '../../engine/materials/radioMaterial.ts';
 import { writePly } from '../../engine/scene/ply.ts';
 import type { Scene } from '../../engine/scene/types.ts';
 import type { StudioMaterial } from '../store.ts';
@@ -8,7 +11,8 @@ import { objectMesh } from './twinJson.ts';
 
 const xmlAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 /** file-system-safe mesh file name for an object */
-export const meshFileName = (name: string, index: number) => `${name.replace(/[^A-Za-z0-9_.-]/g, '_') || `object_${index}`}.ply`;
+export const meshFileName = (name: string, index: number) =>
+  `${name.replace(/[^A-Za-z0-9_.-]/g, '_') || `object_${index}`}.ply`;
 
 /**
  * Sionna RT 1.x scene XML for a twin: one bsdf per material (itu-radio-material for ITU
@@ -22,7 +26,10 @@ export function sionnaSceneXml(
   objectMaterial: string[],
   frequencyHz: number,
 ): string {
-  const lines = ['<scene version="2.1.0">', `  <!-- exported by RFTwin Studio from '${xmlAttr(scene.name)}' -->`];
+  const lines = [
+    '<scene version="2.1.0">',
+    `  <!-- exported by RFTwin Studio from '${xmlAttr(scene.name)}' -->`,
+  ];
   const used = [...new Set(objectMaterial)];
   for (const id of used) {
     const m = materials[id];

@@ -1,4 +1,4 @@
-import type { MaterialSpec, MaterialSource } from '../../engine/materials/radioMaterial.ts';
+import type { MaterialSource, MaterialSpec } from '../../engine/materials/radioMaterial.ts';
 import { resolveRadioParameters } from '../../engine/materials/radioMaterial.ts';
 import { InputError } from '../../engine/scene/errors.ts';
 import type { Scene } from '../../engine/scene/types.ts';
@@ -27,7 +27,10 @@ export interface TwinFile {
   name: string;
   frequency_hz: number;
   objects: { name: string; material: string; vertices: number[]; indices: number[] }[];
-  materials: Record<string, { spec: MaterialSpec; source: MaterialSource; confidence?: number; evidence?: string }>;
+  materials: Record<
+    string,
+    { spec: MaterialSpec; source: MaterialSource; confidence?: number; evidence?: string }
+  >;
   /** the same materials as the calibration's materials JSON, resolved at frequency_hz */
   radio_parameters: Record<
     string,
@@ -120,19 +123,24 @@ export function parseTwinJson(value: unknown, file: string): TwinFile {
   if (typeof value !== 'object' || value === null) fail('root', 'expected a JSON object');
   const t = value as Partial<TwinFile>;
   if (t.format !== TWIN_FORMAT) fail('format', `expected "${TWIN_FORMAT}", got ${JSON.stringify(t.format)}`);
-  if (t.version !== TWIN_VERSION) fail('version', `expected ${TWIN_VERSION}, got ${JSON.stringify(t.version)}`);
-  if (!(typeof t.frequency_hz === 'number' && t.frequency_hz > 0)) fail('frequency_hz', 'expected a positive number');
+  if (t.version !== TWIN_VERSION)
+    fail('version', `expected ${TWIN_VERSION}, got ${JSON.stringify(t.version)}`);
+  if (!(typeof t.frequency_hz === 'number' && t.frequency_hz > 0))
+    fail('frequency_hz', 'expected a positive number');
   if (!Array.isArray(t.objects) || t.objects.length === 0) fail('objects', 'expected a non-empty array');
   if (typeof t.materials !== 'object' || t.materials === null) fail('materials', 'expected an object');
   t.objects!.forEach((o, i) => {
     if (typeof o.name !== 'string') fail(`objects[${i}].name`, 'expected a string');
     if (!t.materials![o.material]) fail(`objects[${i}].material`, `'${o.material}' is not in "materials"`);
-    if (!Array.isArray(o.vertices) || o.vertices.length % 3 !== 0) fail(`objects[${i}].vertices`, 'expected 3 numbers per vertex');
-    if (!Array.isArray(o.indices) || o.indices.length % 3 !== 0) fail(`objects[${i}].indices`, 'expected 3 indices per triangle');
+    if (!Array.isArray(o.vertices) || o.vertices.length % 3 !== 0)
+      fail(`objects[${i}].vertices`, 'expected 3 numbers per vertex');
+    if (!Array.isArray(o.indices) || o.indices.length % 3 !== 0)
+      fail(`objects[${i}].indices`, 'expected 3 indices per triangle');
   });
   for (const [id, m] of Object.entries(t.materials!)) {
     const kind = (m?.spec as { kind?: string } | undefined)?.kind;
-    if (kind !== 'itu' && kind !== 'custom' && kind !== 'unknown') fail(`materials.${id}.spec.kind`, `expected itu, custom or unknown, got ${JSON.stringify(kind)}`);
+    if (kind !== 'itu' && kind !== 'custom' && kind !== 'unknown')
+      fail(`materials.${id}.spec.kind`, `expected itu, custom or unknown, got ${JSON.stringify(kind)}`);
     if (!SOURCES.includes(m.source)) fail(`materials.${id}.source`, `expected one of ${SOURCES.join(', ')}`);
   }
   if (t.devices !== undefined && !Array.isArray(t.devices)) fail('devices', 'expected an array');

@@ -48,14 +48,22 @@ export class EngineBridge {
     };
   }
 
-  call<K extends EngineRequestKind>(kind: K, request: RequestOf<K>, options: CallOptions = {}): Promise<ResponseOf<K>> {
+  call<K extends EngineRequestKind>(
+    kind: K,
+    request: RequestOf<K>,
+    options: CallOptions = {},
+  ): Promise<ResponseOf<K>> {
     const id = this.nextId++;
     return new Promise<ResponseOf<K>>((resolve, reject) => {
       if (options.signal?.aborted) {
         reject(new EngineError('AbortError', 'cancelled'));
         return;
       }
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: options.onProgress });
+      this.pending.set(id, {
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        onProgress: options.onProgress,
+      });
       options.signal?.addEventListener('abort', () => this.post({ id, cancel: true }), { once: true });
       this.post({ id, kind, request }, options.transfer);
     });

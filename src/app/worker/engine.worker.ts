@@ -3,7 +3,17 @@ import { buildScene } from '../../engine/scene/buildScene.ts';
 import { memoryFileSource } from '../../engine/scene/fileSource.ts';
 import { loadScene } from '../../engine/scene/load.ts';
 import type { Scene } from '../../engine/scene/types.ts';
-import type { EngineRequestKind, EngineRequests, FromWorker, Progress, RequestOf, ResponseOf, ToWorker } from './protocol.ts';
+import { type Bvh, buildBvh } from '../../engine/tracer/bvh.ts';
+import { traceJob } from './jobs/trace.ts';
+import type {
+  EngineRequestKind,
+  EngineRequests,
+  FromWorker,
+  Progress,
+  RequestOf,
+  ResponseOf,
+  ToWorker,
+} from './protocol.ts';
 
 /**
  * The engine worker: all heavy work (loading, tracing, radio maps, calibration) runs here
@@ -26,14 +36,27 @@ export interface JobContext {
   whilePaused: () => Promise<void>;
 }
 
-type Handler<K extends EngineRequestKind> = (request: RequestOf<K>, ctx: JobContext) => Promise<ResponseOf<K>>;
+type Handler<K extends EngineRequestKind> = (
+  request: RequestOf<K>,
+  ctx: JobContext,
+) => Promise<ResponseOf<K>>;
+
+const bvhs = new Map<number, Bvh>();
 
 const sceneById = (sceneId: number): Scene => {
   const s = scenes.get(sceneId);
   if (!s) throw new Error(`scene ${sceneId} is not loaded in the engine worker`);
   return s;
 };
-void sceneById;
+/** BVH built once per scene, on first use. */
+const bvhOf = (sceneId: number): Bvh => {
+  let b = bvhs.get(sceneId);
+  if (!b) {
+    b = buildBvh(sceneById(sceneId));
+    bvhs.set(sceneId, b);
+  }
+  return b;
+};
 
 const handlers: { [K in EngineRequestKind]: Handler<K> } = {
   async loadScene({ files, entry }) {
@@ -46,15 +69,25 @@ const handlers: { [K in EngineRequestKind]: Handler<K> } = {
   async buildTwinScene({ name, objects, materials, file }) {
     const scene = buildScene(
       name,
-      objects.map((o) => ({ name: o.name, materialId: o.materialId, vertices: o.vertices, indices: o.indices, file })),
+      objects.map((o) => ({
+        name: o.name,
+        materialId: o.materialId,
+        vertices: o.vertices,
+        indices: o.indices,
+        file,
+      })),
       materials,
     );
     const sceneId = nextSceneId++;
     scenes.set(sceneId, scene);
     return { sceneId, scene };
   },
+  async trace(req, ctx) {
+    return traceJob(sceneById(req.sceneId), bvhOf(req.sceneId), req, ctx);
+  },
   async dropScene({ sceneId }) {
     scenes.delete(sceneId);
+    bvhs.delete(sceneId);
     return null;
   },
 };
@@ -66,14 +99,14 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
   if ('cancel' in msg) {
     jobs.get(msg.id)?.abort.abort();
     const job = jobs.get(msg.id);
-    job?.resumeWaiters.splice(0).forEach((r) => r());
+    for (const r of job?.resumeWaiters.splice(0) ?? []) r();
     return;
   }
   if ('control' in msg) {
     const job = jobs.get(msg.id);
     if (!job) return;
     job.paused = msg.control === 'pause';
-    if (!job.paused) job.resumeWaiters.splice(0).forEach((r) => r());
+    if (!job.paused) for (const r of job.resumeWaiters.splice(0)) r();
     return;
   }
   const job: Job = { abort: new AbortController(), paused: false, resumeWaiters: [] };
@@ -82,14 +115,19 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
     signal: job.abort.signal,
     progress: (progress) => post({ id: msg.id, type: 'progress', progress }),
     whilePaused: () =>
-      job.paused && !job.abort.signal.aborted ? new Promise<void>((r) => job.resumeWaiters.push(r)) : Promise.resolve(),
+      job.paused && !job.abort.signal.aborted
+        ? new Promise<void>((r) => job.resumeWaiters.push(r))
+        : Promise.resolve(),
   };
   try {
     const handler = handlers[msg.kind] as Handler<EngineRequestKind>;
     const result = await handler(msg.request as EngineRequests[EngineRequestKind]['request'], ctx);
     post({ id: msg.id, type: 'result', result });
   } catch (err) {
-    const error = err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) };
+    const error =
+      err instanceof Error
+        ? { name: err.name, message: err.message }
+        : { name: 'Error', message: String(err) };
     if (job.abort.signal.aborted) error.name = 'AbortError';
     post({ id: msg.id, type: 'error', error });
   } finally {

@@ -1,5 +1,36 @@
-import type { SceneMaterial } from '../../engine/materials/radioMaterial.ts';
+import type { MaterialSpec, SceneMaterial } from '../../engine/materials/radioMaterial.ts';
+import type { LinkMetrics } from '../../engine/metrics/linkMetrics.ts';
 import type { Scene } from '../../engine/scene/types.ts';
+import type { Path } from '../../engine/tracer/path.ts';
+import type { Vec3 } from '../../engine/vec3.ts';
+
+/** What the studio asks the tracer for; path types map onto the engine's TracePathsOptions. */
+export interface TraceSettings {
+  maxDepth: number;
+  los: boolean;
+  specular: boolean;
+  transmission: boolean;
+  scattering: boolean;
+  diffraction: boolean;
+  rays: number;
+}
+
+/** The twin's materials as the engine needs them for a field evaluation. */
+export interface MaterialAssignment {
+  frequencyHz: number;
+  materials: Record<string, MaterialSpec>;
+  /** material id per scene object (overrides of one object included) */
+  objectMaterial: string[];
+}
+
+export interface TracedLinkResult {
+  txId: string;
+  rxId: string;
+  tx: Vec3;
+  rx: Vec3;
+  paths: Path[];
+  metrics: LinkMetrics;
+}
 
 /** A file the person dropped or picked, as bytes; `path` keeps folders when the browser gives them. */
 export interface InputFile {
@@ -23,6 +54,16 @@ export interface EngineRequests {
       file: string;
     };
     response: { sceneId: number; scene: Scene };
+  };
+  /** Paths and per-link metrics between every Tx and every Rx. */
+  trace: {
+    request: MaterialAssignment & {
+      sceneId: number;
+      tx: { id: string; position: Vec3 }[];
+      rx: { id: string; position: Vec3 }[];
+      settings: TraceSettings;
+    };
+    response: { links: TracedLinkResult[]; extrapolated: string[]; elapsedMs: number };
   };
   /** Forget a scene the studio no longer shows. */
   dropScene: { request: { sceneId: number }; response: null };

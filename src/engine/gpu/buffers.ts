@@ -1,8 +1,13 @@
-import { GpuOutOfMemoryError } from './errors.ts';
 import type { GpuContext } from './device.ts';
+import { GpuOutOfMemoryError } from './errors.ts';
 
 /** Storage buffer initialised from typed data (padded to 4 bytes, at least 16 bytes). */
-export function storageBuffer(ctx: GpuContext, data: ArrayBufferView, label: string, extraUsage = 0): GPUBuffer {
+export function storageBuffer(
+  ctx: GpuContext,
+  data: ArrayBufferView,
+  label: string,
+  extraUsage = 0,
+): GPUBuffer {
   const size = Math.max(16, Math.ceil(data.byteLength / 4) * 4);
   checkSize(ctx, size, label);
   const buffer = ctx.device.createBuffer({
@@ -24,7 +29,11 @@ export function emptyBuffer(ctx: GpuContext, byteLength: number, label: string, 
 
 export function uniformBuffer(ctx: GpuContext, data: ArrayBufferView, label: string): GPUBuffer {
   const size = Math.max(16, Math.ceil(data.byteLength / 16) * 16);
-  const buffer = ctx.device.createBuffer({ label, size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  const buffer = ctx.device.createBuffer({
+    label,
+    size,
+    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+  });
   ctx.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
   return buffer;
 }
@@ -32,12 +41,19 @@ export function uniformBuffer(ctx: GpuContext, data: ArrayBufferView, label: str
 function checkSize(ctx: GpuContext, size: number, label: string): void {
   const max = Math.min(ctx.device.limits.maxStorageBufferBindingSize, ctx.device.limits.maxBufferSize);
   if (size > max) {
-    throw new GpuOutOfMemoryError(`${label} needs ${(size / 2 ** 20).toFixed(1)} MiB, over the adapter's ${(max / 2 ** 20).toFixed(0)} MiB buffer limit`);
+    throw new GpuOutOfMemoryError(
+      `${label} needs ${(size / 2 ** 20).toFixed(1)} MiB, over the adapter's ${(max / 2 ** 20).toFixed(0)} MiB buffer limit`,
+    );
   }
 }
 
 /** Copy `byteLength` bytes of a storage buffer back to the host. */
-export async function readBack(ctx: GpuContext, source: GPUBuffer, byteLength: number, offset = 0): Promise<ArrayBuffer> {
+export async function readBack(
+  ctx: GpuContext,
+  source: GPUBuffer,
+  byteLength: number,
+  offset = 0,
+): Promise<ArrayBuffer> {
   const size = Math.max(4, Math.ceil(byteLength / 4) * 4);
   const staging = ctx.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const enc = ctx.device.createCommandEncoder();
@@ -68,11 +84,21 @@ export function computePipeline(ctx: GpuContext, code: string, label: string): G
   return p;
 }
 
-/** Bind group 0 with the given buffers at bindings 0…n−1. */
-export function bindBuffers(ctx: GpuContext, pipeline: GPUComputePipeline, buffers: GPUBuffer[]): GPUBindGroup {
+/**
+ * Bind group 0 from binding number → buffer. With layout 'auto' only the bindings a kernel
+ * actually uses exist, so each kernel lists exactly those.
+ */
+export function bindBuffers(
+  ctx: GpuContext,
+  pipeline: GPUComputePipeline,
+  buffers: Record<number, GPUBuffer>,
+): GPUBindGroup {
   return ctx.device.createBindGroup({
     layout: pipeline.getBindGroupLayout(0),
-    entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    entries: Object.entries(buffers).map(([binding, buffer]) => ({
+      binding: Number(binding),
+      resource: { buffer },
+    })),
   });
 }
 

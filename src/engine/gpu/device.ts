@@ -21,19 +21,26 @@ export interface GpuContext {
 let cached: Promise<GpuContext> | undefined;
 
 export function describeAdapter(a: GpuAdapterDescription): string {
-  const name = [a.vendor, a.architecture, a.description].filter((s) => s && s.length > 0).join(' / ') || 'unknown adapter';
+  const name =
+    [a.vendor, a.architecture, a.description].filter((s) => s && s.length > 0).join(' / ') ||
+    'unknown adapter';
   return `${name}${a.fallback ? ' (software)' : ''} via ${a.source}`;
 }
 
-async function requestAdapter(powerPreference: GPUPowerPreference): Promise<{ adapter: GPUAdapter | null; source: string }> {
+async function requestAdapter(
+  powerPreference: GPUPowerPreference,
+): Promise<{ adapter: GPUAdapter | null; source: string }> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
-  if (nav?.gpu) return { adapter: await nav.gpu.requestAdapter({ powerPreference }), source: 'navigator.gpu' };
+  if (nav?.gpu)
+    return { adapter: await nav.gpu.requestAdapter({ powerPreference }), source: 'navigator.gpu' };
   if (typeof process === 'undefined' || !process.versions?.node) {
     return { adapter: null, source: 'this browser has no navigator.gpu (WebGPU disabled or unsupported)' };
   }
   // Kept out of browser bundles: the specifier is not a literal, so bundlers leave it alone.
   const nodeModule = './nodeGpu.ts';
-  const { requestNodeAdapter } = (await import(/* @vite-ignore */ nodeModule)) as typeof import('./nodeGpu.ts');
+  const { requestNodeAdapter } = (await import(
+    /* @vite-ignore */ nodeModule
+  )) as typeof import('./nodeGpu.ts');
   const { adapter, note } = await requestNodeAdapter(powerPreference);
   return { adapter, source: `Dawn (webgpu npm package), ${note}` };
 }
@@ -103,7 +110,8 @@ export async function releaseGpu(): Promise<void> {
 }
 
 export function checkDevice(ctx: GpuContext): void {
-  if (ctx.lostReason) throw new GpuDeviceLostError(`WebGPU device lost (${ctx.lostReason}); rerun, or use --backend cpu`);
+  if (ctx.lostReason)
+    throw new GpuDeviceLostError(`WebGPU device lost (${ctx.lostReason}); rerun, or use --backend cpu`);
 }
 
 /**
@@ -115,15 +123,22 @@ export async function withGpuErrors<T>(ctx: GpuContext, what: string, body: () =
   const { device } = ctx;
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
-  let result: T;
+  let result: T | undefined;
+  let thrown: unknown;
   try {
     result = body();
-  } finally {
-    const validation = await device.popErrorScope();
-    const oom = await device.popErrorScope();
-    if (oom) throw new GpuOutOfMemoryError(`GPU out of memory while ${what}: ${oom.message}; use smaller tiles or --backend cpu`);
-    if (validation) throw new Error(`WebGPU validation error while ${what}: ${validation.message}`);
+  } catch (e) {
+    thrown = e;
   }
+  // pop both scopes whatever happened, then report the most useful error
+  const validation = await device.popErrorScope();
+  const oom = await device.popErrorScope();
+  if (oom)
+    throw new GpuOutOfMemoryError(
+      `GPU out of memory while ${what}: ${oom.message}; use smaller tiles or --backend cpu`,
+    );
+  if (validation) throw new Error(`WebGPU validation error while ${what}: ${validation.message}`);
+  if (thrown !== undefined) throw thrown;
   checkDevice(ctx);
-  return result;
+  return result as T;
 }

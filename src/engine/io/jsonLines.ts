@@ -87,7 +87,11 @@ export function parseLocatedJson(text: string, file: string): LocatedJson {
       }
     }
     const token = text.slice(i, i + 12).split(/[\s,\]}]/)[0];
-    return fail(i >= text.length ? 'unexpected end of file' : `unexpected '${token}' (JSON allows numbers, strings, true, false, null; not NaN or Infinity)`);
+    return fail(
+      i >= text.length
+        ? 'unexpected end of file'
+        : `unexpected '${token}' (JSON allows numbers, strings, true, false, null; not NaN or Infinity)`,
+    );
   };
   const str = (): string => {
     const start = i;
@@ -112,13 +116,23 @@ export function getField(obj: LocatedJson, key: string): LocatedJson | undefined
   return obj.kind === 'object' ? obj.entries.get(key) : undefined;
 }
 
-export function expectNumber(v: LocatedJson | undefined, file: string, what: string, parentLine: number): number {
+export function expectNumber(
+  v: LocatedJson | undefined,
+  file: string,
+  what: string,
+  parentLine: number,
+): number {
   if (!v) throw new InputError(file, `line ${parentLine}`, `missing ${what} (a number)`);
   if (v.kind !== 'number') throw new InputError(file, `line ${v.line}`, `${what} must be a number`);
   return v.value as number;
 }
 
-export function expectPoint(v: LocatedJson | undefined, file: string, what: string, parentLine: number): [number, number, number] {
+export function expectPoint(
+  v: LocatedJson | undefined,
+  file: string,
+  what: string,
+  parentLine: number,
+): [number, number, number] {
   if (!v) throw new InputError(file, `line ${parentLine}`, `missing ${what} ([x, y, z] in metres)`);
   if (v.kind !== 'array' || v.items.length !== 3 || v.items.some((x) => x.kind !== 'number')) {
     throw new InputError(file, `line ${v.line}`, `${what} must be [x, y, z] in metres`);

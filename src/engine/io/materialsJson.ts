@@ -4,9 +4,15 @@ import { getField, parseLocatedJson } from './jsonLines.ts';
 /**
  * Materials JSON: {"materials": {"<material id>": {"relative_permittivity", "conductivity",
  * "scattering_coefficient", "thickness"}}}. Each entry may give any subset (the rest come from
- * the scene); extra keys ending in `_std` (uncertainties written by calibrate) are accepted.
+ * the scene); keys ending in `_std` / `_identifiable` (written by calibrate) are skipped, so a
+ * calibration result can serve as the priors file of the next calibration.
  */
-export const MATERIAL_PARAMETER_NAMES = ['relative_permittivity', 'conductivity', 'scattering_coefficient', 'thickness'] as const;
+export const MATERIAL_PARAMETER_NAMES = [
+  'relative_permittivity',
+  'conductivity',
+  'scattering_coefficient',
+  'thickness',
+] as const;
 export type MaterialParameterName = (typeof MATERIAL_PARAMETER_NAMES)[number];
 export type MaterialValues = Partial<Record<MaterialParameterName, number>>;
 
@@ -20,19 +26,29 @@ const RANGES: Record<MaterialParameterName, { ok: (v: number) => boolean; expect
 export function parseMaterialsJson(text: string, file: string): Record<string, MaterialValues> {
   const root = parseLocatedJson(text, file);
   const mats = getField(root, 'materials');
-  if (!mats || mats.kind !== 'object') throw new InputError(file, `line ${root.line}`, 'expected {"materials": {"<material id>": {…}}}');
+  if (mats?.kind !== 'object')
+    throw new InputError(file, `line ${root.line}`, 'expected {"materials": {"<material id>": {…}}}');
   const out: Record<string, MaterialValues> = {};
   for (const [id, entry] of mats.entries) {
-    if (entry.kind !== 'object') throw new InputError(file, `line ${entry.line}`, `material '${id}' must be an object of parameters`);
+    if (entry.kind !== 'object')
+      throw new InputError(file, `line ${entry.line}`, `material '${id}' must be an object of parameters`);
     const values: MaterialValues = {};
     for (const [key, v] of entry.entries) {
-      if (key.endsWith('_std') || key === 'itu_name' || key === 'identifiable') continue;
+      if (key.endsWith('_std') || key.endsWith('_identifiable') || key === 'itu_name') continue;
       if (!(MATERIAL_PARAMETER_NAMES as readonly string[]).includes(key)) {
-        throw new InputError(file, `line ${v.line}`, `material '${id}': unknown parameter '${key}' (known: ${MATERIAL_PARAMETER_NAMES.join(', ')})`);
+        throw new InputError(
+          file,
+          `line ${v.line}`,
+          `material '${id}': unknown parameter '${key}' (known: ${MATERIAL_PARAMETER_NAMES.join(', ')})`,
+        );
       }
       const name = key as MaterialParameterName;
       if (v.kind !== 'number' || !RANGES[name].ok(v.value as number)) {
-        throw new InputError(file, `line ${v.line}`, `material '${id}': ${key} must be ${RANGES[name].expected}, got ${JSON.stringify(v.kind === 'number' ? v.value : v.kind)}`);
+        throw new InputError(
+          file,
+          `line ${v.line}`,
+          `material '${id}': ${key} must be ${RANGES[name].expected}, got ${JSON.stringify(v.kind === 'number' ? v.value : v.kind)}`,
+        );
       }
       values[name] = v.value as number;
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../scene/errors.ts';
-import { parseMaterialsJson, writeMaterialsJson } from './materialsJson.ts';
 import { parseSoundings } from './loadSoundings.ts';
+import { parseMaterialsJson, writeMaterialsJson } from './materialsJson.ts';
 import { parsePositionsCsv, parseSoundingsCsv, writeSoundingsCsv } from './soundings.ts';
 import { parseSoundingsJson, writeSoundingsJson } from './soundingsJson.ts';
 
@@ -40,9 +40,19 @@ describe('soundings CSV', () => {
 
   it.each([
     ['NaN', `${HEADER},path_gain_db\n0,0,2,3,4,1.5,NaN\n`, 'line 2', 'path_gain_db'],
-    ['negative spread', `${HEADER},rms_delay_spread_ns\n0,0,2,3,4,1.5,10\n0,0,2,3,4,1.6,-1\n`, 'line 3', 'negative'],
+    [
+      'negative spread',
+      `${HEADER},rms_delay_spread_ns\n0,0,2,3,4,1.5,10\n0,0,2,3,4,1.6,-1\n`,
+      'line 3',
+      'negative',
+    ],
     ['unknown column', `${HEADER},rsrp\n0,0,2,3,4,1.5,1\n`, 'line 1', "unknown column 'rsrp'"],
-    ['delay spread in seconds', `${HEADER},rms_delay_spread_ns\n0,0,2,3,4,1.5,1.2e-8\n`, 'line 2', 'looks like seconds'],
+    [
+      'delay spread in seconds',
+      `${HEADER},rms_delay_spread_ns\n0,0,2,3,4,1.5,1.2e-8\n`,
+      'line 2',
+      'looks like seconds',
+    ],
     ['linear gain', `${HEADER},path_gain_db\n0,0,2,3,4,1.5,3.2e-7\n`, 'line 2', 'linear gain'],
     ['power in mW', `${HEADER},tx_power_dbm,power_dbm\n0,0,2,3,4,1.5,20,25\n`, 'line 2', 'mW'],
     ['power without tx power', `${HEADER},power_dbm\n0,0,2,3,4,1.5,-50\n`, 'line 1', 'tx_power_dbm'],
@@ -57,7 +67,10 @@ describe('soundings CSV', () => {
   });
 
   it('reads candidate position lists with or without Tx columns', () => {
-    expect(parsePositionsCsv('rx_x,rx_y,rx_z\n1,2,1.5\n', 'c.csv')[0]).toMatchObject({ rx: [1, 2, 1.5], tx: undefined });
+    expect(parsePositionsCsv('rx_x,rx_y,rx_z\n1,2,1.5\n', 'c.csv')[0]).toMatchObject({
+      rx: [1, 2, 1.5],
+      tx: undefined,
+    });
     expect(errorOf(() => parsePositionsCsv('rx_x,rx_y,rx_z\n1,x,1.5\n', 'c.csv')).element).toBe('line 2');
   });
 });
@@ -100,15 +113,21 @@ describe('soundings JSON', () => {
 
 describe('materials JSON', () => {
   it('reads partial entries and round-trips', () => {
-    const text = '{"materials": {"itu_brick": {"conductivity": 0.05, "relative_permittivity": 3.9}, "itu_wood": {"conductivity": 0.2, "conductivity_std": 0.01}}}';
+    const text =
+      '{"materials": {"itu_brick": {"conductivity": 0.05, "relative_permittivity": 3.9}, "itu_wood": {"conductivity": 0.2, "conductivity_std": 0.01, "conductivity_identifiable": false}}, "iterations": 3}';
     const m = parseMaterialsJson(text, 't.json');
-    expect(m).toEqual({ itu_brick: { conductivity: 0.05, relative_permittivity: 3.9 }, itu_wood: { conductivity: 0.2 } });
+    expect(m).toEqual({
+      itu_brick: { conductivity: 0.05, relative_permittivity: 3.9 },
+      itu_wood: { conductivity: 0.2 },
+    });
     expect(parseMaterialsJson(writeMaterialsJson(m), 'u.json')).toEqual(m);
   });
   it('rejects out-of-range and unknown parameters with the line', () => {
     const e = errorOf(() => parseMaterialsJson('{"materials": {\n"a": {\n"conductivity": -1}}}', 't.json'));
     expect(e.element).toBe('line 3');
     expect(e.message).toContain('≥ 0');
-    expect(errorOf(() => parseMaterialsJson('{"materials": {"a": {"sigma": 1}}}', 't.json')).message).toContain("unknown parameter 'sigma'");
+    expect(
+      errorOf(() => parseMaterialsJson('{"materials": {"a": {"sigma": 1}}}', 't.json')).message,
+    ).toContain("unknown parameter 'sigma'");
   });
 });

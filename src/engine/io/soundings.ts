@@ -48,7 +48,11 @@ export interface Sounding {
 /** CSV columns: positions, metrics, and received powers (which need tx_power_dbm). */
 const POSITION_COLUMNS = ['tx_x', 'tx_y', 'tx_z', 'rx_x', 'rx_y', 'rx_z'] as const;
 const POWER_COLUMNS = ['tx_power_dbm', 'power_dbm', 'rss_dbm'] as const;
-export const SOUNDING_CSV_COLUMNS: readonly string[] = [...POSITION_COLUMNS, ...SOUNDING_METRICS, ...POWER_COLUMNS];
+export const SOUNDING_CSV_COLUMNS: readonly string[] = [
+  ...POSITION_COLUMNS,
+  ...SOUNDING_METRICS,
+  ...POWER_COLUMNS,
+];
 
 /**
  * Plausibility checks that catch unit mistakes. Each returns a problem or undefined.
@@ -68,8 +72,10 @@ function metricProblem(metric: SoundingMetric, v: number): string | undefined {
       return undefined;
     case 'rms_delay_spread_ns':
       if (v < 0) return `rms_delay_spread_ns = ${v} is negative; a spread is ≥ 0`;
-      if (v > 0 && v < 1e-3) return `rms_delay_spread_ns = ${v} looks like seconds (below 1 ps); the column is in nanoseconds (multiply by 1e9)`;
-      if (v > 1e5) return `rms_delay_spread_ns = ${v} ns is over 100 µs; check the unit (nanoseconds expected)`;
+      if (v > 0 && v < 1e-3)
+        return `rms_delay_spread_ns = ${v} looks like seconds (below 1 ps); the column is in nanoseconds (multiply by 1e9)`;
+      if (v > 1e5)
+        return `rms_delay_spread_ns = ${v} ns is over 100 µs; check the unit (nanoseconds expected)`;
       return undefined;
     case 'angular_spread_deg':
       if (v < 0) return `angular_spread_deg = ${v} is negative; a spread is ≥ 0`;
@@ -88,7 +94,13 @@ export function validateMetric(metric: SoundingMetric, value: number, file: stri
 }
 
 /** Parse one CSV field as a finite number, or undefined for an empty (not measured) cell. */
-function parseNumber(text: string, file: string, where: string, column: string, allowEmpty: boolean): number | undefined {
+function parseNumber(
+  text: string,
+  file: string,
+  where: string,
+  column: string,
+  allowEmpty: boolean,
+): number | undefined {
   const t = text.trim();
   if (t === '') {
     if (allowEmpty) return undefined;
@@ -121,7 +133,8 @@ export function parseSoundingsCsv(text: string, file: string): Sounding[] {
       break;
     }
   }
-  if (headerLine < 0) throw new InputError(file, undefined, 'empty file; expected a header tx_x,tx_y,tx_z,rx_x,rx_y,rx_z,…');
+  if (headerLine < 0)
+    throw new InputError(file, undefined, 'empty file; expected a header tx_x,tx_y,tx_z,rx_x,rx_y,rx_z,…');
   const header = splitCsv(lines[headerLine]!.replace(/^\uFEFF/, '')).map((h) => h.toLowerCase());
   const hWhere = `line ${headerLine + 1}`;
   const seen = new Set<string>();
@@ -133,16 +146,29 @@ export function parseSoundingsCsv(text: string, file: string): Sounding[] {
     seen.add(h);
   }
   for (const c of POSITION_COLUMNS) {
-    if (!seen.has(c)) throw new InputError(file, hWhere, `missing column '${c}' (positions tx_x,tx_y,tx_z,rx_x,rx_y,rx_z in metres are required)`);
+    if (!seen.has(c))
+      throw new InputError(
+        file,
+        hWhere,
+        `missing column '${c}' (positions tx_x,tx_y,tx_z,rx_x,rx_y,rx_z in metres are required)`,
+      );
   }
   if ((seen.has('power_dbm') || seen.has('rss_dbm')) && !seen.has('tx_power_dbm')) {
-    throw new InputError(file, hWhere, 'power_dbm / rss_dbm need a tx_power_dbm column to give the path gain');
+    throw new InputError(
+      file,
+      hWhere,
+      'power_dbm / rss_dbm need a tx_power_dbm column to give the path gain',
+    );
   }
   if (seen.has('power_dbm') && seen.has('path_gain_db')) {
     throw new InputError(file, hWhere, 'give either power_dbm (with tx_power_dbm) or path_gain_db, not both');
   }
   if (seen.has('rss_dbm') && seen.has('coherent_gain_db')) {
-    throw new InputError(file, hWhere, 'give either rss_dbm (with tx_power_dbm) or coherent_gain_db, not both');
+    throw new InputError(
+      file,
+      hWhere,
+      'give either rss_dbm (with tx_power_dbm) or coherent_gain_db, not both',
+    );
   }
   const col = (name: string) => header.indexOf(name);
   const out: Sounding[] = [];
@@ -153,12 +179,18 @@ export function parseSoundingsCsv(text: string, file: string): Sounding[] {
     const where = `line ${i + 1}`;
     const fields = splitCsv(raw);
     if (fields.length !== header.length) {
-      throw new InputError(file, where, `${fields.length} fields, but the header has ${header.length} columns`);
+      throw new InputError(
+        file,
+        where,
+        `${fields.length} fields, but the header has ${header.length} columns`,
+      );
     }
-    const num = (name: string, allowEmpty: boolean) => parseNumber(fields[col(name)]!, file, where, name, allowEmpty);
+    const num = (name: string, allowEmpty: boolean) =>
+      parseNumber(fields[col(name)]!, file, where, name, allowEmpty);
     const tx: Vec3 = [num('tx_x', false)!, num('tx_y', false)!, num('tx_z', false)!];
     const rx: Vec3 = [num('rx_x', false)!, num('rx_y', false)!, num('rx_z', false)!];
-    if (tx[0] === rx[0] && tx[1] === rx[1] && tx[2] === rx[2]) throw new InputError(file, where, 'Tx and Rx are at the same position');
+    if (tx[0] === rx[0] && tx[1] === rx[1] && tx[2] === rx[2])
+      throw new InputError(file, where, 'Tx and Rx are at the same position');
     const metrics: Sounding['metrics'] = {};
     for (const m of SOUNDING_METRICS) {
       if (!seen.has(m)) continue;
@@ -178,7 +210,8 @@ export function parseSoundingsCsv(text: string, file: string): Sounding[] {
         if (!seen.has(column)) continue;
         const p = num(column, true);
         if (p === undefined) continue;
-        if (txPowerDbm === undefined) throw new InputError(file, where, `${column} is given but tx_power_dbm is empty`);
+        if (txPowerDbm === undefined)
+          throw new InputError(file, where, `${column} is given but tx_power_dbm is empty`);
         if (p > txPowerDbm) {
           throw new InputError(
             file,
@@ -198,11 +231,20 @@ export function parseSoundingsCsv(text: string, file: string): Sounding[] {
 }
 
 /** Write soundings CSV with the metrics present in any of them (empty cells where absent). */
-export function writeSoundingsCsv(soundings: readonly Sounding[], metrics?: readonly SoundingMetric[]): string {
+export function writeSoundingsCsv(
+  soundings: readonly Sounding[],
+  metrics?: readonly SoundingMetric[],
+): string {
   const used = metrics ?? SOUNDING_METRICS.filter((m) => soundings.some((s) => s.metrics[m] !== undefined));
   const fmt = (v: number | undefined) => (v === undefined ? '' : String(Number(v.toPrecision(10))));
   const rows = [[...POSITION_COLUMNS, ...used].join(',')];
-  for (const s of soundings) rows.push([...s.tx, ...s.rx].map(fmt).concat(used.map((m) => fmt(s.metrics[m]))).join(','));
+  for (const s of soundings)
+    rows.push(
+      [...s.tx, ...s.rx]
+        .map(fmt)
+        .concat(used.map((m) => fmt(s.metrics[m])))
+        .join(','),
+    );
   return `${rows.join('\n')}\n`;
 }
 
@@ -210,13 +252,24 @@ export function writeSoundingsCsv(soundings: readonly Sounding[], metrics?: read
 export function parsePositionsCsv(text: string, file: string): { tx?: Vec3; rx: Vec3; origin: string }[] {
   const lines = text.split(/\r?\n/);
   const headerIndex = lines.findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#'));
-  if (headerIndex < 0) throw new InputError(file, undefined, 'empty file; expected a header rx_x,rx_y,rx_z (optionally tx_x,tx_y,tx_z)');
+  if (headerIndex < 0)
+    throw new InputError(
+      file,
+      undefined,
+      'empty file; expected a header rx_x,rx_y,rx_z (optionally tx_x,tx_y,tx_z)',
+    );
   const header = splitCsv(lines[headerIndex]!.replace(/^\uFEFF/, '')).map((h) => h.toLowerCase());
   const hWhere = `line ${headerIndex + 1}`;
   for (const h of header) {
-    if (!SOUNDING_CSV_COLUMNS.includes(h)) throw new InputError(file, hWhere, `unknown column '${h}' (expected rx_x,rx_y,rx_z and optionally tx_x,tx_y,tx_z)`);
+    if (!SOUNDING_CSV_COLUMNS.includes(h))
+      throw new InputError(
+        file,
+        hWhere,
+        `unknown column '${h}' (expected rx_x,rx_y,rx_z and optionally tx_x,tx_y,tx_z)`,
+      );
   }
-  for (const c of ['rx_x', 'rx_y', 'rx_z']) if (!header.includes(c)) throw new InputError(file, hWhere, `missing column '${c}'`);
+  for (const c of ['rx_x', 'rx_y', 'rx_z'])
+    if (!header.includes(c)) throw new InputError(file, hWhere, `missing column '${c}'`);
   const hasTx = ['tx_x', 'tx_y', 'tx_z'].every((c) => header.includes(c));
   const out: { tx?: Vec3; rx: Vec3; origin: string }[] = [];
   for (let i = headerIndex + 1; i < lines.length; i++) {
@@ -224,7 +277,12 @@ export function parsePositionsCsv(text: string, file: string): { tx?: Vec3; rx: 
     if (t === '' || t.startsWith('#')) continue;
     const where = `line ${i + 1}`;
     const fields = splitCsv(lines[i]!);
-    if (fields.length !== header.length) throw new InputError(file, where, `${fields.length} fields, but the header has ${header.length} columns`);
+    if (fields.length !== header.length)
+      throw new InputError(
+        file,
+        where,
+        `${fields.length} fields, but the header has ${header.length} columns`,
+      );
     const num = (name: string) => parseNumber(fields[header.indexOf(name)]!, file, where, name, false)!;
     out.push({
       tx: hasTx ? [num('tx_x'), num('tx_y'), num('tx_z')] : undefined,

@@ -1,6 +1,12 @@
 import { InputError } from '../scene/errors.ts';
 import { expectNumber, expectPoint, getField, type LocatedJson, parseLocatedJson } from './jsonLines.ts';
-import { type MeasuredPath, SOUNDING_METRICS, type Sounding, type SoundingMetric, validateMetric } from './soundings.ts';
+import {
+  type MeasuredPath,
+  SOUNDING_METRICS,
+  type Sounding,
+  type SoundingMetric,
+  validateMetric,
+} from './soundings.ts';
 
 /**
  * Soundings JSON with per-link multipath lists:
@@ -21,16 +27,22 @@ const PATH_KEYS: Record<string, keyof MeasuredPath> = {
 export function parseSoundingsJson(text: string, file: string): Sounding[] {
   const root = parseLocatedJson(text, file);
   const links = getField(root, 'links');
-  if (!links || links.kind !== 'array') throw new InputError(file, `line ${root.line}`, 'expected {"links": [ … ]}');
+  if (links?.kind !== 'array') throw new InputError(file, `line ${root.line}`, 'expected {"links": [ … ]}');
   if (links.items.length === 0) throw new InputError(file, `line ${links.line}`, 'no links');
   return links.items.map((link) => parseLink(link, file));
 }
 
 function parseLink(link: LocatedJson, file: string): Sounding {
   const where = `line ${link.line}`;
-  if (link.kind !== 'object') throw new InputError(file, where, 'each link must be an object with tx, rx and metrics');
+  if (link.kind !== 'object')
+    throw new InputError(file, where, 'each link must be an object with tx, rx and metrics');
   for (const [key, v] of link.entries) {
-    if (!LINK_KEYS.has(key)) throw new InputError(file, `line ${v.line}`, `unknown key '${key}' (known: ${[...LINK_KEYS].join(', ')})`);
+    if (!LINK_KEYS.has(key))
+      throw new InputError(
+        file,
+        `line ${v.line}`,
+        `unknown key '${key}' (known: ${[...LINK_KEYS].join(', ')})`,
+      );
   }
   const tx = expectPoint(link.entries.get('tx'), file, 'tx', link.line);
   const rx = expectPoint(link.entries.get('rx'), file, 'rx', link.line);
@@ -45,24 +57,38 @@ function parseLink(link: LocatedJson, file: string): Sounding {
   const pathsJson = link.entries.get('paths');
   let paths: MeasuredPath[] | undefined;
   if (pathsJson) {
-    if (pathsJson.kind !== 'array') throw new InputError(file, `line ${pathsJson.line}`, 'paths must be a list of {delay_s, gain_db}');
+    if (pathsJson.kind !== 'array')
+      throw new InputError(file, `line ${pathsJson.line}`, 'paths must be a list of {delay_s, gain_db}');
     paths = pathsJson.items.map((p) => {
-      if (p.kind !== 'object') throw new InputError(file, `line ${p.line}`, 'each path must be {delay_s, gain_db, …}');
+      if (p.kind !== 'object')
+        throw new InputError(file, `line ${p.line}`, 'each path must be {delay_s, gain_db, …}');
       const out: Partial<MeasuredPath> = {};
       for (const [key, v] of p.entries) {
         const name = PATH_KEYS[key];
-        if (!name) throw new InputError(file, `line ${v.line}`, `unknown path key '${key}' (known: ${Object.keys(PATH_KEYS).join(', ')})`);
+        if (!name)
+          throw new InputError(
+            file,
+            `line ${v.line}`,
+            `unknown path key '${key}' (known: ${Object.keys(PATH_KEYS).join(', ')})`,
+          );
         out[name] = expectNumber(v, file, key, p.line);
       }
       const delay = expectNumber(p.entries.get('delay_s'), file, 'delay_s', p.line);
       const gain = expectNumber(p.entries.get('gain_db'), file, 'gain_db', p.line);
       if (delay < 0) throw new InputError(file, `line ${p.line}`, `delay_s = ${delay} is negative`);
-      if (delay > 1e-3) throw new InputError(file, `line ${p.line}`, `delay_s = ${delay} is over 1 ms; is it in ns rather than seconds?`);
+      if (delay > 1e-3)
+        throw new InputError(
+          file,
+          `line ${p.line}`,
+          `delay_s = ${delay} is over 1 ms; is it in ns rather than seconds?`,
+        );
       if (gain > 0) {
         throw new InputError(
           file,
           `line ${p.line}`,
-          gain < 1 ? `gain_db = ${gain} looks like a linear gain; give 10·log10 of it` : `gain_db = ${gain} dB is positive, impossible for a passive path`,
+          gain < 1
+            ? `gain_db = ${gain} looks like a linear gain; give 10·log10 of it`
+            : `gain_db = ${gain} dB is positive, impossible for a passive path`,
         );
       }
       return out as MeasuredPath;

@@ -14,7 +14,12 @@ export interface Interaction {
   faceIndex: number;
   /** world point of the interaction (on the edge for diffraction) */
   point: Vec3;
-  /** diffraction only: the wedge edge endpoints and the second face of the wedge */
+  /**
+   * diffraction only: the wedge edge endpoints and the second face of the wedge. The CPU tracer
+   * sets `faceIndex` to the 0-face (the face bounding, at φ = 0, the region around the edge that
+   * holds both ends of the path) and `otherFaceIndex` to the n-face; `otherFaceIndex` is −1 for a
+   * free edge (an edge of one face only: a half-plane, exterior angle 2π, n = 2).
+   */
   edge?: { start: Vec3; end: Vec3; otherFaceIndex: number };
   /** scattering only: surface area (m²) this scattering point stands for (ray-tube footprint) */
   area?: number;

@@ -65,12 +65,12 @@ function wood(u: number, v: number): Rgb {
   return clamp01(shade([0.55, 0.35, 0.19], k));
 }
 
-/** Near-white stone with thin grey veins. */
+/** Cool light-grey stone with thin dark veins. */
 function marble(u: number, v: number): Rgb {
   const t = u * 3 + v * 2 + 1.5 * valueNoise(u, v, 0.12, 41) + 0.5 * valueNoise(u, v, 0.03, 42);
   const vein = Math.abs(Math.sin(t * 4));
-  const veinK = vein < 0.08 ? 0.62 + vein * 3 : 1;
-  return clamp01(shade([0.9, 0.89, 0.87], veinK * (0.97 + 0.06 * valueNoise(u, v, 0.01, 43))));
+  const veinK = vein < 0.12 ? 0.55 + vein * 3 : 1;
+  return clamp01(shade([0.8, 0.82, 0.86], veinK * (0.97 + 0.06 * valueNoise(u, v, 0.01, 43))));
 }
 
 /** Pressed chips: light tan with dense dark and light speckle. */
@@ -91,7 +91,7 @@ function glass(u: number, v: number): Rgb {
 }
 
 function plasterboard(u: number, v: number): Rgb {
-  return clamp01(shade([0.93, 0.92, 0.88], 0.98 + 0.03 * valueNoise(u, v, 0.2, 81)));
+  return clamp01(shade([0.96, 0.92, 0.78], 0.98 + 0.03 * valueNoise(u, v, 0.2, 81)));
 }
 
 /** Dense loop pile: dark green, fine random texture. */

@@ -11,27 +11,72 @@ import type { Bvh } from '../bvh.ts';
  * - `triangles`: 3 vec4 per triangle in BVH leaf order: (v0, bitcast scene triangle),
  *   (e1 = v1 − v0, bitcast face), (e2 = v2 − v0, 0). Edges are differenced in float64 first.
  * - `faces`: 2 vec4 per face: (unit normal, offset), (bitcast first, bitcast count, 0, 0) into
- *   `faceTriangles`, the BVH-order slots of the face's triangles (point-in-face tests).
+ *   `faceEdges`: per triangle of the face 3 vec4 (inward in-plane edge normal m, m·a), the
+ *   point-in-face test of cpu/tracerGeometry.ts (distances in metres).
  */
 export interface PackedScene {
   nodes: Float32Array;
   triangles: Float32Array;
   faces: Float32Array;
-  faceTriangles: Uint32Array;
-  /** metres; position tolerances of the f32 kernels scale with it */
+  faceEdges: Float32Array;
+  /** bounding-box diagonal (m) */
   extent: number;
+  /** largest |coordinate| (m): f32 rounding errors of positions scale with it */
+  maxCoordinate: number;
+  /** levels of the BVH (root = 1): the traversal stack needs at most depth + 1 entries */
+  bvhDepth: number;
 }
 
-function bitsOf(i: number): number {
-  const b = new Float32Array(1);
-  new Int32Array(b.buffer)[0] = i;
-  return b[0]!;
+/** Levels of the flat BVH. */
+function bvhDepth(bvh: Bvh): number {
+  let deepest = 0;
+  const stack: [number, number][] = [[0, 1]];
+  while (stack.length > 0) {
+    const [node, d] = stack.pop()!;
+    deepest = Math.max(deepest, d);
+    const b = bvh.nodes[2 * node + 1]!;
+    if (b > 0) stack.push([bvh.nodes[2 * node]!, d + 1], [b, d + 1]);
+  }
+  return deepest;
+}
+
+/**
+ * A kernel's WGSL with its array sizes fitted to the scene and the candidates: SwiftShader
+ * zero-fills every private array at each invocation, so oversized stacks cost real time.
+ */
+export function kernelSource(code: string, packed: PackedScene, maxDepth = 12): string {
+  return code
+    .replace(/const STACK_SIZE: u32 = \d+u;/, `const STACK_SIZE: u32 = ${packed.bvhDepth + 2}u;`)
+    .replace(/const MAX_DEPTH: u32 = \d+u;/, `const MAX_DEPTH: u32 = ${Math.max(1, maxDepth)}u;`);
 }
 
 /** Round outwards to f32: the largest f32 ≤ x (down) or smallest ≥ x (up), plus one ulp margin. */
 function f32Outward(x: number, up: boolean): number {
   const pad = Math.abs(x) * 2.5e-7 + 1e-30;
   return Math.fround(up ? x + pad : x - pad);
+}
+
+/** Inward in-plane edge normals m and offsets m·a of triangle t (as tracerGeometry's triEdges). */
+function triangleEdgePlanes(p: Float64Array, t: number): number[] {
+  const o = 9 * t;
+  const e1 = [p[o + 3]! - p[o]!, p[o + 4]! - p[o + 1]!, p[o + 5]! - p[o + 2]!];
+  const e2 = [p[o + 6]! - p[o]!, p[o + 7]! - p[o + 1]!, p[o + 8]! - p[o + 2]!];
+  const n = [
+    e1[1]! * e2[2]! - e1[2]! * e2[1]!,
+    e1[2]! * e2[0]! - e1[0]! * e2[2]!,
+    e1[0]! * e2[1]! - e1[1]! * e2[0]!,
+  ];
+  const out: number[] = [];
+  for (let e = 0; e < 3; e++) {
+    const a = o + 3 * e;
+    const b = o + 3 * ((e + 1) % 3);
+    const d = [p[b]! - p[a]!, p[b + 1]! - p[a + 1]!, p[b + 2]! - p[a + 2]!];
+    let m = [n[1]! * d[2]! - n[2]! * d[1]!, n[2]! * d[0]! - n[0]! * d[2]!, n[0]! * d[1]! - n[1]! * d[0]!];
+    const l = Math.hypot(m[0]!, m[1]!, m[2]!);
+    if (l > 0) m = m.map((x) => x / l);
+    out.push(m[0]!, m[1]!, m[2]!, m[0]! * p[a]! + m[1]! * p[a + 1]! + m[2]! * p[a + 2]!);
+  }
+  return out;
 }
 
 export function packScene(scene: Scene, bvh: Bvh): PackedScene {
@@ -49,11 +94,9 @@ export function packScene(scene: Scene, bvh: Bvh): PackedScene {
   const n = bvh.triangleOrder.length;
   const triangles = new Float32Array(12 * n);
   const triInts = new Int32Array(triangles.buffer);
-  const slotOf = new Uint32Array(n);
   const p = scene.positions;
   for (let slot = 0; slot < n; slot++) {
     const t = bvh.triangleOrder[slot]!;
-    slotOf[t] = slot;
     const o = 9 * t;
     for (let k = 0; k < 3; k++) {
       triangles[12 * slot + k] = p[o + k]!;
@@ -65,19 +108,28 @@ export function packScene(scene: Scene, bvh: Bvh): PackedScene {
   }
   const faces = new Float32Array(8 * Math.max(1, scene.faces.length));
   const faceInts = new Int32Array(faces.buffer);
-  const list: number[] = [];
+  const edges: number[] = [];
   scene.faces.forEach((f, i) => {
     faces[8 * i] = f.normal[0];
     faces[8 * i + 1] = f.normal[1];
     faces[8 * i + 2] = f.normal[2];
     faces[8 * i + 3] = f.offset;
-    faceInts[8 * i + 4] = list.length;
+    faceInts[8 * i + 4] = edges.length / 12;
     faceInts[8 * i + 5] = f.triangles.length;
-    for (const t of f.triangles) list.push(slotOf[t]!);
+    for (const t of f.triangles) edges.push(...triangleEdgePlanes(p, t));
   });
   const { min, max } = scene.bbox;
   const extent = Math.max(1, Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]));
-  return { nodes, triangles, faces, faceTriangles: Uint32Array.from(list.length ? list : [0]), extent };
+  const maxCoordinate = Math.max(1, ...min.map(Math.abs), ...max.map(Math.abs));
+  return {
+    nodes,
+    triangles,
+    faces,
+    faceEdges: Float32Array.from(edges.length ? edges : [0, 0, 0, 0]),
+    extent,
+    maxCoordinate,
+    bvhDepth: bvhDepth(bvh),
+  };
 }
 
 /** The packed scene uploaded once; every kernel binds these at @binding(0…3). */
@@ -86,7 +138,7 @@ export interface SceneOnGpu {
   nodes: GPUBuffer;
   triangles: GPUBuffer;
   faces: GPUBuffer;
-  faceTriangles: GPUBuffer;
+  faceEdges: GPUBuffer;
   destroy(): void;
 }
 
@@ -95,17 +147,15 @@ export function uploadScene(ctx: GpuContext, scene: Scene, bvh: Bvh): SceneOnGpu
   const nodes = storageBuffer(ctx, packed.nodes, 'bvh nodes');
   const triangles = storageBuffer(ctx, packed.triangles, 'bvh triangles');
   const faces = storageBuffer(ctx, packed.faces, 'faces');
-  const faceTriangles = storageBuffer(ctx, packed.faceTriangles, 'face triangles');
+  const faceEdges = storageBuffer(ctx, packed.faceEdges, 'face edges');
   return {
     packed,
     nodes,
     triangles,
     faces,
-    faceTriangles,
+    faceEdges,
     destroy() {
-      for (const b of [nodes, triangles, faces, faceTriangles]) b.destroy();
+      for (const b of [nodes, triangles, faces, faceEdges]) b.destroy();
     },
   };
 }
-
-export { bitsOf };

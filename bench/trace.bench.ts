@@ -1,0 +1,80 @@
+import { fileURLToPath } from 'node:url';
+import { resolveSceneMaterials } from '../src/engine/materials/radioMaterial.ts';
+import { loadScene } from '../src/engine/scene/load.ts';
+import { nodeFileSource } from '../src/engine/scene/nodeFileSource.ts';
+import { buildBvh } from '../src/engine/tracer/bvh.ts';
+import { DEFAULT_RAYS, tracePathsSync } from '../src/engine/tracer/cpu/tracePaths.ts';
+import { linksFromGeometry, scatteringObjectsOf } from '../src/engine/tracer/traceLinks.ts';
+import type { Vec3 } from '../src/engine/vec3.ts';
+
+/**
+ * CPU reference tracer: paths per second and time per link (geometry + fields + metrics) on
+ * three Sionna scenes at depth 3 and 5, all path types on, default ray count, 28 GHz, iso + V.
+ * Receivers: a fixed grid per scene (16 links from one transmitter).
+ */
+const SIONNA = fileURLToPath(new URL('../../shared/scenes/sionna/', import.meta.url));
+const FREQUENCY = 28e9;
+
+const grid = (x0: number, x1: number, y0: number, y1: number, z: number, n: number): Vec3[] => {
+  const out: Vec3[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++)
+      out.push([x0 + ((x1 - x0) * (i + 0.5)) / n, y0 + ((y1 - y0) * (j + 0.5)) / n, z]);
+  }
+  return out;
+};
+
+const CASES: { scene: string; label?: string; tx: Vec3; rx: Vec3[] }[] = [
+  { scene: 'box', tx: [1.2, 2.1, 1.5], rx: grid(-4, 4, -4, 4, 1.5, 4) },
+  { scene: 'floor_wall', tx: [1, 0.3, 1.5], rx: grid(-1.8, 1.8, -1.8, 1.8, 1.2, 4) },
+  { scene: 'simple_street_canyon', tx: [-30, 0, 10], rx: grid(-40, 40, -6, 6, 1.5, 4) },
+  // a small radio map: the per-transmitter set-up is shared by 400 receivers
+  {
+    scene: 'simple_street_canyon',
+    label: 'simple_street_canyon, 400-receiver map',
+    tx: [-30, 0, 10],
+    rx: grid(-60, 60, -8, 8, 1.5, 20),
+  },
+];
+
+export default async function traceBench(log: (line: string) => void): Promise<Record<string, unknown>> {
+  const rows: Record<string, unknown>[] = [];
+  for (const c of CASES) {
+    const scene = await loadScene(nodeFileSource, `${SIONNA}${c.scene}/${c.scene}.xml`);
+    const bvh = buildBvh(scene);
+    const materials = resolveSceneMaterials(scene.materials, FREQUENCY);
+    const scatteringObjects = scatteringObjectsOf(scene, materials);
+    for (const maxDepth of [3, 5]) {
+      const options = { maxDepth, scatteringObjects };
+      tracePathsSync(scene, bvh, c.tx, c.rx.slice(0, 2), options); // warm-up (JIT)
+      const t0 = performance.now();
+      const geometry = tracePathsSync(scene, bvh, c.tx, c.rx, options);
+      const t1 = performance.now();
+      const links = linksFromGeometry(scene, c.tx, c.rx, geometry, materials, { frequencyHz: FREQUENCY });
+      const t2 = performance.now();
+      const paths = links.reduce((s, l) => s + l.paths.length, 0);
+      const kinds: Record<string, number> = {};
+      for (const l of links) for (const p of l.paths) kinds[p.kind] = (kinds[p.kind] ?? 0) + 1;
+      const totalMs = t2 - t0;
+      const row = {
+        scene: c.label ?? c.scene,
+        maxDepth,
+        rays: DEFAULT_RAYS,
+        links: c.rx.length,
+        triangles: scene.triangleObject.length,
+        faces: scene.faces.length,
+        paths,
+        pathsByKind: kinds,
+        geometryMs: t1 - t0,
+        fieldAndMetricsMs: t2 - t1,
+        timePerLinkMs: totalMs / c.rx.length,
+        pathsPerSecond: paths / (totalMs / 1000),
+      };
+      rows.push(row);
+      log(
+        `${row.scene} depth ${maxDepth}: ${paths} paths, ${row.timePerLinkMs.toFixed(2)} ms/link, ${Math.round(row.pathsPerSecond)} paths/s`,
+      );
+    }
+  }
+  return { frequencyHz: FREQUENCY, cpu: 'CPU reference (tracer/cpu), single thread', results: rows };
+}

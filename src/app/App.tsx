@@ -1,0 +1,165 @@
+import { useEffect, useRef, useState } from 'react';
+import { removeDevice, togglePlacing } from './actions/devices.ts';
+import { exportSionnaZip } from './actions/exportTwin.ts';
+import { openInputs, readBrowserFiles } from './actions/loadInputs.ts';
+import { DeviceList } from './panels/DeviceList.tsx';
+import { ExportPanel } from './panels/ExportPanel.tsx';
+import { LinkPanel } from './panels/LinkPanel.tsx';
+import { MaterialInspector } from './panels/MaterialInspector.tsx';
+import { SceneTree } from './panels/SceneTree.tsx';
+import { StatusBar } from './panels/StatusBar.tsx';
+import { studio, useStudio } from './store.ts';
+import { Viewport } from './viewport/Viewport.tsx';
+
+const ACCEPT = '.xml,.ply,.glb,.gltf,.obj,.mtl,.bin,.csv,.json,.zip,.png,.jpg,.jpeg,.webp';
+
+function isTyping(e: KeyboardEvent) {
+  const t = e.target as HTMLElement | null;
+  return (
+    !!t &&
+    (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA' || t.isContentEditable)
+  );
+}
+
+/** Keyboard access to the main actions (shown as <kbd> hints on the buttons). */
+function useShortcuts(openPicker: () => void) {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e)) return;
+      const s = studio.get();
+      switch (e.key) {
+        case 't':
+        case 'T':
+          togglePlacing('tx');
+          break;
+        case 'r':
+        case 'R':
+          togglePlacing('rx');
+          break;
+        case 'o':
+        case 'O':
+          openPicker();
+          break;
+        case 'e':
+        case 'E':
+          exportSionnaZip();
+          break;
+        case 'x':
+        case 'X':
+          studio.set({ xray: !s.xray });
+          break;
+        case 'Delete':
+        case 'Backspace':
+          if (s.selectedDeviceId) removeDevice(s.selectedDeviceId);
+          break;
+        case 'Escape':
+          if (s.status.cancel) s.status.cancel();
+          else studio.set({ placing: null, selection: null, selectedDeviceId: null });
+          break;
+        default:
+          return;
+      }
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [openPicker]);
+}
+
+function Toolbar({ onOpen }: { onOpen: () => void }) {
+  const frequencyHz = useStudio((s) => s.frequencyHz);
+  const xray = useStudio((s) => s.xray);
+  return (
+    <header className="toolbar">
+      <div className="brand">
+        RFTwin <span>Studio</span>
+      </div>
+      <button
+        type="button"
+        onClick={onOpen}
+        title="Open scene, soundings, twin or images (O); or drop files anywhere"
+      >
+        Open… <kbd>O</kbd>
+      </button>
+      <label className="inline">
+        f
+        <input
+          type="number"
+          step={0.1}
+          min={0.001}
+          aria-label="carrier frequency (GHz)"
+          data-testid="frequency"
+          value={Number((frequencyHz / 1e9).toPrecision(6))}
+          onChange={(e) => {
+            const v = e.currentTarget.valueAsNumber;
+            if (Number.isFinite(v) && v > 0) studio.set({ frequencyHz: v * 1e9 });
+          }}
+        />
+        GHz
+      </label>
+      <button
+        type="button"
+        className={xray ? 'active' : ''}
+        onClick={() => studio.set({ xray: !xray })}
+        title="See-through surfaces (X)"
+      >
+        X-ray <kbd>X</kbd>
+      </button>
+      <span className="hint dim">drag: orbit · right-drag: pan · wheel: zoom · drop files anywhere</span>
+    </header>
+  );
+}
+
+export function App() {
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [dragOver, setDragOver] = useState(false);
+  const openPicker = () => inputRef.current?.click();
+  useShortcuts(openPicker);
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: the whole window is a file drop zone; the Open button is the keyboard path
+    <div
+      className={`app${dragOver ? ' drag-over' : ''}`}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setDragOver(true);
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDragOver(false);
+      }}
+      onDrop={async (e) => {
+        e.preventDefault();
+        setDragOver(false);
+        await openInputs(await readBrowserFiles(Array.from(e.dataTransfer.files)));
+      }}
+    >
+      <input
+        ref={inputRef}
+        type="file"
+        multiple
+        accept={ACCEPT}
+        data-testid="file-input"
+        aria-label="Open files"
+        className="visually-hidden"
+        onChange={async (e) => {
+          const files = Array.from(e.currentTarget.files ?? []);
+          e.currentTarget.value = '';
+          await openInputs(await readBrowserFiles(files));
+        }}
+      />
+      <Toolbar onOpen={openPicker} />
+      <aside className="left">
+        <SceneTree />
+        <DeviceList />
+      </aside>
+      <main className="centre">
+        <Viewport />
+      </main>
+      <aside className="right">
+        <MaterialInspector />
+        <LinkPanel />
+        <ExportPanel />
+      </aside>
+      <StatusBar />
+    </div>
+  );
+}

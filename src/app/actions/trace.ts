@@ -1,0 +1,80 @@
+import { reportError, setStatus, studio, useStudio } from '../store.ts';
+import { engine } from '../worker/bridge.ts';
+
+let running: AbortController | null = null;
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+/** Trace again shortly after devices, materials or settings change (coalescing drags and typing). */
+export function scheduleTrace(delayMs = 120) {
+  clearTimeout(timer);
+  timer = setTimeout(() => void runTrace(), delayMs);
+}
+
+export function cancelTrace() {
+  running?.abort();
+}
+
+/** Trace all Tx → all Rx in the engine worker; a newer request cancels an older one. */
+export async function runTrace() {
+  const s = studio.get();
+  const tx = s.devices.filter((d) => d.kind === 'tx');
+  const rx = s.devices.filter((d) => d.kind === 'rx');
+  running?.abort();
+  if (!s.twin || tx.length === 0 || rx.length === 0) {
+    studio.set({ trace: null, tracing: false });
+    return;
+  }
+  const ac = new AbortController();
+  running = ac;
+  studio.set({ tracing: true });
+  setStatus({ level: 'busy', message: `Tracing ${tx.length}×${rx.length} links…`, progress: 0, cancel: () => ac.abort() });
+  try {
+    const result = await engine().call(
+      'trace',
+      {
+        sceneId: s.twin.sceneId,
+        frequencyHz: s.frequencyHz,
+        materials: Object.fromEntries(Object.entries(s.materials).map(([id, m]) => [id, m.spec])),
+        objectMaterial: s.objectMaterial,
+        tx: tx.map((d) => ({ id: d.id, position: d.position })),
+        rx: rx.map((d) => ({ id: d.id, position: d.position })),
+        settings: s.traceSettings,
+      },
+      {
+        signal: ac.signal,
+        onProgress: (p) => {
+          if (running === ac) setStatus({ level: 'busy', message: p.message, progress: p.fraction, cancel: () => ac.abort() });
+        },
+      },
+    );
+    if (running !== ac) return;
+    running = null;
+    const paths = result.links.reduce((n, l) => n + l.paths.length, 0);
+    const prev = studio.get().selectedLink;
+    studio.set({ trace: result, tracing: false, selectedLink: prev !== null && prev < result.links.length ? prev : 0 });
+    const note = result.extrapolated.length ? ` · ITU range exceeded, nearest band used for ${result.extrapolated.join(', ')}` : '';
+    setStatus({ level: 'ok', message: `Traced ${result.links.length} links: ${paths} paths in ${result.elapsedMs.toFixed(0)} ms${note}` });
+  } catch (e) {
+    if (running !== ac) return;
+    running = null;
+    studio.set({ tracing: false });
+    if ((e as Error).name === 'AbortError') setStatus({ level: 'info', message: 'Trace cancelled' });
+    else reportError(`Trace failed: ${(e as Error).message}`);
+  }
+}
+
+/** Re-trace whenever what the paths depend on changes. */
+export function installAutoTrace() {
+  return useStudio.subscribe((s, prev) => {
+    if (
+      s.devices !== prev.devices ||
+      s.materials !== prev.materials ||
+      s.objectMaterial !== prev.objectMaterial ||
+      s.frequencyHz !== prev.frequencyHz ||
+      s.traceSettings !== prev.traceSettings ||
+      s.twin !== prev.twin
+    ) {
+      scheduleTrace();
+    }
+  });
+}

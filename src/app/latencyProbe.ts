@@ -1,0 +1,23 @@
+/**
+ * Measures how long the page takes to respond to input: from the event's timestamp to the
+ * next animation frame after its handlers ran (what a person perceives). The e2e test reads
+ * window.__rftwinInputLatencies while a radio map computes to prove the page stays responsive.
+ */
+declare global {
+  interface Window {
+    __rftwinInputLatencies?: { type: string; ms: number; at: number }[];
+  }
+}
+
+export function installInputLatencyProbe() {
+  const record: { type: string; ms: number; at: number }[] = [];
+  window.__rftwinInputLatencies = record;
+  const onInput = (e: Event) => {
+    const start = e.timeStamp;
+    requestAnimationFrame(() => {
+      record.push({ type: e.type, ms: performance.now() - start, at: start });
+      if (record.length > 500) record.splice(0, record.length - 500);
+    });
+  };
+  for (const type of ['pointerdown', 'keydown']) window.addEventListener(type, onInput, { capture: true });
+}

@@ -1,0 +1,97 @@
+import { Line } from '@react-three/drei';
+import { cabs2 } from '../../engine/complex.ts';
+import type { Path } from '../../engine/tracer/path.ts';
+import type { Vec3 } from '../../engine/vec3.ts';
+import { viridisCss } from '../colors.ts';
+import { studio, useStudio } from '../store.ts';
+
+/** Dynamic range of the path colour scale below the strongest path (dB). */
+export const PATH_RANGE_DB = 60;
+/** Paths drawn per link (strongest first) so large scatter sets stay interactive. */
+const MAX_PATHS_DRAWN = 150;
+
+export const pathGainDb = (p: Path) => 10 * Math.log10(cabs2(p.a));
+
+export function pathPoints(tx: Vec3, rx: Vec3, p: Path): Vec3[] {
+  return [tx, ...p.interactions.map((i) => i.point), rx];
+}
+
+/** Propagation paths as 3D polylines coloured by gain (viridis over the strongest 60 dB). */
+export function PathLines() {
+  const trace = useStudio((s) => s.trace);
+  const selectedLink = useStudio((s) => s.selectedLink);
+  const hovered = useStudio((s) => s.hoveredPath);
+  if (!trace) return null;
+  let maxDb = -Infinity;
+  for (const l of trace.links) for (const p of l.paths) maxDb = Math.max(maxDb, pathGainDb(p));
+  return (
+    <group>
+      {trace.links.map((link, li) => {
+        const order = link.paths
+          .map((p, i) => [pathGainDb(p), i] as const)
+          .filter(([g]) => Number.isFinite(g))
+          .sort((a, b) => b[0] - a[0])
+          .slice(0, MAX_PATHS_DRAWN);
+        const dim = selectedLink !== null && selectedLink !== li;
+        return order.map(([g, pi]) => {
+          const isHovered = hovered?.link === li && hovered.path === pi;
+          return (
+            <Line
+              key={`${link.txId}-${link.rxId}-${pi}`}
+              points={pathPoints(link.tx, link.rx, link.paths[pi]!)}
+              color={isHovered ? '#ffffff' : viridisCss((g - (maxDb - PATH_RANGE_DB)) / PATH_RANGE_DB)}
+              lineWidth={isHovered ? 4 : 2}
+              transparent
+              opacity={dim ? 0.25 : 0.95}
+              onPointerOver={(e) => {
+                e.stopPropagation();
+                studio.set({ hoveredPath: { link: li, path: pi, x: e.nativeEvent.clientX, y: e.nativeEvent.clientY } });
+              }}
+              onPointerOut={() => {
+                const h = studio.get().hoveredPath;
+                if (h?.link === li && h.path === pi) studio.set({ hoveredPath: null });
+              }}
+              onClick={(e) => {
+                e.stopPropagation();
+                studio.set({ selectedLink: li });
+              }}
+            />
+          );
+        });
+      })}
+    </group>
+  );
+}
+
+/** Tooltip (HTML, outside the canvas) for the path under the mouse: delay, gain, interactions. */
+export function PathTooltip() {
+  const hovered = useStudio((s) => s.hoveredPath);
+  const trace = useStudio((s) => s.trace);
+  const twin = useStudio((s) => s.twin);
+  const link = hovered && trace ? trace.links[hovered.link] : undefined;
+  const path = link?.paths[hovered!.path];
+  if (!hovered || !link || !path) return null;
+  const objectName = (i: number) => twin?.scene.objects[i]?.name ?? `object ${i}`;
+  return (
+    <div className="path-tooltip" style={{ left: hovered.x + 14, top: hovered.y + 10 }} data-testid="path-tooltip">
+      <div>
+        <b>{path.kind}</b> · {link.txId} → {link.rxId}
+      </div>
+      <div>
+        delay {(path.delay * 1e9).toFixed(3)} ns · gain {pathGainDb(path).toFixed(2)} dB · {path.length.toFixed(3)} m
+      </div>
+      {path.interactions.length === 0 ? (
+        <div className="dim">line of sight</div>
+      ) : (
+        <ol>
+          {path.interactions.map((it, k) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: interactions of a path are in fixed order
+            <li key={k}>
+              {it.type} · {objectName(it.objectIndex)} · ({it.point.map((v) => v.toFixed(2)).join(', ')})
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,130 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../test/cli.ts';
+
+/** synth → calibrate → plan through the real CLI on the demo room (small, noise-free). */
+const SCENE = 'public/demo/room.xml';
+const TRUTH = {
+  materials: {
+    itu_brick: { conductivity: 0.05 },
+    itu_wood: { conductivity: 0.12 },
+    itu_concrete: { conductivity: 0.8 },
+    itu_marble: { conductivity: 0.09 },
+    itu_chipboard: { conductivity: 0.35 },
+  },
+};
+const RX = [
+  'rx_x,rx_y,rx_z',
+  '-3,1.2,1.2',
+  '3,1.3,0.8',
+  '-3,-1.2,1.5',
+  '3,-1.2,1.1',
+  '-1.5,4.2,1.4',
+  '1.8,-4.3,0.9',
+  '-4.2,-4.5,1.6',
+  '4.4,4.4,1.0',
+];
+const TX = ['--tx', '0,0,2.5', '--tx', '-1.5,1,2', '--tx', '1.5,-1,2.2'];
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rftwin-cal-cli-'));
+  writeFileSync(join(dir, 'truth.json'), JSON.stringify(TRUTH));
+  writeFileSync(join(dir, 'rx.csv'), `${RX.join('\n')}\n`);
+});
+
+describe('rftwin synth / calibrate / plan', () => {
+  it('synth writes soundings; calibrate recovers the truth with progress on stderr and the result JSON', () => {
+    const s = runCli([
+      'synth',
+      '--scene',
+      SCENE,
+      '--frequency',
+      '28e9',
+      '--materials',
+      join(dir, 'truth.json'),
+      ...TX,
+      '--rx-file',
+      join(dir, 'rx.csv'),
+      '--out',
+      join(dir, 's.csv'),
+    ]);
+    expect(s.status, s.stderr).toBe(0);
+    const csv = readFileSync(join(dir, 's.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe(
+      'tx_x,tx_y,tx_z,rx_x,rx_y,rx_z,path_gain_db,coherent_gain_db,rms_delay_spread_ns,k_factor_db,angular_spread_deg',
+    );
+    expect(csv.length).toBe(1 + 3 * 8);
+    const c = runCli([
+      'calibrate',
+      '--scene',
+      SCENE,
+      '--frequency',
+      '28e9',
+      '--soundings',
+      join(dir, 's.csv'),
+      '--truth',
+      join(dir, 'truth.json'),
+      '--out',
+      join(dir, 'r.json'),
+    ]);
+    expect(c.status, c.stderr).toBe(0);
+    expect(c.stderr).toMatch(/iter {3}1 {2}loss/);
+    const r = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
+    expect(Object.keys(r.materials).sort()).toEqual(Object.keys(TRUTH.materials).sort());
+    for (const [id, t] of Object.entries(TRUTH.materials)) {
+      expect(Math.abs(r.materials[id].conductivity - t.conductivity) / t.conductivity).toBeLessThan(1e-3);
+      expect(r.materials[id].conductivity_std).toBeGreaterThanOrEqual(0);
+      expect(r.materials[id].relative_permittivity).toBeGreaterThan(1);
+    }
+    expect(r.mre).toBeLessThan(1e-3);
+    expect(r.iterations).toBe(r.loss_history.length - 1);
+    expect(r.stopped_because).toMatch(/early_stop|converged|stalled|no_progress/);
+    expect(r.wall_time_s).toBeGreaterThan(0);
+    expect(r.loss).toBe('nae');
+  });
+
+  it('a bad soundings file fails with its line number and the unit mistake', () => {
+    writeFileSync(
+      join(dir, 'bad.csv'),
+      'tx_x,tx_y,tx_z,rx_x,rx_y,rx_z,rms_delay_spread_ns\n0,0,2.5,1,1,1,12\n0,0,2.5,2,1,1,1.2e-8\n',
+    );
+    const c = runCli([
+      'calibrate',
+      '--scene',
+      SCENE,
+      '--frequency',
+      '28e9',
+      '--soundings',
+      join(dir, 'bad.csv'),
+    ]);
+    expect(c.status).toBe(1);
+    expect(c.stderr).toContain('bad.csv: line 3: rms_delay_spread_ns = 1.2e-8 looks like seconds');
+  });
+
+  it('plan chooses N links and prints the information gain against random picks', () => {
+    const p = runCli([
+      'plan',
+      '--scene',
+      SCENE,
+      '--frequency',
+      '28e9',
+      ...TX,
+      '--candidates',
+      join(dir, 'rx.csv'),
+      '--count',
+      '5',
+      '--out',
+      join(dir, 'chosen.csv'),
+    ]);
+    expect(p.status, p.stderr).toBe(0);
+    const m = /planned ([\d.]+) bits, random ([\d.]+) bits/.exec(p.stdout);
+    expect(m, p.stdout).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(Number(m![2]));
+    const chosen = readFileSync(join(dir, 'chosen.csv'), 'utf8').trim().split('\n');
+    expect(chosen[0]).toBe('tx_x,tx_y,tx_z,rx_x,rx_y,rx_z');
+    expect(chosen.length).toBe(6);
+  });
+});

@@ -1,0 +1,234 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { CalibrationError, meanRelativeError } from '../../engine/calibrate/calibrate.ts';
+import type { InitKind } from '../../engine/calibrate/initialization.ts';
+import { LOSS_KINDS, type LossKind } from '../../engine/calibrate/losses.ts';
+import type { OptimizerKind } from '../../engine/calibrate/optimizers.ts';
+import { parameterLabel } from '../../engine/calibrate/parameters.ts';
+import { calibrateScene } from '../../engine/calibrate/pipeline.ts';
+import { objectMaterialKey } from '../../engine/calibrate/sceneModel.ts';
+import { parseSoundings } from '../../engine/io/loadSoundings.ts';
+import {
+  MATERIAL_PARAMETER_NAMES,
+  type MaterialParameterName,
+  type MaterialValues,
+  parseMaterialsJson,
+} from '../../engine/io/materialsJson.ts';
+import { ITU_EDITION } from '../../engine/materials/itu.ts';
+import { type RadioParameters, resolveSceneMaterials } from '../../engine/materials/radioMaterial.ts';
+import { loadScene } from '../../engine/scene/load.ts';
+import { nodeFileSource } from '../../engine/scene/nodeFileSource.ts';
+import type { Scene } from '../../engine/scene/types.ts';
+import { checkFlags, flag, numberFlag, parseArgs, requireFlag, UsageError } from '../args.ts';
+
+export const usage =
+  'rftwin calibrate --scene S --frequency HZ --soundings F [--params conductivity,relative_permittivity,scattering_coefficient] [--loss smape|nae|paths] [--optimizer lm|adam] [--init itu|uniform|random|FILE] [--truth truth.json] [--max-iterations N] [--out result.json] [--materials id,…] [--per-object] [--learning-rate r] [--prior-std s] [--seed n] [--max-depth d] [--extrapolate]';
+
+/** Scene + its radio parameters at a frequency: shared by synth, calibrate and plan. */
+export async function loadSceneAt(
+  path: string,
+  frequencyHz: number,
+  extrapolate: boolean,
+): Promise<{ scene: Scene; materials: Record<string, RadioParameters> }> {
+  const scene = await loadScene(nodeFileSource, path);
+  return {
+    scene,
+    materials: resolveSceneMaterials(scene.materials, frequencyHz, { allowExtrapolation: extrapolate }),
+  };
+}
+
+export async function readMaterialsFile(path: string): Promise<Record<string, MaterialValues>> {
+  return parseMaterialsJson(await readFile(path, 'utf8'), path);
+}
+
+export function parseParameterNames(text: string | undefined): MaterialParameterName[] {
+  if (text === undefined) return ['conductivity'];
+  const names = text.split(',').map((s) => s.trim());
+  for (const n of names) {
+    if (!(MATERIAL_PARAMETER_NAMES as readonly string[]).includes(n)) {
+      throw new UsageError(
+        `--params: unknown parameter '${n}' (known: ${MATERIAL_PARAMETER_NAMES.join(', ')})`,
+      );
+    }
+  }
+  return names as MaterialParameterName[];
+}
+
+export function frequencyFlag(args: ReturnType<typeof parseArgs>): number {
+  const f = numberFlag(args, 'frequency');
+  if (!(f > 0)) throw new UsageError(`--frequency must be a positive number of Hz, got ${f}`);
+  if (f < 1e6) throw new UsageError(`--frequency is in Hz: ${f} Hz looks like GHz or MHz (28 GHz is 28e9)`);
+  return f;
+}
+
+const FIELD: Record<MaterialParameterName, keyof RadioParameters> = {
+  relative_permittivity: 'relativePermittivity',
+  conductivity: 'conductivity',
+  scattering_coefficient: 'scatteringCoefficient',
+  thickness: 'thickness',
+};
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['per-object', 'extrapolate']);
+  checkFlags(args, [
+    'scene',
+    'frequency',
+    'soundings',
+    'params',
+    'loss',
+    'optimizer',
+    'init',
+    'truth',
+    'max-iterations',
+    'out',
+    'materials',
+    'per-object',
+    'learning-rate',
+    'prior-std',
+    'seed',
+    'max-depth',
+    'extrapolate',
+  ]);
+  const started = performance.now();
+  const scenePath = requireFlag(args, 'scene');
+  const frequencyHz = frequencyFlag(args);
+  const soundingsPath = requireFlag(args, 'soundings');
+  const parameterNames = parseParameterNames(flag(args, 'params'));
+  const optimizer = (flag(args, 'optimizer') ?? 'lm') as OptimizerKind;
+  if (optimizer !== 'lm' && optimizer !== 'adam')
+    throw new UsageError(`--optimizer must be lm or adam, got '${optimizer}'`);
+  const initText = flag(args, 'init') ?? 'itu';
+  const scope = flag(args, 'per-object') === 'true' ? 'object' : 'material';
+  const { scene, materials } = await loadSceneAt(
+    scenePath,
+    frequencyHz,
+    flag(args, 'extrapolate') === 'true',
+  );
+  const soundings = parseSoundings(await readFile(soundingsPath, 'utf8'), soundingsPath);
+  const lossText =
+    flag(args, 'loss') ?? (soundings.some((s) => s.metrics.coherent_gain_db !== undefined) ? 'nae' : 'smape');
+  if (!LOSS_KINDS.includes(lossText as LossKind))
+    throw new UsageError(`--loss must be one of ${LOSS_KINDS.join(', ')}, got '${lossText}'`);
+  let init: InitKind;
+  let priors: Record<string, MaterialValues> | undefined;
+  if (initText === 'itu' || initText === 'uniform' || initText === 'random') init = initText;
+  else {
+    init = 'priors';
+    priors = await readMaterialsFile(initText);
+  }
+  const owners = flag(args, 'materials')
+    ?.split(',')
+    .map((s) => s.trim());
+  const truth = flag(args, 'truth') ? await readMaterialsFile(flag(args, 'truth')!) : undefined;
+  const maxDepth = numberFlag(args, 'max-depth', 3);
+  if (truth) {
+    // check the truth file before spending time: it must give every trained parameter
+    const everyOwner =
+      scope === 'object'
+        ? scene.objects.map((o) => o.name)
+        : [...new Set(scene.objects.map((o) => o.materialId))];
+    for (const owner of owners ?? everyOwner) {
+      for (const name of parameterNames) {
+        if (truth[owner]?.[name] === undefined)
+          throw new UsageError(`--truth: no ${name} for '${owner}' in ${flag(args, 'truth')}`);
+      }
+    }
+  }
+  process.stderr.write(
+    `calibrate: ${soundings.length} soundings, ${parameterNames.join('+')} per ${scope}, ${lossText} loss, ${optimizer}, init ${initText}\n`,
+  );
+  let result: Awaited<ReturnType<typeof calibrateScene>>;
+  try {
+    result = await calibrateScene({
+      scene,
+      frequencyHz,
+      materials,
+      soundings,
+      parameterNames,
+      owners,
+      scope,
+      loss: { kind: lossText as LossKind },
+      optimizer,
+      init,
+      priors,
+      seed: numberFlag(args, 'seed', 1),
+      maxIterations: flag(args, 'max-iterations') ? numberFlag(args, 'max-iterations') : undefined,
+      learningRate: flag(args, 'learning-rate') ? numberFlag(args, 'learning-rate') : undefined,
+      priorStd: numberFlag(args, 'prior-std', 0.5),
+      trace: { maxDepth },
+      onIteration: (it) => {
+        const values = Array.from(it.theta, (v) => v.toPrecision(5)).join(' ');
+        process.stderr.write(
+          `  iter ${String(it.iteration).padStart(3)}  loss ${it.loss.toExponential(4)}  θ ${values}\n`,
+        );
+      },
+    });
+  } catch (e) {
+    if (e instanceof CalibrationError) {
+      process.stderr.write(`rftwin calibrate: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  const stds = new Map(result.uncertainty.parameters.map((u) => [u.label, u]));
+  const out: Record<string, Record<string, number | boolean>> = {};
+  const owned = scope === 'object' ? scene.objects.map((o) => o.name) : Object.keys(materials);
+  for (const owner of owned) {
+    const key = scope === 'object' ? objectMaterialKey(owner) : owner;
+    const p = result.calibrated[key]!;
+    const entry: Record<string, number | boolean> = {};
+    for (const name of MATERIAL_PARAMETER_NAMES) {
+      entry[name] = p[FIELD[name]] as number;
+      const u = stds.get(parameterLabel({ owner, name }));
+      if (u) {
+        entry[`${name}_std`] = u.std;
+        if (!u.identifiable) entry[`${name}_identifiable`] = false;
+      }
+    }
+    out[owner] = entry;
+  }
+  let mre: number | undefined;
+  if (truth) {
+    const truthValues = result.parameters.map((p) => {
+      const v = truth[p.owner]?.[p.name];
+      if (v === undefined)
+        throw new UsageError(`--truth: no ${p.name} for '${p.owner}' in ${flag(args, 'truth')}`);
+      return v;
+    });
+    mre = meanRelativeError(result.theta, truthValues);
+  }
+  const report = {
+    materials: out,
+    iterations: result.iterations,
+    wall_time_s: (performance.now() - started) / 1000,
+    loss_history: result.lossHistory,
+    mre,
+    stopped_because: result.stoppedBecause,
+    // LM restarts when the fit is not exact; loss_history holds each start's initial loss too
+    starts: result.starts,
+    scope,
+    loss: lossText,
+    loss_description: result.lossDescription,
+    optimizer,
+    init: initText,
+    early_stop: result.earlyStop,
+    prior: result.usedPrior
+      ? { center: 'nominal (scene / ITU) values', std_unconstrained: numberFlag(args, 'prior-std', 0.5) }
+      : null,
+    power_scale: result.powerScale,
+    noise_std: result.uncertainty.noiseStd,
+    trace_time_s: result.traceSeconds,
+    frequency_hz: frequencyHz,
+    itu_edition: ITU_EDITION,
+    warnings: [...result.initNotes, ...result.warnings],
+  };
+  const text = `${JSON.stringify(report, null, 2)}\n`;
+  const outPath = flag(args, 'out');
+  if (outPath) await writeFile(outPath, text);
+  else process.stdout.write(text);
+  report.wall_time_s = (performance.now() - started) / 1000;
+  for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
+  process.stderr.write(
+    `calibrate: ${result.iterations} iterations, ${result.stoppedBecause}, loss ${result.lossHistory.at(-1)!.toExponential(3)}${mre !== undefined ? `, MRE ${(mre * 100).toPrecision(3)} %` : ''}, ${report.wall_time_s.toFixed(2)} s${outPath ? ` → ${outPath}` : ''}\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,105 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { loadScene } from '../../engine/scene/load.ts';
+import { nodeFileSource } from '../../engine/scene/nodeFileSource.ts';
+import {
+  DEFAULT_CLIP_MODEL,
+  loadClipEmbedder,
+  ModelUnavailableError,
+} from '../../engine/vision/clipEmbedder.ts';
+import { loadViews } from '../../engine/vision/loadViews.ts';
+import { namePriors, priorsJsonText, visionPriorsFile } from '../../engine/vision/priorsFile.ts';
+import { estimateSurfacePriors } from '../../engine/vision/surfacePriors.ts';
+import { candidatesFromList } from '../../engine/vision/vocabulary.ts';
+import { checkFlags, flag, numberFlag, parseArgs, requireFlag, UsageError } from '../args.ts';
+
+export const usage =
+  'rftwin priors --scene S --images transforms.json [--model ID|PATH] [--candidates list] [--frequency Hz] [--extrapolate] [--offline] [--max-crops N] --out priors.json';
+
+/**
+ * `rftwin priors`: material priors from posed photos with CLIP. When the model cannot be
+ * loaded, says so in one line and writes name-based priors instead.
+ */
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['extrapolate', 'offline']);
+  checkFlags(args, [
+    'scene',
+    'images',
+    'model',
+    'candidates',
+    'frequency',
+    'extrapolate',
+    'offline',
+    'max-crops',
+    'out',
+  ]);
+  if (args.positional.length > 0)
+    throw new UsageError(`unexpected argument '${args.positional[0]}'\nusage: ${usage}`);
+  const scenePath = requireFlag(args, 'scene');
+  const imagesPath = requireFlag(args, 'images');
+  const out = requireFlag(args, 'out');
+  const model = flag(args, 'model') ?? DEFAULT_CLIP_MODEL;
+  const frequencyHz = numberFlag(args, 'frequency', 28e9);
+  if (!(frequencyHz > 0)) throw new UsageError('--frequency must be a positive number of Hz');
+  const allowExtrapolation = flag(args, 'extrapolate') === 'true';
+  const maxCrops = numberFlag(args, 'max-crops', 24);
+  const list = flag(args, 'candidates');
+  let candidates: ReturnType<typeof candidatesFromList> | undefined;
+  try {
+    candidates = list === undefined ? undefined : candidatesFromList(list);
+  } catch (e) {
+    throw new UsageError(`--candidates: ${(e as Error).message}`);
+  }
+  const progress = (m: string) => process.stderr.write(`priors: ${m}\n`);
+
+  const scene = await loadScene(nodeFileSource, scenePath);
+  const views = await loadViews(nodeFileSource, imagesPath);
+  progress(`${scene.name}: ${scene.objects.length} objects, ${views.length} views from ${imagesPath}`);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error('cancelled (SIGINT)'));
+  process.once('SIGINT', onSigint);
+  let text: string;
+  let summary: string;
+  try {
+    let embedder: Awaited<ReturnType<typeof loadClipEmbedder>> | undefined;
+    try {
+      embedder = await loadClipEmbedder(model, {
+        ...(flag(args, 'offline') === 'true' ? { allowRemote: false } : {}),
+        onProgress: progress,
+      });
+    } catch (e) {
+      if (!(e instanceof ModelUnavailableError)) throw e;
+      // the one line the person needs; the rest of the run goes on with names
+      process.stderr.write(`rftwin priors: ${e.message}; using name-based priors instead\n`);
+    }
+    if (embedder) {
+      const result = await estimateSurfacePriors(scene, views, embedder, {
+        frequencyHz,
+        allowExtrapolation,
+        maxCropsPerPatch: maxCrops,
+        signal: controller.signal,
+        onProgress: progress,
+        ...(candidates ? { candidates } : {}),
+      });
+      await embedder.dispose();
+      const file = visionPriorsFile(scene, result, { frequencyHz, allowExtrapolation });
+      text = priorsJsonText(file);
+      const seen = result.objects.filter(Boolean).length;
+      summary = `${seen}/${scene.objects.length} objects seen; ${Object.entries(file.material_evidence)
+        .map(([id, e]) => `${id}: ${String(e.label ?? e.source)}`)
+        .join(', ')}`;
+      for (const w of file.warnings) process.stderr.write(`warning: ${w}\n`);
+    } else {
+      const file = namePriors(scene, { frequencyHz, allowExtrapolation });
+      text = priorsJsonText(file);
+      summary = `name-based priors for ${Object.keys(file.materials).length} materials`;
+      for (const w of file.warnings) process.stderr.write(`warning: ${w}\n`);
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, text);
+  process.stdout.write(`wrote ${out}: ${summary}\n`);
+  return 0;
+}

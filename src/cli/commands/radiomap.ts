@@ -1,0 +1,153 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { BACKEND_CHOICES, type BackendChoice } from '../../engine/gpu/backend.ts';
+import { releaseGpu } from '../../engine/gpu/device.ts';
+import { ITU_EDITION } from '../../engine/materials/itu.ts';
+import { resolveSceneMaterials } from '../../engine/materials/radioMaterial.ts';
+import { makeGrid } from '../../engine/radiomap/grid.ts';
+import {
+  computeRadioMap,
+  RADIO_MAP_METRICS,
+  type RadioMapMetric,
+  radioMapToJson,
+} from '../../engine/radiomap/radioMap.ts';
+import { renderRadioMapPng } from '../../engine/radiomap/renderPng.ts';
+import { loadScene } from '../../engine/scene/load.ts';
+import { nodeFileSource } from '../../engine/scene/nodeFileSource.ts';
+import { checkFlags, flag, numberFlag, parseArgs, parsePoint, requireFlag, UsageError } from '../args.ts';
+
+export const usage =
+  'rftwin radiomap --scene S --frequency HZ --tx x,y,z --plane z=1.5 [--bounds xmin,ymin,xmax,ymax] --cell 0.25 ' +
+  '[--metric path-gain|coherent-gain|delay-spread|k-factor|angular-spread] [--backend cpu|webgpu|auto] [--max-depth N] ' +
+  '[--no-los] [--no-specular] [--no-transmission] [--scattering] [--diffraction] [--tile CELLS] [--extrapolate] --out map.json [--png map.png]';
+
+const BOOLEAN = ['no-los', 'no-specular', 'no-transmission', 'scattering', 'diffraction', 'extrapolate'];
+const KNOWN = [
+  'scene',
+  'frequency',
+  'tx',
+  'plane',
+  'bounds',
+  'cell',
+  'metric',
+  'backend',
+  'max-depth',
+  'out',
+  'png',
+  'tile',
+  ...BOOLEAN,
+];
+
+/**
+ * `rftwin radiomap`: path gain, coherent gain, RMS delay spread, K-factor, angular spread and
+ * LoS per cell of a horizontal grid, on the CPU reference or WebGPU. Progress on stderr.
+ * Scattering and diffraction are off unless asked for (they run on the host in both backends).
+ */
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, BOOLEAN);
+  checkFlags(args, KNOWN);
+  const scenePath = flag(args, 'scene') ?? args.positional[0];
+  if (!scenePath) throw new UsageError(`missing --scene\nusage: ${usage}`);
+  const frequencyHz = numberFlag(args, 'frequency');
+  if (!(frequencyHz > 0))
+    throw new UsageError(`--frequency must be a positive number of Hz, got ${frequencyHz}`);
+  const tx = parsePoint(requireFlag(args, 'tx'), '--tx');
+  const plane = requireFlag(args, 'plane');
+  const pm = /^z=(.+)$/.exec(plane.trim());
+  const z = pm ? Number(pm[1]) : Number.NaN;
+  if (!Number.isFinite(z))
+    throw new UsageError(`--plane must be z=HEIGHT in metres (a horizontal plane), got '${plane}'`);
+  const cell = numberFlag(args, 'cell');
+  if (!(cell > 0)) throw new UsageError(`--cell must be a positive number of metres, got ${cell}`);
+  const metric = (flag(args, 'metric') ?? 'path-gain') as RadioMapMetric;
+  if (!RADIO_MAP_METRICS.includes(metric))
+    throw new UsageError(`--metric must be one of ${RADIO_MAP_METRICS.join(', ')}, got '${metric}'`);
+  const backend = (flag(args, 'backend') ?? 'auto') as BackendChoice;
+  if (!BACKEND_CHOICES.includes(backend))
+    throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got '${backend}'`);
+  const maxDepth = numberFlag(args, 'max-depth', 3);
+  if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > 12)
+    throw new UsageError(`--max-depth must be an integer from 0 to 12, got ${maxDepth}`);
+  const out = requireFlag(args, 'out');
+  const pngPath = flag(args, 'png');
+  const tileSize = numberFlag(args, 'tile', 4096);
+
+  const scene = await loadScene(nodeFileSource, scenePath);
+  let bounds = {
+    xmin: scene.bbox.min[0],
+    ymin: scene.bbox.min[1],
+    xmax: scene.bbox.max[0],
+    ymax: scene.bbox.max[1],
+  };
+  const b = flag(args, 'bounds');
+  if (b !== undefined) {
+    const v = b.split(',').map((s) => Number(s.trim()));
+    if (v.length !== 4 || !v.every(Number.isFinite))
+      throw new UsageError(`--bounds must be xmin,ymin,xmax,ymax in metres, got '${b}'`);
+    bounds = { xmin: v[0]!, ymin: v[1]!, xmax: v[2]!, ymax: v[3]! };
+  }
+  let grid: ReturnType<typeof makeGrid>;
+  try {
+    grid = makeGrid(bounds, cell, z);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const materials = resolveSceneMaterials(scene.materials, frequencyHz, {
+    allowExtrapolation: flag(args, 'extrapolate') === 'true',
+  });
+  const total = grid.nx * grid.ny;
+  process.stderr.write(
+    `radiomap: ${scene.name}, ${grid.nx}×${grid.ny} = ${total} cells of ${cell} m at z=${z} m, depth ${maxDepth}\n`,
+  );
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSigint);
+  const t0 = performance.now();
+  let lastReport = 0;
+  try {
+    const map = await computeRadioMap(scene, {
+      frequencyHz,
+      tx,
+      grid,
+      materials,
+      backend,
+      tileSize,
+      signal: controller.signal,
+      trace: {
+        maxDepth,
+        los: flag(args, 'no-los') !== 'true',
+        specular: flag(args, 'no-specular') !== 'true',
+        transmission: flag(args, 'no-transmission') !== 'true',
+        scattering: flag(args, 'scattering') === 'true',
+        diffraction: flag(args, 'diffraction') === 'true',
+      },
+      onProgress: ({ done, total: all, backend: used }) => {
+        const now = performance.now();
+        if (now - lastReport < 1000 && done < all) return;
+        lastReport = now;
+        const s = (now - t0) / 1000;
+        const eta = done > 0 ? (s * (all - done)) / done : 0;
+        const mem = process.memoryUsage().rss / 2 ** 20;
+        process.stderr.write(
+          `radiomap: ${done}/${all} cells (${((100 * done) / all).toFixed(1)} %), ${s.toFixed(1)} s, ~${eta.toFixed(0)} s left, ${used}, RSS ${mem.toFixed(0)} MiB\n`,
+        );
+      },
+    });
+    process.stderr.write(`radiomap: ${map.backendNote}\n`);
+    const json = { ...radioMapToJson(map, scene.name), itu_edition: ITU_EDITION, metric_shown: metric };
+    mkdirSync(dirname(out) || '.', { recursive: true });
+    writeFileSync(out, `${JSON.stringify(json)}\n`);
+    if (pngPath) {
+      mkdirSync(dirname(pngPath) || '.', { recursive: true });
+      writeFileSync(pngPath, renderRadioMapPng(map, metric));
+    }
+    const s = (performance.now() - t0) / 1000;
+    process.stderr.write(
+      `radiomap: ${total} cells in ${s.toFixed(1)} s (${(total / s).toFixed(0)} cells/s), ${map.stats.paths} paths → ${out}${pngPath ? `, ${pngPath}` : ''}\n`,
+    );
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await releaseGpu();
+  }
+}

@@ -1,0 +1,264 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import {
+  type AntennaSpec,
+  PATTERN_NAMES,
+  type PatternName,
+  POLARIZATIONS,
+  type Polarization,
+} from '../../engine/field/antenna.ts';
+import type { MaterialModel } from '../../engine/field/surfaceCoefficients.ts';
+import { ITU_EDITION } from '../../engine/materials/itu.ts';
+import { InputError } from '../../engine/scene/errors.ts';
+import { loadScene } from '../../engine/scene/load.ts';
+import { nodeFileSource } from '../../engine/scene/nodeFileSource.ts';
+import type { Scene } from '../../engine/scene/types.ts';
+import type { TraceProgress } from '../../engine/tracer/cpu/tracePaths.ts';
+import { type TraceLinksResult, traceLinks } from '../../engine/tracer/traceLinks.ts';
+import type { Vec3 } from '../../engine/vec3.ts';
+import {
+  checkFlags,
+  flag,
+  numberFlag,
+  type ParsedArgs,
+  parseArgs,
+  parsePoint,
+  requireFlag,
+  UsageError,
+} from '../args.ts';
+
+export const usage =
+  'rftwin trace --scene S --frequency HZ --tx x,y,z (--rx x,y,z … | --rx-file rx.csv) [--max-depth N] [--no-los] [--no-specular] [--no-transmission] [--no-scattering] [--no-diffraction] [--material-model slab|halfspace] [--pattern iso|dipole|hw_dipole|tr38901] [--polarization V|H|+45|-45] [--rays N] [--scattering-rays N] [--extrapolate] [--out file]';
+
+const BOOLEAN_FLAGS = [
+  'no-los',
+  'no-specular',
+  'no-transmission',
+  'no-scattering',
+  'no-diffraction',
+  'extrapolate',
+];
+const VALUE_FLAGS = [
+  'scene',
+  'frequency',
+  'tx',
+  'rx',
+  'rx-file',
+  'max-depth',
+  'material-model',
+  'pattern',
+  'polarization',
+  'rays',
+  'scattering-rays',
+  'out',
+];
+
+/** Receivers from a CSV file whose header names columns x, y, z (any order, other columns ignored). */
+export function parseReceiverCsv(text: string, file: string): Vec3[] {
+  const lines = text.split(/\r?\n/);
+  let header: string[] | undefined;
+  let cols: number[] = [];
+  const out: Vec3[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const cells = line.split(',').map((c) => c.trim());
+    if (!header) {
+      header = cells.map((c) => c.toLowerCase().replace(/^"|"$/g, ''));
+      cols = ['x', 'y', 'z'].map((n) => header!.indexOf(n));
+      if (cols.some((c) => c < 0)) {
+        throw new InputError(file, `line ${i + 1}`, `header must name columns x, y, z; got '${line}'`);
+      }
+      continue;
+    }
+    const v = cols.map((c) => (cells[c] === undefined || cells[c] === '' ? Number.NaN : Number(cells[c])));
+    if (!v.every(Number.isFinite)) {
+      throw new InputError(
+        file,
+        `line ${i + 1}`,
+        `expected finite numbers in columns x, y, z; got '${line}'`,
+      );
+    }
+    out.push([v[0]!, v[1]!, v[2]!]);
+  }
+  if (!header)
+    throw new InputError(file, undefined, 'empty file; expected a header x,y,z and one receiver per line');
+  if (out.length === 0) throw new InputError(file, undefined, 'no receivers (only a header)');
+  return out;
+}
+
+function choice<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback: T): T {
+  const v = flag(args, name);
+  if (v === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(v))
+    throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${v}'`);
+  return v as T;
+}
+
+/** Finite dB and numbers for JSON (JSON has no ±Infinity/NaN: they become null). */
+const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+export function traceJson(result: TraceLinksResult, scene: Scene) {
+  return {
+    frequency_hz: result.frequencyHz,
+    itu_edition: ITU_EDITION,
+    links: result.links.map((l) => ({
+      tx: l.tx,
+      rx: l.rx,
+      paths: l.paths.map((p) => ({
+        kind: p.kind,
+        interactions: p.interactions.map((i) => ({
+          type: i.type,
+          object: scene.objects[i.objectIndex]?.name ?? i.objectIndex,
+          point: i.point,
+        })),
+        delay_s: p.delay,
+        gain_db: num(10 * Math.log10(p.a.re * p.a.re + p.a.im * p.a.im)),
+        a: [p.a.re, p.a.im],
+        aod: { azimuth_deg: p.aod.azimuthDeg, elevation_deg: p.aod.elevationDeg },
+        aoa: { azimuth_deg: p.aoa.azimuthDeg, elevation_deg: p.aoa.elevationDeg },
+      })),
+      metrics: {
+        path_gain_db: num(l.metrics.pathGainDb),
+        coherent_gain_db: num(l.metrics.coherentGainDb),
+        rms_delay_spread_s: num(l.metrics.rmsDelaySpreadS),
+        angular_spread_deg: num(l.metrics.angularSpreadDeg),
+        k_factor_db: num(l.metrics.kFactorDb),
+        k_factor_reference: l.metrics.kFactorReference,
+        los: l.metrics.los,
+      },
+    })),
+  };
+}
+
+/** Indented JSON with arrays of numbers (points, coefficients) kept on one line. */
+export function compactJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /\[\s+((?:-?[\d.eE+-]+|null)(?:,\s+(?:-?[\d.eE+-]+|null))*)\s+\]/g,
+    (_, inner: string) => `[${inner.replace(/,\s+/g, ', ')}]`,
+  );
+}
+
+/**
+ * Receiver points in command-line order: `--rx a`, `--rx=a`, and the extra points after one
+ * `--rx` (`--rx a b c`), up to the next option.
+ */
+function receiverTokens(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--rx=')) out.push(a.slice(5));
+    else if (a === '--rx') {
+      while (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) out.push(argv[++i]!);
+    }
+  }
+  return out;
+}
+
+/** `rftwin trace`: paths, fields and metrics from one transmitter to receivers. */
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, BOOLEAN_FLAGS);
+  checkFlags(args, [...BOOLEAN_FLAGS, ...VALUE_FLAGS]);
+  const scenePath = requireFlag(args, 'scene');
+  const frequencyHz = numberFlag(args, 'frequency');
+  if (!(frequencyHz > 0))
+    throw new UsageError(`--frequency must be a positive number of Hz, got ${frequencyHz}`);
+  const tx = parsePoint(requireFlag(args, 'tx'), '--tx');
+  const rxTexts = receiverTokens(argv);
+  const rxFile = flag(args, 'rx-file');
+  if (rxTexts.length > 0 && rxFile) throw new UsageError('give receivers with --rx or --rx-file, not both');
+  if (args.positional.length > rxTexts.length - (args.flags.get('rx')?.length ?? 0)) {
+    throw new UsageError(`unexpected argument '${args.positional[0]}' (receivers go after --rx)`);
+  }
+  let rx: Vec3[];
+  if (rxFile) {
+    let text: string;
+    try {
+      text = await readFile(rxFile, 'utf8');
+    } catch (e) {
+      throw new InputError(
+        rxFile,
+        undefined,
+        `cannot read receivers file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      );
+    }
+    rx = parseReceiverCsv(text, rxFile);
+  } else if (rxTexts.length > 0) {
+    // `--rx a --rx b` or `--rx a b c`
+    rx = rxTexts.map((t) => parsePoint(t, '--rx'));
+  } else {
+    throw new UsageError('missing receivers: give --rx x,y,z (repeatable) or --rx-file rx.csv');
+  }
+  const maxDepth = numberFlag(args, 'max-depth', 3);
+  if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > 12) {
+    throw new UsageError(`--max-depth must be an integer from 0 to 12, got ${flag(args, 'max-depth')}`);
+  }
+  const rays = numberFlag(args, 'rays', 10_000);
+  if (!Number.isInteger(rays) || rays < 1)
+    throw new UsageError(`--rays must be a positive integer, got ${flag(args, 'rays')}`);
+  const scatteringRays = numberFlag(args, 'scattering-rays', rays);
+  if (!Number.isInteger(scatteringRays) || scatteringRays < 1) {
+    throw new UsageError(
+      `--scattering-rays must be a positive integer, got ${flag(args, 'scattering-rays')}`,
+    );
+  }
+  const materialModel = choice<MaterialModel>(args, 'material-model', ['slab', 'halfspace'], 'slab');
+  const pattern = choice<PatternName>(args, 'pattern', PATTERN_NAMES, 'iso');
+  const polarization = choice<Polarization>(args, 'polarization', POLARIZATIONS, 'V');
+  const antenna: AntennaSpec = { pattern, polarization };
+  const on = (name: string) => flag(args, `no-${name}`) !== 'true';
+
+  const scene = await loadScene(nodeFileSource, scenePath);
+  const started = Date.now();
+  let lastReport = 0;
+  const tty = process.stderr.isTTY;
+  const onProgress = (p: TraceProgress) => {
+    const now = Date.now();
+    if (now - lastReport < 500 && p.done < p.total) return;
+    lastReport = now;
+    const what = p.phase === 'candidates' ? 'rays' : 'receivers';
+    process.stderr.write(
+      `${tty ? '\r' : ''}trace: ${p.phase} ${p.done}/${p.total} ${what}${tty ? '   ' : '\n'}`,
+    );
+  };
+  const result = await traceLinks(
+    scene,
+    {
+      frequencyHz,
+      tx,
+      rx,
+      maxDepth,
+      rays,
+      scatteringRays,
+      los: on('los'),
+      specular: on('specular'),
+      transmission: on('transmission'),
+      scattering: on('scattering'),
+      diffraction: on('diffraction'),
+      materialModel,
+      txAntenna: antenna,
+      rxAntenna: antenna,
+      itu: { allowExtrapolation: flag(args, 'extrapolate') === 'true' },
+    },
+    { onProgress },
+  );
+  const nPaths = result.links.reduce((s, l) => s + l.paths.length, 0);
+  process.stderr.write(
+    `${tty ? '\n' : ''}trace: ${scene.name}: ${rx.length} link(s), ${nPaths} paths in ${((Date.now() - started) / 1000).toFixed(2)} s\n`,
+  );
+  const json = `${compactJson(traceJson(result, scene))}\n`;
+  const out = flag(args, 'out');
+  if (out) {
+    try {
+      await writeFile(out, json);
+    } catch (e) {
+      throw new InputError(
+        out,
+        undefined,
+        `cannot write output (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      );
+    }
+  } else {
+    process.stdout.write(json);
+  }
+  return 0;
+}

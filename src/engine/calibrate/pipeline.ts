@@ -1,0 +1,147 @@
+import type { FieldOptions } from '../field/index.ts';
+import type { MaterialValues } from '../io/materialsJson.ts';
+import type { Sounding } from '../io/soundings.ts';
+import type { RadioParameters } from '../materials/radioMaterial.ts';
+import type { Scene } from '../scene/types.ts';
+import { buildBvh } from '../tracer/bvh.ts';
+import type { TraceControl, TracePathsOptions } from '../tracer/cpu/tracePaths.ts';
+import { type CalibrationOptions, type CalibrationResult, calibrate } from './calibrate.ts';
+import { type InitKind, initialValues } from './initialization.ts';
+import type { LossOptions } from './losses.ts';
+import type { IterationReport, OptimizerKind } from './optimizers.ts';
+import type { MaterialParameterName, TrainableParameter } from './parameters.ts';
+import {
+  type ParameterScope,
+  sceneForwardModel,
+  scopedMaterials,
+  type TracedLink,
+  traceSoundedLinks,
+} from './sceneModel.ts';
+
+/**
+ * Scene calibration end to end: trace the sounded links once, build the differentiable model,
+ * initialise, optimise, and return the calibrated radio parameters with their uncertainty.
+ * Used by `rftwin calibrate`, the benchmarks and the studio worker.
+ */
+export interface SceneCalibrationOptions {
+  scene: Scene;
+  frequencyHz: number;
+  /** the scene's radio parameters at the frequency (resolveSceneMaterials) */
+  materials: Record<string, RadioParameters>;
+  soundings: readonly Sounding[];
+  parameterNames: readonly MaterialParameterName[];
+  /** material ids (scope material) or object names (scope object); default: all in use */
+  owners?: readonly string[];
+  scope?: ParameterScope;
+  loss: Omit<LossOptions, 'frequencyHz'>;
+  optimizer: OptimizerKind;
+  init: InitKind;
+  priors?: Record<string, MaterialValues>;
+  seed?: number;
+  maxIterations?: number;
+  learningRate?: number;
+  /** std of the Gaussian prior on z around the nominal values for noisy soundings (default 0.5; 0 = none) */
+  priorStd?: number;
+  earlyStop?: CalibrationOptions['earlyStop'];
+  trace?: TracePathsOptions;
+  field?: Omit<FieldOptions, 'frequencyHz' | 'materialOf'>;
+  /** reuse links traced earlier for the same positions and trace options */
+  traced?: TracedLink[];
+  onIteration?: (report: IterationReport) => void;
+  traceControl?: TraceControl;
+  signal?: AbortSignal;
+}
+
+export interface SceneCalibrationResult extends CalibrationResult {
+  parameters: TrainableParameter[];
+  initial: Float64Array;
+  /** radio parameters with the estimates applied, keyed like the scope */
+  calibrated: Record<string, RadioParameters>;
+  traced: TracedLink[];
+  initNotes: string[];
+  traceSeconds: number;
+}
+
+const FIELD: Record<MaterialParameterName, keyof RadioParameters> = {
+  relative_permittivity: 'relativePermittivity',
+  conductivity: 'conductivity',
+  scattering_coefficient: 'scatteringCoefficient',
+  thickness: 'thickness',
+};
+
+/** Trace options for calibration: LoS, specular and transmission to depth 3 (paper 003), scattering when S is trained. */
+export function calibrationTraceOptions(
+  parameterNames: readonly MaterialParameterName[],
+  overrides: TracePathsOptions = {},
+): TracePathsOptions {
+  return {
+    maxDepth: 3,
+    los: true,
+    specular: true,
+    transmission: true,
+    scattering: parameterNames.includes('scattering_coefficient'),
+    diffraction: false,
+    ...overrides,
+  };
+}
+
+export function materialsInUse(scene: Scene): string[] {
+  return [...new Set(scene.objects.map((o) => o.materialId))];
+}
+
+export async function calibrateScene(options: SceneCalibrationOptions): Promise<SceneCalibrationResult> {
+  const { scene } = options;
+  const scope = options.scope ?? 'material';
+  const owners =
+    options.owners ?? (scope === 'object' ? scene.objects.map((o) => o.name) : materialsInUse(scene));
+  const parameters: TrainableParameter[] = owners.flatMap((owner) =>
+    options.parameterNames.map((name) => ({ owner, name })),
+  );
+  const t0 = performance.now();
+  const traced =
+    options.traced ??
+    (await traceSoundedLinks(
+      scene,
+      buildBvh(scene),
+      options.soundings,
+      calibrationTraceOptions(options.parameterNames, options.trace),
+      { ...options.traceControl, signal: options.signal },
+    ));
+  const traceSeconds = (performance.now() - t0) / 1000;
+  const base = scopedMaterials(scene, options.materials, scope);
+  const key = (owner: string) => (scope === 'object' ? `object:${owner}` : owner);
+  const model = sceneForwardModel(
+    scene,
+    traced,
+    options.materials,
+    parameters,
+    { ...options.field, frequencyHz: options.frequencyHz },
+    scope,
+  );
+  const nominal = Float64Array.from(parameters, (p) => base[key(p.owner)]![FIELD[p.name]] as number);
+  const { theta: initial, notes } = initialValues(parameters, {
+    kind: options.init,
+    nominal,
+    seed: options.seed,
+    priors: options.priors,
+  });
+  const result = calibrate({
+    model,
+    soundings: options.soundings,
+    loss: { ...options.loss, frequencyHz: options.frequencyHz },
+    optimizer: options.optimizer,
+    initial,
+    maxIterations: options.maxIterations,
+    learningRate: options.learningRate,
+    earlyStop: options.earlyStop,
+    prior: (options.priorStd ?? 0.5) > 0 ? { center: nominal, std: options.priorStd ?? 0.5 } : undefined,
+    onIteration: options.onIteration,
+    signal: options.signal,
+  });
+  const calibrated: Record<string, RadioParameters> = {};
+  for (const [k, v] of Object.entries(base)) calibrated[k] = { ...v };
+  parameters.forEach((p, k) => {
+    (calibrated[key(p.owner)]! as unknown as Record<string, number>)[FIELD[p.name]] = result.theta[k]!;
+  });
+  return { ...result, parameters, initial, calibrated, traced, initNotes: notes, traceSeconds };
+}

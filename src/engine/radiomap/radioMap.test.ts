@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SPEED_OF_LIGHT } from '../constants.ts';
+import { releaseGpu } from '../gpu/device.ts';
+import { resolveSceneMaterials } from '../materials/radioMaterial.ts';
+import { loadScene } from '../scene/load.ts';
+import { nodeFileSource } from '../scene/nodeFileSource.ts';
+import type { Scene } from '../scene/types.ts';
+import type { Vec3 } from '../vec3.ts';
+import { cellCenter, makeGrid } from './grid.ts';
+import { computeRadioMap } from './radioMap.ts';
+
+const ROOM = 'public/demo/room.xml';
+const FREQUENCY = 28e9;
+const TX: Vec3 = [0.3, 0.2, 2.5];
+afterAll(releaseGpu);
+
+describe('radio map grid', () => {
+  it('rounds the bounds up to whole cells and puts receivers at cell centres', () => {
+    const g = makeGrid({ xmin: -1, ymin: 0, xmax: 1.1, ymax: 0.5 }, 0.25, 1.5);
+    expect([g.nx, g.ny]).toEqual([9, 2]);
+    expect(g.xmax).toBeCloseTo(1.25, 12);
+    expect(cellCenter(g, 0)).toEqual([-0.875, 0.125, 1.5]);
+    expect(cellCenter(g, 9 + 8)).toEqual([1.125, 0.375, 1.5]);
+  });
+  it('rejects empty bounds and non-positive cells', () => {
+    expect(() => makeGrid({ xmin: 1, ymin: 0, xmax: 1, ymax: 1 }, 0.1, 0)).toThrow(/xmin < xmax/);
+    expect(() => makeGrid({ xmin: 0, ymin: 0, xmax: 1, ymax: 1 }, 0, 0)).toThrow(/cell size/);
+  });
+});
+
+describe('radio map', () => {
+  let scene: Scene;
+  let materials: ReturnType<typeof resolveSceneMaterials>;
+  beforeAll(async () => {
+    scene = await loadScene(nodeFileSource, ROOM);
+    materials = resolveSceneMaterials(scene.materials, FREQUENCY);
+  });
+
+  it('LoS only: every cell has the Friis gain (λ/4πd)² and delay spread 0', async () => {
+    const grid = makeGrid({ xmin: -4, ymin: -4, xmax: 4, ymax: 4 }, 1, 1.5);
+    const map = await computeRadioMap(scene, {
+      frequencyHz: FREQUENCY,
+      tx: TX,
+      grid,
+      materials,
+      trace: { maxDepth: 0 },
+      backend: 'cpu',
+    });
+    const lambda = SPEED_OF_LIGHT / FREQUENCY;
+    let los = 0;
+    for (let i = 0; i < grid.nx * grid.ny; i++) {
+      if (!map.los[i]) continue; // behind a box
+      los++;
+      const [x, y, z] = cellCenter(grid, i);
+      const d = Math.hypot(x - TX[0], y - TX[1], z - TX[2]);
+      expect(map.pathGainDb[i]).toBeCloseTo(20 * Math.log10(lambda / (4 * Math.PI * d)), 3);
+      expect(map.rmsDelaySpreadS[i]).toBeLessThan(1e-20); // one path: zero up to round-off
+    }
+    expect(los).toBeGreaterThan(40);
+  });
+
+  it('tiles do not change the result; progress reaches the total', async () => {
+    const grid = makeGrid({ xmin: -5, ymin: -5, xmax: 5, ymax: 5 }, 1, 1.2);
+    const base = {
+      frequencyHz: FREQUENCY,
+      tx: TX,
+      grid,
+      materials,
+      trace: { maxDepth: 1 },
+      backend: 'cpu' as const,
+    };
+    const progress: number[] = [];
+    const whole = await computeRadioMap(scene, base);
+    const tiled = await computeRadioMap(scene, {
+      ...base,
+      tileSize: 23,
+      onProgress: (p) => progress.push(p.done),
+    });
+    expect(Array.from(tiled.pathGainDb)).toEqual(Array.from(whole.pathGainDb));
+    expect(Array.from(tiled.rmsDelaySpreadS)).toEqual(Array.from(whole.rmsDelaySpreadS));
+    expect(progress.length).toBe(Math.ceil(100 / 20)); // tiles of whole rows: 2 rows of 10
+    expect(progress.at(-1)).toBe(100);
+    expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+  });
+
+  it('an aborted map rejects with the abort reason', async () => {
+    const grid = makeGrid({ xmin: -5, ymin: -5, xmax: 5, ymax: 5 }, 0.5, 1.5);
+    const controller = new AbortController();
+    const run = computeRadioMap(scene, {
+      frequencyHz: FREQUENCY,
+      tx: TX,
+      grid,
+      materials,
+      trace: { maxDepth: 1 },
+      backend: 'cpu',
+      tileSize: 20,
+      signal: controller.signal,
+      onProgress: () => controller.abort(new Error('stop here')),
+    });
+    await expect(run).rejects.toThrow('stop here');
+  });
+
+  // Acceptance 2 of issue 4: both backends agree cell by cell over the demo room.
+  it('WebGPU and CPU maps of the demo room agree cell by cell (depth 2, 0.5 m cells)', async () => {
+    // receivers at 0.5 m so that the 1 m boxes shadow some cells
+    const grid = makeGrid({ xmin: -5, ymin: -5, xmax: 5, ymax: 5 }, 0.5, 0.5);
+    const base = {
+      frequencyHz: FREQUENCY,
+      tx: TX,
+      grid,
+      materials,
+      trace: { maxDepth: 2, scattering: false, diffraction: false },
+    };
+    const cpu = await computeRadioMap(scene, { ...base, backend: 'cpu' });
+    const gpu = await computeRadioMap(scene, { ...base, backend: 'webgpu' });
+    expect(gpu.backend).toBe('webgpu');
+    let compared = 0;
+    let nlos = 0;
+    for (let i = 0; i < grid.nx * grid.ny; i++) {
+      expect(gpu.pathCount[i]).toBe(cpu.pathCount[i]);
+      expect(gpu.los[i]).toBe(cpu.los[i]);
+      if (cpu.pathGainDb[i]! > -150) {
+        expect(Math.abs(gpu.pathGainDb[i]! - cpu.pathGainDb[i]!)).toBeLessThan(0.05);
+        compared++;
+      }
+      expect(Math.abs(gpu.rmsDelaySpreadS[i]! - cpu.rmsDelaySpreadS[i]!)).toBeLessThan(0.1e-9);
+      if (!cpu.los[i]) nlos++;
+    }
+    expect(compared).toBe(400);
+    expect(nlos).toBeGreaterThan(0); // the boxes shadow some cells: not a free-space map
+  });
+});

@@ -1,0 +1,210 @@
+import type { TracerGeometry } from './tracerGeometry.ts';
+
+/**
+ * Allocation-free BVH traversal for the CPU path search (same flat layout as bvh.ts, which the
+ * WGSL kernels read). Rays are o + t·d with d a unit vector, so t is in metres. Triangles of up to
+ * two faces can be ignored (the faces at the ends of a path segment). Triangles are double-sided.
+ */
+
+const stack = new Int32Array(512);
+
+/** Result of the last `castRay`: hit distance and triangle (−1 when nothing was hit). */
+export const lastHit = { t: Infinity, triangle: -1 };
+
+const TRI_EPS = 1e-12;
+
+/** Möller–Trumbore on scalars; returns t in (tMin, tMax) or Infinity. */
+function hitTriangle(
+  p: Float64Array,
+  tri: number,
+  ox: number,
+  oy: number,
+  oz: number,
+  dx: number,
+  dy: number,
+  dz: number,
+  tMin: number,
+  tMax: number,
+): number {
+  const i = 9 * tri;
+  const ax = p[i]!,
+    ay = p[i + 1]!,
+    az = p[i + 2]!;
+  const e1x = p[i + 3]! - ax,
+    e1y = p[i + 4]! - ay,
+    e1z = p[i + 5]! - az;
+  const e2x = p[i + 6]! - ax,
+    e2y = p[i + 7]! - ay,
+    e2z = p[i + 8]! - az;
+  const px = dy * e2z - dz * e2y,
+    py = dz * e2x - dx * e2z,
+    pz = dx * e2y - dy * e2x;
+  const det = e1x * px + e1y * py + e1z * pz;
+  if (det > -1e-14 && det < 1e-14) return Infinity;
+  const inv = 1 / det;
+  const sx = ox - ax,
+    sy = oy - ay,
+    sz = oz - az;
+  const u = (sx * px + sy * py + sz * pz) * inv;
+  if (u < -TRI_EPS || u > 1 + TRI_EPS) return Infinity;
+  const qx = sy * e1z - sz * e1y,
+    qy = sz * e1x - sx * e1z,
+    qz = sx * e1y - sy * e1x;
+  const v = (dx * qx + dy * qy + dz * qz) * inv;
+  if (v < -TRI_EPS || u + v > 1 + TRI_EPS) return Infinity;
+  const t = (e2x * qx + e2y * qy + e2z * qz) * inv;
+  return t > tMin && t < tMax ? t : Infinity;
+}
+
+/** Entry distance of the ray into node's box within [0, tMax], or Infinity. */
+function boxEntry(
+  b: Float64Array,
+  node: number,
+  ox: number,
+  oy: number,
+  oz: number,
+  ix: number,
+  iy: number,
+  iz: number,
+  tMax: number,
+): number {
+  const o = 6 * node;
+  let t0 = 0;
+  let t1 = tMax;
+  let a = (b[o]! - ox) * ix;
+  let c = (b[o + 3]! - ox) * ix;
+  if (a > c) {
+    const s = a;
+    a = c;
+    c = s;
+  }
+  // NaN (0·∞: the ray lies in a slab plane) fails every comparison and leaves the bound open
+  if (a > t0) t0 = a;
+  if (c < t1) t1 = c;
+  a = (b[o + 1]! - oy) * iy;
+  c = (b[o + 4]! - oy) * iy;
+  if (a > c) {
+    const s = a;
+    a = c;
+    c = s;
+  }
+  if (a > t0) t0 = a;
+  if (c < t1) t1 = c;
+  a = (b[o + 2]! - oz) * iz;
+  c = (b[o + 5]! - oz) * iz;
+  if (a > c) {
+    const s = a;
+    a = c;
+    c = s;
+  }
+  if (a > t0) t0 = a;
+  if (c < t1) t1 = c;
+  return t0 <= t1 * (1 + 1e-12) + 1e-12 ? t0 : Infinity;
+}
+
+/**
+ * Closest hit along o + t·d for t in (tMin, tMax), ignoring faces `skipA`/`skipB` (−1 = none).
+ * Result in `lastHit`; returns whether something was hit.
+ */
+export function castRay(
+  g: TracerGeometry,
+  ox: number,
+  oy: number,
+  oz: number,
+  dx: number,
+  dy: number,
+  dz: number,
+  tMin: number,
+  tMax: number,
+  skipA: number,
+  skipB: number,
+): boolean {
+  const { bounds, nodes, triangleOrder } = g.bvh;
+  const pos = g.scene.positions;
+  const triFace = g.scene.triangleFace;
+  const ix = 1 / dx,
+    iy = 1 / dy,
+    iz = 1 / dz;
+  let best = tMax;
+  let bestTri = -1;
+  let sp = 0;
+  stack[sp++] = 0;
+  while (sp > 0) {
+    const node = stack[--sp]!;
+    if (boxEntry(bounds, node, ox, oy, oz, ix, iy, iz, best) === Infinity) continue;
+    const a = nodes[2 * node]!;
+    const b = nodes[2 * node + 1]!;
+    if (b <= 0) {
+      for (let i = a; i < a - b; i++) {
+        const tri = triangleOrder[i]!;
+        const f = triFace[tri]!;
+        if (f === skipA || f === skipB) continue;
+        const t = hitTriangle(pos, tri, ox, oy, oz, dx, dy, dz, tMin, best);
+        if (t < best) {
+          best = t;
+          bestTri = tri;
+        }
+      }
+    } else {
+      stack[sp++] = a;
+      stack[sp++] = b;
+    }
+  }
+  lastHit.t = best;
+  lastHit.triangle = bestTri;
+  return bestTri >= 0;
+}
+
+/**
+ * Whether the segment from (ax, ay, az) to (bx, by, bz) is blocked, ignoring hits within `eps`
+ * metres of either end and the faces skipA/skipB (the faces the segment starts/ends on).
+ * Stops at the first blocking triangle.
+ */
+export function segmentOccluded(
+  g: TracerGeometry,
+  ax: number,
+  ay: number,
+  az: number,
+  bx: number,
+  by: number,
+  bz: number,
+  skipA: number,
+  skipB: number,
+  eps: number,
+): boolean {
+  let dx = bx - ax,
+    dy = by - ay,
+    dz = bz - az;
+  const len = Math.sqrt(dx * dx + dy * dy + dz * dz);
+  if (len <= 2 * eps) return false;
+  dx /= len;
+  dy /= len;
+  dz /= len;
+  const { bounds, nodes, triangleOrder } = g.bvh;
+  const pos = g.scene.positions;
+  const triFace = g.scene.triangleFace;
+  const ix = 1 / dx,
+    iy = 1 / dy,
+    iz = 1 / dz;
+  const tMax = len - eps;
+  let sp = 0;
+  stack[sp++] = 0;
+  while (sp > 0) {
+    const node = stack[--sp]!;
+    if (boxEntry(bounds, node, ax, ay, az, ix, iy, iz, tMax) === Infinity) continue;
+    const a = nodes[2 * node]!;
+    const b = nodes[2 * node + 1]!;
+    if (b <= 0) {
+      for (let i = a; i < a - b; i++) {
+        const tri = triangleOrder[i]!;
+        const f = triFace[tri]!;
+        if (f === skipA || f === skipB) continue;
+        if (hitTriangle(pos, tri, ax, ay, az, dx, dy, dz, eps, tMax) !== Infinity) return true;
+      }
+    } else {
+      stack[sp++] = a;
+      stack[sp++] = b;
+    }
+  }
+  return false;
+}

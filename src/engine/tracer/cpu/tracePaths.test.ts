@@ -1,0 +1,203 @@
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadScene } from '../../scene/load.ts';
+import { nodeFileSource } from '../../scene/nodeFileSource.ts';
+import type { Scene } from '../../scene/types.ts';
+import type { Vec3 } from '../../vec3.ts';
+import { buildBvh } from '../bvh.ts';
+import { type PathGeometry, pathSignature } from '../path.ts';
+import { tracePaths, tracePathsSync } from './tracePaths.ts';
+
+const SIONNA = fileURLToPath(new URL('../../../../../shared/scenes/sionna/', import.meta.url));
+
+/**
+ * Independent image-source enumeration for the box [−5,5]×[−5,5]×[0,5] (walls as mirrors):
+ * along one axis with walls at a and b (W = b − a) the images of x are x + 2kW (order 2|k|) and
+ * 2a − x + 2kW (order |2k − 1|). In a convex box every image is a valid path, so the unfolded
+ * lengths of all paths with ≤ D reflections are the distances from the combined images to Rx.
+ */
+function boxImageLengths(tx: Vec3, rx: Vec3, maxOrder: number): number[] {
+  const walls: [number, number][] = [
+    [-5, 5],
+    [-5, 5],
+    [0, 5],
+  ];
+  const perAxis = walls.map(([a, b], axis) => {
+    const W = b - a;
+    const x = tx[axis]!;
+    const out: { c: number; order: number }[] = [];
+    for (let k = -maxOrder; k <= maxOrder; k++) {
+      out.push({ c: x + 2 * k * W, order: 2 * Math.abs(k) });
+      out.push({ c: 2 * a - x + 2 * k * W, order: Math.abs(2 * k - 1) });
+    }
+    return out.filter((i) => i.order <= maxOrder);
+  });
+  const lengths: number[] = [];
+  for (const ix of perAxis[0]!) {
+    for (const iy of perAxis[1]!) {
+      for (const iz of perAxis[2]!) {
+        if (ix.order + iy.order + iz.order > maxOrder) continue;
+        lengths.push(Math.hypot(ix.c - rx[0], iy.c - rx[1], iz.c - rx[2]));
+      }
+    }
+  }
+  return lengths.sort((p, q) => p - q);
+}
+
+const specularOnly = { scattering: false, diffraction: false, transmission: false } as const;
+
+describe('CPU path search in the closed metal box (acceptance 4, geometry)', () => {
+  let box: Scene;
+  const tx: Vec3 = [1.2, 2.1, 1.5];
+  const rx: Vec3 = [-2.3, -1.4, 3.2];
+  beforeAll(async () => {
+    box = await loadScene(nodeFileSource, `${SIONNA}box/box.xml`);
+  });
+
+  it('depth 1: exactly one LoS and six single reflections, one per wall', () => {
+    const [paths] = tracePathsSync(box, undefined, tx, [rx], { maxDepth: 1, ...specularOnly });
+    expect(paths!.filter((p) => p.kind === 'los')).toHaveLength(1);
+    const refl = paths!.filter((p) => p.kind === 'specular');
+    expect(refl).toHaveLength(6);
+    expect(new Set(refl.map((p) => p.interactions[0]!.faceIndex)).size).toBe(6);
+    expect(paths).toHaveLength(7);
+  });
+
+  for (const depth of [2, 3]) {
+    it(`depth ${depth}: count and unfolded lengths equal the image-source enumeration`, () => {
+      const [paths] = tracePathsSync(box, undefined, tx, [rx], { maxDepth: depth, ...specularOnly });
+      const expected = boxImageLengths(tx, rx, depth);
+      const got = paths!.map((p) => p.length).sort((a, b) => a - b);
+      expect(got).toHaveLength(expected.length);
+      got.forEach((l, i) => {
+        expect(l).toBeCloseTo(expected[i]!, 9);
+      });
+      for (const p of paths!) {
+        // every bounce lies on a wall of the box
+        for (const it of p.interactions) {
+          const onWall =
+            Math.abs(Math.abs(it.point[0]) - 5) < 1e-9 ||
+            Math.abs(Math.abs(it.point[1]) - 5) < 1e-9 ||
+            Math.abs(it.point[2]) < 1e-9 ||
+            Math.abs(it.point[2] - 5) < 1e-9;
+          expect(onWall).toBe(true);
+        }
+      }
+    });
+  }
+
+  it('depth 4 found by shot rays alone (no exhaustive enumeration) matches the enumeration', () => {
+    const [paths] = tracePathsSync(box, undefined, tx, [rx], {
+      maxDepth: 4,
+      ...specularOnly,
+      exhaustiveMaxDepth: 0,
+      rays: 4000,
+    });
+    const expected = boxImageLengths(tx, rx, 4);
+    expect(expected).toHaveLength(1 + 6 + 18 + 38 + 66);
+    const got = paths!.map((p) => p.length).sort((a, b) => a - b);
+    expect(got).toHaveLength(expected.length);
+    got.forEach((l, i) => {
+      expect(l).toBeCloseTo(expected[i]!, 9);
+    });
+  });
+
+  it('depth 6 (exhaustive to 3, shot rays beyond) matches the enumeration: 377 paths', () => {
+    const [paths] = tracePathsSync(box, undefined, tx, [rx], { maxDepth: 6, ...specularOnly });
+    const expected = boxImageLengths(tx, rx, 6);
+    expect(expected).toHaveLength(377);
+    const got = paths!.map((p) => p.length).sort((a, b) => a - b);
+    expect(got).toHaveLength(expected.length);
+    got.forEach((l, i) => {
+      expect(l).toBeCloseTo(expected[i]!, 9);
+    });
+  });
+
+  it('reciprocity: swapping Tx and Rx gives the same lengths and reversed sequences', () => {
+    const [ab] = tracePathsSync(box, undefined, tx, [rx], { maxDepth: 3, ...specularOnly });
+    const [ba] = tracePathsSync(box, undefined, rx, [tx], { maxDepth: 3, ...specularOnly });
+    const key = (p: PathGeometry, reverse: boolean) => {
+      const seq = p.interactions.map((i) => i.faceIndex);
+      return (reverse ? seq.reverse() : seq).join('-');
+    };
+    const mapAb = new Map(ab!.map((p) => [key(p, false), p.length]));
+    const mapBa = new Map(ba!.map((p) => [key(p, true), p.length]));
+    expect(mapBa.size).toBe(mapAb.size);
+    for (const [k, l] of mapAb) expect(mapBa.get(k)).toBeCloseTo(l, 9);
+  });
+
+  it('is deterministic and sorted by length', () => {
+    const bvh = buildBvh(box);
+    const a = tracePathsSync(box, bvh, tx, [rx, [0, 0, 2]], { maxDepth: 3, rays: 3000 });
+    const b = tracePathsSync(box, bvh, tx, [rx, [0, 0, 2]], { maxDepth: 3, rays: 3000 });
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    for (const list of a) {
+      for (let i = 1; i < list.length; i++)
+        expect(list[i]!.length).toBeGreaterThanOrEqual(list[i - 1]!.length);
+    }
+    // no two paths with the same signature and the same points
+    const keys = a[0]!.map(
+      (p) => `${pathSignature(p)}:${p.interactions.map((i) => i.point.map((x) => x.toFixed(6))).join('|')}`,
+    );
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('path types switch off independently', () => {
+    const [noLos] = tracePathsSync(box, undefined, tx, [rx], { maxDepth: 1, ...specularOnly, los: false });
+    expect(noLos!.some((p) => p.kind === 'los')).toBe(false);
+    expect(noLos).toHaveLength(6);
+    const [losOnly] = tracePathsSync(box, undefined, tx, [rx], {
+      maxDepth: 1,
+      ...specularOnly,
+      specular: false,
+    });
+    expect(losOnly!.map((p) => p.kind)).toEqual(['los']);
+    const [depth0] = tracePathsSync(box, undefined, tx, [rx], { maxDepth: 0 });
+    expect(depth0!.map((p) => p.kind)).toEqual(['los']);
+  });
+
+  it('reports progress, and an aborted signal stops the run', async () => {
+    const seen: number[] = [];
+    await tracePaths(
+      box,
+      undefined,
+      tx,
+      [rx, tx],
+      { maxDepth: 2, rays: 500 },
+      { onProgress: (p) => seen.push(p.done / p.total) },
+    );
+    expect(seen.at(-1)).toBe(1);
+    const ac = new AbortController();
+    ac.abort(new Error('stopped by test'));
+    await expect(
+      tracePaths(box, undefined, tx, [rx], { maxDepth: 2 }, { signal: ac.signal }),
+    ).rejects.toThrow('stopped by test');
+    // cancelled mid-run (after the first receiver): no result
+    const mid = new AbortController();
+    let receiversDone = 0;
+    const run = tracePaths(
+      box,
+      undefined,
+      tx,
+      [rx, tx, [0, 0, 1]],
+      { maxDepth: 2, rays: 500 },
+      {
+        signal: mid.signal,
+        onProgress: (p) => {
+          if (p.phase === 'receivers' && p.done === 1) mid.abort(new Error('cancelled mid-run'));
+          if (p.phase === 'receivers') receiversDone = p.done;
+        },
+      },
+    );
+    await expect(run).rejects.toThrow('cancelled mid-run');
+    expect(receiversDone).toBe(1);
+  });
+
+  it('rejects non-finite positions and bad depths with clear messages', () => {
+    expect(() => tracePathsSync(box, undefined, [0, Number.NaN, 1], [rx])).toThrow(/transmitter position/);
+    expect(() => tracePathsSync(box, undefined, tx, [rx, [1, 2] as unknown as Vec3])).toThrow(
+      /receiver 1 position/,
+    );
+    expect(() => tracePathsSync(box, undefined, tx, [rx], { maxDepth: -1 })).toThrow(/maxDepth/);
+  });
+});

@@ -1,0 +1,152 @@
+import { type RgbaImage, resizeImage } from './image.ts';
+
+/**
+ * CLIP image and text embeddings through @huggingface/transformers, the same code in Node
+ * (onnxruntime-node) and in a Web Worker (onnxruntime-web: WebGPU when available, wasm
+ * otherwise). Images come in as RgbaImage, so nothing here touches the DOM.
+ */
+export interface ClipEmbedder {
+  readonly modelId: string;
+  readonly device: string;
+  /** unit-length image embeddings, one per image */
+  embedImages(images: RgbaImage[], signal?: AbortSignal): Promise<Float32Array[]>;
+  /** unit-length text embeddings, one per text */
+  embedTexts(texts: string[]): Promise<Float32Array[]>;
+  dispose(): Promise<void>;
+}
+
+export const DEFAULT_CLIP_MODEL = 'Xenova/clip-vit-base-patch32';
+
+export interface ClipLoadOptions {
+  /** allow downloads from the Hugging Face hub (default: true for hub ids, false for local folders) */
+  allowRemote?: boolean;
+  /** 'cpu' (Node), 'wasm' or 'webgpu' (browser); default: webgpu if navigator.gpu exists, else wasm (browser) or cpu (Node) */
+  device?: 'cpu' | 'wasm' | 'webgpu';
+  /** where onnxruntime-web finds its .wasm files in the browser (served by the app, never a CDN) */
+  wasmPaths?: string;
+  /** images per inference call */
+  batchSize?: number;
+  /** give up loading after this many milliseconds (an unreachable hub can hang), default 60 000 */
+  timeoutMs?: number;
+  onProgress?: (message: string) => void;
+}
+
+/** The model could not be loaded (offline, missing files, …); `message` is one line. */
+export class ModelUnavailableError extends Error {
+  override name = 'ModelUnavailableError';
+}
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+
+/** A model given as a folder: absolute or ./relative path, or a URL path ending in a folder. */
+function isFolderPath(model: string): boolean {
+  return model.startsWith('/') || model.startsWith('./') || model.startsWith('../') || /^[A-Za-z]:[\\/]/.test(model) || model.includes('\\');
+}
+
+const firstLine = (e: unknown): string => String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 300);
+
+/**
+ * Load CLIP's text and vision towers with their tokenizer and image processor.
+ * `model` is a hub id (default Xenova/clip-vit-base-patch32) or a local model folder
+ * (Node: a file-system path; browser: a URL path such as /models/tiny-clip). Throws
+ * ModelUnavailableError with a one-line reason when anything is missing.
+ */
+export async function loadClipEmbedder(model = DEFAULT_CLIP_MODEL, options: ClipLoadOptions = {}): Promise<ClipEmbedder> {
+  const tf = await import('@huggingface/transformers');
+  const { env } = tf;
+  let id = model;
+  const folder = isFolderPath(model);
+  if (folder) {
+    let path = model.replace(/\\/g, '/').replace(/\/+$/, '');
+    if (isNode && !path.startsWith('/') && !/^[A-Za-z]:/.test(path)) {
+      const { resolve } = await import('node:path');
+      path = resolve(path).replace(/\\/g, '/');
+    }
+    const cut = path.lastIndexOf('/');
+    env.localModelPath = `${path.slice(0, cut)}/`;
+    id = path.slice(cut + 1);
+    env.allowLocalModels = true;
+  }
+  env.allowRemoteModels = options.allowRemote ?? !folder;
+  if (options.wasmPaths && env.backends?.onnx?.wasm) env.backends.onnx.wasm.wasmPaths = options.wasmPaths;
+  const hasWebGpu = typeof navigator !== 'undefined' && 'gpu' in navigator && !!(navigator as { gpu?: unknown }).gpu;
+  const device = options.device ?? (isNode ? 'cpu' : hasWebGpu ? 'webgpu' : 'wasm');
+  const load = async () => {
+    options.onProgress?.(`loading CLIP ${model} (${device})`);
+    const common = { dtype: 'fp32' as const, device };
+    const [tokenizer, processor, textModel, visionModel] = await Promise.all([
+      tf.AutoTokenizer.from_pretrained(id),
+      tf.AutoProcessor.from_pretrained(id),
+      tf.CLIPTextModelWithProjection.from_pretrained(id, common),
+      tf.CLIPVisionModelWithProjection.from_pretrained(id, common),
+    ]);
+    return { tokenizer, processor, textModel, visionModel };
+  };
+  let parts: Awaited<ReturnType<typeof load>>;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    parts = await Promise.race([
+      load(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${(options.timeoutMs ?? 60_000) / 1000} s`)), options.timeoutMs ?? 60_000);
+      }),
+    ]);
+  } catch (e) {
+    throw new ModelUnavailableError(`CLIP model '${model}' could not be loaded: ${firstLine(e)}`);
+  } finally {
+    clearTimeout(timer);
+  }
+  const { tokenizer, processor, textModel, visionModel } = parts;
+  const batchSize = options.batchSize ?? 16;
+  // the processor's square input size (CLIP: resize shortest edge, then centre crop)
+  const ip = ((processor as unknown as { image_processor?: Record<string, unknown> }).image_processor ?? processor) as Record<string, unknown>;
+  const sizeOf = (v: unknown): number | undefined =>
+    typeof v === 'number' ? v : v && typeof v === 'object' ? ((v as Record<string, number>).height ?? (v as Record<string, number>).shortest_edge) : undefined;
+  const inputSize = sizeOf(ip.crop_size) ?? sizeOf(ip.size) ?? 224;
+  const unit = (t: { data: unknown; dims: number[] }): Float32Array[] => {
+    const data = t.data as Float32Array;
+    const [n, d] = t.dims as [number, number];
+    const out: Float32Array[] = [];
+    for (let i = 0; i < n; i++) {
+      const v = Float32Array.from(data.subarray(i * d, (i + 1) * d));
+      let s = 0;
+      for (const x of v) s += x * x;
+      const norm = Math.sqrt(s) || 1;
+      for (let k = 0; k < d; k++) v[k]! /= norm;
+      out.push(v);
+    }
+    return out;
+  };
+  return {
+    modelId: model,
+    device,
+    async embedImages(images, signal) {
+      const out: Float32Array[] = [];
+      for (let i = 0; i < images.length; i += batchSize) {
+        if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+        const batch = images.slice(i, i + batchSize).map((im) => {
+          // square crops become exactly the input size here, so the processor leaves them alone
+          const r = im.width === im.height ? resizeImage(im, inputSize, inputSize) : im;
+          const data = r.data instanceof Uint8ClampedArray ? r.data : new Uint8ClampedArray(r.data.buffer, r.data.byteOffset, r.data.byteLength);
+          return new tf.RawImage(data, r.width, r.height, 4);
+        });
+        const inputs = await processor(batch);
+        const { image_embeds } = await visionModel({ pixel_values: inputs.pixel_values });
+        out.push(...unit(image_embeds));
+      }
+      return out;
+    },
+    async embedTexts(texts) {
+      const out: Float32Array[] = [];
+      for (let i = 0; i < texts.length; i += 64) {
+        const inputs = tokenizer(texts.slice(i, i + 64), { padding: true, truncation: true });
+        const { text_embeds } = await textModel(inputs);
+        out.push(...unit(text_embeds));
+      }
+      return out;
+    },
+    async dispose() {
+      await Promise.all([textModel.dispose(), visionModel.dispose()]);
+    },
+  };
+}

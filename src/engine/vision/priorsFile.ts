@@ -1,0 +1,219 @@
+import { ITU_EDITION, ituNameFromLabel, ituParameters } from '../materials/itu.ts';
+import { DEFAULT_THICKNESS } from '../materials/radioMaterial.ts';
+import type { Scene } from '../scene/types.ts';
+import type { SurfaceEvidence, SurfacePriorsResult } from './surfacePriors.ts';
+
+/**
+ * The priors file: the calibration's materials JSON ({"materials": {"<material id>":
+ * {relative_permittivity, conductivity, scattering_coefficient, thickness, itu_name}}}, read by
+ * src/engine/io/materialsJson.ts and `rftwin calibrate --init`) plus, beside it, what the vision
+ * pipeline saw: per material, per object and per patch the label, confidence and evidence
+ * (views used, top-3 scores). Readers of the materials JSON ignore the extra sections.
+ */
+export interface PriorsFile {
+  format: 'rftwin-priors/1';
+  scene: string;
+  frequency_hz: number;
+  itu_edition: string;
+  /** 'vision' (CLIP) or 'name' (model unavailable: ITU material from material/object names) */
+  source: 'vision' | 'name';
+  model?: string;
+  materials: Record<string, MaterialPrior>;
+  material_evidence: Record<string, Record<string, unknown>>;
+  objects: Record<string, Record<string, unknown>>;
+  warnings: string[];
+}
+
+export interface MaterialPrior {
+  relative_permittivity: number;
+  conductivity: number;
+  scattering_coefficient: number;
+  thickness: number;
+  itu_name: string;
+}
+
+/**
+ * Scattering coefficient priors by ITU material from paper 000's Table 2 (PHYSICS.md roughness
+ * priors, centre of each range), for name-based priors where no image says how rough it is.
+ */
+export const NAME_SCATTERING_PRIOR: Readonly<Record<string, number>> = {
+  plasterboard: 0.085,
+  chipboard: 0.15,
+  ceiling_board: 0.3,
+  brick: 0.4,
+};
+
+const round = (x: number, digits = 6) => Number(x.toPrecision(digits));
+
+function thicknessOf(scene: Scene, materialId: string): number {
+  const spec = scene.materials[materialId]?.spec;
+  return spec && spec.kind !== 'unknown' ? spec.thickness : DEFAULT_THICKNESS;
+}
+
+function paramsOf(ituName: string, frequencyHz: number, allowExtrapolation: boolean, S: number, thickness: number): MaterialPrior {
+  const p = ituParameters(ituName, frequencyHz, { allowExtrapolation });
+  return {
+    relative_permittivity: round(p.relativePermittivity),
+    conductivity: round(p.conductivity),
+    scattering_coefficient: round(S, 4),
+    thickness,
+    itu_name: ituName,
+  };
+}
+
+const evidenceJson = (e: SurfaceEvidence) => ({
+  label: e.label,
+  itu_name: e.candidate.ituName,
+  ...(e.candidate.proxyNote ? { proxy_note: e.candidate.proxyNote } : {}),
+  confidence: round(e.confidence, 4),
+  probability: round(e.probability, 4),
+  margin: round(e.margin, 4),
+  top3: e.top3.map((t) => ({ label: t.label, score: round(t.score, 4), probability: round(t.probability, 4) })),
+  views_used: e.viewsUsed,
+  crops: e.crops,
+  view_spread: round(e.viewSpread, 4),
+  view_agreement: round(e.viewAgreement, 4),
+  roughness: { label: e.roughness.label, scattering_coefficient: round(e.roughness.scatteringCoefficient, 4) },
+});
+
+export interface PriorsFileOptions {
+  frequencyHz: number;
+  allowExtrapolation?: boolean;
+  warnings?: string[];
+}
+
+/**
+ * Name-based priors (the fallback when CLIP cannot be loaded): each scene material keeps its
+ * ITU material when it has one, else its id or its objects' names are matched to an ITU
+ * material (ituNameFromLabel); scattering comes from the roughness table by name.
+ */
+export function namePriors(scene: Scene, options: PriorsFileOptions): PriorsFile {
+  const warnings = [...(options.warnings ?? [])];
+  const materials: Record<string, MaterialPrior> = {};
+  const evidence: Record<string, Record<string, unknown>> = {};
+  const objects: Record<string, Record<string, unknown>> = {};
+  for (const [id, m] of Object.entries(scene.materials)) {
+    const users = scene.objects.filter((o) => o.materialId === id).map((o) => o.name);
+    let ituName = m.spec.kind === 'itu' ? m.spec.ituName : ituNameFromLabel(id);
+    let from = m.spec.kind === 'itu' ? 'scene ITU material' : `material id '${id}'`;
+    if (!ituName) {
+      for (const name of users) {
+        ituName = ituNameFromLabel(name);
+        if (ituName) {
+          from = `object name '${name}'`;
+          break;
+        }
+      }
+    }
+    const thickness = thicknessOf(scene, id);
+    if (m.spec.kind === 'custom') {
+      materials[id] = {
+        relative_permittivity: m.spec.relativePermittivity,
+        conductivity: m.spec.conductivity,
+        scattering_coefficient: m.spec.scatteringCoefficient,
+        thickness,
+        itu_name: 'custom',
+      };
+      evidence[id] = { source: 'scene', note: 'explicit radio-material parameters kept' };
+    } else if (ituName) {
+      const S = m.spec.kind === 'itu' && m.spec.scatteringCoefficient > 0 ? m.spec.scatteringCoefficient : (NAME_SCATTERING_PRIOR[ituName] ?? 0);
+      materials[id] = paramsOf(ituName, options.frequencyHz, options.allowExtrapolation ?? false, S, thickness);
+      evidence[id] = { source: 'name', from };
+    } else {
+      warnings.push(`material '${id}' (objects ${users.join(', ')}): no ITU material matches its name; choose one manually (left out of the priors)`);
+      evidence[id] = { source: 'none', note: 'no name match; manual choice needed' };
+    }
+    for (const name of users) objects[name] = { material_id: id, status: 'name', itu_name: ituName ?? null };
+  }
+  return {
+    format: 'rftwin-priors/1',
+    scene: scene.name,
+    frequency_hz: options.frequencyHz,
+    itu_edition: ITU_EDITION,
+    source: 'name',
+    materials,
+    material_evidence: evidence,
+    objects,
+    warnings,
+  };
+}
+
+/**
+ * Vision priors: each scene material gets the label of its objects' seen surfaces (their
+ * area-weighted mean embedding, matched again), with ε'r, σ from the label's ITU material and S
+ * from the roughness match. Materials none of whose objects were seen keep name-based priors.
+ */
+export function visionPriorsFile(scene: Scene, result: SurfacePriorsResult, options: PriorsFileOptions): PriorsFile {
+  const fallback = namePriors(scene, options);
+  const warnings = [...result.warnings, ...(options.warnings ?? [])];
+  const materials: Record<string, MaterialPrior> = {};
+  const evidence: Record<string, Record<string, unknown>> = {};
+  const objects: Record<string, Record<string, unknown>> = {};
+  const allowExtrapolation = options.allowExtrapolation ?? false;
+  for (const [oi, o] of scene.objects.entries()) {
+    const e = result.objects[oi];
+    const patches = result.patches
+      .filter((p) => p.patch.objectIndex === oi)
+      .map((p) => ({
+        id: p.patch.id,
+        area_m2: round(p.patch.area, 4),
+        status: p.status,
+        ...(p.evidence
+          ? { label: p.evidence.label, confidence: round(p.evidence.confidence, 4), views_used: p.evidence.viewsUsed, top3: p.evidence.top3.map((t) => ({ label: t.label, score: round(t.score, 4) })) }
+          : {}),
+      }));
+    if (!e) {
+      objects[o.name] = { material_id: o.materialId, status: 'unseen', label: 'unseen', patches };
+      continue;
+    }
+    const params = paramsOf(e.candidate.ituName, options.frequencyHz, allowExtrapolation, e.roughness.scatteringCoefficient, thicknessOf(scene, o.materialId));
+    objects[o.name] = { material_id: o.materialId, status: 'seen', ...params, ...evidenceJson(e), patches };
+  }
+  for (const id of Object.keys(scene.materials)) {
+    const members = scene.objects.map((o, oi) => ({ o, oi })).filter(({ o }) => o.materialId === id);
+    const seen = members.filter(({ oi }) => result.objects[oi]);
+    if (seen.length === 0) {
+      if (fallback.materials[id]) materials[id] = fallback.materials[id]!;
+      evidence[id] = { source: 'name', note: 'no object of this material was seen by any view', objects: members.map(({ o }) => o.name) };
+      continue;
+    }
+    // area-weighted vote of the seen objects' labels (objects of one material usually agree)
+    const votes = new Map<string, { weight: number; e: SurfaceEvidence }>();
+    for (const { oi } of seen) {
+      const e = result.objects[oi]!;
+      const area = result.patches.filter((p) => p.patch.objectIndex === oi && p.status === 'seen').reduce((s, p) => s + p.patch.area, 0);
+      const v = votes.get(e.label);
+      votes.set(e.label, { weight: (v?.weight ?? 0) + area * e.confidence, e: v && v.e.confidence >= e.confidence ? v.e : e });
+    }
+    const total = [...votes.values()].reduce((s, v) => s + v.weight, 0);
+    const [label, best] = [...votes.entries()].sort((a, b) => b[1].weight - a[1].weight)[0]!;
+    const S =
+      seen.reduce((s, { oi }) => s + result.objects[oi]!.roughness.scatteringCoefficient, 0) / seen.length;
+    materials[id] = paramsOf(best.e.candidate.ituName, options.frequencyHz, allowExtrapolation, S, thicknessOf(scene, id));
+    evidence[id] = {
+      source: 'vision',
+      label,
+      confidence: round((total > 0 ? best.weight / total : 0) * best.e.confidence, 4),
+      objects: members.map(({ o }) => o.name),
+      votes: Object.fromEntries([...votes].map(([l, v]) => [l, round(v.weight, 4)])),
+      scene_declared: fallback.materials[id]?.itu_name ?? null,
+    };
+    if (fallback.materials[id] && fallback.materials[id]!.itu_name !== best.e.candidate.ituName) {
+      warnings.push(`material '${id}': the scene says ${fallback.materials[id]!.itu_name}, the images look like ${label} (${best.e.candidate.ituName})`);
+    }
+  }
+  return {
+    format: 'rftwin-priors/1',
+    scene: scene.name,
+    frequency_hz: options.frequencyHz,
+    itu_edition: ITU_EDITION,
+    source: 'vision',
+    model: result.modelId,
+    materials,
+    material_evidence: evidence,
+    objects,
+    warnings,
+  };
+}
+
+export const priorsJsonText = (file: PriorsFile): string => `${JSON.stringify(file, null, 2)}\n`;

@@ -60,6 +60,7 @@ export default async function calibrationBench(
   const params: TrainableParameter[] = ids.map((owner) => ({ owner, name: 'conductivity' }));
   const nominal = Float64Array.from(ids, (id) => nominalMaterials[id]!.conductivity);
   const trace = calibrationTraceOptions(['conductivity'], { maxDepth: 3 });
+  const soundedTrace = { ...trace, materials: nominalMaterials, trained: params };
 
   const BOXES = [
     [-3.5, -2.5, 2, 4],
@@ -175,7 +176,7 @@ export default async function calibrationBench(
     for (let seed = 1; seed <= SEEDS; seed++) {
       const links = linksFor(seed, 5, 10);
       const t = performance.now();
-      const traced = await traceSoundedLinks(scene, bvh, links, trace);
+      const traced = await traceSoundedLinks(scene, bvh, links, soundedTrace);
       const traceS = (performance.now() - t) / 1000;
       const truth = truthFor(seed);
       const soundings = await soundingsFor(traced, truth, 0, 0, seed);
@@ -195,7 +196,7 @@ export default async function calibrationBench(
     // CLI end to end (fresh process: load scene → trace → calibrate → result file), seed 1.
     const dir = mkdtempSync(join(tmpdir(), 'rftwin-cal-'));
     const links = linksFor(1, 5, 10);
-    const traced = await traceSoundedLinks(scene, bvh, links, trace);
+    const traced = await traceSoundedLinks(scene, bvh, links, soundedTrace);
     const truth = truthFor(1);
     writeFileSync(join(dir, 's.csv'), writeSoundingsCsv(await soundingsFor(traced, truth, 0, 0, 1)));
     writeFileSync(
@@ -259,7 +260,7 @@ export default async function calibrationBench(
       const mres: number[] = [];
       const perParam = ids.map(() => 0);
       for (let seed = 1; seed <= SEEDS; seed++) {
-        const traced = await traceSoundedLinks(scene, bvh, linksFor(seed, 5, 10), trace);
+        const traced = await traceSoundedLinks(scene, bvh, linksFor(seed, 5, 10), soundedTrace);
         const truth = truthFor(seed);
         const soundings = await soundingsFor(traced, truth, 1, 1, seed);
         const r = runCalibration(traced, soundings, truth, { optimizer: 'lm', init: 'itu', loss, seed });
@@ -297,7 +298,7 @@ export default async function calibrationBench(
   const PRIOR_SAMPLES = Number(process.env.CAL_PRIOR_SAMPLES ?? 4);
   async function placements(seed: number) {
     const links = linksFor(seed, 5, CANDIDATES_PER_TX);
-    const traced = await traceSoundedLinks(scene, bvh, links, trace);
+    const traced = await traceSoundedLinks(scene, bvh, links, soundedTrace);
     const model = sceneForwardModel(scene, traced, nominalMaterials, params, { frequencyHz: F });
     const rows = priorAveragedRows(
       (t) => model.evaluate(t),

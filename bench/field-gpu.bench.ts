@@ -1,6 +1,15 @@
 import { fileURLToPath } from 'node:url';
-import { evaluatePaths, evaluatePathsJacobian, MATERIAL_PARAMETERS, parameterKey } from '../src/engine/field/index.ts';
-import { evaluateLinksGpu, evaluateLinksJacobianGpu, type FieldLink } from '../src/engine/field/gpu/fieldGpu.ts';
+import {
+  evaluateLinksGpu,
+  evaluateLinksJacobianGpu,
+  type FieldLink,
+} from '../src/engine/field/gpu/fieldGpu.ts';
+import {
+  evaluatePaths,
+  evaluatePathsJacobian,
+  MATERIAL_PARAMETERS,
+  parameterKey,
+} from '../src/engine/field/index.ts';
 import { acquireGpu, describeAdapter, releaseGpu } from '../src/engine/gpu/device.ts';
 import { resolveSceneMaterials } from '../src/engine/materials/radioMaterial.ts';
 import { loadScene } from '../src/engine/scene/load.ts';
@@ -20,9 +29,21 @@ import { randomLinks } from '../src/engine/tracer/gpu/testSupport.ts';
 const FREQUENCY = 28e9;
 const SIONNA = fileURLToPath(new URL('../../shared/scenes/sionna/', import.meta.url));
 const CASES = [
-  { name: 'demo room (+ scattering, S = 0.3)', file: fileURLToPath(new URL('../public/demo/room.xml', import.meta.url)), scattering: true },
-  { name: 'simple_street_canyon', file: `${SIONNA}simple_street_canyon/simple_street_canyon.xml`, scattering: false },
-  { name: 'box_one_screen (+ scattering, S = 0.3)', file: `${SIONNA}box_one_screen/box_one_screen.xml`, scattering: true },
+  {
+    name: 'demo room (+ scattering, S = 0.3)',
+    file: fileURLToPath(new URL('../public/demo/room.xml', import.meta.url)),
+    scattering: true,
+  },
+  {
+    name: 'simple_street_canyon',
+    file: `${SIONNA}simple_street_canyon/simple_street_canyon.xml`,
+    scattering: false,
+  },
+  {
+    name: 'box_one_screen (+ scattering, S = 0.3)',
+    file: `${SIONNA}box_one_screen/box_one_screen.xml`,
+    scattering: true,
+  },
 ];
 
 async function timeIt(f: () => unknown | Promise<unknown>): Promise<number> {
@@ -55,7 +76,9 @@ export default async function fieldGpuBench(log: (line: string) => void): Promis
       const links: FieldLink[] = rx.map((r, i) => ({ tx, rx: r, geometries: geos[i]! }));
       const resolved = resolveSceneMaterials(scene.materials, FREQUENCY);
       const materials = c.scattering
-        ? Object.fromEntries(Object.entries(resolved).map(([k, v]) => [k, { ...v, scatteringCoefficient: 0.3 }]))
+        ? Object.fromEntries(
+            Object.entries(resolved).map(([k, v]) => [k, { ...v, scatteringCoefficient: 0.3 }]),
+          )
         : resolved;
       const keys = Object.keys(materials).flatMap((m) => MATERIAL_PARAMETERS.map((p) => parameterKey(m, p)));
       const options = { frequencyHz: FREQUENCY };
@@ -64,10 +87,13 @@ export default async function fieldGpuBench(log: (line: string) => void): Promis
         for (const l of links) evaluatePaths(scene, l.tx, l.rx, l.geometries, materials, options);
       });
       const cpuGrad = await timeIt(() => {
-        for (const l of links) evaluatePathsJacobian(scene, l.tx, l.rx, l.geometries, materials, options, keys);
+        for (const l of links)
+          evaluatePathsJacobian(scene, l.tx, l.rx, l.geometries, materials, options, keys);
       });
       const gpuValue = await timeIt(() => evaluateLinksGpu(gpu, scene, links, materials, options));
-      const gpuGrad = await timeIt(() => evaluateLinksJacobianGpu(gpu, scene, links, materials, options, keys));
+      const gpuGrad = await timeIt(() =>
+        evaluateLinksJacobianGpu(gpu, scene, links, materials, options, keys),
+      );
       // where the WebGPU time goes (one more run of each)
       const split = (st: { packMs: number; gpuMs: number; unpackMs: number }) => ({
         hostPackMs: st.packMs,
@@ -75,7 +101,9 @@ export default async function fieldGpuBench(log: (line: string) => void): Promis
         hostUnpackMs: st.unpackMs,
       });
       const valueSplit = split((await evaluateLinksGpu(gpu, scene, links, materials, options)).stats);
-      const jacobianSplit = split((await evaluateLinksJacobianGpu(gpu, scene, links, materials, options, keys)).stats);
+      const jacobianSplit = split(
+        (await evaluateLinksJacobianGpu(gpu, scene, links, materials, options, keys)).stats,
+      );
       const row = {
         scene: c.name,
         links: links.length,

@@ -3,7 +3,7 @@ import { CalibrationError, meanRelativeError } from '../../engine/calibrate/cali
 import type { InitKind } from '../../engine/calibrate/initialization.ts';
 import { LOSS_KINDS, type LossKind } from '../../engine/calibrate/losses.ts';
 import type { OptimizerKind } from '../../engine/calibrate/optimizers.ts';
-import { parameterLabel } from '../../engine/calibrate/parameters.ts';
+import { PARAMETER_FIELD, parameterLabel } from '../../engine/calibrate/parameters.ts';
 import { calibrateScene } from '../../engine/calibrate/pipeline.ts';
 import { objectMaterialKey } from '../../engine/calibrate/sceneModel.ts';
 import { parseSoundings } from '../../engine/io/loadSoundings.ts';
@@ -13,12 +13,14 @@ import {
   type MaterialValues,
   parseMaterialsJson,
 } from '../../engine/io/materialsJson.ts';
+import { parsePositionsCsv } from '../../engine/io/soundings.ts';
 import { ITU_EDITION } from '../../engine/materials/itu.ts';
 import { type RadioParameters, resolveSceneMaterials } from '../../engine/materials/radioMaterial.ts';
 import { loadScene } from '../../engine/scene/load.ts';
 import { nodeFileSource } from '../../engine/scene/nodeFileSource.ts';
 import type { Scene } from '../../engine/scene/types.ts';
-import { checkFlags, flag, numberFlag, parseArgs, requireFlag, UsageError } from '../args.ts';
+import type { Vec3 } from '../../engine/vec3.ts';
+import { checkFlags, flag, numberFlag, parseArgs, parsePoint, requireFlag, UsageError } from '../args.ts';
 
 export const usage =
   'rftwin calibrate --scene S --frequency HZ --soundings F [--params conductivity,relative_permittivity,scattering_coefficient] [--loss smape|nae|paths] [--optimizer lm|adam] [--init itu|uniform|random|FILE] [--truth truth.json] [--max-iterations N] [--out result.json] [--materials id,…] [--per-object] [--learning-rate r] [--prior-std s] [--seed n] [--max-depth d] [--extrapolate]';
@@ -34,6 +36,21 @@ export async function loadSceneAt(
     scene,
     materials: resolveSceneMaterials(scene.materials, frequencyHz, { allowExtrapolation: extrapolate }),
   };
+}
+
+/**
+ * The Tx–Rx links of synth and plan: every --tx with every position of the CSV file, or the
+ * file's own Tx/Rx pairs (tx_x,tx_y,tx_z columns) when no --tx is given.
+ */
+export async function readLinks(
+  args: ReturnType<typeof parseArgs>,
+  path: string,
+): Promise<{ tx: Vec3; rx: Vec3 }[]> {
+  const positions = parsePositionsCsv(await readFile(path, 'utf8'), path);
+  const txs: Vec3[] = (args.flags.get('tx') ?? []).map((t) => parsePoint(t, '--tx'));
+  if (txs.length > 0) return txs.flatMap((tx) => positions.map((c) => ({ tx, rx: c.rx })));
+  if (positions.some((c) => !c.tx)) throw new UsageError(`give --tx, or tx_x,tx_y,tx_z columns in ${path}`);
+  return positions.map((c) => ({ tx: c.tx!, rx: c.rx }));
 }
 
 export async function readMaterialsFile(path: string): Promise<Record<string, MaterialValues>> {
@@ -59,13 +76,6 @@ export function frequencyFlag(args: ReturnType<typeof parseArgs>): number {
   if (f < 1e6) throw new UsageError(`--frequency is in Hz: ${f} Hz looks like GHz or MHz (28 GHz is 28e9)`);
   return f;
 }
-
-const FIELD: Record<MaterialParameterName, keyof RadioParameters> = {
-  relative_permittivity: 'relativePermittivity',
-  conductivity: 'conductivity',
-  scattering_coefficient: 'scatteringCoefficient',
-  thickness: 'thickness',
-};
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['per-object', 'extrapolate']);
@@ -177,7 +187,7 @@ export async function run(argv: string[]): Promise<number> {
     const p = result.calibrated[key]!;
     const entry: Record<string, number | boolean> = {};
     for (const name of MATERIAL_PARAMETER_NAMES) {
-      entry[name] = p[FIELD[name]] as number;
+      entry[name] = p[PARAMETER_FIELD[name]];
       const u = stds.get(parameterLabel({ owner, name }));
       if (u) {
         entry[`${name}_std`] = u.std;

@@ -1,5 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import type { TrainableParameter } from '../../engine/calibrate/parameters.ts';
+import { writeFile } from 'node:fs/promises';
+import { PARAMETER_FIELD, type TrainableParameter } from '../../engine/calibrate/parameters.ts';
 import { calibrationTraceOptions, materialsInUse } from '../../engine/calibrate/pipeline.ts';
 import {
   type PlanMetric,
@@ -8,22 +8,13 @@ import {
   priorSamples,
 } from '../../engine/calibrate/planning.ts';
 import { sceneForwardModel, traceSoundedLinks } from '../../engine/calibrate/sceneModel.ts';
-import { parsePositionsCsv } from '../../engine/io/soundings.ts';
-import type { RadioParameters } from '../../engine/materials/radioMaterial.ts';
 import { buildBvh } from '../../engine/tracer/bvh.ts';
-import type { Vec3 } from '../../engine/vec3.ts';
-import { checkFlags, flag, numberFlag, parseArgs, parsePoint, requireFlag, UsageError } from '../args.ts';
-import { frequencyFlag, loadSceneAt, parseParameterNames } from './calibrate.ts';
+import { checkFlags, flag, numberFlag, parseArgs, requireFlag, UsageError } from '../args.ts';
+import { frequencyFlag, loadSceneAt, parseParameterNames, readLinks } from './calibrate.ts';
 
 export const usage =
   'rftwin plan --scene S --frequency HZ --tx x,y,z [--tx …] --candidates rx.csv --count N [--params …] [--metrics coherent_gain_db,path_gain_db,rms_delay_spread_ns] [--noise-db σ] [--noise-ns σ] [--seed n] --out chosen.csv [--max-depth d] [--extrapolate]';
 
-const FIELD: Record<TrainableParameter['name'], keyof RadioParameters> = {
-  relative_permittivity: 'relativePermittivity',
-  conductivity: 'conductivity',
-  scattering_coefficient: 'scatteringCoefficient',
-  thickness: 'thickness',
-};
 const METRICS: readonly PlanMetric[] = ['coherent_gain_db', 'path_gain_db', 'rms_delay_spread_ns'];
 
 /**
@@ -66,29 +57,20 @@ export async function run(argv: string[]): Promise<number> {
     frequencyHz,
     flag(args, 'extrapolate') === 'true',
   );
-  const candidates = parsePositionsCsv(await readFile(candidatesPath, 'utf8'), candidatesPath);
-  const txs: Vec3[] = (args.flags.get('tx') ?? []).map((t) => parsePoint(t, '--tx'));
-  let links: { tx: Vec3; rx: Vec3 }[];
-  if (txs.length > 0) links = txs.flatMap((tx) => candidates.map((c) => ({ tx, rx: c.rx })));
-  else {
-    if (candidates.some((c) => !c.tx))
-      throw new UsageError(`give --tx, or tx_x,tx_y,tx_z columns in ${candidatesPath}`);
-    links = candidates.map((c) => ({ tx: c.tx!, rx: c.rx }));
-  }
+  const links = await readLinks(args, candidatesPath);
   if (count > links.length)
     throw new UsageError(`--count ${count} exceeds the ${links.length} candidate links`);
   const parameters: TrainableParameter[] = materialsInUse(scene).flatMap((owner) =>
     parameterNames.map((name) => ({ owner, name })),
   );
   process.stderr.write(`plan: tracing ${links.length} candidate links…\n`);
-  const traced = await traceSoundedLinks(
-    scene,
-    buildBvh(scene),
-    links,
-    calibrationTraceOptions(parameterNames, { maxDepth: numberFlag(args, 'max-depth', 3) }),
-  );
+  const traced = await traceSoundedLinks(scene, buildBvh(scene), links, {
+    ...calibrationTraceOptions(parameterNames, { maxDepth: numberFlag(args, 'max-depth', 3) }),
+    materials,
+    trained: parameters,
+  });
   const model = sceneForwardModel(scene, traced, materials, parameters, { frequencyHz });
-  const theta = Float64Array.from(parameters, (p) => materials[p.owner]![FIELD[p.name]] as number);
+  const theta = Float64Array.from(parameters, (p) => materials[p.owner]![PARAMETER_FIELD[p.name]]);
   // information averaged over 4 draws from the prior (log-std 0.5) around the nominal values
   const samples = priorSamples(parameters, theta, 4, 0.5, numberFlag(args, 'seed', 1));
   const rows = priorAveragedRows((t) => model.evaluate(t), parameters, samples, {

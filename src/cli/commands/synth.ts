@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { calibrationTraceOptions } from '../../engine/calibrate/pipeline.ts';
 import {
   sceneForwardModel,
@@ -6,12 +6,11 @@ import {
   withMaterialValues,
 } from '../../engine/calibrate/sceneModel.ts';
 import { synthesizeSoundings } from '../../engine/calibrate/synthesize.ts';
-import { parsePositionsCsv, writeSoundingsCsv } from '../../engine/io/soundings.ts';
+import { writeSoundingsCsv } from '../../engine/io/soundings.ts';
 import { writeSoundingsJson } from '../../engine/io/soundingsJson.ts';
 import { buildBvh } from '../../engine/tracer/bvh.ts';
-import type { Vec3 } from '../../engine/vec3.ts';
-import { checkFlags, flag, numberFlag, parseArgs, parsePoint, requireFlag, UsageError } from '../args.ts';
-import { frequencyFlag, loadSceneAt, readMaterialsFile } from './calibrate.ts';
+import { checkFlags, flag, numberFlag, parseArgs, requireFlag, UsageError } from '../args.ts';
+import { frequencyFlag, loadSceneAt, readLinks, readMaterialsFile } from './calibrate.ts';
 
 export const usage =
   'rftwin synth --scene S --frequency HZ --materials truth.json --tx x,y,z [--tx …] --rx-file rx.csv [--noise-db σ] [--noise-ns σ] [--seed n] --out soundings.csv|.json [--max-depth d] [--scattering] [--extrapolate]';
@@ -50,26 +49,25 @@ export async function run(argv: string[]): Promise<number> {
     flag(args, 'extrapolate') === 'true',
   );
   const truth = withMaterialValues(materials, await readMaterialsFile(materialsPath), materialsPath);
-  const candidates = parsePositionsCsv(await readFile(rxPath, 'utf8'), rxPath);
-  const txs: Vec3[] = (args.flags.get('tx') ?? []).map((t) => parsePoint(t, '--tx'));
-  let links: { tx: Vec3; rx: Vec3 }[];
-  if (txs.length > 0) links = txs.flatMap((tx) => candidates.map((c) => ({ tx, rx: c.rx })));
-  else {
-    if (candidates.some((c) => !c.tx))
-      throw new UsageError(`give --tx, or tx_x,tx_y,tx_z columns in ${rxPath}`);
-    links = candidates.map((c) => ({ tx: c.tx!, rx: c.rx }));
-  }
+  const links = await readLinks(args, rxPath);
   const trace = calibrationTraceOptions([], {
     maxDepth: numberFlag(args, 'max-depth', 3),
     scattering: flag(args, 'scattering') === 'true',
   });
   process.stderr.write(`synth: tracing ${links.length} links (depth ${trace.maxDepth})…\n`);
-  const traced = await traceSoundedLinks(scene, buildBvh(scene), links, trace, {
-    onProgress: (p) => {
-      if (p.phase === 'receivers' && p.done === p.total)
-        process.stderr.write(`  traced ${p.total} receivers\n`);
+  // only objects whose true S > 0 scatter: the others add no field
+  const traced = await traceSoundedLinks(
+    scene,
+    buildBvh(scene),
+    links,
+    { ...trace, materials: truth },
+    {
+      onProgress: (p) => {
+        if (p.phase === 'receivers' && p.done === p.total)
+          process.stderr.write(`  traced ${p.total} receivers\n`);
+      },
     },
-  });
+  );
   const model = sceneForwardModel(scene, traced, truth, [], { frequencyHz });
   const soundings = synthesizeSoundings(model.evaluate(new Float64Array(0)), links, {
     frequencyHz,

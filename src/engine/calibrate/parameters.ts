@@ -1,4 +1,5 @@
 import type { MaterialParameterName } from '../io/materialsJson.ts';
+import type { RadioParameters } from '../materials/radioMaterial.ts';
 
 export type { MaterialParameterName } from '../io/materialsJson.ts';
 
@@ -12,6 +13,14 @@ export interface TrainableParameter {
   owner: string;
   name: MaterialParameterName;
 }
+
+/** The RadioParameters field of each material parameter name (materials JSON → engine). */
+export const PARAMETER_FIELD: Readonly<Record<MaterialParameterName, keyof RadioParameters>> = {
+  relative_permittivity: 'relativePermittivity',
+  conductivity: 'conductivity',
+  scattering_coefficient: 'scatteringCoefficient',
+  thickness: 'thickness',
+};
 
 export const parameterLabel = (p: TrainableParameter): string => `${p.owner}.${p.name}`;
 

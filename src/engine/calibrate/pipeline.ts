@@ -9,7 +9,7 @@ import { type CalibrationOptions, type CalibrationResult, calibrate } from './ca
 import { type InitKind, initialValues } from './initialization.ts';
 import type { LossOptions } from './losses.ts';
 import type { IterationReport, OptimizerKind } from './optimizers.ts';
-import type { MaterialParameterName, TrainableParameter } from './parameters.ts';
+import { type MaterialParameterName, PARAMETER_FIELD, type TrainableParameter } from './parameters.ts';
 import {
   type ParameterScope,
   sceneForwardModel,
@@ -62,13 +62,6 @@ export interface SceneCalibrationResult extends CalibrationResult {
   traceSeconds: number;
 }
 
-const FIELD: Record<MaterialParameterName, keyof RadioParameters> = {
-  relative_permittivity: 'relativePermittivity',
-  conductivity: 'conductivity',
-  scattering_coefficient: 'scatteringCoefficient',
-  thickness: 'thickness',
-};
-
 /** Trace options for calibration: LoS, specular and transmission to depth 3 (paper 003), scattering when S is trained. */
 export function calibrationTraceOptions(
   parameterNames: readonly MaterialParameterName[],
@@ -104,7 +97,12 @@ export async function calibrateScene(options: SceneCalibrationOptions): Promise<
       scene,
       buildBvh(scene),
       options.soundings,
-      calibrationTraceOptions(options.parameterNames, options.trace),
+      {
+        ...calibrationTraceOptions(options.parameterNames, options.trace),
+        materials: options.materials,
+        trained: parameters,
+        scope,
+      },
       { ...options.traceControl, signal: options.signal },
     ));
   const traceSeconds = (performance.now() - t0) / 1000;
@@ -118,7 +116,7 @@ export async function calibrateScene(options: SceneCalibrationOptions): Promise<
     { ...options.field, frequencyHz: options.frequencyHz },
     scope,
   );
-  const nominal = Float64Array.from(parameters, (p) => base[key(p.owner)]![FIELD[p.name]] as number);
+  const nominal = Float64Array.from(parameters, (p) => base[key(p.owner)]![PARAMETER_FIELD[p.name]]);
   const { theta: initial, notes } = initialValues(parameters, {
     kind: options.init,
     nominal,
@@ -141,7 +139,7 @@ export async function calibrateScene(options: SceneCalibrationOptions): Promise<
   const calibrated: Record<string, RadioParameters> = {};
   for (const [k, v] of Object.entries(base)) calibrated[k] = { ...v };
   parameters.forEach((p, k) => {
-    (calibrated[key(p.owner)]! as unknown as Record<string, number>)[FIELD[p.name]] = result.theta[k]!;
+    calibrated[key(p.owner)]![PARAMETER_FIELD[p.name]] = result.theta[k]!;
   });
   return { ...result, parameters, initial, calibrated, traced, initNotes: notes, traceSeconds };
 }

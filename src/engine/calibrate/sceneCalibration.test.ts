@@ -57,7 +57,11 @@ beforeAll(async () => {
   params = ids.map((owner) => ({ owner, name: 'conductivity' }));
   truth = Float64Array.from(ids, (id, k) => materials[id]!.conductivity * (1 + DELTA[k]!));
   links = TXS.flatMap((tx) => RXS.map((rx) => ({ tx, rx })));
-  traced = await traceSoundedLinks(scene, buildBvh(scene), links, calibrationTraceOptions(['conductivity']));
+  traced = await traceSoundedLinks(scene, buildBvh(scene), links, {
+    ...calibrationTraceOptions(['conductivity']),
+    materials,
+    trained: params,
+  });
 });
 
 describe('calibration on the demo room (28 GHz, depth 3)', () => {
@@ -154,6 +158,44 @@ describe('calibration on the demo room (28 GHz, depth 3)', () => {
     });
     expect(objectParams.length).toBe(9);
     expect(meanRelativeError(r.theta, truthByObject)).toBeLessThan(1e-3);
+  });
+
+  it('scattering is traced only for objects with S > 0 or whose S is calibrated; ∂a/∂S ≠ 0 at S = 0', async () => {
+    const bvh = buildBvh(scene);
+    const link = [links[0]!];
+    const opts = calibrationTraceOptions(['scattering_coefficient'], { maxDepth: 2, rays: 2000 });
+    const materialOf = (i: number) => scene.objects[i]!.materialId;
+    const scattererMaterials = (t: TracedLink) =>
+      new Set(
+        t.geometries
+          .filter((g) => g.kind === 'scattered')
+          .map((g) => materialOf(g.interactions.at(-1)!.objectIndex)),
+      );
+    // every ITU material of the room has S = 0: nothing scatters unless S is calibrated
+    expect(ids.every((id) => materials[id]!.scatteringCoefficient === 0)).toBe(true);
+    const [none] = await traceSoundedLinks(scene, bvh, link, { ...opts, materials });
+    expect(scattererMaterials(none!).size).toBe(0);
+    // S of wood calibrated (material scope): the wood box scatters, and only it
+    const woodS: TrainableParameter[] = [{ owner: 'itu_wood', name: 'scattering_coefficient' }];
+    const [wood] = await traceSoundedLinks(scene, bvh, link, { ...opts, materials, trained: woodS });
+    expect([...scattererMaterials(wood!)]).toEqual(['itu_wood']);
+    // at S = 0 the scattered paths carry no field but a nonzero ∂a/∂S, so S can be calibrated
+    const model = sceneForwardModel(scene, [wood!], materials, woodS, { frequencyHz: F });
+    const paths = model.evaluate(Float64Array.of(0))[0]!;
+    const dS = paths.reduce((m, p) => Math.max(m, Math.hypot(p.dA[0]!, p.dA[1]!)), 0);
+    expect(dS).toBeGreaterThan(0);
+    // a material with S > 0 scatters without being calibrated; per object scope names objects
+    const roughBrick = withMaterialValues(materials, { itu_brick: { scattering_coefficient: 0.3 } }, 'test');
+    const [brick] = await traceSoundedLinks(scene, bvh, link, { ...opts, materials: roughBrick });
+    expect([...scattererMaterials(brick!)]).toEqual(['itu_brick']);
+    const woodObject = scene.objects.find((o) => o.materialId === 'itu_wood')!.name;
+    const [perObject] = await traceSoundedLinks(scene, bvh, link, {
+      ...opts,
+      materials,
+      trained: [{ owner: woodObject, name: 'scattering_coefficient' }],
+      scope: 'object',
+    });
+    expect([...scattererMaterials(perObject!)]).toEqual(['itu_wood']);
   });
 
   it('refuses, naming each parameter, when no sounded path touches any material (LoS-only tracing)', async () => {

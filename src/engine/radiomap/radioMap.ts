@@ -27,10 +27,8 @@ export interface RadioMapOptions {
   trace?: TracePathsOptions;
   backend?: BackendChoice;
   /**
-   * WebGPU backend: evaluate fields with the WGSL kernel of field/gpu instead of the CPU
-   * reference (default false: on the demo room at z = 0.5 m it still differs from the reference
-   * by up to 5 dB on some transmission paths through the boxes and near Brewster nulls, which
-   * moves shadowed cells by 0.3 dB; switch on once it matches).
+   * WebGPU backend: evaluate fields with the WGSL kernel of field/gpu (default true; false
+   * keeps the CPU reference field on GPU-found paths, e.g. to separate search from field errors).
    */
   gpuField?: boolean;
   /** receivers per tile (default 4096) */
@@ -153,7 +151,7 @@ export async function computeRadioMap(scene: Scene, options: RadioMapOptions): P
       map.stats.traceMs += tf - tt;
       // fields: the CPU reference, or (gpuField) the WGSL kernel of field/gpu, one dispatch per tile
       let tileFields: Path[][] | undefined;
-      if (backend === 'webgpu' && resolved.gpu && options.gpuField === true) {
+      if (backend === 'webgpu' && resolved.gpu && options.gpuField !== false) {
         const links = rx.map((r, k) => ({ tx, rx: r, geometries: tilePaths[k]! }));
         tileFields = (
           await evaluateLinksGpu(resolved.gpu, scene, links, options.materials, fieldOptions, signal)

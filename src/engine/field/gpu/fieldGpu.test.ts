@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_ROOM_PATH, SIONNA_SCENE_NAMES, sionnaScenePath } from '../../../test/paths.ts';
 import { evaluatePaths } from '../../field/index.ts';
 import { type GpuContext, releaseGpu } from '../../gpu/device.ts';
-import { requireGpu } from './testGpu.ts';
 import { type RadioParameters, resolveSceneMaterials } from '../../materials/radioMaterial.ts';
 import { loadScene } from '../../scene/load.ts';
 import { nodeFileSource } from '../../scene/nodeFileSource.ts';
@@ -9,9 +9,9 @@ import { buildBvh } from '../../tracer/bvh.ts';
 import { tracePathsSync } from '../../tracer/cpu/tracePaths.ts';
 import { randomLinks } from '../../tracer/gpu/testSupport.ts';
 import type { Path } from '../../tracer/path.ts';
-import { DEMO_ROOM_PATH, SIONNA_SCENE_NAMES, sionnaScenePath } from '../../../test/paths.ts';
 import type { MaterialModel } from '../surfaceCoefficients.ts';
 import { evaluateLinksGpu, type FieldLink } from './fieldGpu.ts';
+import { requireGpu } from './testGpu.ts';
 
 /**
  * Acceptance 1 of issue 4 for the field (Node: Dawn + SwiftShader): on every Sionna scene and
@@ -31,7 +31,7 @@ function scatteringMaterials(m: Record<string, RadioParameters>): Record<string,
 }
 
 /** Worst gain (dB), phase (rad) and delay (ps) differences between two path lists. */
-export function compare(cpu: Path[], gpuPaths: Path[]): { db: number; rad: number; ps: number; n: number } {
+function compare(cpu: Path[], gpuPaths: Path[]): { db: number; rad: number; ps: number; n: number } {
   let db = 0;
   let rad = 0;
   let ps = 0;
@@ -52,13 +52,19 @@ export function compare(cpu: Path[], gpuPaths: Path[]): { db: number; rad: numbe
     }
     db = Math.max(db, Math.abs(10 * Math.log10(gg / gc)));
     // phase difference: arg(g·conj(c))
-    rad = Math.max(rad, Math.abs(Math.atan2(g.a.im * c.a.re - g.a.re * c.a.im, g.a.re * c.a.re + g.a.im * c.a.im)));
+    rad = Math.max(
+      rad,
+      Math.abs(Math.atan2(g.a.im * c.a.re - g.a.re * c.a.im, g.a.re * c.a.re + g.a.im * c.a.im)),
+    );
     n++;
   });
   return { db, rad, ps, n };
 }
 
-const SCENES = [...SIONNA_SCENE_NAMES.map((n) => [n, sionnaScenePath(n)] as const), ['demo room', DEMO_ROOM_PATH] as const];
+const SCENES = [
+  ...SIONNA_SCENE_NAMES.map((n) => [n, sionnaScenePath(n)] as const),
+  ['demo room', DEMO_ROOM_PATH] as const,
+];
 
 async function check(file: string, name: string, scattering: boolean, diffraction = false): Promise<void> {
   gpu = await requireGpu();
@@ -120,53 +126,142 @@ async function check(file: string, name: string, scattering: boolean, diffractio
 }
 
 describe('WGSL field = CPU field: specular chains (gains 0.01 dB, phase 1 mrad, delay 1 ps)', () => {
-  it.each(SCENES)('%s: 50 links, LoS + reflections + transmissions to depth 3, slab and half-space', (name, file) =>
-    check(file, name, false), 60_000);
+  it.each(SCENES)(
+    '%s: 50 links, LoS + reflections + transmissions to depth 3, slab and half-space',
+    (name, file) => check(file, name, false),
+    60_000,
+  );
 });
 
 describe('WGSL field = CPU field: with Lambertian scattering (S = 0.3 on every material)', () => {
-  it.each(SCENES)('%s: 50 links, depth 3 with scattering, slab and half-space', (name, file) =>
-    check(file, name, true), 60_000);
+  it.each(SCENES)(
+    '%s: 50 links, depth 3 with scattering, slab and half-space',
+    (name, file) => check(file, name, true),
+    60_000,
+  );
 });
 
 describe('WGSL field = CPU field: with UTD edge diffraction (depth 2)', () => {
-  it.each(SCENES)('%s: 50 links, LoS + reflections + transmissions + diffraction, slab and half-space', (name, file) =>
-    check(file, name, false, true), 60_000);
+  it.each(SCENES)(
+    '%s: 50 links, LoS + reflections + transmissions + diffraction, slab and half-space',
+    (name, file) => check(file, name, false, true),
+    60_000,
+  );
 });
 
 describe('WGSL field in the hard f32 cases: metal (σ = 1e7 S/m, |η| ≈ 6.4e6 at 28 GHz)', () => {
   // 1 µm ≈ the skin depth: the slab exponential e^{−k0·d·|Im s|} ≈ e^{−1} (transmission survives);
   // 1 cm: it underflows to exactly 0 in f32 (and in effect in f64); 0.1 mm: ≈ e^{−100}
-  it.each([1e-6, 1e-4, 1e-2])('floor_wall and demo room, every material metal of thickness %d m', async (d) => {
-    gpu = await requireGpu();
-    for (const file of [sionnaScenePath('floor_wall'), DEMO_ROOM_PATH]) {
-      const scene = await loadScene(nodeFileSource, file);
-      const { tx, rx } = randomLinks(scene, 50, 99);
-      const geos = tracePathsSync(scene, buildBvh(scene), tx, rx, { maxDepth: 3, diffraction: false, scattering: false, rays: 2000 });
-      const links: FieldLink[] = rx.map((r, i) => ({ tx, rx: r, geometries: geos[i]! }));
-      const metal: RadioParameters = { relativePermittivity: 1, conductivity: 1e7, scatteringCoefficient: 0, xpdCoefficient: 0, thickness: d };
-      const materials = Object.fromEntries(Object.keys(scene.materials).map((id) => [id, metal]));
-      for (const model of ['slab', 'halfspace'] as MaterialModel[]) {
-        const options = { frequencyHz: FREQUENCY, materialModel: model };
-        const out = await evaluateLinksGpu(gpu, scene, links, materials, options);
-        let worst = { db: 0, rad: 0 };
-        let compared = 0;
-        let transmitted = 0;
-        links.forEach((l, i) => {
-          const cpu = evaluatePaths(scene, l.tx, l.rx, l.geometries, materials, options);
-          const r = compare(cpu, out.paths[i]!);
-          worst = { db: Math.max(worst.db, r.db), rad: Math.max(worst.rad, r.rad) };
-          compared += r.n;
-          transmitted += cpu.filter(
-            (p) => p.interactions.some((t) => t.type === 'transmission') && p.a.re ** 2 + p.a.im ** 2 > 1e-25,
-          ).length;
+  it.each([1e-6, 1e-4, 1e-2])(
+    'floor_wall and demo room, every material metal of thickness %d m',
+    async (d) => {
+      gpu = await requireGpu();
+      for (const file of [sionnaScenePath('floor_wall'), DEMO_ROOM_PATH]) {
+        const scene = await loadScene(nodeFileSource, file);
+        const { tx, rx } = randomLinks(scene, 50, 99);
+        const geos = tracePathsSync(scene, buildBvh(scene), tx, rx, {
+          maxDepth: 3,
+          diffraction: false,
+          scattering: false,
+          rays: 2000,
         });
-        console.info(`metal d = ${d} m ${model}: ${compared} paths (${transmitted} transmitted above −250 dB), worst ${worst.db.toExponential(2)} dB, ${worst.rad.toExponential(2)} rad`);
-        expect(compared).toBeGreaterThanOrEqual(links.length);
-        if (d === 1e-6 && model === 'slab') expect(transmitted).toBeGreaterThan(0);
-        expect(worst.db).toBeLessThan(0.01);
-        expect(worst.rad).toBeLessThan(1e-3);
+        const links: FieldLink[] = rx.map((r, i) => ({ tx, rx: r, geometries: geos[i]! }));
+        const metal: RadioParameters = {
+          relativePermittivity: 1,
+          conductivity: 1e7,
+          scatteringCoefficient: 0,
+          xpdCoefficient: 0,
+          thickness: d,
+        };
+        const materials = Object.fromEntries(Object.keys(scene.materials).map((id) => [id, metal]));
+        for (const model of ['slab', 'halfspace'] as MaterialModel[]) {
+          const options = { frequencyHz: FREQUENCY, materialModel: model };
+          const out = await evaluateLinksGpu(gpu, scene, links, materials, options);
+          let worst = { db: 0, rad: 0 };
+          let compared = 0;
+          let transmitted = 0;
+          links.forEach((l, i) => {
+            const cpu = evaluatePaths(scene, l.tx, l.rx, l.geometries, materials, options);
+            const r = compare(cpu, out.paths[i]!);
+            worst = { db: Math.max(worst.db, r.db), rad: Math.max(worst.rad, r.rad) };
+            compared += r.n;
+            transmitted += cpu.filter(
+              (p) =>
+                p.interactions.some((t) => t.type === 'transmission') && p.a.re ** 2 + p.a.im ** 2 > 1e-25,
+            ).length;
+          });
+          console.info(
+            `metal d = ${d} m ${model}: ${compared} paths (${transmitted} transmitted above −250 dB), worst ${worst.db.toExponential(2)} dB, ${worst.rad.toExponential(2)} rad`,
+          );
+          expect(compared).toBeGreaterThanOrEqual(links.length);
+          if (d === 1e-6 && model === 'slab') expect(transmitted).toBeGreaterThan(0);
+          expect(worst.db).toBeLessThan(0.01);
+          expect(worst.rad).toBeLessThan(1e-3);
+        }
       }
+    },
+    60_000,
+  );
+});
+
+describe('WGSL field with other scattering patterns and antennas (host-side factors)', () => {
+  it('demo room: directive and backscattering patterns, tr38901 / hw_dipole antennas with orientation and slant', async () => {
+    gpu = await requireGpu();
+    const scene = await loadScene(nodeFileSource, DEMO_ROOM_PATH);
+    const { tx, rx } = randomLinks(scene, 20, 7);
+    const geos = tracePathsSync(scene, buildBvh(scene), tx, rx, {
+      maxDepth: 2,
+      diffraction: true,
+      rays: 2000,
+      scatteringRays: 300,
+    });
+    const links: FieldLink[] = rx.map((r, i) => ({ tx, rx: r, geometries: geos[i]! }));
+    const materials = scatteringMaterials(resolveSceneMaterials(scene.materials, FREQUENCY));
+    const ids = Object.keys(materials);
+    const variants = [
+      {
+        scatteringPattern: { kind: 'directive', alphaR: 4 } as const,
+        txAntenna: { pattern: 'tr38901', polarization: '+45', orientation: [0.3, -0.2, 0.1] } as const,
+        rxAntenna: { pattern: 'hw_dipole', polarization: 'V' } as const,
+      },
+      {
+        // per-material patterns: half the materials backscatter, the rest stay Lambertian
+        scatteringPatterns: Object.fromEntries(
+          ids
+            .filter((_, i) => i % 2 === 0)
+            .map((id) => [id, { kind: 'backscattering', alphaR: 3, alphaI: 5, lambda: 0.6 } as const]),
+        ),
+        txAntenna: { pattern: 'dipole', polarization: 'H' } as const,
+        rxAntenna: { pattern: 'tr38901', polarization: '-45', orientation: [1.2, 0, 0] } as const,
+      },
+    ];
+    for (const v of variants) {
+      const options = { frequencyHz: FREQUENCY, ...v };
+      const out = await evaluateLinksGpu(gpu, scene, links, materials, options);
+      let worst = { db: 0, rad: 0, ps: 0 };
+      let scattered = 0;
+      links.forEach((l, i) => {
+        const cpu = evaluatePaths(scene, l.tx, l.rx, l.geometries, materials, options);
+        const top = Math.max(...cpu.map((p) => p.a.re ** 2 + p.a.im ** 2));
+        const keep = cpu.map((p) => p.a.re ** 2 + p.a.im ** 2 >= 1e-6 * top);
+        const r = compare(
+          cpu.filter((_, j) => keep[j]),
+          out.paths[i]!.filter((_, j) => keep[j]),
+        );
+        worst = {
+          db: Math.max(worst.db, r.db),
+          rad: Math.max(worst.rad, r.rad),
+          ps: Math.max(worst.ps, r.ps),
+        };
+        scattered += cpu.filter((p, j) => keep[j] && p.kind === 'scattered').length;
+      });
+      console.info(
+        `patterns/antennas: ${scattered} scattered paths, worst ${worst.db.toExponential(2)} dB, ${worst.rad.toExponential(2)} rad`,
+      );
+      expect(scattered).toBeGreaterThan(50);
+      expect(worst.db).toBeLessThan(0.01);
+      expect(worst.rad).toBeLessThan(1e-3);
+      expect(worst.ps).toBeLessThan(1);
     }
   }, 60_000);
 });

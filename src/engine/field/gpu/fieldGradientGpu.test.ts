@@ -1,7 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { evaluatePathsJacobian, MATERIAL_PARAMETERS, type MaterialParameter, parameterKey } from '../../field/index.ts';
+import { DEMO_ROOM_PATH, sionnaScenePath } from '../../../test/paths.ts';
+import {
+  evaluatePathsJacobian,
+  evaluatePathsWithGradient,
+  MATERIAL_PARAMETERS,
+  type MaterialParameter,
+  parameterKey,
+} from '../../field/index.ts';
 import { type GpuContext, releaseGpu } from '../../gpu/device.ts';
-import { requireGpu } from './testGpu.ts';
 import { type RadioParameters, resolveSceneMaterials } from '../../materials/radioMaterial.ts';
 import { loadScene } from '../../scene/load.ts';
 import { nodeFileSource } from '../../scene/nodeFileSource.ts';
@@ -9,9 +15,15 @@ import type { Scene } from '../../scene/types.ts';
 import { buildBvh } from '../../tracer/bvh.ts';
 import { tracePathsSync } from '../../tracer/cpu/tracePaths.ts';
 import { randomLinks } from '../../tracer/gpu/testSupport.ts';
-import { DEMO_ROOM_PATH, sionnaScenePath } from '../../../test/paths.ts';
 import type { MaterialModel } from '../surfaceCoefficients.ts';
-import { evaluateLinksGpu, evaluateLinksJacobianGpu, type FieldLink } from './fieldGpu.ts';
+import {
+  evaluateLinksGpu,
+  evaluateLinksJacobianGpu,
+  evaluatePathsGpu,
+  evaluatePathsWithGradientGpu,
+  type FieldLink,
+} from './fieldGpu.ts';
+import { requireGpu } from './testGpu.ts';
 
 /**
  * Acceptance 1 of issue 5 on WebGPU: ∂a/∂θ from the WGSL kernel (forward-mode dual numbers) for
@@ -62,48 +74,53 @@ const CASES = [
 ];
 
 describe('WGSL derivatives = CPU exact derivatives (1e-2 relative)', () => {
-  it.each(CASES)('%s: every ∂a/∂θ of 20 links, slab and half-space', async (name, file, diffraction) => {
-    gpu = await requireGpu();
-    const c = await setup(file, 20, diffraction);
-    for (const model of ['slab', 'halfspace'] as MaterialModel[]) {
-      const options = { frequencyHz: FREQUENCY, materialModel: model };
-      const out = await evaluateLinksJacobianGpu(gpu, c.scene, c.links, c.materials, options, c.keys);
-      expect(out.stats.cpuFallbackPaths).toBe(0);
-      let worst = 0;
-      let compared = 0;
-      let nonzero = 0;
-      c.links.forEach((l, i) => {
-        const ref = evaluatePathsJacobian(c.scene, l.tx, l.rx, l.geometries, c.materials, options, c.keys);
-        ref.jacobian.forEach((row, j) => {
-          const g = out.jacobian[i]![j]!;
-          const a = ref.paths[j]!.a;
-          const absA = Math.hypot(a.re, a.im);
-          // relative error per entry; entries that are zero on the CPU (a does not depend on
-          // θ, or e^{−k0 d Im s} underflows) must be negligible on the GPU: below 1e-6·|a| per unit θ
-          for (let k = 0; k < c.keys.length; k++) {
-            const ref_ = Math.hypot(row[2 * k]!, row[2 * k + 1]!);
-            const err = Math.hypot(g[2 * k]! - row[2 * k]!, g[2 * k + 1]! - row[2 * k + 1]!);
-            if (absA < 1e-12) continue; // below −240 dB: f32 underflow territory
-            if (ref_ > 1e-6 * absA) {
-              worst = Math.max(worst, err / ref_);
-              nonzero++;
-            } else expect(err).toBeLessThan(1e-5 * absA);
-            compared++;
-          }
+  it.each(CASES)(
+    '%s: every ∂a/∂θ of 20 links, slab and half-space',
+    async (name, file, diffraction) => {
+      gpu = await requireGpu();
+      const c = await setup(file, 20, diffraction);
+      for (const model of ['slab', 'halfspace'] as MaterialModel[]) {
+        const options = { frequencyHz: FREQUENCY, materialModel: model };
+        const out = await evaluateLinksJacobianGpu(gpu, c.scene, c.links, c.materials, options, c.keys);
+        expect(out.stats.cpuFallbackPaths).toBe(0);
+        let worst = 0;
+        let compared = 0;
+        let nonzero = 0;
+        c.links.forEach((l, i) => {
+          const ref = evaluatePathsJacobian(c.scene, l.tx, l.rx, l.geometries, c.materials, options, c.keys);
+          ref.jacobian.forEach((row, j) => {
+            const g = out.jacobian[i]![j]!;
+            const a = ref.paths[j]!.a;
+            const absA = Math.hypot(a.re, a.im);
+            // relative error per entry; entries that are zero on the CPU (a does not depend on
+            // θ, or e^{−k0 d Im s} underflows) must be negligible on the GPU: below 1e-6·|a| per unit θ
+            for (let k = 0; k < c.keys.length; k++) {
+              const ref_ = Math.hypot(row[2 * k]!, row[2 * k + 1]!);
+              const err = Math.hypot(g[2 * k]! - row[2 * k]!, g[2 * k + 1]! - row[2 * k + 1]!);
+              if (absA < 1e-12) continue; // below −240 dB: f32 underflow territory
+              if (ref_ > 1e-6 * absA) {
+                worst = Math.max(worst, err / ref_);
+                nonzero++;
+              } else expect(err).toBeLessThan(1e-5 * absA);
+              compared++;
+            }
+          });
         });
-      });
-      const diffracted = c.links.reduce(
-        (n, l) => n + l.geometries.filter((g) => g.interactions.some((t) => t.type === 'diffraction')).length,
-        0,
-      );
-      console.info(
-        `${name} ${model}: ${nonzero} nonzero derivatives of ${compared} (${diffracted} diffracted paths), worst relative error ${worst.toExponential(2)}`,
-      );
-      if (diffraction) expect(diffracted).toBeGreaterThan(10);
-      expect(nonzero).toBeGreaterThan(100);
-      expect(worst).toBeLessThan(1e-2);
-    }
-  }, 60_000);
+        const diffracted = c.links.reduce(
+          (n, l) =>
+            n + l.geometries.filter((g) => g.interactions.some((t) => t.type === 'diffraction')).length,
+          0,
+        );
+        console.info(
+          `${name} ${model}: ${nonzero} nonzero derivatives of ${compared} (${diffracted} diffracted paths), worst relative error ${worst.toExponential(2)}`,
+        );
+        if (diffraction) expect(diffracted).toBeGreaterThan(10);
+        expect(nonzero).toBeGreaterThan(100);
+        expect(worst).toBeLessThan(1e-2);
+      }
+    },
+    60_000,
+  );
 });
 
 describe('WGSL derivatives = central finite differences of the WGSL values', () => {
@@ -117,58 +134,107 @@ describe('WGSL derivatives = central finite differences of the WGSL values', () 
     ['scattering_coefficient', 'slab'],
     ['thickness', 'slab'],
   ];
-  it.each(CASES)('demo room: ∂a/∂%s (%s model), every material, 5 links', async (param, model) => {
-    gpu = await requireGpu();
-    const c = await setup(DEMO_ROOM_PATH, 5);
-    const options = { frequencyHz: FREQUENCY, materialModel: model };
-    const jac = await evaluateLinksJacobianGpu(gpu, c.scene, c.links, c.materials, options, c.keys);
-    const steps: Record<MaterialParameter, (p: RadioParameters) => number> = {
-      relative_permittivity: (p) => 1e-3 * p.relativePermittivity,
-      // the demo room's σ are small (0.03–1 S/m), a is smooth in σ: a larger relative step
-      conductivity: (p) => 0.1 * p.conductivity,
-      // a is linear (scattering) or √(1−S²) (reflection) in S
-      scattering_coefficient: () => 1e-2,
-      // ∂/∂d ~ k0·Re s ≈ 1500 rad/m per slab: 2e-5 m turns the phase by ~0.03 rad
-      thickness: () => 2e-5,
-    };
-    const field = {
-      relative_permittivity: 'relativePermittivity',
-      conductivity: 'conductivity',
-      scattering_coefficient: 'scatteringCoefficient',
-      thickness: 'thickness',
-    } as const;
-    let worst = 0;
-    let worstAt = '';
-    let checked = 0;
-    for (const [k, key] of c.keys.entries()) {
-      const [mat, p] = key.split(':') as [string, MaterialParameter];
-      if (p !== param) continue;
-      const base = c.materials[mat]!;
-      const h = steps[param](base);
-      const shifted = (s: number) => ({
-        ...c.materials,
-        [mat]: { ...base, [field[param]]: base[field[param]] + s * h },
-      });
-      const plus = await evaluateLinksGpu(gpu, c.scene, c.links, shifted(1), options);
-      const minus = await evaluateLinksGpu(gpu, c.scene, c.links, shifted(-1), options);
-      c.links.forEach((_, i) => {
-        jac.paths[i]!.forEach((path, j) => {
-          const ad = jac.jacobian[i]![j]!;
-          const dRe = (plus.paths[i]![j]!.a.re - minus.paths[i]![j]!.a.re) / (2 * h);
-          const dIm = (plus.paths[i]![j]!.a.im - minus.paths[i]![j]!.a.im) / (2 * h);
-          const mag = Math.hypot(ad[2 * k]!, ad[2 * k + 1]!);
-          // compare where the change over ±h is ≥ 1e-3·|a| (1e-2 for the slab), well above f32 noise
-          const floor = model === 'slab' ? 1e-2 : 1e-3;
-          if (mag * h < floor * Math.hypot(path.a.re, path.a.im)) return;
-          const e = Math.hypot(dRe - ad[2 * k]!, dIm - ad[2 * k + 1]!) / mag;
-          if (e > worst) worstAt = `${key}, path ${path.interactions.map((t) => t.type[0]).join('')}`;
-          worst = Math.max(worst, e);
-          checked++;
+  it.each(CASES)(
+    'demo room: ∂a/∂%s (%s model), every material, 5 links',
+    async (param, model) => {
+      gpu = await requireGpu();
+      const c = await setup(DEMO_ROOM_PATH, 5);
+      const options = { frequencyHz: FREQUENCY, materialModel: model };
+      const jac = await evaluateLinksJacobianGpu(gpu, c.scene, c.links, c.materials, options, c.keys);
+      const steps: Record<MaterialParameter, (p: RadioParameters) => number> = {
+        relative_permittivity: (p) => 1e-3 * p.relativePermittivity,
+        // the demo room's σ are small (0.03–1 S/m), a is smooth in σ: a larger relative step
+        conductivity: (p) => 0.1 * p.conductivity,
+        // a is linear (scattering) or √(1−S²) (reflection) in S
+        scattering_coefficient: () => 1e-2,
+        // ∂/∂d ~ k0·Re s ≈ 1500 rad/m per slab: 2e-5 m turns the phase by ~0.03 rad
+        thickness: () => 2e-5,
+      };
+      const field = {
+        relative_permittivity: 'relativePermittivity',
+        conductivity: 'conductivity',
+        scattering_coefficient: 'scatteringCoefficient',
+        thickness: 'thickness',
+      } as const;
+      let worst = 0;
+      let worstAt = '';
+      let checked = 0;
+      for (const [k, key] of c.keys.entries()) {
+        const [mat, p] = key.split(':') as [string, MaterialParameter];
+        if (p !== param) continue;
+        const base = c.materials[mat]!;
+        const h = steps[param](base);
+        const shifted = (s: number) => ({
+          ...c.materials,
+          [mat]: { ...base, [field[param]]: base[field[param]] + s * h },
         });
+        const plus = await evaluateLinksGpu(gpu, c.scene, c.links, shifted(1), options);
+        const minus = await evaluateLinksGpu(gpu, c.scene, c.links, shifted(-1), options);
+        c.links.forEach((_, i) => {
+          jac.paths[i]!.forEach((path, j) => {
+            const ad = jac.jacobian[i]![j]!;
+            const dRe = (plus.paths[i]![j]!.a.re - minus.paths[i]![j]!.a.re) / (2 * h);
+            const dIm = (plus.paths[i]![j]!.a.im - minus.paths[i]![j]!.a.im) / (2 * h);
+            const mag = Math.hypot(ad[2 * k]!, ad[2 * k + 1]!);
+            // compare where the change over ±h is ≥ 1e-3·|a| (1e-2 for the slab), well above f32 noise
+            const floor = model === 'slab' ? 1e-2 : 1e-3;
+            if (mag * h < floor * Math.hypot(path.a.re, path.a.im)) return;
+            const e = Math.hypot(dRe - ad[2 * k]!, dIm - ad[2 * k + 1]!) / mag;
+            if (e > worst) worstAt = `${key}, path ${path.interactions.map((t) => t.type[0]).join('')}`;
+            worst = Math.max(worst, e);
+            checked++;
+          });
+        });
+      }
+      console.info(
+        `finite differences ${param} ${model}: ${checked} derivatives, worst relative difference ${worst.toExponential(2)} (${worstAt})`,
+      );
+      expect(checked).toBeGreaterThan(20);
+      expect(worst).toBeLessThan(1e-2);
+    },
+    60_000,
+  );
+});
+
+describe('single-link wrappers', () => {
+  it('evaluatePathsGpu / evaluatePathsWithGradientGpu = evaluatePaths / evaluatePathsWithGradient (same keys)', async () => {
+    gpu = await requireGpu();
+    const c = await setup(sionnaScenePath('box_one_screen'), 6, true);
+    const options = { frequencyHz: FREQUENCY };
+    let diffracted = 0;
+    let entries = 0;
+    for (const l of c.links) {
+      const values = await evaluatePathsGpu(gpu, c.scene, l.tx, l.rx, l.geometries, c.materials, options);
+      const cpu = evaluatePathsWithGradient(c.scene, l.tx, l.rx, l.geometries, c.materials, options);
+      const g = await evaluatePathsWithGradientGpu(
+        gpu,
+        c.scene,
+        l.tx,
+        l.rx,
+        l.geometries,
+        c.materials,
+        options,
+      );
+      expect(values.length).toBe(cpu.paths.length);
+      cpu.paths.forEach((p, j) => {
+        const scale = Math.hypot(p.a.re, p.a.im);
+        if (scale < 1e-12) return;
+        expect(Math.hypot(values[j]!.a.re - p.a.re, values[j]!.a.im - p.a.im)).toBeLessThan(1e-3 * scale);
+        expect(values[j]!.delay).toBe(p.delay);
+        if (p.interactions.some((t) => t.type === 'diffraction')) diffracted++;
+        // the same material keys (a diffraction touches its 0-face and n-face materials)
+        expect([...g.gradients[j]!.keys()].sort()).toEqual([...cpu.gradients[j]!.keys()].sort());
+        for (const [key, ref] of cpu.gradients[j]!) {
+          const got = g.gradients[j]!.get(key)!;
+          const mag = Math.hypot(ref.re, ref.im);
+          const err = Math.hypot(got.re - ref.re, got.im - ref.im);
+          if (mag > 1e-6 * scale) expect(err).toBeLessThan(1e-2 * mag);
+          else expect(err).toBeLessThan(1e-5 * scale);
+          entries++;
+        }
       });
     }
-    console.info(`finite differences ${param} ${model}: ${checked} derivatives, worst relative difference ${worst.toExponential(2)} (${worstAt})`);
-    expect(checked).toBeGreaterThan(20);
-    expect(worst).toBeLessThan(1e-2);
+    expect(diffracted).toBeGreaterThan(0);
+    expect(entries).toBeGreaterThan(100);
   }, 60_000);
 });

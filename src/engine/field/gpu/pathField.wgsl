@@ -79,11 +79,14 @@ struct D { v: vec2f, e: vec2f, t: vec2f, }
 fn dconst(v: vec2f) -> D { return D(v, vec2f(0.0), vec2f(0.0)); }
 fn dadd(a: D, b: D) -> D { return D(a.v + b.v, a.e + b.e, a.t + b.t); }
 fn dsub(a: D, b: D) -> D { return D(a.v - b.v, a.e - b.e, a.t - b.t); }
+// (the value kernel, WITH_GRAD = false, skips the derivative parts: a constant branch)
 fn dmul(a: D, b: D) -> D {
+  if (!WITH_GRAD) { return dconst(cmul(a.v, b.v)); }
   return D(cmul(a.v, b.v), cmul(a.e, b.v) + cmul(a.v, b.e), cmul(a.t, b.v) + cmul(a.v, b.t));
 }
 fn ddiv(a: D, b: D) -> D {
   let r = cdiv(a.v, b.v);
+  if (!WITH_GRAD) { return dconst(r); }
   return D(r, cdiv(a.e - cmul(r, b.e), b.v), cdiv(a.t - cmul(r, b.t), b.v));
 }
 

@@ -2,19 +2,18 @@ import type { Scene } from '../../scene/types.ts';
 import type { Vec3 } from '../../vec3.ts';
 import type { Bvh } from '../bvh.ts';
 import { type PathGeometry, pathSignature } from '../path.ts';
-import { CandidateTrie, enumerateExhaustive, exhaustiveCount, HitRecords, shootRays } from './candidates.ts';
+import { candidateSteps, losPath, tracerTolerances } from './candidateSet.ts';
 import { diffractedPaths } from './diffraction.ts';
-import { segmentOccluded } from './rayCast.ts';
 import { scatteredPaths } from './scattering.ts';
 import { SpecularSolver } from './specular.ts';
 import { tracerGeometry } from './tracerGeometry.ts';
-import { sceneWedges, type Wedge } from './wedges.ts';
 
 /**
  * CPU reference path search: one transmitter, many receivers → PathGeometry[] per receiver.
  *
  * Algorithm (deterministic; the WebGPU port reproduces it and is compared by pathSignature):
- * 1. Candidate sequences of (face, reflection|transmission) in a trie (candidates.ts):
+ * 1. Candidate sequences of (face, reflection|transmission) in a trie (candidates.ts), built
+ *    by candidateSet.ts, the one function the WebGPU tracer also calls:
  *    exhaustive enumeration up to `exhaustiveMaxDepth` when the scene is small (pruned by
  *    coplanarity and sides), plus the sequences met by `rays` rays shot from the transmitter on
  *    the Fibonacci sphere and followed through every enabled branch up to maxDepth.
@@ -107,7 +106,10 @@ export function resolveTraceOptions(o: TracePathsOptions = {}) {
   };
 }
 
-function checkPoint(p: readonly number[], what: string): void {
+export type ResolvedTraceOptions = ReturnType<typeof resolveTraceOptions>;
+
+/** Throws a RangeError naming `what` unless p is three finite numbers. */
+export function checkPoint(p: readonly number[], what: string): void {
   if (p.length !== 3 || !p.every(Number.isFinite))
     throw new RangeError(`${what} must be three finite numbers, got [${p.join(', ')}]`);
 }
@@ -127,77 +129,14 @@ function* traceSteps(
   });
   const o = resolveTraceOptions(options);
   const g = tracerGeometry(scene, bvh);
-  const tol = Math.max(1e-7, 1e-9 * g.size);
-  const occlusionEps = Math.max(1e-6, 1e-8 * g.size);
-  const minT = occlusionEps;
+  const { tol, occlusionEps } = tracerTolerances(g);
   const abort = () => control.signal?.throwIfAborted();
   const report = control.onProgress ?? (() => {});
   abort();
 
-  // 1. candidates
-  const specularOn = (o.specular || o.transmission) && o.maxDepth >= 1;
-  const trie = new CandidateTrie();
-  let records: HitRecords | null = null;
-  const scatteringOn =
-    o.scattering && o.maxDepth >= 1 && (!o.scatteringObjects || o.scatteringObjects.length > 0);
-  const shoot = { maxDepth: o.maxDepth, reflection: o.specular, transmission: o.transmission, minT };
-  let raysForCandidates = false;
-  if (specularOn) {
-    const types = (o.specular ? 1 : 0) + (o.transmission ? 1 : 0);
-    let dE = 0;
-    if (g.faceCount <= o.exhaustiveMaxFaces) {
-      for (let d = 1; d <= Math.min(o.maxDepth, o.exhaustiveMaxDepth); d++) {
-        if (exhaustiveCount(g.faceCount, d, types) <= o.exhaustiveMaxCandidates) dE = d;
-      }
-    }
-    if (dE > 0) enumerateExhaustive(g, tx, trie, dE, o.specular, o.transmission, tol);
-    raysForCandidates = dE < o.maxDepth;
-  }
-  const sharedPass = raysForCandidates && scatteringOn && o.scatteringRays === o.rays;
-  if (scatteringOn) records = new HitRecords();
-  const totalRays = (raysForCandidates ? o.rays : 0) + (scatteringOn && !sharedPass ? o.scatteringRays : 0);
-  let raysDone = 0;
-  const CHUNK = 2048;
-  if (raysForCandidates) {
-    for (let i = 0; i < o.rays; i += CHUNK) {
-      shootRays(
-        g,
-        tx,
-        { ...shoot, rays: o.rays },
-        trie,
-        sharedPass ? records : null,
-        undefined,
-        i,
-        Math.min(o.rays, i + CHUNK),
-      );
-      raysDone += Math.min(CHUNK, o.rays - i);
-      report({ phase: 'candidates', done: raysDone, total: totalRays });
-      yield;
-      abort();
-    }
-  }
-  if (scatteringOn && !sharedPass) {
-    const n = o.scatteringRays;
-    for (let i = 0; i < n; i += CHUNK) {
-      shootRays(g, tx, { ...shoot, rays: n }, null, records, undefined, i, Math.min(n, i + CHUNK));
-      raysDone += Math.min(CHUNK, n - i);
-      report({ phase: 'candidates', done: raysDone, total: totalRays });
-      yield;
-      abort();
-    }
-  }
+  // 1. candidates (shared with the WebGPU tracer)
+  const { trie, records, specularOn, scatterFace, wedges } = yield* candidateSteps(g, tx, o, control);
   const solver = specularOn ? new SpecularSolver(g, tx, trie, tol, occlusionEps) : null;
-  let scatterFace: Uint8Array | null = null;
-  if (scatteringOn) {
-    scatterFace = new Uint8Array(g.faceCount);
-    const objects = o.scatteringObjects ? new Set(o.scatteringObjects) : null;
-    for (let f = 0; f < g.faceCount; f++) scatterFace[f] = !objects || objects.has(g.faceObject[f]!) ? 1 : 0;
-  }
-  let wedges: Wedge[] = [];
-  if (o.diffraction && o.maxDepth >= 1) {
-    const w = sceneWedges(g);
-    wedges = o.freeEdges ? [...w.wedges, ...w.freeEdges] : w.wedges;
-  }
 
   // 2. receivers
   const result: PathGeometry[][] = [];
@@ -205,14 +144,9 @@ function* traceSteps(
   for (let r = 0; r < rxList.length; r++) {
     const rx = rxList[r]!;
     const paths: PathGeometry[] = [];
-    const losLength = Math.hypot(rx[0] - tx[0], rx[1] - tx[1], rx[2] - tx[2]);
-    // a receiver at the transmitter has no far-field LoS path
-    if (
-      o.los &&
-      losLength > 0 &&
-      !segmentOccluded(g, tx[0], tx[1], tx[2], rx[0], rx[1], rx[2], -1, -1, occlusionEps)
-    ) {
-      paths.push({ kind: 'los', interactions: [], length: losLength });
+    if (o.los) {
+      const los = losPath(g, tx, rx, occlusionEps);
+      if (los) paths.push(los);
     }
     if (solver) {
       for (let node = 1; node < trie.size; node++) {

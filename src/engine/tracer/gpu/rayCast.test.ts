@@ -1,5 +1,3 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireGpu, describeAdapter, type GpuContext, releaseGpu } from '../../gpu/device.ts';
 import { loadScene } from '../../scene/load.ts';
@@ -9,23 +7,9 @@ import type { Vec3 } from '../../vec3.ts';
 import { buildBvh, closestHit } from '../bvh.ts';
 import { castRays, type GpuRay } from './rayCast.ts';
 import { uploadScene } from './sceneBuffers.ts';
+import { rng, sionnaSceneFiles } from './testSupport.ts';
 
-const SIONNA = '/work/shared/scenes/sionna';
-const sceneFiles = readdirSync(SIONNA, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .map((d) => join(SIONNA, d.name, `${d.name}.xml`));
-
-/** Deterministic pseudo-random numbers (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const sceneFiles = sionnaSceneFiles();
 
 function randomRays(scene: Scene, count: number, seed: number): GpuRay[] {
   const r = rng(seed);

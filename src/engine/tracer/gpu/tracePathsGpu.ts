@@ -11,26 +11,21 @@ import { type GpuContext, withGpuErrors } from '../../gpu/device.ts';
 import type { Scene } from '../../scene/types.ts';
 import type { Vec3 } from '../../vec3.ts';
 import type { Bvh } from '../bvh.ts';
-import {
-  CandidateTrie,
-  enumerateExhaustive,
-  exhaustiveCount,
-  HitRecords,
-  REFLECTION,
-  shootRays,
-} from '../cpu/candidates.ts';
+import { buildCandidates, losPath, tracerTolerances } from '../cpu/candidateSet.ts';
+import { type CandidateTrie, type HitRecords, REFLECTION } from '../cpu/candidates.ts';
 import { diffractedPaths } from '../cpu/diffraction.ts';
-import { segmentOccluded } from '../cpu/rayCast.ts';
 import { scatteredPaths } from '../cpu/scattering.ts';
 import { SpecularSolver } from '../cpu/specular.ts';
 import {
+  checkPoint,
   dedupeAndSort,
+  type ResolvedTraceOptions,
   resolveTraceOptions,
   type TraceControl,
   type TracePathsOptions,
 } from '../cpu/tracePaths.ts';
 import { type TracerGeometry, tracerGeometry } from '../cpu/tracerGeometry.ts';
-import { sceneWedges, type Wedge } from '../cpu/wedges.ts';
+import type { Wedge } from '../cpu/wedges.ts';
 import type { Interaction, PathGeometry } from '../path.ts';
 import bvhTraversal from './bvhTraversal.wgsl?raw';
 import imageCommon from './imageCommon.wgsl?raw';
@@ -96,43 +91,6 @@ export function sceneOnGpu(ctx: GpuContext, scene: Scene, bvh: Bvh): SceneOnGpu 
   return s;
 }
 
-/** Candidate trie and scattering hit records exactly as the reference builds them (tracePaths.ts). */
-function buildCandidates(
-  g: TracerGeometry,
-  tx: Vec3,
-  o: ReturnType<typeof resolveTraceOptions>,
-  tol: number,
-  minT: number,
-  signal?: AbortSignal,
-) {
-  const specularOn = (o.specular || o.transmission) && o.maxDepth >= 1;
-  const trie = new CandidateTrie();
-  const scatteringOn =
-    o.scattering && o.maxDepth >= 1 && (!o.scatteringObjects || o.scatteringObjects.length > 0);
-  const shoot = { maxDepth: o.maxDepth, reflection: o.specular, transmission: o.transmission, minT };
-  let raysForCandidates = false;
-  if (specularOn) {
-    const types = (o.specular ? 1 : 0) + (o.transmission ? 1 : 0);
-    let dE = 0;
-    if (g.faceCount <= o.exhaustiveMaxFaces) {
-      for (let d = 1; d <= Math.min(o.maxDepth, o.exhaustiveMaxDepth); d++) {
-        if (exhaustiveCount(g.faceCount, d, types) <= o.exhaustiveMaxCandidates) dE = d;
-      }
-    }
-    if (dE > 0) enumerateExhaustive(g, tx, trie, dE, o.specular, o.transmission, tol);
-    raysForCandidates = dE < o.maxDepth;
-  }
-  const sharedPass = raysForCandidates && scatteringOn && o.scatteringRays === o.rays;
-  const records = scatteringOn ? new HitRecords() : null;
-  const stop = () => signal?.aborted ?? false;
-  if (raysForCandidates)
-    shootRays(g, tx, { ...shoot, rays: o.rays }, trie, sharedPass ? records : null, stop);
-  if (scatteringOn && !sharedPass)
-    shootRays(g, tx, { ...shoot, rays: o.scatteringRays }, null, records, stop);
-  signal?.throwIfAborted();
-  return { trie, records, specularOn };
-}
-
 /** The trie as the kernel reads it: 2 vec4 per node (image, parent), (face, type, depth). */
 function packCandidates(trie: CandidateTrie, images: Float64Array): Float32Array {
   const n = trie.size;
@@ -161,11 +119,12 @@ export class GpuPathTracer {
     private readonly scene: Scene,
     private readonly bvh: Bvh,
     private readonly tx: Vec3,
-    private readonly o: ReturnType<typeof resolveTraceOptions>,
+    private readonly o: ResolvedTraceOptions,
     private readonly g: TracerGeometry,
     private readonly trie: CandidateTrie,
     private readonly solver: SpecularSolver,
     private readonly records: HitRecords | null,
+    private readonly scatterFace: Uint8Array | null,
     private readonly specularOn: boolean,
     private readonly wedges: Wedge[],
     private readonly tol: number,
@@ -187,27 +146,20 @@ export class GpuPathTracer {
     options: TracePathsOptions = {},
     signal?: AbortSignal,
   ): GpuPathTracer {
-    if (tx.length !== 3 || !tx.every(Number.isFinite)) {
-      throw new RangeError(`transmitter position must be three finite numbers, got [${tx.join(', ')}]`);
-    }
+    checkPoint(tx, 'transmitter position');
     const o = resolveTraceOptions(options);
     const t0 = performance.now();
     const g = tracerGeometry(scene, bvh);
-    // the reference's tolerances (tracePaths.ts), so undecided pairs are settled the same way
-    const tol = Math.max(1e-7, 1e-9 * g.size);
-    const occlusionEps = Math.max(1e-6, 1e-8 * g.size);
+    // the reference's tolerances, so undecided pairs are settled the same way
+    const { tol, occlusionEps } = tracerTolerances(g);
     signal?.throwIfAborted();
-    const { trie, records, specularOn } = buildCandidates(g, tx, o, tol, occlusionEps, signal);
+    // the reference's own candidates (the same function), so both give the same path set
+    const { trie, records, scatterFace, specularOn, wedges } = buildCandidates(g, tx, o, { signal });
     let maxDepth = 0;
     for (let i = 0; i < trie.size; i++) maxDepth = Math.max(maxDepth, trie.depth[i]!);
     if (maxDepth > 12)
       throw new RangeError(`the WebGPU tracer supports up to 12 interactions, got ${maxDepth}`);
     const solver = new SpecularSolver(g, tx, trie, tol, occlusionEps);
-    let wedges: Wedge[] = [];
-    if (o.diffraction && o.maxDepth >= 1) {
-      const w = sceneWedges(g);
-      wedges = o.freeEdges ? [...w.wedges, ...w.freeEdges] : w.wedges;
-    }
     const candidates = storageBuffer(ctx, packCandidates(trie, solver.images), 'candidates');
     return new GpuPathTracer(
       ctx,
@@ -219,6 +171,7 @@ export class GpuPathTracer {
       trie,
       solver,
       records,
+      scatterFace,
       specularOn,
       wedges,
       tol,
@@ -230,9 +183,12 @@ export class GpuPathTracer {
     );
   }
 
-  private pipelines(gpuScene: SceneOnGpu): { filter: GPUComputePipeline; solve: GPUComputePipeline } {
+  /** The scene on the device and both kernels, specialised for this tracer's deepest candidate. */
+  private kernels(): GpuKernels {
+    const gpuScene = sceneOnGpu(this.ctx, this.scene, this.bvh);
     const lib = `${bvhTraversal}\n${imageCommon}`;
     return {
+      scene: gpuScene,
       filter: computePipeline(
         this.ctx,
         kernelSource(`${lib}\n${pairFilterKernel}`, gpuScene.packed, this.maxDepth),
@@ -243,25 +199,15 @@ export class GpuPathTracer {
         kernelSource(`${lib}\n${imagePathsKernel}`, gpuScene.packed, this.maxDepth),
         'imagePaths',
       ),
+      // f32 rounding of a position, with margin
+      posErr: 4 * 2 ** -23 * gpuScene.packed.maxCoordinate,
+      // record: header + one vec4 per interaction
+      stride: 1 + Math.max(1, this.maxDepth),
     };
   }
 
-  destroy(): void {
-    this.candidates?.destroy();
-    this.candidates = undefined;
-  }
-
-  /** Paths to every receiver, as the reference's tracePaths; progress per receiver tile. */
-  async trace(rxList: readonly Vec3[], control: TraceControl = {}): Promise<GpuTraceResult> {
-    rxList.forEach((p, i) => {
-      if (p.length !== 3 || !p.every(Number.isFinite))
-        throw new RangeError(`receiver ${i} position must be three finite numbers, got [${p.join(', ')}]`);
-    });
-    if (!this.candidates) throw new Error('GpuPathTracer used after destroy()');
-    const { ctx, o, g, trie, solver, tx, tol, occlusionEps } = this;
-    const signal = control.signal;
-    const report = control.onProgress ?? (() => {});
-    const stats: GpuTraceStats = {
+  private newStats(): GpuTraceStats {
+    return {
       candidates: this.candidateCount,
       pairs: 0,
       survivors: 0,
@@ -272,17 +218,75 @@ export class GpuPathTracer {
       gpuMs: 0,
       hostMs: 0,
     };
+  }
+
+  /**
+   * One dispatch of (candidate, receiver) pairs whose receivers are rxList[r0 …]: records sized
+   * by a guess first (valid pairs are few), run again with the exact size on overflow; the
+   * records become paths in result.
+   */
+  private async solvePairs(
+    k: GpuKernels,
+    rxBuf: GPUBuffer,
+    pairs: Pick<ImagePathsParams, 'nodeOffset' | 'nodeCount' | 'rxCount' | 'grid'>,
+    pairCount: number,
+    r0: number,
+    rxList: readonly Vec3[],
+    result: PathGeometry[][],
+    stats: GpuTraceStats,
+  ): Promise<void> {
+    if (!this.candidates) throw new Error('GpuPathTracer used after destroy()');
+    const { ctx, g, trie, solver, tx, tol, occlusionEps } = this;
+    stats.pairs += pairCount;
+    let capacity = Math.min(pairCount, Math.max(4096, pairs.rxCount * 64));
+    for (;;) {
+      const tg = performance.now();
+      const out = await runImagePaths(ctx, k, this.candidates, rxBuf, {
+        ...pairs,
+        tx,
+        stride: k.stride,
+        capacity,
+        tol,
+        posErr: k.posErr,
+        eps: occlusionEps,
+      });
+      stats.dispatches++;
+      stats.gpuMs += performance.now() - tg;
+      stats.survivors += out.survivors;
+      if (out.count > capacity) {
+        capacity = out.count;
+        continue;
+      }
+      const th = performance.now();
+      collect(out, r0, rxList, trie, g, solver, tx, k.stride, occlusionEps, result, stats);
+      stats.hostMs += performance.now() - th;
+      return;
+    }
+  }
+
+  destroy(): void {
+    this.candidates?.destroy();
+    this.candidates = undefined;
+  }
+
+  /** Paths to every receiver, as the reference's tracePaths; progress per receiver tile. */
+  async trace(rxList: readonly Vec3[], control: TraceControl = {}): Promise<GpuTraceResult> {
+    rxList.forEach((p, i) => {
+      checkPoint(p, `receiver ${i} position`);
+    });
+    if (!this.candidates) throw new Error('GpuPathTracer used after destroy()');
+    const { ctx, o, trie } = this;
+    const signal = control.signal;
+    const report = control.onProgress ?? (() => {});
+    const stats = this.newStats();
     // nodes the GPU solves: 0 (LoS) when wanted, then every candidate when specular is on
     const firstNode = o.los ? 0 : 1;
     const lastNode = this.specularOn ? trie.size : 1;
     const nodeCount = Math.max(0, lastNode - firstNode);
     const result: PathGeometry[][] = rxList.map(() => []);
-    const stride = 1 + Math.max(1, this.maxDepth);
 
     if (nodeCount > 0 && rxList.length > 0) {
-      const gpuScene = sceneOnGpu(ctx, this.scene, this.bvh);
-      const pipeline = this.pipelines(gpuScene);
-      const posErr = 4 * 2 ** -23 * gpuScene.packed.maxCoordinate;
+      const kernels = this.kernels();
       // tiles: receivers × node ranges so that one dispatch stays under MAX_PAIRS_PER_DISPATCH
       const rxPerTile = Math.max(
         1,
@@ -304,35 +308,16 @@ export class GpuPathTracer {
         try {
           for (let n0 = firstNode; n0 < lastNode; n0 += nodesPerDispatch) {
             const nCount = Math.min(nodesPerDispatch, lastNode - n0);
-            const pairs = nCount * rxCount;
-            stats.pairs += pairs;
-            // records: a guess first (valid pairs are few), exact size on overflow
-            let capacity = Math.min(pairs, Math.max(4096, rxCount * 64));
-            for (;;) {
-              const tg = performance.now();
-              const out = await runImagePaths(ctx, pipeline, gpuScene, this.candidates, rxBuf, {
-                tx,
-                nodeOffset: n0,
-                nodeCount: nCount,
-                rxCount,
-                stride,
-                capacity,
-                tol,
-                posErr,
-                eps: occlusionEps,
-              });
-              stats.dispatches++;
-              stats.gpuMs += performance.now() - tg;
-              stats.survivors += out.survivors;
-              if (out.count > capacity) {
-                capacity = out.count;
-                continue;
-              }
-              const th = performance.now();
-              collect(out, r0, rxList, trie, g, solver, tx, stride, occlusionEps, result, stats);
-              stats.hostMs += performance.now() - th;
-              break;
-            }
+            await this.solvePairs(
+              kernels,
+              rxBuf,
+              { nodeOffset: n0, nodeCount: nCount, rxCount },
+              nCount * rxCount,
+              r0,
+              rxList,
+              result,
+              stats,
+            );
           }
         } finally {
           rxBuf.destroy();
@@ -346,15 +331,8 @@ export class GpuPathTracer {
 
   /** Host-side additions (not ported to WGSL) and the reference's dedupe + order. */
   private finish(rxList: readonly Vec3[], result: PathGeometry[][], stats: GpuTraceStats): void {
-    const { o, g, tx, tol, occlusionEps } = this;
+    const { o, g, tx, tol, occlusionEps, scatterFace } = this;
     const th = performance.now();
-    let scatterFace: Uint8Array | null = null;
-    if (this.records) {
-      scatterFace = new Uint8Array(g.faceCount);
-      const objects = o.scatteringObjects ? new Set(o.scatteringObjects) : null;
-      for (let f = 0; f < g.faceCount; f++)
-        scatterFace[f] = !objects || objects.has(g.faceObject[f]!) ? 1 : 0;
-    }
     for (let r = 0; r < rxList.length; r++) {
       const rx = rxList[r]!;
       const paths = result[r]!;
@@ -379,7 +357,7 @@ export class GpuPathTracer {
     control: TraceControl = {},
   ): Promise<GpuTraceResult> {
     if (!this.candidates) throw new Error('GpuPathTracer used after destroy()');
-    const { ctx, o, g, trie, solver, tx, tol, occlusionEps } = this;
+    const { ctx, o, g, trie, solver, tol } = this;
     const rows = rowEnd - rowStart;
     if (!(rows > 0) || rowStart < 0 || rowEnd > grid.ny || grid.nx > 65535 || rows > 65535) {
       throw new RangeError(
@@ -391,17 +369,7 @@ export class GpuPathTracer {
       for (let ix = 0; ix < grid.nx; ix++)
         rxList.push([grid.xmin + (ix + 0.5) * grid.cellSize, grid.ymin + (iy + 0.5) * grid.cellSize, grid.z]);
     }
-    const stats: GpuTraceStats = {
-      candidates: this.candidateCount,
-      pairs: 0,
-      survivors: 0,
-      gpuValid: 0,
-      undecided: 0,
-      dispatches: 0,
-      candidatesMs: this.candidatesMs,
-      gpuMs: 0,
-      hostMs: 0,
-    };
+    const stats = this.newStats();
     const result: PathGeometry[][] = rxList.map(() => []);
     const firstNode = o.los ? 0 : 1;
     const lastNode = this.specularOn ? trie.size : 1;
@@ -419,10 +387,7 @@ export class GpuPathTracer {
       tol + 1e-9 * g.size,
     );
     stats.hostMs += performance.now() - th0;
-    const gpuScene = sceneOnGpu(ctx, this.scene, this.bvh);
-    const pipeline = this.pipelines(gpuScene);
-    const posErr = 4 * 2 ** -23 * gpuScene.packed.maxCoordinate;
-    const stride = 1 + Math.max(1, this.maxDepth);
+    const kernels = this.kernels();
     const rxData = new Float32Array(4 * rxList.length);
     for (let i = 0; i < rxList.length; i++) rxData.set(rxList[i]!, 4 * i);
     const rxBuf = storageBuffer(ctx, rxData, 'grid receivers');
@@ -443,34 +408,21 @@ export class GpuPathTracer {
           entries[k + 2] = work.width[e]!;
           entries[k + 3] = work.pairs[e]! / work.width[e]!;
         }
-        stats.pairs += pairs;
-        let capacity = Math.min(pairs, Math.max(4096, rxList.length * 64));
-        for (;;) {
-          const tg = performance.now();
-          const out = await runImagePaths(ctx, pipeline, gpuScene, this.candidates, rxBuf, {
-            tx,
+        await this.solvePairs(
+          kernels,
+          rxBuf,
+          {
             nodeOffset: 0,
             nodeCount: 0,
             rxCount: rxList.length,
-            stride,
-            capacity,
-            tol,
-            posErr,
-            eps: occlusionEps,
             grid: { nx: grid.nx, work: entries, pairs },
-          });
-          stats.dispatches++;
-          stats.gpuMs += performance.now() - tg;
-          stats.survivors += out.survivors;
-          if (out.count > capacity) {
-            capacity = out.count;
-            continue;
-          }
-          const th = performance.now();
-          collect(out, 0, rxList, trie, g, solver, tx, stride, occlusionEps, result, stats);
-          stats.hostMs += performance.now() - th;
-          break;
-        }
+          },
+          pairs,
+          0,
+          rxList,
+          result,
+          stats,
+        );
         e0 = e1;
       }
     } finally {
@@ -500,6 +452,16 @@ export async function tracePathsGpu(
   } finally {
     tracer.destroy();
   }
+}
+
+/** The scene on the device, both kernels, and the constants that go with them. */
+interface GpuKernels {
+  scene: SceneOnGpu;
+  filter: GPUComputePipeline;
+  solve: GPUComputePipeline;
+  posErr: number;
+  /** vec4s per record */
+  stride: number;
 }
 
 interface ImagePathsOutput {
@@ -563,8 +525,7 @@ function dispatch(
  */
 async function runImagePaths(
   ctx: GpuContext,
-  pipelines: { filter: GPUComputePipeline; solve: GPUComputePipeline },
-  s: SceneOnGpu,
+  k: GpuKernels,
   candidates: GPUBuffer,
   rxBuf: GPUBuffer,
   p: ImagePathsParams,
@@ -578,8 +539,17 @@ async function runImagePaths(
     const work = storageBuffer(ctx, p.grid ? p.grid.work : new Uint32Array(4), 'grid work');
     dispatch(
       ctx,
-      pipelines.filter,
-      { 2: s.faces, 3: s.faceEdges, 4: paramBuf, 5: candidates, 6: rxBuf, 7: counter, 8: survivors, 9: work },
+      k.filter,
+      {
+        2: k.scene.faces,
+        3: k.scene.faceEdges,
+        4: paramBuf,
+        5: candidates,
+        6: rxBuf,
+        7: counter,
+        8: survivors,
+        9: work,
+      },
       threads,
     );
     return { paramBuf, counter, survivors, work };
@@ -599,12 +569,12 @@ async function runImagePaths(
       );
       dispatch(
         ctx,
-        pipelines.solve,
+        k.solve,
         {
-          0: s.nodes,
-          1: s.triangles,
-          2: s.faces,
-          3: s.faceEdges,
+          0: k.scene.nodes,
+          1: k.scene.triangles,
+          2: k.scene.faces,
+          3: k.scene.faceEdges,
           4: paramBuf,
           5: candidates,
           6: rxBuf,
@@ -808,13 +778,8 @@ function collect(
     if (status === 2) {
       stats.undecided++;
       if (node === 0) {
-        if (!segmentOccluded(g, tx[0], tx[1], tx[2], rx[0], rx[1], rx[2], -1, -1, occlusionEps)) {
-          paths.push({
-            kind: 'los',
-            interactions: [],
-            length: Math.hypot(rx[0] - tx[0], rx[1] - tx[1], rx[2] - tx[2]),
-          });
-        }
+        const los = losPath(g, tx, rx, occlusionEps);
+        if (los) paths.push(los);
       } else {
         const p = solver.solve(node, rx);
         if (p) paths.push(p);

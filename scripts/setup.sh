@@ -17,6 +17,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 # onnxruntime-node (used by transformers.js in Node) would try to download CUDA binaries from
 # the internet in its install script; the CPU binaries are in the package, so skip that step.
+# `npm install` (not `npm ci`): the registry reachable here lacks other platforms' optional
+# binaries (e.g. @biomejs/cli-win32-x64), which `npm ci` insists on finding in the lock file;
+# `npm install` still installs the locked versions.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
+  ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund
 fi

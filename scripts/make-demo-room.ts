@@ -8,35 +8,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writePly } from '../src/engine/scene/ply.ts';
+import { boxMesh, quadMesh } from '../src/engine/scene/primitives.ts';
 
 type V = [number, number, number];
-const quad = (a: V, b: V, c: V, d: V) => ({
-  vertices: [...a, ...b, ...c, ...d],
-  indices: [0, 1, 2, 0, 2, 3],
-});
-
-/** Axis-aligned box [x0,x1]×[y0,y1]×[z0,z1] with outward normals (counter-clockwise seen from outside). */
-function box(x0: number, x1: number, y0: number, y1: number, z0: number, z1: number) {
-  const v: V[] = [
-    [x0, y0, z0],
-    [x1, y0, z0],
-    [x1, y1, z0],
-    [x0, y1, z0],
-    [x0, y0, z1],
-    [x1, y0, z1],
-    [x1, y1, z1],
-    [x0, y1, z1],
-  ];
-  const faces = [
-    [0, 3, 2, 1], // bottom (−z)
-    [4, 5, 6, 7], // top (+z)
-    [0, 1, 5, 4], // −y
-    [2, 3, 7, 6], // +y
-    [1, 2, 6, 5], // +x
-    [3, 0, 4, 7], // −x
-  ];
-  return { vertices: v.flat(), indices: faces.flatMap(([a, b, c, d]) => [a!, b!, c!, a!, c!, d!]) };
-}
+const quad = (a: V, b: V, c: V, d: V) => quadMesh(a, b, c, d);
+const box = (x0: number, x1: number, y0: number, y1: number, z0: number, z1: number) =>
+  boxMesh([x0, y0, z0], [x1, y1, z1]);
 
 const H = 3;
 const objects: { name: string; material: string; mesh: { vertices: number[]; indices: number[] } }[] = [

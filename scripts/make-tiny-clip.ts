@@ -54,7 +54,8 @@ const concat = (parts: ArrayLike<number>[]): Uint8Array => {
 
 const tag = (field: number, wire: number) => varint((field << 3) | wire);
 const fInt = (field: number, v: number | bigint): Field => Uint8Array.from([...tag(field, 0), ...varint(v)]);
-const fBytes = (field: number, bytes: Uint8Array): Field => concat([tag(field, 2), varint(bytes.length), bytes]);
+const fBytes = (field: number, bytes: Uint8Array): Field =>
+  concat([tag(field, 2), varint(bytes.length), bytes]);
 const fStr = (field: number, s: string): Field => fBytes(field, new TextEncoder().encode(s));
 const fMsg = (field: number, parts: Field[]): Field => fBytes(field, concat(parts));
 const fFloat = (field: number, v: number): Field => {
@@ -136,7 +137,12 @@ function modelProto(
     ...inputs.map(([n, t, d]) => fMsg(11, valueInfo(n, t, d))),
     ...outputs.map(([n, t, d]) => fMsg(12, valueInfo(n, t, d))),
   ];
-  return concat([fInt(1, 8), fStr(2, 'rftwin make-tiny-clip'), fMsg(7, graph), fMsg(8, [fStr(1, ''), fInt(2, 13)])]);
+  return concat([
+    fInt(1, 8),
+    fStr(2, 'rftwin make-tiny-clip'),
+    fMsg(7, graph),
+    fMsg(8, [fStr(1, ''), fInt(2, 13)]),
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -173,9 +179,37 @@ const ROUGHNESS_WORDS: string[][] = [
   ['rough', 'coarse', 'textured', 'very'],
 ];
 const NEUTRAL_WORDS = [
-  'a', 'an', 'the', 'photo', 'picture', 'close', 'up', '-', 'of', 'wall', 'floor', 'ceiling', 'surface',
-  'texture', 'made', 'material', 'box', 'object', 'with', 'board', 'ground', 'dry', 'wet', 'medium',
-  'covered', 'in', 'panel', 'sheet', 'detail', ',', '.',
+  'a',
+  'an',
+  'the',
+  'photo',
+  'picture',
+  'close',
+  'up',
+  '-',
+  'of',
+  'wall',
+  'floor',
+  'ceiling',
+  'surface',
+  'texture',
+  'made',
+  'material',
+  'box',
+  'object',
+  'with',
+  'board',
+  'ground',
+  'dry',
+  'wet',
+  'medium',
+  'covered',
+  'in',
+  'panel',
+  'sheet',
+  'detail',
+  ',',
+  '.',
 ];
 
 /** Deterministic PRNG (mulberry32) so the generated files are byte-identical on every run. */
@@ -227,7 +261,10 @@ function swatch(cls: string, side: number, px: number, u0: number, v0: number): 
     for (let x = 0; x < px; x++) {
       const acc = [0, 0, 0];
       for (let s = 0; s < 4; s++) {
-        const c = f(u0 + ((x + 0.25 + 0.5 * (s & 1)) / px) * side, v0 + ((px - y - 0.25 - 0.5 * (s >> 1)) / px) * side);
+        const c = f(
+          u0 + ((x + 0.25 + 0.5 * (s & 1)) / px) * side,
+          v0 + ((px - y - 0.25 - 0.5 * (s >> 1)) / px) * side,
+        );
         for (let k = 0; k < 3; k++) acc[k]! += c[k]! / 4;
       }
       // the renderer's ambient + mild Lambert shading spans 0.78–1.0; design for its middle
@@ -238,7 +275,9 @@ function swatch(cls: string, side: number, px: number, u0: number, v0: number): 
   const r = resizeImage(img, IMAGE_SIZE, IMAGE_SIZE);
   const S = IMAGE_SIZE;
   const pv = new Float32Array(3 * S * S);
-  for (let i = 0; i < S * S; i++) for (let k = 0; k < 3; k++) pv[k * S * S + i] = (r.data[4 * i + k]! / 255 - IMAGE_MEAN[k]!) / IMAGE_STD[k]!;
+  for (let i = 0; i < S * S; i++)
+    for (let k = 0; k < 3; k++)
+      pv[k * S * S + i] = (r.data[4 * i + k]! / 255 - IMAGE_MEAN[k]!) / IMAGE_STD[k]!;
   return pv;
 }
 
@@ -295,25 +334,67 @@ export function buildTinyClipFiles(): Record<string, Uint8Array | string> {
   const vision = modelProto(
     'tiny_clip_vision',
     [
-      { op: 'ReduceMean', inputs: ['pixel_values'], outputs: ['mean_rgb'], attrs: [{ name: 'axes', ints: [2, 3] }, { name: 'keepdims', i: 0 }] },
-      { op: 'ReduceMean', inputs: ['pixel_values'], outputs: ['grey'], attrs: [{ name: 'axes', ints: [1] }, { name: 'keepdims', i: 1 }] },
+      {
+        op: 'ReduceMean',
+        inputs: ['pixel_values'],
+        outputs: ['mean_rgb'],
+        attrs: [
+          { name: 'axes', ints: [2, 3] },
+          { name: 'keepdims', i: 0 },
+        ],
+      },
+      {
+        op: 'ReduceMean',
+        inputs: ['pixel_values'],
+        outputs: ['grey'],
+        attrs: [
+          { name: 'axes', ints: [1] },
+          { name: 'keepdims', i: 1 },
+        ],
+      },
       { op: 'Slice', inputs: ['grey', 'one', 'big', 'axis3'], outputs: ['gx1'] },
       { op: 'Slice', inputs: ['grey', 'zero', 'minus_one', 'axis3'], outputs: ['gx0'] },
       { op: 'Sub', inputs: ['gx1', 'gx0'], outputs: ['dx'] },
       { op: 'Abs', inputs: ['dx'], outputs: ['adx'] },
-      { op: 'ReduceMean', inputs: ['adx'], outputs: ['tx'], attrs: [{ name: 'axes', ints: [2, 3] }, { name: 'keepdims', i: 0 }] },
+      {
+        op: 'ReduceMean',
+        inputs: ['adx'],
+        outputs: ['tx'],
+        attrs: [
+          { name: 'axes', ints: [2, 3] },
+          { name: 'keepdims', i: 0 },
+        ],
+      },
       { op: 'Slice', inputs: ['grey', 'one', 'big', 'axis2'], outputs: ['gy1'] },
       { op: 'Slice', inputs: ['grey', 'zero', 'minus_one', 'axis2'], outputs: ['gy0'] },
       { op: 'Sub', inputs: ['gy1', 'gy0'], outputs: ['dy'] },
       { op: 'Abs', inputs: ['dy'], outputs: ['ady'] },
-      { op: 'ReduceMean', inputs: ['ady'], outputs: ['ty'], attrs: [{ name: 'axes', ints: [2, 3] }, { name: 'keepdims', i: 0 }] },
+      {
+        op: 'ReduceMean',
+        inputs: ['ady'],
+        outputs: ['ty'],
+        attrs: [
+          { name: 'axes', ints: [2, 3] },
+          { name: 'keepdims', i: 0 },
+        ],
+      },
       { op: 'Add', inputs: ['tx', 'ty'], outputs: ['texture'] },
-      { op: 'Concat', inputs: ['mean_rgb', 'texture'], outputs: ['features'], attrs: [{ name: 'axis', i: 1 }] },
+      {
+        op: 'Concat',
+        inputs: ['mean_rgb', 'texture'],
+        outputs: ['features'],
+        attrs: [{ name: 'axis', i: 1 }],
+      },
       { op: 'Mul', inputs: ['features', 'feature_weights'], outputs: ['weighted'] },
       { op: 'Unsqueeze', inputs: ['weighted', 'axis1'], outputs: ['weighted3'] },
       { op: 'Sub', inputs: ['weighted3', 'centroids'], outputs: ['diff'] },
       { op: 'Mul', inputs: ['diff', 'diff'], outputs: ['diff2'] },
-      { op: 'ReduceSum', inputs: ['diff2', 'axis2'], outputs: ['dist2'], attrs: [{ name: 'keepdims', i: 0 }] },
+      {
+        op: 'ReduceSum',
+        inputs: ['diff2', 'axis2'],
+        outputs: ['dist2'],
+        attrs: [{ name: 'keepdims', i: 0 }],
+      },
       { op: 'Mul', inputs: ['dist2', 'class_gain'], outputs: ['class_logit'] },
       { op: 'Exp', inputs: ['class_logit'], outputs: ['class_act'] },
       { op: 'Sub', inputs: ['texture', 'roughness_centres'], outputs: ['rdiff'] },
@@ -322,7 +403,12 @@ export function buildTinyClipFiles(): Record<string, Uint8Array | string> {
       { op: 'Exp', inputs: ['rough_logit'], outputs: ['rough_act'] },
       { op: 'Mul', inputs: ['texture', 'zero_f'], outputs: ['zeros'] },
       { op: 'Add', inputs: ['zeros', 'constant'], outputs: ['constant_col'] },
-      { op: 'Concat', inputs: ['class_act', 'rough_act', 'constant_col'], outputs: ['axes_act'], attrs: [{ name: 'axis', i: 1 }] },
+      {
+        op: 'Concat',
+        inputs: ['class_act', 'rough_act', 'constant_col'],
+        outputs: ['axes_act'],
+        attrs: [{ name: 'axis', i: 1 }],
+      },
       { op: 'MatMul', inputs: ['axes_act', 'projection'], outputs: ['image_embeds'] },
     ],
     [
@@ -373,12 +459,22 @@ export function buildTinyClipFiles(): Record<string, Uint8Array | string> {
   const text = modelProto(
     'tiny_clip_text',
     [
-      { op: 'Gather', inputs: ['token_embedding', 'input_ids'], outputs: ['tokens'], attrs: [{ name: 'axis', i: 0 }] },
+      {
+        op: 'Gather',
+        inputs: ['token_embedding', 'input_ids'],
+        outputs: ['tokens'],
+        attrs: [{ name: 'axis', i: 0 }],
+      },
       { op: 'Cast', inputs: ['attention_mask'], outputs: ['mask_f'], attrs: [{ name: 'to', i: FLOAT }] },
       { op: 'Unsqueeze', inputs: ['mask_f', 'axis2'], outputs: ['mask3'] },
       { op: 'Mul', inputs: ['tokens', 'mask3'], outputs: ['masked'] },
       { op: 'ReduceSum', inputs: ['masked', 'axis1'], outputs: ['sum'], attrs: [{ name: 'keepdims', i: 0 }] },
-      { op: 'ReduceSum', inputs: ['mask3', 'axis1'], outputs: ['count'], attrs: [{ name: 'keepdims', i: 0 }] },
+      {
+        op: 'ReduceSum',
+        inputs: ['mask3', 'axis1'],
+        outputs: ['count'],
+        attrs: [{ name: 'keepdims', i: 0 }],
+      },
       { op: 'Div', inputs: ['sum', 'count'], outputs: ['text_embeds'] },
     ],
     [
@@ -425,7 +521,13 @@ export function buildTinyClipFiles(): Record<string, Uint8Array | string> {
       special_tokens: Object.fromEntries(specials.map((s, i) => [s, { id: s, ids: [i], tokens: [s] }])),
     },
     decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: { type: 'WordPiece', unk_token: '<|endoftext|>', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab },
+    model: {
+      type: 'WordPiece',
+      unk_token: '<|endoftext|>',
+      continuing_subword_prefix: '##',
+      max_input_chars_per_word: 100,
+      vocab,
+    },
   };
   const tokenizerConfig = {
     tokenizer_class: 'CLIPTokenizer',
@@ -507,7 +609,9 @@ export function writeTinyClip(outDir: string): void {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const out = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'public', 'models', 'tiny-clip'));
+  const out = resolve(
+    process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'public', 'models', 'tiny-clip'),
+  );
   writeTinyClip(out);
   console.error(`wrote tiny CLIP test model to ${out}`);
 }

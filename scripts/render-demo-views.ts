@@ -39,7 +39,10 @@ const frames = cameras.map((camera, k) => {
   writeFileSync(join(outDir, file), encodePng(image));
   console.error(`rendered ${file}`);
   const m = camera.camToWorld.map((x) => Number(x.toFixed(9)));
-  return { file_path: file, transform_matrix: [m.slice(0, 4), m.slice(4, 8), m.slice(8, 12), m.slice(12, 16)] };
+  return {
+    file_path: file,
+    transform_matrix: [m.slice(0, 4), m.slice(4, 8), m.slice(8, 12), m.slice(12, 16)],
+  };
 });
 const transforms = {
   camera_model: 'OPENCV',

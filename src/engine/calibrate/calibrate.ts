@@ -164,8 +164,11 @@ export function calibrate(options: CalibrationOptions): CalibrationResult {
   const optimizer = options.optimizer;
   const earlyStop = { ...DEFAULT_EARLY_STOP[optimizer], ...options.earlyStop };
   const run = optimizer === 'lm' ? levenbergMarquardt : adam;
+  // One iteration budget for the whole calibration: restarts and the prior refit below
+  // spend what the first run left, so --max-iterations caps the total a person sees.
+  const budget = options.maxIterations ?? DEFAULT_MAX_ITERATIONS[optimizer];
   const result = run(objective, z0, {
-    maxIterations: options.maxIterations ?? DEFAULT_MAX_ITERATIONS[optimizer],
+    maxIterations: budget,
     earlyStop,
     onIteration: options.onIteration,
     signal: options.signal,
@@ -181,10 +184,10 @@ export function calibrate(options: CalibrationOptions): CalibrationResult {
   // values tell them apart; the lowest cost wins.
   if (optimizer === 'lm' && stoppedBecause !== 'aborted' && rms(result.final) > PERFECT_FIT_RMS) {
     const rnd = seededRandom(options.seed ?? 1);
-    for (let k = 0; k < (options.restarts ?? 2); k++) {
+    for (let k = 0; k < (options.restarts ?? 2) && iterations < budget; k++) {
       const start = z0.map((z) => z + 0.5 * gaussian(rnd));
       const again = run(objective, start, {
-        maxIterations: options.maxIterations ?? DEFAULT_MAX_ITERATIONS[optimizer],
+        maxIterations: budget - iterations,
         earlyStop,
         onIteration:
           options.onIteration &&
@@ -212,13 +215,14 @@ export function calibrate(options: CalibrationOptions): CalibrationResult {
     prior.std > 0 &&
     optimizer === 'lm' &&
     stoppedBecause !== 'aborted' &&
-    rms(final) > PERFECT_FIT_RMS
+    rms(final) > PERFECT_FIT_RMS &&
+    iterations < budget
   ) {
     const noise = residualNoiseVariance(final.r, ev.groups, model.parameters.length + nuisance);
     const center = vectorToUnconstrained(model.parameters, prior.center);
     const map = mapObjective(objective, noise, center, prior.std);
     const second = levenbergMarquardt(map, z0, {
-      maxIterations: options.maxIterations ?? DEFAULT_MAX_ITERATIONS.lm,
+      maxIterations: budget - iterations,
       earlyStop,
       onIteration:
         options.onIteration &&

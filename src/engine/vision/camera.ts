@@ -110,13 +110,19 @@ export function rigidTransformProblem(m: unknown): string | undefined {
   for (const [i, row] of rows.entries()) {
     if (!Array.isArray(row) || row.length !== 4) return `transform_matrix row ${i} must have 4 numbers`;
     for (const v of row) {
-      if (typeof v !== 'number' || !Number.isFinite(v)) return `transform_matrix row ${i} has a non-finite entry ${JSON.stringify(v)}`;
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        return `transform_matrix row ${i} has a non-finite entry ${JSON.stringify(v)}`;
       flat.push(v);
     }
   }
   if (rows.length === 4) {
     const last = flat.slice(12);
-    if (Math.abs(last[0]!) > 1e-6 || Math.abs(last[1]!) > 1e-6 || Math.abs(last[2]!) > 1e-6 || Math.abs(last[3]! - 1) > 1e-6) {
+    if (
+      Math.abs(last[0]!) > 1e-6 ||
+      Math.abs(last[1]!) > 1e-6 ||
+      Math.abs(last[2]!) > 1e-6 ||
+      Math.abs(last[3]! - 1) > 1e-6
+    ) {
       return `transform_matrix last row must be [0, 0, 0, 1], got [${last.join(', ')}]`;
     }
   }
@@ -126,11 +132,15 @@ export function rigidTransformProblem(m: unknown): string | undefined {
   for (let i = 0; i < 3; i++) {
     for (let j = 0; j < 3; j++) {
       const d = dot(cols[i]!, cols[j]!) - (i === j ? 1 : 0);
-      if (Math.abs(d) > 1e-3) return 'transform_matrix rotation part is not orthonormal (scaled or sheared camera pose)';
+      if (Math.abs(d) > 1e-3)
+        return 'transform_matrix rotation part is not orthonormal (scaled or sheared camera pose)';
     }
   }
   const [a, b, c] = cols as [Vec3, Vec3, Vec3];
-  const det = a[0] * (b[1] * c[2] - b[2] * c[1]) - a[1] * (b[0] * c[2] - b[2] * c[0]) + a[2] * (b[0] * c[1] - b[1] * c[0]);
+  const det =
+    a[0] * (b[1] * c[2] - b[2] * c[1]) -
+    a[1] * (b[0] * c[2] - b[2] * c[0]) +
+    a[2] * (b[0] * c[1] - b[1] * c[0]);
   if (det < 0) return 'transform_matrix rotation is a reflection (determinant −1)';
   return undefined;
 }
@@ -156,11 +166,19 @@ export function parseTransforms(text: string, file: string): Frame[] {
     throw new InputError(file, undefined, `not valid JSON (${(e as Error).message})`);
   }
   if (!json || typeof json !== 'object' || !Array.isArray(json.frames)) {
-    throw new InputError(file, undefined, 'expected an object with a "frames" array (Nerfstudio transforms.json)');
+    throw new InputError(
+      file,
+      undefined,
+      'expected an object with a "frames" array (Nerfstudio transforms.json)',
+    );
   }
   const model = (json.camera_model as string | undefined) ?? 'OPENCV';
   if (typeof model !== 'string' || !['OPENCV', 'PINHOLE', 'SIMPLE_PINHOLE'].includes(model)) {
-    throw new InputError(file, 'camera_model', `unsupported camera model '${String(model)}' (expected OPENCV or PINHOLE)`);
+    throw new InputError(
+      file,
+      'camera_model',
+      `unsupported camera model '${String(model)}' (expected OPENCV or PINHOLE)`,
+    );
   }
   if (json.frames.length === 0) throw new InputError(file, 'frames', 'no frames');
   return (json.frames as Record<string, unknown>[]).map((frame, i) => {
@@ -170,13 +188,25 @@ export function parseTransforms(text: string, file: string): Frame[] {
     const num = (key: string): number | undefined => {
       const v = get(key);
       if (v === undefined) return undefined;
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(file, `${where}.${key}`, `expected a finite number, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw new InputError(file, `${where}.${key}`, `expected a finite number, got ${JSON.stringify(v)}`);
       return v;
     };
     const w = num('w');
     const h = num('h');
-    if (w === undefined || h === undefined || !(w > 0) || !(h > 0) || !Number.isInteger(w) || !Number.isInteger(h)) {
-      throw new InputError(file, where, 'image size w and h (positive integers) are required, globally or per frame');
+    if (
+      w === undefined ||
+      h === undefined ||
+      !(w > 0) ||
+      !(h > 0) ||
+      !Number.isInteger(w) ||
+      !Number.isInteger(h)
+    ) {
+      throw new InputError(
+        file,
+        where,
+        'image size w and h (positive integers) are required, globally or per frame',
+      );
     }
     let fx = num('fl_x');
     let fy = num('fl_y');
@@ -187,19 +217,40 @@ export function parseTransforms(text: string, file: string): Frame[] {
     if (fy === undefined) fy = fx;
     if (fx === undefined) fx = fy;
     if (fx === undefined || fy === undefined || !(fx > 0) || !(fy > 0)) {
-      throw new InputError(file, where, `focal length missing or not positive (need ${INTRINSIC_KEYS.slice(0, 2).join('/')} or camera_angle_x)`);
+      throw new InputError(
+        file,
+        where,
+        `focal length missing or not positive (need ${INTRINSIC_KEYS.slice(0, 2).join('/')} or camera_angle_x)`,
+      );
     }
     const cx = num('cx') ?? w / 2;
     const cy = num('cy') ?? h / 2;
     const filePath = get('file_path');
-    if (typeof filePath !== 'string' || filePath === '') throw new InputError(file, `${where}.file_path`, 'expected the image path (string)');
+    if (typeof filePath !== 'string' || filePath === '')
+      throw new InputError(file, `${where}.file_path`, 'expected the image path (string)');
     const problem = rigidTransformProblem(frame.transform_matrix);
     if (problem) throw new InputError(file, `${where} (${filePath})`, problem);
     const rows = frame.transform_matrix as number[][];
     const camToWorld = [...rows.flat(), ...(rows.length === 3 ? [0, 0, 0, 1] : [])];
-    const k = { k1: num('k1') ?? 0, k2: num('k2') ?? 0, k3: num('k3') ?? 0, k4: num('k4') ?? 0, p1: num('p1') ?? 0, p2: num('p2') ?? 0 };
+    const k = {
+      k1: num('k1') ?? 0,
+      k2: num('k2') ?? 0,
+      k3: num('k3') ?? 0,
+      k4: num('k4') ?? 0,
+      p1: num('p1') ?? 0,
+      p2: num('p2') ?? 0,
+    };
     const distorted = Object.values(k).some((v) => v !== 0);
-    const camera: Camera = { width: w, height: h, fx, fy, cx, cy, camToWorld, ...(distorted ? { distortion: k } : {}) };
+    const camera: Camera = {
+      width: w,
+      height: h,
+      fx,
+      fy,
+      cx,
+      cy,
+      camToWorld,
+      ...(distorted ? { distortion: k } : {}),
+    };
     return { filePath, camera };
   });
 }

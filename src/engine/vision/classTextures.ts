@@ -31,9 +31,17 @@ export function valueNoise(u: number, v: number, cell: number, seed: number): nu
   return a + (b - a) * sx + (c - a) * sy + (a - b - c + d) * sx * sy;
 }
 
-const mix = (a: Rgb, b: Rgb, t: number): Rgb => [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
+const mix = (a: Rgb, b: Rgb, t: number): Rgb => [
+  a[0] + (b[0] - a[0]) * t,
+  a[1] + (b[1] - a[1]) * t,
+  a[2] + (b[2] - a[2]) * t,
+];
 const shade = (c: Rgb, k: number): Rgb => [c[0] * k, c[1] * k, c[2] * k];
-const clamp01 = (c: Rgb): Rgb => [Math.min(1, Math.max(0, c[0])), Math.min(1, Math.max(0, c[1])), Math.min(1, Math.max(0, c[2]))];
+const clamp01 = (c: Rgb): Rgb => [
+  Math.min(1, Math.max(0, c[0])),
+  Math.min(1, Math.max(0, c[1])),
+  Math.min(1, Math.max(0, c[2])),
+];
 
 /** Running bond brick courses with mortar joints. */
 function brick(u: number, v: number): Rgb {

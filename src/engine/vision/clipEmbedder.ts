@@ -40,10 +40,19 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
 /** A model given as a folder: absolute or ./relative path, or a URL path ending in a folder. */
 function isFolderPath(model: string): boolean {
-  return model.startsWith('/') || model.startsWith('./') || model.startsWith('../') || /^[A-Za-z]:[\\/]/.test(model) || model.includes('\\');
+  return (
+    model.startsWith('/') ||
+    model.startsWith('./') ||
+    model.startsWith('../') ||
+    /^[A-Za-z]:[\\/]/.test(model) ||
+    model.includes('\\')
+  );
 }
 
-const firstLine = (e: unknown): string => String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 300);
+const firstLine = (e: unknown): string =>
+  String((e as Error)?.message ?? e)
+    .split('\n')[0]!
+    .slice(0, 300);
 
 /**
  * Load CLIP's text and vision towers with their tokenizer and image processor.
@@ -51,7 +60,10 @@ const firstLine = (e: unknown): string => String((e as Error)?.message ?? e).spl
  * (Node: a file-system path; browser: a URL path such as /models/tiny-clip). Throws
  * ModelUnavailableError with a one-line reason when anything is missing.
  */
-export async function loadClipEmbedder(model = DEFAULT_CLIP_MODEL, options: ClipLoadOptions = {}): Promise<ClipEmbedder> {
+export async function loadClipEmbedder(
+  model = DEFAULT_CLIP_MODEL,
+  options: ClipLoadOptions = {},
+): Promise<ClipEmbedder> {
   const tf = await import('@huggingface/transformers');
   const { env } = tf;
   let id = model;
@@ -69,7 +81,8 @@ export async function loadClipEmbedder(model = DEFAULT_CLIP_MODEL, options: Clip
   }
   env.allowRemoteModels = options.allowRemote ?? !folder;
   if (options.wasmPaths && env.backends?.onnx?.wasm) env.backends.onnx.wasm.wasmPaths = options.wasmPaths;
-  const hasWebGpu = typeof navigator !== 'undefined' && 'gpu' in navigator && !!(navigator as { gpu?: unknown }).gpu;
+  const hasWebGpu =
+    typeof navigator !== 'undefined' && 'gpu' in navigator && !!(navigator as { gpu?: unknown }).gpu;
   const device = options.device ?? (isNode ? 'cpu' : hasWebGpu ? 'webgpu' : 'wasm');
   const load = async () => {
     options.onProgress?.(`loading CLIP ${model} (${device})`);
@@ -88,7 +101,10 @@ export async function loadClipEmbedder(model = DEFAULT_CLIP_MODEL, options: Clip
     parts = await Promise.race([
       load(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${(options.timeoutMs ?? 60_000) / 1000} s`)), options.timeoutMs ?? 60_000);
+        timer = setTimeout(
+          () => reject(new Error(`timed out after ${(options.timeoutMs ?? 60_000) / 1000} s`)),
+          options.timeoutMs ?? 60_000,
+        );
       }),
     ]);
   } catch (e) {
@@ -99,9 +115,14 @@ export async function loadClipEmbedder(model = DEFAULT_CLIP_MODEL, options: Clip
   const { tokenizer, processor, textModel, visionModel } = parts;
   const batchSize = options.batchSize ?? 16;
   // the processor's square input size (CLIP: resize shortest edge, then centre crop)
-  const ip = ((processor as unknown as { image_processor?: Record<string, unknown> }).image_processor ?? processor) as Record<string, unknown>;
+  const ip = ((processor as unknown as { image_processor?: Record<string, unknown> }).image_processor ??
+    processor) as Record<string, unknown>;
   const sizeOf = (v: unknown): number | undefined =>
-    typeof v === 'number' ? v : v && typeof v === 'object' ? ((v as Record<string, number>).height ?? (v as Record<string, number>).shortest_edge) : undefined;
+    typeof v === 'number'
+      ? v
+      : v && typeof v === 'object'
+        ? ((v as Record<string, number>).height ?? (v as Record<string, number>).shortest_edge)
+        : undefined;
   const inputSize = sizeOf(ip.crop_size) ?? sizeOf(ip.size) ?? 224;
   const unit = (t: { data: unknown; dims: number[] }): Float32Array[] => {
     const data = t.data as Float32Array;
@@ -127,7 +148,10 @@ export async function loadClipEmbedder(model = DEFAULT_CLIP_MODEL, options: Clip
         const batch = images.slice(i, i + batchSize).map((im) => {
           // square crops become exactly the input size here, so the processor leaves them alone
           const r = im.width === im.height ? resizeImage(im, inputSize, inputSize) : im;
-          const data = r.data instanceof Uint8ClampedArray ? r.data : new Uint8ClampedArray(r.data.buffer, r.data.byteOffset, r.data.byteLength);
+          const data =
+            r.data instanceof Uint8ClampedArray
+              ? r.data
+              : new Uint8ClampedArray(r.data.buffer, r.data.byteOffset, r.data.byteLength);
           return new tf.RawImage(data, r.width, r.height, 4);
         });
         const inputs = await processor(batch);

@@ -113,7 +113,8 @@ export function decodePng(bytes: Uint8Array, file: string): RgbaImage {
       height = view.getUint32(pos + 12);
       depth = data[8]!;
       colorType = data[9]!;
-      if (data[12] !== 0) throw new InputError(file, 'IHDR', 'interlaced PNG is not supported (re-save without interlacing)');
+      if (data[12] !== 0)
+        throw new InputError(file, 'IHDR', 'interlaced PNG is not supported (re-save without interlacing)');
     } else if (type === 'PLTE') palette = data;
     else if (type === 'tRNS') transparency = data;
     else if (type === 'IDAT') idat.push(data);
@@ -134,7 +135,8 @@ export function decodePng(bytes: Uint8Array, file: string): RgbaImage {
   const bitsPerPixel = channels * depth;
   const stride = Math.ceil((width * bitsPerPixel) / 8);
   const bpp = Math.max(1, bitsPerPixel >> 3);
-  if (raw.length < (stride + 1) * height) throw new InputError(file, 'IDAT', 'image data shorter than width × height');
+  if (raw.length < (stride + 1) * height)
+    throw new InputError(file, 'IDAT', 'image data shorter than width × height');
   const rows = new Uint8Array(stride * height);
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (stride + 1)]!;
@@ -188,7 +190,8 @@ export function decodePng(bytes: Uint8Array, file: string): RgbaImage {
       const q = 4 * (y * width + x);
       if (colorType === 3) {
         const idx = sample(y, x);
-        if (!palette || 3 * idx + 2 >= palette.length) throw new InputError(file, 'PLTE', `palette index ${idx} out of range`);
+        if (!palette || 3 * idx + 2 >= palette.length)
+          throw new InputError(file, 'PLTE', `palette index ${idx} out of range`);
         out.data[q] = palette[3 * idx]!;
         out.data[q + 1] = palette[3 * idx + 1]!;
         out.data[q + 2] = palette[3 * idx + 2]!;

@@ -53,8 +53,14 @@ export interface LabelScore {
 }
 
 /** Scores of one embedding against labelled text embeddings, best first. */
-export function rankLabels(embedding: Float32Array, labels: string[], textEmbeddings: Float32Array[]): LabelScore[] {
+export function rankLabels(
+  embedding: Float32Array,
+  labels: string[],
+  textEmbeddings: Float32Array[],
+): LabelScore[] {
   const scores = textEmbeddings.map((t) => cosine(embedding, t));
   const probs = softmax(scores.map((s) => CLIP_LOGIT_SCALE * s));
-  return labels.map((label, k) => ({ label, score: scores[k]!, probability: probs[k]! })).sort((a, b) => b.score - a.score);
+  return labels
+    .map((label, k) => ({ label, score: scores[k]!, probability: probs[k]! }))
+    .sort((a, b) => b.score - a.score);
 }

@@ -59,7 +59,11 @@ export function surfacePatches(scene: Scene, options: PatchOptions = {}): Surfac
     });
     const inFace = (q: P2) => tris.some(([a, b, c]) => insideTriangle2(q, a, b, c));
     const inFaceInset = (q: P2, d: number) =>
-      inFace(q) && inFace([q[0] + d, q[1]]) && inFace([q[0] - d, q[1]]) && inFace([q[0], q[1] + d]) && inFace([q[0], q[1] - d]);
+      inFace(q) &&
+      inFace([q[0] + d, q[1]]) &&
+      inFace([q[0] - d, q[1]]) &&
+      inFace([q[0], q[1] + d]) &&
+      inFace([q[0], q[1] - d]);
     let umin = Infinity;
     let umax = -Infinity;
     let vmin = Infinity;
@@ -89,7 +93,9 @@ export function surfacePatches(scene: Scene, options: PatchOptions = {}): Surfac
         const u0 = umin + i * du;
         const v0 = vmin + j * dv;
         let inside = 0;
-        for (let a = 0; a < 16; a++) for (let b = 0; b < 16; b++) if (inFace([u0 + ((a + 0.5) / 16) * du, v0 + ((b + 0.5) / 16) * dv])) inside++;
+        for (let a = 0; a < 16; a++)
+          for (let b = 0; b < 16; b++)
+            if (inFace([u0 + ((a + 0.5) / 16) * du, v0 + ((b + 0.5) / 16) * dv])) inside++;
         if (inside === 0) continue;
         const area = (inside / 256) * du * dv;
         // stratified points: centres of a g×g sub-grid, keeping those well inside the face

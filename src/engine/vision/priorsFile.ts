@@ -50,7 +50,13 @@ function thicknessOf(scene: Scene, materialId: string): number {
   return spec && spec.kind !== 'unknown' ? spec.thickness : DEFAULT_THICKNESS;
 }
 
-function paramsOf(ituName: string, frequencyHz: number, allowExtrapolation: boolean, S: number, thickness: number): MaterialPrior {
+function paramsOf(
+  ituName: string,
+  frequencyHz: number,
+  allowExtrapolation: boolean,
+  S: number,
+  thickness: number,
+): MaterialPrior {
   const p = ituParameters(ituName, frequencyHz, { allowExtrapolation });
   return {
     relative_permittivity: round(p.relativePermittivity),
@@ -68,12 +74,19 @@ const evidenceJson = (e: SurfaceEvidence) => ({
   confidence: round(e.confidence, 4),
   probability: round(e.probability, 4),
   margin: round(e.margin, 4),
-  top3: e.top3.map((t) => ({ label: t.label, score: round(t.score, 4), probability: round(t.probability, 4) })),
+  top3: e.top3.map((t) => ({
+    label: t.label,
+    score: round(t.score, 4),
+    probability: round(t.probability, 4),
+  })),
   views_used: e.viewsUsed,
   crops: e.crops,
   view_spread: round(e.viewSpread, 4),
   view_agreement: round(e.viewAgreement, 4),
-  roughness: { label: e.roughness.label, scattering_coefficient: round(e.roughness.scatteringCoefficient, 4) },
+  roughness: {
+    label: e.roughness.label,
+    scattering_coefficient: round(e.roughness.scatteringCoefficient, 4),
+  },
 });
 
 export interface PriorsFileOptions {
@@ -116,11 +129,22 @@ export function namePriors(scene: Scene, options: PriorsFileOptions): PriorsFile
       };
       evidence[id] = { source: 'scene', note: 'explicit radio-material parameters kept' };
     } else if (ituName) {
-      const S = m.spec.kind === 'itu' && m.spec.scatteringCoefficient > 0 ? m.spec.scatteringCoefficient : (NAME_SCATTERING_PRIOR[ituName] ?? 0);
-      materials[id] = paramsOf(ituName, options.frequencyHz, options.allowExtrapolation ?? false, S, thickness);
+      const S =
+        m.spec.kind === 'itu' && m.spec.scatteringCoefficient > 0
+          ? m.spec.scatteringCoefficient
+          : (NAME_SCATTERING_PRIOR[ituName] ?? 0);
+      materials[id] = paramsOf(
+        ituName,
+        options.frequencyHz,
+        options.allowExtrapolation ?? false,
+        S,
+        thickness,
+      );
       evidence[id] = { source: 'name', from };
     } else {
-      warnings.push(`material '${id}' (objects ${users.join(', ')}): no ITU material matches its name; choose one manually (left out of the priors)`);
+      warnings.push(
+        `material '${id}' (objects ${users.join(', ')}): no ITU material matches its name; choose one manually (left out of the priors)`,
+      );
       evidence[id] = { source: 'none', note: 'no name match; manual choice needed' };
     }
     for (const name of users) objects[name] = { material_id: id, status: 'name', itu_name: ituName ?? null };
@@ -143,7 +167,11 @@ export function namePriors(scene: Scene, options: PriorsFileOptions): PriorsFile
  * area-weighted mean embedding, matched again), with ε'r, σ from the label's ITU material and S
  * from the roughness match. Materials none of whose objects were seen keep name-based priors.
  */
-export function visionPriorsFile(scene: Scene, result: SurfacePriorsResult, options: PriorsFileOptions): PriorsFile {
+export function visionPriorsFile(
+  scene: Scene,
+  result: SurfacePriorsResult,
+  options: PriorsFileOptions,
+): PriorsFile {
   const fallback = namePriors(scene, options);
   const warnings = [...result.warnings, ...(options.warnings ?? [])];
   const materials: Record<string, MaterialPrior> = {};
@@ -159,14 +187,25 @@ export function visionPriorsFile(scene: Scene, result: SurfacePriorsResult, opti
         area_m2: round(p.patch.area, 4),
         status: p.status,
         ...(p.evidence
-          ? { label: p.evidence.label, confidence: round(p.evidence.confidence, 4), views_used: p.evidence.viewsUsed, top3: p.evidence.top3.map((t) => ({ label: t.label, score: round(t.score, 4) })) }
+          ? {
+              label: p.evidence.label,
+              confidence: round(p.evidence.confidence, 4),
+              views_used: p.evidence.viewsUsed,
+              top3: p.evidence.top3.map((t) => ({ label: t.label, score: round(t.score, 4) })),
+            }
           : {}),
       }));
     if (!e) {
       objects[o.name] = { material_id: o.materialId, status: 'unseen', label: 'unseen', patches };
       continue;
     }
-    const params = paramsOf(e.candidate.ituName, options.frequencyHz, allowExtrapolation, e.roughness.scatteringCoefficient, thicknessOf(scene, o.materialId));
+    const params = paramsOf(
+      e.candidate.ituName,
+      options.frequencyHz,
+      allowExtrapolation,
+      e.roughness.scatteringCoefficient,
+      thicknessOf(scene, o.materialId),
+    );
     objects[o.name] = { material_id: o.materialId, status: 'seen', ...params, ...evidenceJson(e), patches };
   }
   for (const id of Object.keys(scene.materials)) {
@@ -174,22 +213,37 @@ export function visionPriorsFile(scene: Scene, result: SurfacePriorsResult, opti
     const seen = members.filter(({ oi }) => result.objects[oi]);
     if (seen.length === 0) {
       if (fallback.materials[id]) materials[id] = fallback.materials[id]!;
-      evidence[id] = { source: 'name', note: 'no object of this material was seen by any view', objects: members.map(({ o }) => o.name) };
+      evidence[id] = {
+        source: 'name',
+        note: 'no object of this material was seen by any view',
+        objects: members.map(({ o }) => o.name),
+      };
       continue;
     }
     // area-weighted vote of the seen objects' labels (objects of one material usually agree)
     const votes = new Map<string, { weight: number; e: SurfaceEvidence }>();
     for (const { oi } of seen) {
       const e = result.objects[oi]!;
-      const area = result.patches.filter((p) => p.patch.objectIndex === oi && p.status === 'seen').reduce((s, p) => s + p.patch.area, 0);
+      const area = result.patches
+        .filter((p) => p.patch.objectIndex === oi && p.status === 'seen')
+        .reduce((s, p) => s + p.patch.area, 0);
       const v = votes.get(e.label);
-      votes.set(e.label, { weight: (v?.weight ?? 0) + area * e.confidence, e: v && v.e.confidence >= e.confidence ? v.e : e });
+      votes.set(e.label, {
+        weight: (v?.weight ?? 0) + area * e.confidence,
+        e: v && v.e.confidence >= e.confidence ? v.e : e,
+      });
     }
     const total = [...votes.values()].reduce((s, v) => s + v.weight, 0);
     const [label, best] = [...votes.entries()].sort((a, b) => b[1].weight - a[1].weight)[0]!;
     const S =
       seen.reduce((s, { oi }) => s + result.objects[oi]!.roughness.scatteringCoefficient, 0) / seen.length;
-    materials[id] = paramsOf(best.e.candidate.ituName, options.frequencyHz, allowExtrapolation, S, thicknessOf(scene, id));
+    materials[id] = paramsOf(
+      best.e.candidate.ituName,
+      options.frequencyHz,
+      allowExtrapolation,
+      S,
+      thicknessOf(scene, id),
+    );
     evidence[id] = {
       source: 'vision',
       label,
@@ -199,7 +253,9 @@ export function visionPriorsFile(scene: Scene, result: SurfacePriorsResult, opti
       scene_declared: fallback.materials[id]?.itu_name ?? null,
     };
     if (fallback.materials[id] && fallback.materials[id]!.itu_name !== best.e.candidate.ituName) {
-      warnings.push(`material '${id}': the scene says ${fallback.materials[id]!.itu_name}, the images look like ${label} (${best.e.candidate.ituName})`);
+      warnings.push(
+        `material '${id}': the scene says ${fallback.materials[id]!.itu_name}, the images look like ${label} (${best.e.candidate.ituName})`,
+      );
     }
   }
   return {

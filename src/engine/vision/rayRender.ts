@@ -1,5 +1,5 @@
-import { type Bvh, closestHit } from '../tracer/bvh.ts';
 import type { Scene } from '../scene/types.ts';
+import { type Bvh, closestHit } from '../tracer/bvh.ts';
 import type { Vec3 } from '../vec3.ts';
 import { type Camera, cameraCentre, pixelRay } from './camera.ts';
 import { classAlbedo, type Rgb } from './classTextures.ts';

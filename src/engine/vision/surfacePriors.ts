@@ -1,5 +1,5 @@
-import { buildBvh } from '../tracer/bvh.ts';
 import type { Scene } from '../scene/types.ts';
+import { buildBvh } from '../tracer/bvh.ts';
 import type { Camera } from './camera.ts';
 import type { ClipEmbedder } from './clipEmbedder.ts';
 import { cropImage, type RgbaImage } from './image.ts';
@@ -121,7 +121,9 @@ export async function estimateSurfacePriors(
   if (candidates.length === 0) throw new Error('no candidate material is defined at this frequency');
   for (const v of views) {
     if (v.image.width !== v.camera.width || v.image.height !== v.camera.height) {
-      throw new Error(`${v.name}: image is ${v.image.width}×${v.image.height} but its camera says ${v.camera.width}×${v.camera.height}`);
+      throw new Error(
+        `${v.name}: image is ${v.image.width}×${v.image.height} but its camera says ${v.camera.width}×${v.camera.height}`,
+      );
     }
   }
   const bvh = buildBvh(scene);
@@ -150,10 +152,17 @@ export async function estimateSurfacePriors(
           const y0 = Math.round(pv.y! - side / 2);
           if (x0 < 0 || y0 < 0 || x0 + side > cam.width || y0 + side > cam.height) continue;
           if (cropPurity(scene, bvh, cam, patch.faceId, x0, y0, side) < minPurity) continue;
-          list.push({ image: cropImage(view.image, x0, y0, side, side), quality: pv.cosView! / pv.distance! });
+          list.push({
+            image: cropImage(view.image, x0, y0, side, side),
+            quality: pv.cosView! / pv.distance!,
+          });
         }
       }
-      if (list.length > 0) perView.set(view.name, list.sort((a, b) => b.quality - a.quality));
+      if (list.length > 0)
+        perView.set(
+          view.name,
+          list.sort((a, b) => b.quality - a.quality),
+        );
     }
     const queues = [...perView.entries()];
     let taken = 0;
@@ -175,14 +184,25 @@ export async function estimateSurfacePriors(
   const text = await labelEmbeddings(embedder, candidates);
   const roughLabels = ROUGHNESS_CLASSES.map((r) => r.label);
 
-  const evidenceOf = (mean: Float32Array, viewEmb: Map<string, Float32Array>, crops: number): SurfaceEvidence => {
+  const evidenceOf = (
+    mean: Float32Array,
+    viewEmb: Map<string, Float32Array>,
+    crops: number,
+  ): SurfaceEvidence => {
     const ranked = rankLabels(mean, labels, text.cand);
     const best = ranked[0]!;
     const views = [...viewEmb.keys()];
-    const agree = views.filter((v) => rankLabels(viewEmb.get(v)!, labels, text.cand)[0]!.label === best.label).length;
-    const spread = views.reduce((s, v) => s + (1 - cosine(viewEmb.get(v)!, mean)), 0) / Math.max(1, views.length);
+    const agree = views.filter(
+      (v) => rankLabels(viewEmb.get(v)!, labels, text.cand)[0]!.label === best.label,
+    ).length;
+    const spread =
+      views.reduce((s, v) => s + (1 - cosine(viewEmb.get(v)!, mean)), 0) / Math.max(1, views.length);
     const rough = rankLabels(mean, roughLabels, text.rough);
-    const S = rough.reduce((s, r) => s + r.probability * scatteringOfRoughness(ROUGHNESS_CLASSES.find((c) => c.label === r.label)!), 0);
+    const S = rough.reduce(
+      (s, r) =>
+        s + r.probability * scatteringOfRoughness(ROUGHNESS_CLASSES.find((c) => c.label === r.label)!),
+      0,
+    );
     const viewAgreement = views.length > 0 ? agree / views.length : 0;
     return {
       label: best.label,
@@ -207,7 +227,13 @@ export async function estimateSurfacePriors(
     const viewEmbeddings = new Map([...byView].map(([v, es]) => [v, meanDirection(es)]));
     // every view counts once, however many crops it gave
     const embedding = meanDirection([...viewEmbeddings.values()]);
-    return { patch, status: 'seen', embedding, viewEmbeddings, evidence: evidenceOf(embedding, viewEmbeddings, mine.length) };
+    return {
+      patch,
+      status: 'seen',
+      embedding,
+      viewEmbeddings,
+      evidence: evidenceOf(embedding, viewEmbeddings, mine.length),
+    };
   });
 
   const aggregate = (group: PatchPrior[]): { evidence?: SurfaceEvidence; embedding?: Float32Array } => {
@@ -229,9 +255,18 @@ export async function estimateSurfacePriors(
         ),
       );
     }
-    return { evidence: evidenceOf(embedding, viewEmb, seen.reduce((s, p) => s + p.evidence!.crops, 0)), embedding };
+    return {
+      evidence: evidenceOf(
+        embedding,
+        viewEmb,
+        seen.reduce((s, p) => s + p.evidence!.crops, 0),
+      ),
+      embedding,
+    };
   };
-  const objects = scene.objects.map((_, oi) => aggregate(patchPriors.filter((p) => p.patch.objectIndex === oi)));
+  const objects = scene.objects.map((_, oi) =>
+    aggregate(patchPriors.filter((p) => p.patch.objectIndex === oi)),
+  );
   return {
     modelId: embedder.modelId,
     candidates,

@@ -65,10 +65,26 @@ export function roomObjects(layout: RoomLayout): RoomObject[] {
   const { half: s, height: H } = layout;
   const objects: RoomObject[] = [
     { name: 'floor', cls: layout.floor, mesh: quadMesh([-s, -s, 0], [s, -s, 0], [s, s, 0], [-s, s, 0]) },
-    { name: 'wall_south', cls: layout.walls.south, mesh: quadMesh([-s, -s, 0], [-s, -s, H], [s, -s, H], [s, -s, 0]) },
-    { name: 'wall_north', cls: layout.walls.north, mesh: quadMesh([-s, s, 0], [s, s, 0], [s, s, H], [-s, s, H]) },
-    { name: 'wall_west', cls: layout.walls.west, mesh: quadMesh([-s, -s, 0], [-s, s, 0], [-s, s, H], [-s, -s, H]) },
-    { name: 'wall_east', cls: layout.walls.east, mesh: quadMesh([s, -s, 0], [s, -s, H], [s, s, H], [s, s, 0]) },
+    {
+      name: 'wall_south',
+      cls: layout.walls.south,
+      mesh: quadMesh([-s, -s, 0], [-s, -s, H], [s, -s, H], [s, -s, 0]),
+    },
+    {
+      name: 'wall_north',
+      cls: layout.walls.north,
+      mesh: quadMesh([-s, s, 0], [s, s, 0], [s, s, H], [-s, s, H]),
+    },
+    {
+      name: 'wall_west',
+      cls: layout.walls.west,
+      mesh: quadMesh([-s, -s, 0], [-s, s, 0], [-s, s, H], [-s, -s, H]),
+    },
+    {
+      name: 'wall_east',
+      cls: layout.walls.east,
+      mesh: quadMesh([s, -s, 0], [s, -s, H], [s, s, H], [s, s, 0]),
+    },
   ];
   layout.boxes.forEach((b, i) => {
     const [w, d, h] = b.size;
@@ -83,7 +99,12 @@ export function roomObjects(layout: RoomLayout): RoomObject[] {
     objects.push({
       name: `hidden_${layout.hidden}`,
       cls: layout.hidden,
-      mesh: quadMesh([b.at[0] - 0.2, b.at[1] - 0.2, 0.3], [b.at[0] + 0.2, b.at[1] - 0.2, 0.3], [b.at[0] + 0.2, b.at[1] + 0.2, 0.3], [b.at[0] - 0.2, b.at[1] + 0.2, 0.3]),
+      mesh: quadMesh(
+        [b.at[0] - 0.2, b.at[1] - 0.2, 0.3],
+        [b.at[0] + 0.2, b.at[1] - 0.2, 0.3],
+        [b.at[0] + 0.2, b.at[1] + 0.2, 0.3],
+        [b.at[0] - 0.2, b.at[1] + 0.2, 0.3],
+      ),
     });
   }
   return objects;
@@ -96,7 +117,13 @@ export function roomScene(name: string, objects: RoomObject[]): Scene {
     const id = `mat_${o.cls}`;
     const ituName = DEFAULT_CANDIDATES.find((c) => c.label === o.cls)?.ituName;
     materials[id] ??= ituName ? { id, spec: ituSpec(ituName), source: 'scene' } : materialFromLabel(id);
-    return { name: o.name, materialId: id, vertices: o.mesh.vertices, indices: o.mesh.indices, file: `${name}.synthetic` };
+    return {
+      name: o.name,
+      materialId: id,
+      vertices: o.mesh.vertices,
+      indices: o.mesh.indices,
+      file: `${name}.synthetic`,
+    };
   });
   return buildScene(name, meshes, materials);
 }
@@ -111,13 +138,26 @@ export function roomCameras(half: number, count: number, width = 240, height = 1
     const eye: Vec3 = [r * Math.cos(a), r * Math.sin(a), 1.4 + 0.6 * (k % 2)];
     const b = a + Math.PI + 0.5 * (k % 3 === 0 ? 1 : -0.6);
     const target: Vec3 = [0.9 * half * Math.cos(b), 0.9 * half * Math.sin(b), 0.6 + 0.5 * (k % 2)];
-    cams.push({ width, height, fx: f, fy: f, cx: width / 2, cy: height / 2, camToWorld: lookAt(eye, target) });
+    cams.push({
+      width,
+      height,
+      fx: f,
+      fy: f,
+      cx: width / 2,
+      cy: height / 2,
+      camToWorld: lookAt(eye, target),
+    });
   }
   return cams;
 }
 
 /** Render every camera's view of the room's class textures. */
-export function renderRoomViews(scene: Scene, objects: RoomObject[], cameras: Camera[], supersample = 2): ViewImage[] {
+export function renderRoomViews(
+  scene: Scene,
+  objects: RoomObject[],
+  cameras: Camera[],
+  supersample = 2,
+): ViewImage[] {
   const bvh = buildBvh(scene);
   const classes = objects.map((o) => o.cls);
   return cameras.map((camera, k) => ({

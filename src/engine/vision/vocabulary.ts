@@ -46,7 +46,8 @@ const COMMON: MaterialCandidate[] = [
     label: 'carpet',
     ituName: 'ceiling_board',
     synonyms: ['carpet', 'rug', 'carpeted'],
-    proxyNote: 'carpet is not in ITU-R P.2040; ceiling_board (low-density fibrous board, εr≈1.5) is the closest',
+    proxyNote:
+      'carpet is not in ITU-R P.2040; ceiling_board (low-density fibrous board, εr≈1.5) is the closest',
   },
   {
     label: 'fabric',
@@ -69,7 +70,11 @@ const COMMON: MaterialCandidate[] = [
 ];
 
 export const DEFAULT_CANDIDATES: readonly MaterialCandidate[] = [
-  ...ITU_MATERIAL_NAMES.map((name) => ({ label: name, ituName: name, synonyms: ITU_SYNONYMS[name] ?? [name.replace(/_/g, ' ')] })),
+  ...ITU_MATERIAL_NAMES.map((name) => ({
+    label: name,
+    ituName: name,
+    synonyms: ITU_SYNONYMS[name] ?? [name.replace(/_/g, ' ')],
+  })),
   ...COMMON,
 ];
 
@@ -85,13 +90,22 @@ export function candidatesFromList(list: string): MaterialCandidate[] {
     .filter((w) => w !== '');
   if (words.length === 0) throw new Error('candidate list is empty');
   return words.map((word) => {
-    const known = DEFAULT_CANDIDATES.find((c) => c.label === word.toLowerCase() || c.label === word.toLowerCase().replace(/ /g, '_'));
+    const known = DEFAULT_CANDIDATES.find(
+      (c) => c.label === word.toLowerCase() || c.label === word.toLowerCase().replace(/ /g, '_'),
+    );
     if (known) return known;
     const ituName = ituNameFromLabel(word);
     if (!ituName) {
-      throw new Error(`candidate '${word}' does not map to an ITU material (known labels: ${DEFAULT_CANDIDATES.map((c) => c.label).join(', ')})`);
+      throw new Error(
+        `candidate '${word}' does not map to an ITU material (known labels: ${DEFAULT_CANDIDATES.map((c) => c.label).join(', ')})`,
+      );
     }
-    return { label: word, ituName, synonyms: [word], proxyNote: `'${word}' mapped to ITU ${ituName} by name` };
+    return {
+      label: word,
+      ituName,
+      synonyms: [word],
+      proxyNote: `'${word}' mapped to ITU ${ituName} by name`,
+    };
   });
 }
 
@@ -116,22 +130,35 @@ export interface RoughnessClass {
 export const ROUGHNESS_CLASSES: readonly RoughnessClass[] = [
   {
     label: 'smooth',
-    prompts: ['a photo of a smooth surface', 'a photo of a polished surface', 'a photo of a glossy painted wall'],
+    prompts: [
+      'a photo of a smooth surface',
+      'a photo of a polished surface',
+      'a photo of a glossy painted wall',
+    ],
     scatteringRange: [0.07, 0.1],
   },
   {
     label: 'slightly rough',
-    prompts: ['a photo of a slightly rough surface', 'a photo of a matte surface', 'a photo of a fine grained surface'],
+    prompts: [
+      'a photo of a slightly rough surface',
+      'a photo of a matte surface',
+      'a photo of a fine grained surface',
+    ],
     scatteringRange: [0.1, 0.2],
   },
   {
     label: 'rough',
-    prompts: ['a photo of a rough surface', 'a photo of a coarse textured surface', 'a photo of a very rough wall'],
+    prompts: [
+      'a photo of a rough surface',
+      'a photo of a coarse textured surface',
+      'a photo of a very rough wall',
+    ],
     scatteringRange: [0.3, 0.5],
   },
 ];
 
-export const scatteringOfRoughness = (r: RoughnessClass): number => (r.scatteringRange[0] + r.scatteringRange[1]) / 2;
+export const scatteringOfRoughness = (r: RoughnessClass): number =>
+  (r.scatteringRange[0] + r.scatteringRange[1]) / 2;
 
 export function candidatePrompts(c: MaterialCandidate): string[] {
   return c.synonyms.flatMap((s) => PROMPT_TEMPLATES.map((t) => t.replace('{}', s)));

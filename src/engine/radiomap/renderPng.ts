@@ -1,6 +1,6 @@
+import { encodePng } from '../vision/image.ts';
 import { viridis } from './colormap.ts';
 import { drawText, GLYPH_HEIGHT, textWidth } from './font.ts';
-import { encodePng } from './png.ts';
 import { metricValues, type RadioMap, type RadioMapMetric } from './radioMap.ts';
 
 /**
@@ -89,5 +89,5 @@ export function renderRadioMapPng(
       labelScale,
     );
   }
-  return encodePng(width, height, rgba);
+  return encodePng({ width, height, data: rgba });
 }

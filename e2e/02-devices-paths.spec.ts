@@ -1,6 +1,8 @@
 import { clickWorld, expect, project, shot, test } from './helpers.ts';
 
-test('Tx and Rx are placed with the mouse, paths appear with metrics, hover and drag work', async ({ studio: page }) => {
+test('Tx and Rx are placed with the mouse, paths appear with metrics, hover and drag work', async ({
+  studio: page,
+}) => {
   await page.keyboard.press('t');
   await expect(page.getByTestId('status')).toContainText('place a transmitter');
   await clickWorld(page, [-1, -1, 0]);

@@ -1,9 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { removeDevice, togglePlacing } from './actions/devices.ts';
 import { exportSionnaZip } from './actions/exportTwin.ts';
+import { computeHeatmap } from './actions/heatmap.ts';
 import { openInputs, readBrowserFiles } from './actions/loadInputs.ts';
+import { CalibrationPanel } from './panels/CalibrationPanel.tsx';
 import { DeviceList } from './panels/DeviceList.tsx';
 import { ExportPanel } from './panels/ExportPanel.tsx';
+import { HeatmapPanel } from './panels/HeatmapPanel.tsx';
 import { LinkPanel } from './panels/LinkPanel.tsx';
 import { MaterialInspector } from './panels/MaterialInspector.tsx';
 import { SceneTree } from './panels/SceneTree.tsx';
@@ -43,6 +46,10 @@ function useShortcuts(openPicker: () => void) {
         case 'e':
         case 'E':
           exportSionnaZip();
+          break;
+        case 'h':
+        case 'H':
+          void computeHeatmap();
           break;
         case 'x':
         case 'X':
@@ -157,6 +164,8 @@ export function App() {
       <aside className="right">
         <MaterialInspector />
         <LinkPanel />
+        <HeatmapPanel />
+        <CalibrationPanel />
         <ExportPanel />
       </aside>
       <StatusBar />

@@ -5,17 +5,29 @@
  */
 declare global {
   interface Window {
-    __rftwinInputLatencies?: { type: string; ms: number; at: number }[];
+    __rftwinInputLatencies?: InputLatency[];
   }
 }
 
+/**
+ * `delay`: event timestamp → the page's first handler runs (main thread free to take input);
+ * `ms`: event timestamp → next animation frame after the handlers (input visibly handled).
+ */
+export interface InputLatency {
+  type: string;
+  delay: number;
+  ms: number;
+  at: number;
+}
+
 export function installInputLatencyProbe() {
-  const record: { type: string; ms: number; at: number }[] = [];
+  const record: InputLatency[] = [];
   window.__rftwinInputLatencies = record;
   const onInput = (e: Event) => {
     const start = e.timeStamp;
+    const delay = performance.now() - start;
     requestAnimationFrame(() => {
-      record.push({ type: e.type, ms: performance.now() - start, at: start });
+      record.push({ type: e.type, delay, ms: performance.now() - start, at: start });
       if (record.length > 500) record.splice(0, record.length - 500);
     });
   };

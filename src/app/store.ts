@@ -1,9 +1,10 @@
 import { create } from 'zustand';
 import type { Sounding } from '../engine/io/soundings.ts';
-import type { TracedLinkResult, TraceSettings } from './worker/protocol.ts';
 import type { SceneMaterial } from '../engine/materials/radioMaterial.ts';
+import type { RadioMap, RadioMapMetric } from '../engine/radiomap/radioMap.ts';
 import type { Scene } from '../engine/scene/types.ts';
 import type { Vec3 } from '../engine/vec3.ts';
+import type { TracedLinkResult, TraceSettings } from './worker/protocol.ts';
 
 export type DeviceKind = 'tx' | 'rx';
 
@@ -87,6 +88,10 @@ export interface RootState {
   selectedLink: number | null;
   /** path under the mouse in the viewport */
   hoveredPath: { link: number; path: number; x: number; y: number } | null;
+  heatmap: RadioMap | null;
+  heatmapMetric: RadioMapMetric;
+  heatmapCell: number;
+  heatmapHover: { x: number; y: number; value: number } | null;
   /** settings and result of the last calibration, recorded in exported twins */
   calibrationRecord: unknown;
   set: (partial: Partial<RootState> | ((s: RootState) => Partial<RootState>)) => void;
@@ -110,9 +115,21 @@ export const useStudio = create<RootState>()((set) => ({
   soundings: null,
   visionInputs: null,
   calibrationRecord: null,
-  traceSettings: { maxDepth: 3, los: true, specular: true, transmission: true, scattering: false, diffraction: true, rays: 5000 },
+  traceSettings: {
+    maxDepth: 3,
+    los: true,
+    specular: true,
+    transmission: true,
+    scattering: false,
+    diffraction: true,
+    rays: 5000,
+  },
   trace: null,
   tracing: false,
+  heatmap: null,
+  heatmapMetric: 'path-gain',
+  heatmapCell: 0.25,
+  heatmapHover: null,
   selectedLink: null,
   hoveredPath: null,
   set: (partial) => set(partial),

@@ -21,7 +21,7 @@ export function exportSionnaZip() {
   const s = studio.get();
   if (!s.twin) return;
   try {
-    const zip = sionnaZip(s.twin.scene, s.materials, s.objectMaterial, s.frequencyHz);
+    const zip = sionnaZip(s.twin.scene, s.materials, s.objectMaterial);
     download(`${safe(s.twin.scene.name)}-sionna.zip`, zip, 'application/zip');
     setStatus({
       level: 'ok',

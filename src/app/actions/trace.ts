@@ -27,7 +27,12 @@ export async function runTrace() {
   const ac = new AbortController();
   running = ac;
   studio.set({ tracing: true });
-  setStatus({ level: 'busy', message: `Tracing ${tx.length}×${rx.length} links…`, progress: 0, cancel: () => ac.abort() });
+  setStatus({
+    level: 'busy',
+    message: `Tracing ${tx.length}×${rx.length} links…`,
+    progress: 0,
+    cancel: () => ac.abort(),
+  });
   try {
     const result = await engine().call(
       'trace',
@@ -43,7 +48,8 @@ export async function runTrace() {
       {
         signal: ac.signal,
         onProgress: (p) => {
-          if (running === ac) setStatus({ level: 'busy', message: p.message, progress: p.fraction, cancel: () => ac.abort() });
+          if (running === ac)
+            setStatus({ level: 'busy', message: p.message, progress: p.fraction, cancel: () => ac.abort() });
         },
       },
     );
@@ -51,9 +57,18 @@ export async function runTrace() {
     running = null;
     const paths = result.links.reduce((n, l) => n + l.paths.length, 0);
     const prev = studio.get().selectedLink;
-    studio.set({ trace: result, tracing: false, selectedLink: prev !== null && prev < result.links.length ? prev : 0 });
-    const note = result.extrapolated.length ? ` · ITU range exceeded, nearest band used for ${result.extrapolated.join(', ')}` : '';
-    setStatus({ level: 'ok', message: `Traced ${result.links.length} links: ${paths} paths in ${result.elapsedMs.toFixed(0)} ms${note}` });
+    studio.set({
+      trace: result,
+      tracing: false,
+      selectedLink: prev !== null && prev < result.links.length ? prev : 0,
+    });
+    const note = result.extrapolated.length
+      ? ` · ITU range exceeded, nearest band used for ${result.extrapolated.join(', ')}`
+      : '';
+    setStatus({
+      level: 'ok',
+      message: `Traced ${result.links.length} links: ${paths} paths in ${result.elapsedMs.toFixed(0)} ms${note}`,
+    });
   } catch (e) {
     if (running !== ac) return;
     running = null;

@@ -16,7 +16,7 @@ function CoordInput({
       type="number"
       step={0.1}
       aria-label={label}
-      value={Number(value.toFixed(3))}
+      value={Number(value.toFixed(2))}
       onChange={(e) => {
         const v = e.currentTarget.valueAsNumber;
         if (Number.isFinite(v)) onChange(v);

@@ -26,7 +26,8 @@ export function LinkPanel() {
   return (
     <section className="panel" aria-label="Links and paths" data-testid="link-panel">
       <h2>
-        Paths <span className="dim">{tracing ? '· tracing…' : trace ? `· ${trace.links.length} links` : ''}</span>
+        Paths{' '}
+        <span className="dim">{tracing ? '· tracing…' : trace ? `· ${trace.links.length} links` : ''}</span>
       </h2>
       <div className="row">
         <label className="inline">
@@ -37,13 +38,20 @@ export function LinkPanel() {
             max={8}
             value={settings.maxDepth}
             aria-label="maximum interactions per path"
-            onChange={(e) => Number.isInteger(e.currentTarget.valueAsNumber) && set({ maxDepth: e.currentTarget.valueAsNumber })}
+            onChange={(e) =>
+              Number.isInteger(e.currentTarget.valueAsNumber) &&
+              set({ maxDepth: e.currentTarget.valueAsNumber })
+            }
             style={{ width: 42 }}
           />
         </label>
         {TYPES.map((t) => (
           <label key={t.key} className="inline small">
-            <input type="checkbox" checked={settings[t.key] as boolean} onChange={(e) => set({ [t.key]: e.currentTarget.checked })} />
+            <input
+              type="checkbox"
+              checked={settings[t.key] as boolean}
+              onChange={(e) => set({ [t.key]: e.currentTarget.checked })}
+            />
             {t.label}
           </label>
         ))}
@@ -84,7 +92,8 @@ export function LinkPanel() {
                 <dd>{link.metrics.angularSpreadDeg.toFixed(2)}°</dd>
                 <dt>K-factor</dt>
                 <dd>
-                  {fmtDb(link.metrics.kFactorDb)} <span className="dim">({link.metrics.kFactorReference})</span>
+                  {fmtDb(link.metrics.kFactorDb)}{' '}
+                  <span className="dim">({link.metrics.kFactorReference})</span>
                 </dd>
               </dl>
               <div className="plots">

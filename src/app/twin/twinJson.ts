@@ -1,6 +1,7 @@
 import type { MaterialSource, MaterialSpec } from '../../engine/materials/radioMaterial.ts';
 import { resolveRadioParameters } from '../../engine/materials/radioMaterial.ts';
 import { InputError } from '../../engine/scene/errors.ts';
+import { objectMesh } from '../../engine/scene/exportSionna.ts';
 import type { Scene } from '../../engine/scene/types.ts';
 import type { Vec3 } from '../../engine/vec3.ts';
 import type { Device, StudioMaterial } from '../store.ts';
@@ -38,30 +39,6 @@ export interface TwinFile {
   >;
   devices: { kind: 'tx' | 'rx'; name: string; position: Vec3 }[];
   provenance: TwinProvenance;
-}
-
-/** Vertices and indices of one object, with the soup's repeated corners merged. */
-export function objectMesh(scene: Scene, objectIndex: number): { vertices: number[]; indices: number[] } {
-  const o = scene.objects[objectIndex]!;
-  const vertices: number[] = [];
-  const indices: number[] = [];
-  const seen = new Map<string, number>();
-  for (let t = o.triangleOffset; t < o.triangleOffset + o.triangleCount; t++) {
-    for (let k = 0; k < 3; k++) {
-      const x = scene.positions[9 * t + 3 * k]!;
-      const y = scene.positions[9 * t + 3 * k + 1]!;
-      const z = scene.positions[9 * t + 3 * k + 2]!;
-      const key = `${x},${y},${z}`;
-      let idx = seen.get(key);
-      if (idx === undefined) {
-        idx = vertices.length / 3;
-        seen.set(key, idx);
-        vertices.push(x, y, z);
-      }
-      indices.push(idx);
-    }
-  }
-  return { vertices, indices };
 }
 
 export function twinToJson(args: {

@@ -45,7 +45,9 @@ export function PathLines() {
               opacity={dim ? 0.25 : 0.95}
               onPointerOver={(e) => {
                 e.stopPropagation();
-                studio.set({ hoveredPath: { link: li, path: pi, x: e.nativeEvent.clientX, y: e.nativeEvent.clientY } });
+                studio.set({
+                  hoveredPath: { link: li, path: pi, x: e.nativeEvent.clientX, y: e.nativeEvent.clientY },
+                });
               }}
               onPointerOut={() => {
                 const h = studio.get().hoveredPath;
@@ -73,12 +75,17 @@ export function PathTooltip() {
   if (!hovered || !link || !path) return null;
   const objectName = (i: number) => twin?.scene.objects[i]?.name ?? `object ${i}`;
   return (
-    <div className="path-tooltip" style={{ left: hovered.x + 14, top: hovered.y + 10 }} data-testid="path-tooltip">
+    <div
+      className="path-tooltip"
+      style={{ left: hovered.x + 14, top: hovered.y + 10 }}
+      data-testid="path-tooltip"
+    >
       <div>
         <b>{path.kind}</b> · {link.txId} → {link.rxId}
       </div>
       <div>
-        delay {(path.delay * 1e9).toFixed(3)} ns · gain {pathGainDb(path).toFixed(2)} dB · {path.length.toFixed(3)} m
+        delay {(path.delay * 1e9).toFixed(3)} ns · gain {pathGainDb(path).toFixed(2)} dB ·{' '}
+        {path.length.toFixed(3)} m
       </div>
       {path.interactions.length === 0 ? (
         <div className="dim">line of sight</div>

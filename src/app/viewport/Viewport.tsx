@@ -214,7 +214,7 @@ function DeviceDragger() {
 
 function Devices({ scene }: { scene: Scene }) {
   const devices = useStudio((s) => s.devices);
-  const radius = Math.max(0.06, sceneSize(scene) * 0.009);
+  const radius = Math.max(0.06, sceneSize(scene) * 0.014);
   return (
     <group>
       {devices.map((d) => (

@@ -1,5 +1,6 @@
 import type { Scene } from '../../engine/scene/types.ts';
 import { useStudio } from '../store.ts';
+import { HeatmapLayer } from './HeatmapLayer.tsx';
 import { PathLines } from './PathLines.tsx';
 
 /** Sounding positions (measured links) drawn as small markers so one sees what the calibration uses. */
@@ -27,6 +28,7 @@ export function ViewportExtras({ scene }: { scene: Scene }) {
     <>
       <SoundingMarkers scene={scene} />
       <PathLines />
+      <HeatmapLayer />
     </>
   );
 }

@@ -1,9 +1,14 @@
 /// <reference lib="webworker" />
+
+import { makeGrid } from '../../engine/radiomap/grid.ts';
+import { computeRadioMap } from '../../engine/radiomap/radioMap.ts';
 import { buildScene } from '../../engine/scene/buildScene.ts';
 import { memoryFileSource } from '../../engine/scene/fileSource.ts';
 import { loadScene } from '../../engine/scene/load.ts';
 import type { Scene } from '../../engine/scene/types.ts';
 import { type Bvh, buildBvh } from '../../engine/tracer/bvh.ts';
+import { calibrateJob } from './jobs/calibrate.ts';
+import { materialOfObject, radioParametersOf } from './jobs/materials.ts';
 import { traceJob } from './jobs/trace.ts';
 import type {
   EngineRequestKind,
@@ -84,6 +89,31 @@ const handlers: { [K in EngineRequestKind]: Handler<K> } = {
   },
   async trace(req, ctx) {
     return traceJob(sceneById(req.sceneId), bvhOf(req.sceneId), req, ctx);
+  },
+  async radioMap(req, ctx) {
+    const scene = sceneById(req.sceneId);
+    const { min, max } = scene.bbox;
+    const grid = makeGrid({ xmin: min[0], ymin: min[1], xmax: max[0], ymax: max[1] }, req.cellSize, req.z);
+    return computeRadioMap(scene, {
+      frequencyHz: req.frequencyHz,
+      tx: req.tx,
+      grid,
+      materials: radioParametersOf(req).params,
+      field: { materialOf: materialOfObject(req) },
+      trace: req.settings,
+      backend: 'cpu',
+      tileSize: 64,
+      bvh: bvhOf(req.sceneId),
+      signal: ctx.signal,
+      onProgress: (p) =>
+        ctx.progress({
+          fraction: p.done / p.total,
+          message: `Radio map (${p.backend}): ${p.done}/${p.total} cells`,
+        }),
+    });
+  },
+  async calibrate(req, ctx) {
+    return calibrateJob(sceneById(req.sceneId), req, ctx);
   },
   async dropScene({ sceneId }) {
     scenes.delete(sceneId);

@@ -1,8 +1,40 @@
-import type { MaterialSpec, SceneMaterial } from '../../engine/materials/radioMaterial.ts';
+import type { LossKind } from '../../engine/calibrate/losses.ts';
+import type { OptimizerKind } from '../../engine/calibrate/optimizers.ts';
+import type { MaterialParameterName } from '../../engine/io/materialsJson.ts';
+import type { Sounding } from '../../engine/io/soundings.ts';
+import type { MaterialSpec, RadioParameters, SceneMaterial } from '../../engine/materials/radioMaterial.ts';
 import type { LinkMetrics } from '../../engine/metrics/linkMetrics.ts';
+import type { RadioMap } from '../../engine/radiomap/radioMap.ts';
 import type { Scene } from '../../engine/scene/types.ts';
 import type { Path } from '../../engine/tracer/path.ts';
 import type { Vec3 } from '../../engine/vec3.ts';
+
+/** One optimiser iteration, posted live (Progress.data of a calibrate request). */
+export interface CalibrationIteration {
+  iteration: number;
+  loss: number;
+  theta: number[];
+}
+
+/** Final estimates (physical units) with their Gauss–Newton std, and the run's history. */
+export interface CalibrationOutcome {
+  parameters: {
+    owner: string;
+    name: MaterialParameterName;
+    initial: number;
+    estimate: number;
+    std: number;
+    identifiable: boolean;
+  }[];
+  /** radio parameters of every material with the estimates applied (keyed by material id) */
+  calibrated: Record<string, RadioParameters>;
+  lossHistory: number[];
+  iterations: number;
+  stoppedBecause: string;
+  lossDescription: string;
+  warnings: string[];
+  traceSeconds: number;
+}
 
 /** What the studio asks the tracer for; path types map onto the engine's TracePathsOptions. */
 export interface TraceSettings {
@@ -64,6 +96,31 @@ export interface EngineRequests {
       settings: TraceSettings;
     };
     response: { links: TracedLinkResult[]; extrapolated: string[]; elapsedMs: number };
+  };
+  /** Radio map over a horizontal plane from one transmitter (all metrics at once). */
+  radioMap: {
+    request: MaterialAssignment & {
+      sceneId: number;
+      tx: Vec3;
+      z: number;
+      cellSize: number;
+      settings: TraceSettings;
+    };
+    response: RadioMap;
+  };
+  /** Material calibration from soundings; progress carries a CalibrationIteration per iteration. */
+  calibrate: {
+    request: MaterialAssignment & {
+      sceneId: number;
+      soundings: Sounding[];
+      parameterNames: MaterialParameterName[];
+      loss: LossKind;
+      optimizer: OptimizerKind;
+      init: 'itu' | 'uniform' | 'random';
+      maxIterations: number;
+      maxDepth: number;
+    };
+    response: CalibrationOutcome;
   };
   /** Forget a scene the studio no longer shows. */
   dropScene: { request: { sceneId: number }; response: null };

@@ -6,7 +6,10 @@ import type { MaterialAssignment } from '../protocol.ts';
  * Radio parameters of every material at the carrier. An ITU material outside its table range
  * uses the nearest band (named in `extrapolated`, shown to the person) instead of failing the trace.
  */
-export function radioParametersOf(a: MaterialAssignment): { params: Record<string, RadioParameters>; extrapolated: string[] } {
+export function radioParametersOf(a: MaterialAssignment): {
+  params: Record<string, RadioParameters>;
+  extrapolated: string[];
+} {
   const params: Record<string, RadioParameters> = {};
   const extrapolated: string[] = [];
   for (const [id, spec] of Object.entries(a.materials)) {

@@ -1,3 +1,4 @@
+import { viridis } from '../engine/radiomap/colormap.ts';
 import type { StudioMaterial } from './store.ts';
 
 /** Fixed colours for ITU materials so the same material looks the same in every scene. */
@@ -41,28 +42,7 @@ export const SOURCE_LABEL: Record<StudioMaterial['source'], string> = {
   default: 'unknown (fallback)',
 };
 
-/** Viridis, sampled at 9 stops: perceptually uniform, readable in grey, for maps and path gains. */
-const VIRIDIS = [
-  [68, 1, 84],
-  [71, 44, 122],
-  [59, 81, 139],
-  [44, 113, 142],
-  [33, 144, 141],
-  [39, 173, 129],
-  [92, 200, 99],
-  [170, 220, 50],
-  [253, 231, 37],
-] as const;
-
-/** Colour of t ∈ [0, 1] on viridis as [r, g, b] in 0..255. */
-export function viridis(t: number): [number, number, number] {
-  const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (VIRIDIS.length - 1);
-  const i = Math.min(VIRIDIS.length - 2, Math.floor(x));
-  const f = x - i;
-  const a = VIRIDIS[i]!;
-  const b = VIRIDIS[i + 1]!;
-  return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f];
-}
+export { viridis };
 
 export const viridisCss = (t: number) => {
   const [r, g, b] = viridis(t);

@@ -11,9 +11,9 @@ const VIRIDIS: [number, number, number][] = [
   [253, 231, 37],
 ];
 
-/** Colour of t ∈ [0, 1] (clamped). */
+/** Colour of t ∈ [0, 1] (clamped; non-finite → 0) as [r, g, b] in 0..255. */
 export function viridis(t: number): [number, number, number] {
-  const x = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
+  const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (VIRIDIS.length - 1);
   const i = Math.min(VIRIDIS.length - 2, Math.floor(x));
   const f = x - i;
   const a = VIRIDIS[i]!;

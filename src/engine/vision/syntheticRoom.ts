@@ -1,5 +1,6 @@
 import { ituSpec, materialFromLabel, type SceneMaterial } from '../materials/radioMaterial.ts';
 import { buildScene } from '../scene/buildScene.ts';
+import { boxMesh, quadMesh } from '../scene/primitives.ts';
 import type { MeshInput, Scene } from '../scene/types.ts';
 import { buildBvh } from '../tracer/bvh.ts';
 import type { Vec3 } from '../vec3.ts';
@@ -20,34 +21,7 @@ export interface RoomObject {
   mesh: { vertices: number[]; indices: number[] };
 }
 
-type V = [number, number, number];
-
-export function quadMesh(a: V, b: V, c: V, d: V) {
-  return { vertices: [...a, ...b, ...c, ...d], indices: [0, 1, 2, 0, 2, 3] };
-}
-
-/** Axis-aligned box with outward faces. */
-export function boxMesh(x0: number, x1: number, y0: number, y1: number, z0: number, z1: number) {
-  const v: V[] = [
-    [x0, y0, z0],
-    [x1, y0, z0],
-    [x1, y1, z0],
-    [x0, y1, z0],
-    [x0, y0, z1],
-    [x1, y0, z1],
-    [x1, y1, z1],
-    [x0, y1, z1],
-  ];
-  const faces = [
-    [0, 3, 2, 1],
-    [4, 5, 6, 7],
-    [0, 1, 5, 4],
-    [2, 3, 7, 6],
-    [1, 2, 6, 5],
-    [3, 0, 4, 7],
-  ];
-  return { vertices: v.flat(), indices: faces.flatMap(([a, b, c, d]) => [a!, b!, c!, a!, c!, d!]) };
-}
+export { quadMesh };
 
 export interface RoomLayout {
   /** half width of the square room (m) */
@@ -91,7 +65,7 @@ export function roomObjects(layout: RoomLayout): RoomObject[] {
     objects.push({
       name: `box${i}_${b.cls}`,
       cls: b.cls,
-      mesh: boxMesh(b.at[0] - w / 2, b.at[0] + w / 2, b.at[1] - d / 2, b.at[1] + d / 2, 0.001, h),
+      mesh: boxMesh([b.at[0] - w / 2, b.at[1] - d / 2, 0.001], [b.at[0] + w / 2, b.at[1] + d / 2, h]),
     });
   });
   if (layout.hidden && layout.boxes[0]) {

@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from '../chromium.ts';
 
 /**
  * The WebGPU kernels in headless Chromium (issue 4, acceptance 1), apart from the studio's e2e
@@ -18,21 +19,7 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
-    launchOptions: {
-      executablePath: process.env.RFTWIN_CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--enable-unsafe-webgpu',
-        '--enable-unsafe-swiftshader',
-        '--use-angle=swiftshader',
-        '--enable-features=Vulkan',
-        '--use-vulkan=swiftshader',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: CHROMIUM_LAUNCH,
   },
   webServer: {
     command: `npx vite --config e2e/gpu/vite.config.ts --port ${PORT} --strictPort --host 127.0.0.1`,

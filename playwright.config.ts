@@ -9,7 +9,7 @@ const PORT = Number(process.env.RFTWIN_E2E_PORT ?? 4179);
 
 export default defineConfig({
   testDir: 'e2e',
-  outputDir: 'test-results',
+  outputDir: process.env.RFTWIN_E2E_OUT ?? 'test-results',
   timeout: 90_000,
   expect: { timeout: 20_000 },
   fullyParallel: false,

@@ -34,7 +34,12 @@ export default defineConfig({
   plugins: [react(), onnxRuntimeWasm()],
   worker: { format: 'es' },
   // RFTWIN_DIST lets parallel e2e runs (different ports) build into their own folders.
-  build: { target: 'es2022', chunkSizeWarningLimit: 4000, sourcemap: false, outDir: process.env.RFTWIN_DIST ?? 'dist' },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 4000,
+    sourcemap: false,
+    outDir: process.env.RFTWIN_DIST ?? 'dist',
+  },
   preview: { port: 5173, strictPort: true },
   server: { port: 5173 },
 });

@@ -112,8 +112,17 @@ describe('radio map', () => {
       trace: { maxDepth: 2, scattering: false, diffraction: false },
     };
     const cpu = await computeRadioMap(scene, { ...base, backend: 'cpu' });
-    const gpu = await computeRadioMap(scene, { ...base, backend: 'webgpu' });
+    const labels: string[] = [];
+    const gpu = await computeRadioMap(scene, {
+      ...base,
+      backend: 'webgpu',
+      onProgress: (p) => labels.push(p.label),
+    });
     expect(gpu.backend).toBe('webgpu');
+    // the short backend name the studio's status bar shows, in every progress report
+    expect(cpu.backendLabel).toBe('CPU');
+    expect(gpu.backendLabel).toMatch(/^WebGPU \(.+\)$/);
+    expect(new Set(labels)).toEqual(new Set([gpu.backendLabel]));
     let compared = 0;
     let nlos = 0;
     for (let i = 0; i < grid.nx * grid.ny; i++) {

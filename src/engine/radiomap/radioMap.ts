@@ -1,6 +1,6 @@
 import { evaluateLinksGpu } from '../field/gpu/fieldGpu.ts';
 import { antennasOf, createFieldContext, evaluatePathField, type FieldOptions } from '../field/index.ts';
-import { type BackendChoice, resolveBackend } from '../gpu/backend.ts';
+import { type BackendChoice, type ResolvedBackend, resolveBackend } from '../gpu/backend.ts';
 import { GpuDeviceLostError, GpuOutOfMemoryError } from '../gpu/errors.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
 import { linkMetrics } from '../metrics/linkMetrics.ts';
@@ -35,7 +35,7 @@ export interface RadioMapOptions {
   tileSize?: number;
   bvh?: Bvh;
   signal?: AbortSignal;
-  onProgress?: (p: { done: number; total: number; backend: 'cpu' | 'webgpu' }) => void;
+  onProgress?: (p: { done: number; total: number; backend: 'cpu' | 'webgpu'; label: string }) => void;
 }
 
 export interface RadioMap {
@@ -45,6 +45,8 @@ export interface RadioMap {
   backend: 'cpu' | 'webgpu';
   /** which backend and adapter were used, and any fallback */
   backendNote: string;
+  /** the same in a few words for a status line: "WebGPU (SwiftShader)", "CPU (no WebGPU adapter)" */
+  backendLabel: string;
   /** per cell (index iy·nx + ix); −Infinity dB where no path reaches the cell */
   pathGainDb: Float32Array;
   coherentGainDb: Float32Array;
@@ -66,6 +68,13 @@ export interface RadioMap {
     fieldMs: number;
     totalMs: number;
     candidatesMs: number;
+    /** WebGPU only: beam culling on the host (beams once, then footprints + shadows per tile) */
+    cullingMs: number;
+    /** WebGPU only: (candidate, cell) pairs dispatched, and pairs culled as certainly blocked */
+    gpuPairs: number;
+    gpuShadowedPairs: number;
+    /** WebGPU only: host work on GPU results (paths from records, undecided pairs, dedupe) */
+    gpuHostMs: number;
     gpuUndecided: number;
   };
 }
@@ -81,12 +90,14 @@ export async function computeRadioMap(scene: Scene, options: RadioMapOptions): P
   const resolved = await resolveBackend(options.backend ?? 'auto');
   let backend = resolved.backend;
   let note = resolved.note;
+  let label = backendLabel(resolved);
   const map: RadioMap = {
     grid,
     frequencyHz,
     tx,
     backend,
     backendNote: note,
+    backendLabel: label,
     pathGainDb: new Float32Array(n),
     coherentGainDb: new Float32Array(n),
     rmsDelaySpreadS: new Float64Array(n),
@@ -103,6 +114,10 @@ export async function computeRadioMap(scene: Scene, options: RadioMapOptions): P
       fieldMs: 0,
       totalMs: 0,
       candidatesMs: 0,
+      cullingMs: 0,
+      gpuPairs: 0,
+      gpuShadowedPairs: 0,
+      gpuHostMs: 0,
       gpuUndecided: 0,
     },
   };
@@ -116,7 +131,7 @@ export async function computeRadioMap(scene: Scene, options: RadioMapOptions): P
   }
   try {
     const rx: Vec3[] = [];
-    // tiles are whole grid rows (the GPU culls candidates per block of cells within a tile)
+    // tiles are whole grid rows (the GPU tracer lists each candidate's cells per row)
     const rowsPerTile = Math.max(1, Math.floor(tileSize / grid.nx));
     for (let start = 0; start < n; start += rowsPerTile * grid.nx) {
       signal?.throwIfAborted();
@@ -131,6 +146,10 @@ export async function computeRadioMap(scene: Scene, options: RadioMapOptions): P
           tilePaths = r.paths;
           map.stats.gpuUndecided += r.stats.undecided;
           map.stats.gpuMs += r.stats.gpuMs;
+          map.stats.cullingMs += r.stats.cullingMs;
+          map.stats.gpuPairs += r.stats.pairs;
+          map.stats.gpuShadowedPairs += r.stats.shadowed;
+          map.stats.gpuHostMs += r.stats.hostMs;
         } catch (e) {
           // a lost device or exhausted GPU memory: `auto` finishes the map on the CPU
           if (
@@ -142,6 +161,7 @@ export async function computeRadioMap(scene: Scene, options: RadioMapOptions): P
           gpuTracer = undefined;
           backend = 'cpu';
           note = `${note}; ${(e as Error).message}: cells ${start}… computed on the CPU reference`;
+          label = 'CPU (after a WebGPU error)';
           tilePaths = await tracePaths(scene, bvh, tx, rx, options.trace, { signal });
         }
       } else {
@@ -175,7 +195,7 @@ export async function computeRadioMap(scene: Scene, options: RadioMapOptions): P
         map.stats.paths += m.pathCount;
       }
       map.stats.fieldMs += performance.now() - tf;
-      options.onProgress?.({ done: end, total: n, backend });
+      options.onProgress?.({ done: end, total: n, backend, label });
       // let the event loop breathe (abort signals, progress output) between tiles
       await new Promise((r) => setTimeout(r, 0));
     }
@@ -184,8 +204,23 @@ export async function computeRadioMap(scene: Scene, options: RadioMapOptions): P
   }
   map.backend = backend;
   map.backendNote = note;
+  map.backendLabel = label;
   map.stats.totalMs = performance.now() - t0;
   return map;
+}
+
+/** Short name of the backend (and adapter) for status lines. */
+function backendLabel(r: ResolvedBackend): string {
+  if (r.backend === 'webgpu' && r.gpu) {
+    const a = r.gpu.adapter;
+    const name = [a.vendor, a.architecture, a.description].join(' ');
+    if (/swiftshader/i.test(name)) return 'WebGPU (SwiftShader)';
+    const short = [a.vendor, a.architecture].filter((x) => x && x.length > 0).join(' ');
+    return `WebGPU (${short || a.description || 'unknown adapter'}${a.fallback ? ', software' : ''})`;
+  }
+  if (/no WebGPU adapter/i.test(r.note)) return 'CPU (no WebGPU adapter)';
+  if (/requested/.test(r.note)) return 'CPU';
+  return 'CPU (WebGPU unavailable)';
 }
 
 export type RadioMapMetric = 'path-gain' | 'coherent-gain' | 'delay-spread' | 'k-factor' | 'angular-spread';

@@ -52,6 +52,12 @@ fn invDir(d: vec3f) -> vec3f {
 fn slotTriangle(s: u32) -> u32 { return bitcast<u32>(bvhTriangles[3u * s].w); }
 fn slotFace(s: u32) -> u32 { return bitcast<u32>(bvhTriangles[3u * s + 1u].w); }
 
+// coplanar group of face f (none for the "no face" marker 0xffffffff)
+fn planeGroup(f: u32) -> u32 {
+  if (f == 0xffffffffu) { return 0xfffffffeu; }
+  return bitcast<u32>(sceneFaces[2u * f + 1u].z);
+}
+
 // Closest hit with t in (tMin, tMax): returns (t, bitcast scene triangle) or t = NO_HIT.
 fn closestHit(o: vec3f, d: vec3f, tMin: f32, tMax: f32) -> vec2f {
   let inv = invDir(d);
@@ -90,8 +96,13 @@ fn closestHit(o: vec3f, d: vec3f, tMin: f32, tMax: f32) -> vec2f {
 // decide hits within its error of the segment ends or of a triangle's edges, so the answer is
 // three-valued: 0 = clear, 1 = blocked, 2 = undecided (the host re-checks in float64).
 // posErr: error bound (m) of the endpoints; a hit's error grows as 1/cos of its incidence.
+// Faces coplanar with skipA or skipB (same plane group, sceneBuffers.ts) are met only at that
+// end, within 1e-12·size / cos of it: ignored unless the incidence is grazing (cos < 1e-3),
+// as the reference's end clearance (≥ 1e-8·size) ignores them.
 fn segmentVisibility(o: vec3f, d: vec3f, tMin: f32, tMax: f32, skipA: u32, skipB: u32, posErr: f32) -> u32 {
   let inv = invDir(d);
+  let groupA = planeGroup(skipA);
+  let groupB = planeGroup(skipB);
   var stack: array<u32, STACK_SIZE>;
   var sp = 1u;
   stack[0] = 0u;
@@ -118,6 +129,10 @@ fn segmentVisibility(o: vec3f, d: vec3f, tMin: f32, tMax: f32, skipA: u32, skipB
           // (nearly) parallel: undecided only when the segment runs within reach of the plane
           if (abs(dot(sv, nrm)) / nlen <= 1e-4 * tMax + 4.0 * posErr) { undecided = true; }
           continue;
+        }
+        if (cosA >= 1e-3) {
+          let gr = planeGroup(f);
+          if (gr == groupA || gr == groupB) { continue; }
         }
         let h = rayTriangle(s, o, d);
         if (h.x == NO_HIT) { continue; }

@@ -3,18 +3,15 @@
 
 struct Params {
   tx: vec4f,
-  nodeCount: u32,    // list mode: nodes of this dispatch
+  pairCount: u32,    // pairs of this dispatch (pairFilter: in `work`; imagePaths: survivors)
   rxCount: u32,      // receivers in `receivers`
   stride: u32,       // vec4 per record: 1 header + maxDepth points
   capacity: u32,     // records that fit in `records`
   tol: f32,          // the reference's in-face and side tolerance (m)
   posErr: f32,       // f32 rounding error of a coordinate of this scene (m)
   eps: f32,          // the reference's occlusion epsilon (m)
-  nodeOffset: u32,   // list mode: first trie node of this dispatch
-  gridMode: u32,     // 0: every (node, receiver) pair; 1: the pairs listed in `work`
-  gridNx: u32,       // grid mode: receivers are whole rows of a grid with this many cells per row
-  workCount: u32,    // grid mode: entries in `work`
-  pairCount: u32,    // grid mode: pairs in `work`; imagePaths: surviving pairs
+  pad0: u32,
+  pad1: vec4u,
 }
 
 @group(0) @binding(4) var<uniform> params: Params;
@@ -70,11 +67,14 @@ fn lastPointPossible(node: u32, rx: vec3f) -> bool {
 
 // The whole backward construction of the image method without visibility, in registers only
 // (no per-invocation arrays): P_k from the receiver back to the transmitter, each in its face,
-// each face's neighbours on the right sides. Returns false only when f32 is certain the
-// reference rejects the pair (error bounds as in solve()); visibility is left to pass 2.
-fn geometryPossible(node: u32, rx: vec3f) -> bool {
+// each face's neighbours on the right sides, with the error bounds of solve() in
+// imagePaths.wgsl. REJECT when f32 is certain the reference rejects the pair, VALID when it is
+// certain the reference accepts its geometry (points in faces, sides right), UNDECIDED
+// otherwise; visibility is not tested here.
+fn geometryStatus(node: u32, rx: vec3f) -> u32 {
   let e0 = params.posErr;
   let tol = params.tol;
+  var status = VALID;
   var v = node;
   var q = rx;           // P_{k+1}
   var eq = e0;          // its error bound
@@ -91,19 +91,25 @@ fn geometryPossible(node: u32, rx: vec3f) -> bool {
     let dI = planeDistance(f, img);
     let dQ = planeDistance(f, q);
     if (dI * dQ >= 0.0) {
-      if (abs(dI) > 2.0 * e0 && abs(dQ) > eq + e0) { return false; }
-      return true; // undecided: pass 2 decides
+      if (abs(dI) > 2.0 * e0 && abs(dQ) > eq + e0) { return REJECT; }
+      return UNDECIDED; // pass 2 decides
     }
     let cosI = abs(dI - dQ) / max(length(q - img), 1e-30);
-    if (cosI < 1e-3) { return true; }
+    if (cosI < 1e-3) { return UNDECIDED; }
     let p = img + (dI / (dI - dQ)) * (q - img);
     let e = (eq + e0) / cosI + e0;
-    if (insideMargin(f, p) < -tol - e) { return false; }
+    let m = insideMargin(f, p);
+    if (m < -tol - e) { return REJECT; }
+    if (m <= -tol + e) { status = UNDECIDED; }
     // side test of face k+1 now that both its neighbours P_k and P_{k+2} are known
     if (havePrev) {
       let a = planeDistance(prevFace, p);
       let b = planeDistance(prevFace, q2);
-      if (abs(a) > tol + e + e0 && abs(b) > tol + eq2 + e0 && (prevType == REFLECTION) != (a * b > 0.0)) { return false; }
+      if (abs(a) > tol + e + e0 && abs(b) > tol + eq2 + e0) {
+        if ((prevType == REFLECTION) != (a * b > 0.0)) { return REJECT; }
+      } else {
+        status = UNDECIDED;
+      }
     }
     havePrev = true;
     prevFace = f;
@@ -118,7 +124,11 @@ fn geometryPossible(node: u32, rx: vec3f) -> bool {
     // face 1: neighbours are the transmitter and P_2
     let a = planeDistance(prevFace, params.tx.xyz);
     let b = planeDistance(prevFace, q2);
-    if (abs(a) > tol + 2.0 * e0 && abs(b) > tol + eq2 + e0 && (prevType == REFLECTION) != (a * b > 0.0)) { return false; }
+    if (abs(a) > tol + 2.0 * e0 && abs(b) > tol + eq2 + e0) {
+      if ((prevType == REFLECTION) != (a * b > 0.0)) { return REJECT; }
+    } else {
+      status = UNDECIDED;
+    }
   }
-  return true;
+  return status;
 }

@@ -10,10 +10,12 @@
 
 @group(0) @binding(7) var<storage, read_write> counter: array<atomic<u32>>;
 @group(0) @binding(8) var<storage, read_write> records: array<vec4f>;
-@group(0) @binding(9) var<storage, read> survivors: array<vec2u>;
+// 3 per pair: node, receiver, segment mask (bit k set when segment k may be blocked; the host
+// proved the others clear for this receiver, beamShadows.ts)
+@group(0) @binding(9) var<storage, read> survivors: array<u32>;
 
 // Full test of pair (node, receiver r); appends a record when valid or undecided.
-fn solve(node: u32, r: u32, depth: u32, rx: vec3f) {
+fn solve(node: u32, r: u32, depth: u32, rx: vec3f, mask: u32) {
   var pts: array<vec3f, MAX_POINTS>;
   var err: array<f32, MAX_POINTS>;
   var faces: array<u32, MAX_POINTS>;
@@ -75,6 +77,7 @@ fn solve(node: u32, r: u32, depth: u32, rx: vec3f) {
     }
     // every segment unobstructed, ignoring the faces it starts and ends on
     for (var k = 0u; k <= depth; k++) {
+      if ((mask & (1u << k)) == 0u) { continue; }
       let a = pts[k];
       let b = pts[k + 1u];
       let len = length(b - a);
@@ -105,7 +108,8 @@ fn solve(node: u32, r: u32, depth: u32, rx: vec3f) {
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let idx = gid.y * groups.x * 64u + gid.x;
   if (idx >= params.pairCount) { return; }
-  let pair = survivors[idx];
-  let depth = min(bitcast<u32>(candidates[2u * pair.x + 1u].z), MAX_DEPTH);
-  solve(pair.x, pair.y, depth, receivers[pair.y].xyz);
+  let node = survivors[3u * idx];
+  let r = survivors[3u * idx + 1u];
+  let depth = min(bitcast<u32>(candidates[2u * node + 1u].z), MAX_DEPTH);
+  solve(node, r, depth, receivers[r].xyz, survivors[3u * idx + 2u]);
 }

@@ -10,9 +10,11 @@ import type { Bvh } from '../bvh.ts';
  *   that rounding never culls a box a float64 ray would enter.
  * - `triangles`: 3 vec4 per triangle in BVH leaf order: (v0, bitcast scene triangle),
  *   (e1 = v1 − v0, bitcast face), (e2 = v2 − v0, 0). Edges are differenced in float64 first.
- * - `faces`: 2 vec4 per face: (unit normal, offset), (bitcast first, bitcast count, 0, 0) into
- *   `faceEdges`: per triangle of the face 3 vec4 (inward in-plane edge normal m, m·a), the
- *   point-in-face test of cpu/tracerGeometry.ts (distances in metres).
+ * - `faces`: 2 vec4 per face: (unit normal, offset), (bitcast first, bitcast count, bitcast plane
+ *   group, 0) into `faceEdges`: per triangle of the face 3 vec4 (inward in-plane edge normal m,
+ *   m·a), the point-in-face test of cpu/tracerGeometry.ts (distances in metres). The plane
+ *   group is the lowest index of the faces lying in exactly the same plane (double precision,
+ *   either orientation: e.g. the two sides of a ground plate), see coplanarGroups.
  */
 export interface PackedScene {
   nodes: Float32Array;
@@ -109,7 +111,9 @@ export function packScene(scene: Scene, bvh: Bvh): PackedScene {
   const faces = new Float32Array(8 * Math.max(1, scene.faces.length));
   const faceInts = new Int32Array(faces.buffer);
   const edges: number[] = [];
+  const group = coplanarGroups(scene);
   scene.faces.forEach((f, i) => {
+    faceInts[8 * i + 6] = group[i]!;
     faces[8 * i] = f.normal[0];
     faces[8 * i + 1] = f.normal[1];
     faces[8 * i + 2] = f.normal[2];
@@ -130,6 +134,44 @@ export function packScene(scene: Scene, bvh: Bvh): PackedScene {
     maxCoordinate,
     bvhDepth: bvhDepth(bvh),
   };
+}
+
+/**
+ * Per face, the lowest index of the faces in the same plane: normals (anti)parallel to 1e-12
+ * and offsets equal to 1e-12 of the scene size. A segment that starts or ends on a face meets
+ * such a coplanar face only at that end point, within 1e-12·size / cos(incidence) of it: far
+ * inside the reference's end clearance (occlusionEps = 1e-8·size) unless the incidence is
+ * grazing, so the kernels may ignore those faces there (bvhTraversal.wgsl).
+ */
+export function coplanarGroups(scene: Scene): Int32Array {
+  const n = scene.faces.length;
+  const group = new Int32Array(n);
+  const { min, max } = scene.bbox;
+  const size = Math.max(1, Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]));
+  // bucket by |offset| rounded, then compare exactly within a bucket and its neighbours
+  const key = (f: number) => Math.round(Math.abs(scene.faces[f]!.offset) / (1e-9 * size));
+  const buckets = new Map<number, number[]>();
+  for (let f = 0; f < n; f++) {
+    group[f] = f;
+    const face = scene.faces[f]!;
+    const k = key(f);
+    for (const kk of [k - 1, k, k + 1]) {
+      for (const o of buckets.get(kk) ?? []) {
+        if (group[f] !== f) break;
+        const other = scene.faces[o]!;
+        const c =
+          face.normal[0] * other.normal[0] +
+          face.normal[1] * other.normal[1] +
+          face.normal[2] * other.normal[2];
+        if (Math.abs(c) >= 1 - 1e-12 && Math.abs(face.offset - Math.sign(c) * other.offset) <= 1e-12 * size)
+          group[f] = group[o]!;
+      }
+    }
+    const list = buckets.get(k);
+    if (list) list.push(f);
+    else buckets.set(k, [f]);
+  }
+  return group;
 }
 
 /** The packed scene uploaded once; every kernel binds these at @binding(0…3). */

@@ -27,7 +27,9 @@ import {
 import { type TracerGeometry, tracerGeometry } from '../cpu/tracerGeometry.ts';
 import type { Wedge } from '../cpu/wedges.ts';
 import type { Interaction, PathGeometry } from '../path.ts';
+import { BeamShadows, markConeBits, markShadowedCells } from './beamShadows.ts';
 import bvhTraversal from './bvhTraversal.wgsl?raw';
+import { beamContains, type CandidateBeams, candidateBeams, footprintRow } from './candidateBeams.ts';
 import imageCommon from './imageCommon.wgsl?raw';
 import imagePathsKernel from './imagePaths.wgsl?raw';
 import pairFilterKernel from './pairFilter.wgsl?raw';
@@ -38,11 +40,21 @@ import { kernelSource, type SceneOnGpu, uploadScene } from './sceneBuffers.ts';
  * cpu/tracePaths.ts), so both give the same path set:
  * 1. Candidate trie per transmitter on the host, by the reference's own code (exhaustive
  *    enumeration + rays shot on the Fibonacci sphere): cheap, once per transmitter.
- * 2. On the GPU (imagePaths.wgsl), every (candidate, receiver) pair in one dispatch per tile:
- *    image-method points, in-face and side tests, BVH visibility of every segment, LoS (node 0).
+ * 2. Culling on the host, in float64 with a margin, so that no path of the reference is lost:
+ *    - beams (candidateBeams.ts, once per transmitter): the cone each candidate's reflections and
+ *      transmissions can send energy into; only receivers inside it are listed (radio maps:
+ *      its footprint per grid row);
+ *    - shadows (beamShadows.ts, per candidate with many receivers): where a triangle certainly
+ *      blocks one of its segments, those pairs are dropped; where no triangle can touch a
+ *      segment, that segment is proven clear and the GPU skips its visibility test.
+ * 3. On the GPU, the listed pairs in dispatches of bounded size: pairFilter.wgsl (image-method
+ *    points, in-face and side tests, all in registers) accepts the pairs whose geometry is
+ *    certain and whose segments were all proven clear, and passes the others that may be paths
+ *    to imagePaths.wgsl (the same tests and BVH visibility of the segments not proven clear;
+ *    LoS is node 0).
  *    Pairs f32 cannot decide (within its rounding error of a boundary) come back as
  *    "undecided" and are solved on the host in float64 by the reference's SpecularSolver.
- * 3. The GPU decides which pairs are paths; the points of each accepted path are recomputed in
+ * 4. The GPU decides which pairs are paths; the points of each accepted path are recomputed in
  *    float64 on the host from the exact transmitter images (O(depth) per path, no ray casting),
  *    and lengths (delays) summed in float64 from them. The kernel's own f32 points agree within
  *    ~4e-5 m (0.14 ps) on simple_street_canyon, but on a 1 cm segment between two bounces that
@@ -53,16 +65,25 @@ import { kernelSource, type SceneOnGpu, uploadScene } from './sceneBuffers.ts';
 export interface GpuTraceStats {
   candidates: number;
   pairs: number;
+  /** pairs inside a beam but in one of its shadows (blocked for certain: not dispatched) */
+  shadowed: number;
   /** pairs that passed the last-point filter (pass 1) */
   survivors: number;
   /** pairs the GPU accepted */
   gpuValid: number;
+  /** of those, accepted by pass 1 alone (certain geometry, every segment proven clear on the host) */
+  accepted: number;
   /** pairs the GPU could not decide in f32, solved on the host */
   undecided: number;
   dispatches: number;
   /** wall time of the phases (ms) */
   candidatesMs: number;
+  /** beam culling: beams (once per transmitter, counted in the first call) + listing the pairs */
+  cullingMs: number;
   gpuMs: number;
+  /** of gpuMs: pass 1 (pairFilter: upload, dispatch, survivor count back) and pass 2 (imagePaths) */
+  filterMs: number;
+  solveMs: number;
   hostMs: number;
 }
 
@@ -71,8 +92,28 @@ export interface GpuTraceResult {
   stats: GpuTraceStats;
 }
 
-/** Upper bound on (candidate × receiver) pairs per dispatch (keeps buffers and watchdogs small). */
+/** Upper bound on (candidate, receiver) pairs per dispatch (keeps buffers and watchdogs small). */
 const MAX_PAIRS_PER_DISPATCH = 1 << 21;
+/** Receivers of one trace() / traceGrid() pass: a node's pairs then fit one dispatch. */
+const MAX_RECEIVERS_PER_CALL = MAX_PAIRS_PER_DISPATCH >> 1;
+
+/** Sum of two calls' statistics (the candidate count is the tracer's, not summed). */
+function addStats(a: GpuTraceStats, b: GpuTraceStats): GpuTraceStats {
+  const out = { ...a };
+  for (const k of Object.keys(b) as (keyof GpuTraceStats)[]) if (k !== 'candidates') out[k] += b[k];
+  return out;
+}
+
+/**
+ * Receivers in a candidate's beam from which trace() computes the candidate's shadows: a node's
+ * shadows cost ~0.3 ms on the host, a pair on SwiftShader ~20 µs, so links (a few receivers per
+ * beam) go to the GPU whole.
+ */
+const SHADOWS_FROM = 64;
+/** Cells of a tile in a candidate's footprint from which traceGrid() uses its shadows. */
+const SHADOWS_FROM_CELLS = 24;
+/** Path records one dispatch holds at first (a record is 16 bytes per interaction + 16). */
+const MAX_RECORDS = 1 << 18;
 
 const scenes = new WeakMap<GPUDevice, WeakMap<Bvh, SceneOnGpu>>();
 
@@ -136,7 +177,19 @@ export class GpuPathTracer {
     readonly candidatesMs: number,
     /** longest candidate (interactions) */
     private readonly maxDepth: number,
+    private readonly beams: CandidateBeams,
+    /** time spent building the beams (ms), reported once in the first call's cullingMs */
+    private beamsMs: number,
   ) {}
+
+  /** Shadows and clear-segment masks for receivers in `box` (kept while the box is the same). */
+  private shadows: BeamShadows | undefined;
+  private shadowsFor(box: number[]): BeamShadows {
+    const s = this.shadows;
+    if (s?.receivers.every((x, i) => x === box[i])) return s;
+    this.shadows = new BeamShadows(this.g, this.trie, this.solver.images, this.beams, box);
+    return this.shadows;
+  }
 
   static create(
     ctx: GpuContext,
@@ -160,6 +213,10 @@ export class GpuPathTracer {
     if (maxDepth > 12)
       throw new RangeError(`the WebGPU tracer supports up to 12 interactions, got ${maxDepth}`);
     const solver = new SpecularSolver(g, tx, trie, tol, occlusionEps);
+    const candidatesMs = performance.now() - t0;
+    const tb = performance.now();
+    const beams = candidateBeams(g, trie, solver.images);
+    const beamsMs = performance.now() - tb;
     const candidates = storageBuffer(ctx, packCandidates(trie, solver.images), 'candidates');
     return new GpuPathTracer(
       ctx,
@@ -178,8 +235,10 @@ export class GpuPathTracer {
       occlusionEps,
       candidates,
       trie.size - 1,
-      performance.now() - t0,
+      candidatesMs,
       maxDepth,
+      beams,
+      beamsMs,
     );
   }
 
@@ -207,43 +266,52 @@ export class GpuPathTracer {
   }
 
   private newStats(): GpuTraceStats {
+    const cullingMs = this.beamsMs;
+    this.beamsMs = 0;
     return {
+      cullingMs,
       candidates: this.candidateCount,
       pairs: 0,
+      shadowed: 0,
       survivors: 0,
       gpuValid: 0,
+      accepted: 0,
       undecided: 0,
       dispatches: 0,
       candidatesMs: this.candidatesMs,
       gpuMs: 0,
+      filterMs: 0,
+      solveMs: 0,
       hostMs: 0,
     };
   }
 
   /**
-   * One dispatch of (candidate, receiver) pairs whose receivers are rxList[r0 …]: records sized
-   * by a guess first (valid pairs are few), run again with the exact size on overflow; the
-   * records become paths in result.
+   * One dispatch of the listed (node, receiver) pairs (2 numbers per pair): records sized by a
+   * guess first (valid pairs are few), run again with the exact size on overflow; the records
+   * become paths in result.
    */
   private async solvePairs(
     k: GpuKernels,
     rxBuf: GPUBuffer,
-    pairs: Pick<ImagePathsParams, 'nodeOffset' | 'nodeCount' | 'rxCount' | 'grid'>,
-    pairCount: number,
-    r0: number,
+    rxCount: number,
+    pairList: Uint32Array,
     rxList: readonly Vec3[],
     result: PathGeometry[][],
     stats: GpuTraceStats,
   ): Promise<void> {
     if (!this.candidates) throw new Error('GpuPathTracer used after destroy()');
     const { ctx, g, trie, solver, tx, tol, occlusionEps } = this;
+    const pairCount = pairList.length / 3;
+    if (pairCount === 0) return;
     stats.pairs += pairCount;
-    let capacity = Math.min(pairCount, Math.max(4096, pairs.rxCount * 64));
+    // records are few next to survivors; on overflow the dispatch runs again with room for all
+    let capacity = MAX_RECORDS;
     for (;;) {
       const tg = performance.now();
-      const out = await runImagePaths(ctx, k, this.candidates, rxBuf, {
-        ...pairs,
+      const out = await runImagePaths(ctx, k, this.candidates, rxBuf, pairList, {
         tx,
+        rxCount,
         stride: k.stride,
         capacity,
         tol,
@@ -252,13 +320,16 @@ export class GpuPathTracer {
       });
       stats.dispatches++;
       stats.gpuMs += performance.now() - tg;
+      stats.filterMs += out.filterMs;
+      stats.solveMs += performance.now() - tg - out.filterMs;
       stats.survivors += out.survivors;
-      if (out.count > capacity) {
+      if (out.count > capacity || out.acceptedCount > out.accepted.length / 2) {
         capacity = out.count;
         continue;
       }
       const th = performance.now();
-      collect(out, r0, rxList, trie, g, solver, tx, k.stride, occlusionEps, result, stats);
+      collect(out, rxList, trie, g, solver, tx, k.stride, occlusionEps, result, stats);
+      collectAccepted(out.accepted, rxList, trie, g, solver, tx, result, stats);
       stats.hostMs += performance.now() - th;
       return;
     }
@@ -269,63 +340,135 @@ export class GpuPathTracer {
     this.candidates = undefined;
   }
 
-  /** Paths to every receiver, as the reference's tracePaths; progress per receiver tile. */
+  /** Trie nodes the GPU solves: 0 (LoS) when wanted, then every candidate when specular is on. */
+  private nodeRange(): [number, number] {
+    return [this.o.los ? 0 : 1, this.specularOn ? this.trie.size : 1];
+  }
+
+  /**
+   * Solve the pairs `list(emit, n0)` lists, node-major, in dispatches of at most
+   * MAX_PAIRS_PER_DISPATCH pairs (the list is never held whole: memory stays bounded); each
+   * pair comes with the bits of the segments whose visibility the GPU must test.
+   */
+  private async solveListed(
+    rxList: readonly Vec3[],
+    result: PathGeometry[][],
+    stats: GpuTraceStats,
+    list: (emit: (node: number, rx: number, segments: number) => void, n0: number) => number,
+    control: TraceControl,
+  ): Promise<void> {
+    const { ctx } = this;
+    const [firstNode, lastNode] = this.nodeRange();
+    if (lastNode <= firstNode || rxList.length === 0) return;
+    const kernels = this.kernels();
+    const rxData = new Float32Array(4 * rxList.length);
+    for (let i = 0; i < rxList.length; i++) rxData.set(rxList[i]!, 4 * i);
+    const rxBuf = storageBuffer(ctx, rxData, 'receivers');
+    const buf = new Uint32Array(3 * MAX_PAIRS_PER_DISPATCH);
+    let n = 0;
+    const emit = (node: number, rx: number, segments: number) => {
+      buf[3 * n] = node;
+      buf[3 * n + 1] = rx;
+      buf[3 * n + 2] = segments;
+      n++;
+    };
+    try {
+      // `list` emits the pairs of nodes n0 … (its return value) − 1; it stops after a node once
+      // the buffer could overflow with the next one (a node has at most rxList.length pairs)
+      let n0 = firstNode;
+      while (n0 < lastNode) {
+        control.signal?.throwIfAborted();
+        const tc = performance.now();
+        n0 = list(emit, n0);
+        stats.cullingMs += performance.now() - tc;
+        if (n > 0)
+          await this.solvePairs(kernels, rxBuf, rxList.length, buf.subarray(0, 3 * n), rxList, result, stats);
+        n = 0;
+      }
+    } finally {
+      rxBuf.destroy();
+    }
+  }
+
+  /** Paths to every receiver, as the reference's tracePaths; progress per dispatch. */
   async trace(rxList: readonly Vec3[], control: TraceControl = {}): Promise<GpuTraceResult> {
     rxList.forEach((p, i) => {
       checkPoint(p, `receiver ${i} position`);
     });
     if (!this.candidates) throw new Error('GpuPathTracer used after destroy()');
-    const { ctx, o, trie } = this;
-    const signal = control.signal;
     const report = control.onProgress ?? (() => {});
+    // a node's pairs must fit one dispatch: more receivers are traced in chunks
+    if (rxList.length > MAX_RECEIVERS_PER_CALL) {
+      const paths: PathGeometry[][] = [];
+      let stats: GpuTraceStats | undefined;
+      for (let i = 0; i < rxList.length; i += MAX_RECEIVERS_PER_CALL) {
+        const part = await this.trace(rxList.slice(i, i + MAX_RECEIVERS_PER_CALL), {
+          signal: control.signal,
+          onProgress: (p) => report({ ...p, done: i + p.done, total: rxList.length }),
+        });
+        for (const p of part.paths) paths.push(p);
+        stats = stats ? addStats(stats, part.stats) : part.stats;
+      }
+      return { paths, stats: stats! };
+    }
     const stats = this.newStats();
-    // nodes the GPU solves: 0 (LoS) when wanted, then every candidate when specular is on
-    const firstNode = o.los ? 0 : 1;
-    const lastNode = this.specularOn ? trie.size : 1;
-    const nodeCount = Math.max(0, lastNode - firstNode);
     const result: PathGeometry[][] = rxList.map(() => []);
-
-    if (nodeCount > 0 && rxList.length > 0) {
-      const kernels = this.kernels();
-      // tiles: receivers × node ranges so that one dispatch stays under MAX_PAIRS_PER_DISPATCH
-      const rxPerTile = Math.max(
-        1,
-        Math.min(
-          rxList.length,
-          Math.floor(MAX_PAIRS_PER_DISPATCH / Math.min(nodeCount, MAX_PAIRS_PER_DISPATCH)),
-        ),
-      );
-      const nodesPerDispatch = Math.max(
-        1,
-        Math.min(nodeCount, Math.floor(MAX_PAIRS_PER_DISPATCH / rxPerTile)),
-      );
-      for (let r0 = 0; r0 < rxList.length; r0 += rxPerTile) {
-        signal?.throwIfAborted();
-        const rxCount = Math.min(rxPerTile, rxList.length - r0);
-        const rxData = new Float32Array(4 * rxCount);
-        for (let i = 0; i < rxCount; i++) rxData.set(rxList[r0 + i]!, 4 * i);
-        const rxBuf = storageBuffer(ctx, rxData, 'receivers');
-        try {
-          for (let n0 = firstNode; n0 < lastNode; n0 += nodesPerDispatch) {
-            const nCount = Math.min(nodesPerDispatch, lastNode - n0);
-            await this.solvePairs(
-              kernels,
-              rxBuf,
-              { nodeOffset: n0, nodeCount: nCount, rxCount },
-              nCount * rxCount,
-              r0,
-              rxList,
-              result,
-              stats,
-            );
-          }
-        } finally {
-          rxBuf.destroy();
-        }
-        report({ phase: 'receivers', done: r0 + rxCount, total: rxList.length });
+    const { beams } = this;
+    const [firstNode, lastNode] = this.nodeRange();
+    const room = MAX_PAIRS_PER_DISPATCH - rxList.length;
+    const box = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
+    for (const p of rxList) {
+      for (let a = 0; a < 3; a++) {
+        box[a] = Math.min(box[a]!, p[a]!);
+        box[3 + a] = Math.max(box[3 + a]!, p[a]!);
       }
     }
+    const shadows = this.shadowsFor(box);
+    const { trie } = this;
+    const inBeam: number[] = [];
+    await this.solveListed(
+      rxList,
+      result,
+      stats,
+      (emit, n0) => {
+        let pairs = 0;
+        let v = n0;
+        // each receiver is tested against the node's beam (a few plane tests)
+        for (; v < lastNode && (v === n0 || pairs <= room); v++) {
+          inBeam.length = 0;
+          for (let r = 0; r < rxList.length; r++) {
+            const p = rxList[r]!;
+            if (beamContains(beams, v, p[0], p[1], p[2])) inBeam.push(r);
+          }
+          // shadows pay off only when they can spare the GPU many pairs; otherwise every
+          // segment of the pair is tested on the GPU
+          if (inBeam.length < SHADOWS_FROM) {
+            const all = (2 << trie.depth[v]!) - 1;
+            for (const r of inBeam) emit(v, r, all);
+            pairs += inBeam.length;
+            continue;
+          }
+          for (const r of inBeam) {
+            const p = rxList[r]!;
+            if (shadows.blocked(v, p[0], p[1], p[2])) {
+              stats.shadowed++;
+              continue;
+            }
+            emit(v, r, shadows.segmentsToTest(v, p[0], p[1], p[2]));
+            pairs++;
+          }
+        }
+        report({
+          phase: 'receivers',
+          done: Math.floor((rxList.length * (v - firstNode)) / (lastNode - firstNode)),
+          total: rxList.length,
+        });
+        return v;
+      },
+      control,
+    );
     this.finish(rxList, result, stats);
+    report({ phase: 'receivers', done: rxList.length, total: rxList.length });
     return { paths: result, stats };
   }
 
@@ -346,9 +489,8 @@ export class GpuPathTracer {
 
   /**
    * Paths to the receivers at the centres of grid rows [rowStart, rowEnd) (radio maps). Same
-   * result as trace() on those receivers, but each candidate is only solved for the rectangle of
-   * cells its last face can reach: the face seen from the candidate's transmitter image,
-   * projected onto the receiver plane (bounding box plus a cell of margin). That skips most pairs.
+   * result as trace() on those receivers, but each candidate's pairs are its beam's footprint on
+   * the grid plane, found row by row as intervals (no per-cell test).
    */
   async traceGrid(
     grid: ReceiverGrid,
@@ -357,12 +499,24 @@ export class GpuPathTracer {
     control: TraceControl = {},
   ): Promise<GpuTraceResult> {
     if (!this.candidates) throw new Error('GpuPathTracer used after destroy()');
-    const { ctx, o, g, trie, solver, tol } = this;
     const rows = rowEnd - rowStart;
-    if (!(rows > 0) || rowStart < 0 || rowEnd > grid.ny || grid.nx > 65535 || rows > 65535) {
-      throw new RangeError(
-        `grid rows ${rowStart}…${rowEnd} outside 0…${grid.ny} (or a grid wider than 65535 cells)`,
-      );
+    if (!(rows > 0) || rowStart < 0 || rowEnd > grid.ny) {
+      throw new RangeError(`grid rows ${rowStart}…${rowEnd} outside 0…${grid.ny}`);
+    }
+    if (grid.nx > MAX_RECEIVERS_PER_CALL) {
+      throw new RangeError(`grid rows of ${grid.nx} cells: at most ${MAX_RECEIVERS_PER_CALL} per row`);
+    }
+    // a node's pairs must fit one dispatch: larger tiles are traced in parts
+    if (rows * grid.nx > MAX_RECEIVERS_PER_CALL) {
+      const step = Math.floor(MAX_RECEIVERS_PER_CALL / grid.nx);
+      const paths: PathGeometry[][] = [];
+      let stats: GpuTraceStats | undefined;
+      for (let r = rowStart; r < rowEnd; r += step) {
+        const part = await this.traceGrid(grid, r, Math.min(rowEnd, r + step), control);
+        for (const p of part.paths) paths.push(p);
+        stats = stats ? addStats(stats, part.stats) : part.stats;
+      }
+      return { paths, stats: stats! };
     }
     const rxList: Vec3[] = [];
     for (let iy = rowStart; iy < rowEnd; iy++) {
@@ -371,63 +525,71 @@ export class GpuPathTracer {
     }
     const stats = this.newStats();
     const result: PathGeometry[][] = rxList.map(() => []);
-    const firstNode = o.los ? 0 : 1;
-    const lastNode = this.specularOn ? trie.size : 1;
-    const th0 = performance.now();
-    // margin: the reference's tolerance plus rounding, far below a cell
-    const work = reachableRectangles(
-      g,
-      trie,
-      solver.images,
-      grid,
-      rowStart,
-      rowEnd,
-      firstNode,
-      lastNode,
-      tol + 1e-9 * g.size,
-    );
-    stats.hostMs += performance.now() - th0;
-    const kernels = this.kernels();
-    const rxData = new Float32Array(4 * rxList.length);
-    for (let i = 0; i < rxList.length; i++) rxData.set(rxList[i]!, 4 * i);
-    const rxBuf = storageBuffer(ctx, rxData, 'grid receivers');
-    try {
-      let e0 = 0;
-      while (e0 < work.count) {
-        control.signal?.throwIfAborted();
-        // entries of one dispatch: up to MAX_PAIRS_PER_DISPATCH pairs
-        let e1 = e0;
+    const { beams } = this;
+    const [, lastNode] = this.nodeRange();
+    const room = MAX_PAIRS_PER_DISPATCH - rxList.length;
+    const span = new Int32Array(2);
+    const mark = new Uint8Array(grid.nx);
+    const bits = new Uint32Array(grid.nx);
+    const spans = new Int32Array(2 * rows);
+    // the whole grid's box, so that every tile shares the shadows
+    const c = grid.cellSize;
+    const shadows = this.shadowsFor([
+      grid.xmin + c / 2,
+      grid.ymin + c / 2,
+      grid.z,
+      grid.xmin + (grid.nx - 0.5) * c,
+      grid.ymin + (grid.ny - 0.5) * c,
+      grid.z,
+    ]);
+    await this.solveListed(
+      rxList,
+      result,
+      stats,
+      (emit, n0) => {
         let pairs = 0;
-        while (e1 < work.count && (e1 === e0 || pairs + work.pairs[e1]! <= MAX_PAIRS_PER_DISPATCH))
-          pairs += work.pairs[e1++]!;
-        const entries = new Uint32Array(4 * (e1 - e0));
-        for (let e = e0; e < e1; e++) {
-          const k = 4 * (e - e0);
-          entries[k] = work.node[e]!;
-          entries[k + 1] = work.ix0[e]! | ((work.iy0[e]! - rowStart) << 16);
-          entries[k + 2] = work.width[e]!;
-          entries[k + 3] = work.pairs[e]! / work.width[e]!;
+        let v = n0;
+        for (; v < lastNode && (v === n0 || pairs <= room); v++) {
+          // the node's cells, row by row
+          let cells = 0;
+          for (let iy = rowStart; iy < rowEnd; iy++) {
+            footprintRow(beams, v, grid, iy, span);
+            spans[2 * (iy - rowStart)] = span[0]!;
+            spans[2 * (iy - rowStart) + 1] = span[1]!;
+            if (span[1]! >= span[0]!) cells += span[1]! - span[0]! + 1;
+          }
+          if (cells === 0) continue;
+          // shadows cost ~0.3 ms per node: for a few cells the GPU tests every segment instead
+          const nv = cells >= SHADOWS_FROM_CELLS ? shadows.of(v) : undefined;
+          const all = (2 << this.trie.depth[v]!) - 1;
+          for (let iy = rowStart; iy < rowEnd; iy++) {
+            const ix0 = spans[2 * (iy - rowStart)]!;
+            const ix1 = spans[2 * (iy - rowStart) + 1]!;
+            if (ix1 < ix0) continue;
+            const base = (iy - rowStart) * grid.nx;
+            if (!nv) {
+              for (let ix = ix0; ix <= ix1; ix++) emit(v, base + ix, all);
+              pairs += ix1 - ix0 + 1;
+              continue;
+            }
+            if (nv.shadows) stats.shadowed += markShadowedCells(nv.shadows, grid, iy, ix0, ix1, mark);
+            if (nv.cones) markConeBits(nv.cones, grid, iy, ix0, ix1, bits);
+            for (let ix = ix0; ix <= ix1; ix++) {
+              const b = bits[ix]!;
+              bits[ix] = 0;
+              if (mark[ix]) {
+                mark[ix] = 0;
+                continue;
+              }
+              emit(v, base + ix, b | nv.always);
+              pairs++;
+            }
+          }
         }
-        await this.solvePairs(
-          kernels,
-          rxBuf,
-          {
-            nodeOffset: 0,
-            nodeCount: 0,
-            rxCount: rxList.length,
-            grid: { nx: grid.nx, work: entries, pairs },
-          },
-          pairs,
-          0,
-          rxList,
-          result,
-          stats,
-        );
-        e0 = e1;
-      }
-    } finally {
-      rxBuf.destroy();
-    }
+        return v;
+      },
+      control,
+    );
     this.finish(rxList, result, stats);
     return { paths: result, stats };
   }
@@ -469,38 +631,34 @@ interface ImagePathsOutput {
   records: Float32Array;
   /** pairs that passed the last-point filter */
   survivors: number;
+  /** (node, receiver) of the pairs pass 1 accepted (certain geometry, segments proven clear) */
+  accepted: Uint32Array;
+  acceptedCount: number;
+  /** time of pass 1 until its survivor count was back (ms) */
+  filterMs: number;
 }
 
 interface ImagePathsParams {
   tx: Vec3;
-  nodeOffset: number;
-  nodeCount: number;
   rxCount: number;
   stride: number;
   capacity: number;
   tol: number;
   posErr: number;
   eps: number;
-  /** grid mode: cells per row, work entries, their total pairs */
-  grid?: { nx: number; work: Uint32Array; pairs: number };
 }
 
 function paramsBlock(p: ImagePathsParams, pairCount: number): Float32Array {
   const f = new Float32Array(16);
   const u = new Uint32Array(f.buffer);
   f.set(p.tx, 0);
-  u[4] = p.nodeCount;
+  u[4] = pairCount;
   u[5] = p.rxCount;
   u[6] = p.stride;
   u[7] = p.capacity;
   f[8] = p.tol;
   f[9] = p.posErr;
   f[10] = p.eps;
-  u[11] = p.nodeOffset;
-  u[12] = p.grid ? 1 : 0;
-  u[13] = p.grid?.nx ?? 0;
-  u[14] = p.grid ? p.grid.work.length / 4 : 0;
-  u[15] = pairCount;
   return f;
 }
 
@@ -520,23 +678,31 @@ function dispatch(
 }
 
 /**
- * Two passes: pairFilter.wgsl keeps the pairs whose last point can lie in its face, then
- * imagePaths.wgsl solves those; returns the records (capacity permitting) and their count.
+ * Two passes over the listed pairs: pairFilter.wgsl keeps the pairs whose points can lie in
+ * their faces, then imagePaths.wgsl solves those; returns the records (capacity permitting)
+ * and their count.
  */
 async function runImagePaths(
   ctx: GpuContext,
   k: GpuKernels,
   candidates: GPUBuffer,
   rxBuf: GPUBuffer,
+  pairList: Uint32Array,
   p: ImagePathsParams,
 ): Promise<ImagePathsOutput> {
-  // grid mode: one workgroup of 64 lanes per work entry (a block of ≤ 8×8 cells)
-  const threads = p.grid ? 16 * p.grid.work.length : p.nodeCount * p.rxCount;
+  const t0 = performance.now();
+  const threads = pairList.length / 3;
   const pass1 = await withGpuErrors(ctx, 'tracing paths (pairFilter kernel)', () => {
-    const paramBuf = uniformBuffer(ctx, paramsBlock(p, p.grid?.pairs ?? 0), 'pairFilter params');
+    const paramBuf = uniformBuffer(ctx, paramsBlock(p, threads), 'pairFilter params');
     const counter = storageBuffer(ctx, new Uint32Array(4), 'survivor counter', GPUBufferUsage.COPY_SRC);
-    const survivors = emptyBuffer(ctx, 8 * threads, 'survivors', GPUBufferUsage.STORAGE);
-    const work = storageBuffer(ctx, p.grid ? p.grid.work : new Uint32Array(4), 'grid work');
+    const survivors = emptyBuffer(ctx, 12 * threads, 'survivors', GPUBufferUsage.STORAGE);
+    const accepted = emptyBuffer(
+      ctx,
+      8 * threads,
+      'accepted pairs',
+      GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+    );
+    const work = storageBuffer(ctx, pairList, 'pairs');
     dispatch(
       ctx,
       k.filter,
@@ -549,17 +715,32 @@ async function runImagePaths(
         7: counter,
         8: survivors,
         9: work,
+        10: accepted,
       },
       threads,
     );
-    return { paramBuf, counter, survivors, work };
+    return { paramBuf, counter, survivors, accepted, work };
   });
   try {
-    const survivorCount = Math.min(threads, new Uint32Array(await readBack(ctx, pass1.counter, 4))[0]!);
-    if (survivorCount === 0) return { count: 0, records: new Float32Array(0), survivors: 0 };
-    const recordBytes = 16 * p.stride * p.capacity;
+    const counts = new Uint32Array(await readBack(ctx, pass1.counter, 8));
+    const survivorCount = Math.min(threads, counts[0]!);
+    const acceptedCount = Math.min(threads, counts[1]!);
+    const accepted =
+      acceptedCount > 0
+        ? new Uint32Array(await readBack(ctx, pass1.accepted, 8 * acceptedCount))
+        : new Uint32Array(0);
+    const filterMs = performance.now() - t0;
+    if (survivorCount === 0)
+      return { count: 0, records: new Float32Array(0), survivors: 0, accepted, acceptedCount, filterMs };
+    // records are written for survivors only: no more than survivorCount are needed
+    const capacity = Math.min(p.capacity, survivorCount);
+    const recordBytes = 16 * p.stride * capacity;
     const bufs = await withGpuErrors(ctx, 'tracing paths (imagePaths kernel)', () => {
-      const paramBuf = uniformBuffer(ctx, paramsBlock(p, survivorCount), 'imagePaths params');
+      const paramBuf = uniformBuffer(
+        ctx,
+        paramsBlock({ ...p, capacity }, survivorCount),
+        'imagePaths params',
+      );
       const counter = storageBuffer(ctx, new Uint32Array(4), 'record counter', GPUBufferUsage.COPY_SRC);
       const records = emptyBuffer(
         ctx,
@@ -588,10 +769,10 @@ async function runImagePaths(
     });
     try {
       const count = new Uint32Array(await readBack(ctx, bufs.counter, 4))[0]!;
-      const n = Math.min(count, p.capacity);
+      const n = Math.min(count, capacity);
       const records =
         n > 0 ? new Float32Array(await readBack(ctx, bufs.records, 16 * p.stride * n)) : new Float32Array(0);
-      return { count, records, survivors: survivorCount };
+      return { count, records, survivors: survivorCount, accepted, acceptedCount, filterMs };
     } finally {
       for (const b of Object.values(bufs)) b.destroy();
     }
@@ -610,152 +791,9 @@ export interface ReceiverGrid {
   z: number;
 }
 
-/** Growable Uint32 column. */
-class U32List {
-  data = new Uint32Array(1024);
-  length = 0;
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const d = new Uint32Array(2 * this.data.length);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = x;
-  }
-}
-
-/** Receiver blocks are BLOCK × BLOCK cells: one culling test on the host stands for 64 pairs. */
-const BLOCK = 8;
-
-/**
- * Work entries (node, rectangle of cells) for grid rows rowStart…rowEnd−1: each candidate node
- * is kept only for the blocks of cells where its last interaction can exist. The last point is
- * where the line from the node's transmitter image I to the receiver crosses the plane of the
- * last face, strictly between them. For a block (a horizontal rectangle at height z):
- * - if every corner is on I's side of that plane (beyond the tolerance), no receiver of the
- *   block has a crossing: skip;
- * - if every corner is on the other side, the crossings of the block's receivers fill the
- *   central projection of the block from I onto the plane, the convex hull of the projected
- *   corners; if its bounding box misses the face's bounding box (plus margin): skip;
- * - otherwise (corners on both sides) keep the block.
- * Conservative by construction: no pair the reference would accept is skipped. The whole tile
- * is tested first, so nodes that cannot reach it cost one test.
- */
-function reachableRectangles(
-  g: TracerGeometry,
-  trie: CandidateTrie,
-  images: Float64Array,
-  grid: ReceiverGrid,
-  rowStart: number,
-  rowEnd: number,
-  firstNode: number,
-  lastNode: number,
-  margin: number,
-) {
-  const node = new U32List();
-  const ix0 = new U32List();
-  const iy0 = new U32List();
-  const width = new U32List();
-  const pairs = new U32List();
-  const c = grid.cellSize;
-  const z = grid.z;
-  const push = (v: number, xa: number, xb: number, ya: number, yb: number) => {
-    node.push(v);
-    ix0.push(xa);
-    iy0.push(ya);
-    width.push(xb - xa + 1);
-    pairs.push((xb - xa + 1) * (yb - ya + 1));
-  };
-  const fp = g.facePlane;
-  const fb = g.faceBounds;
-  // whether receivers with centres in [x0,x1]×[y0,y1] at height z can have a last point on face f
-  const reachable = (
-    f: number,
-    ix: number,
-    iy: number,
-    iz: number,
-    x0: number,
-    x1: number,
-    y0: number,
-    y1: number,
-  ): boolean => {
-    const nx = fp[4 * f]!,
-      ny = fp[4 * f + 1]!,
-      nz = fp[4 * f + 2]!,
-      off = fp[4 * f + 3]!;
-    const dI = nx * ix + ny * iy + nz * iz - off;
-    if (Math.abs(dI) <= margin) return true;
-    let same = 0;
-    let lo0 = Infinity,
-      lo1 = Infinity,
-      lo2 = Infinity,
-      hi0 = -Infinity,
-      hi1 = -Infinity,
-      hi2 = -Infinity;
-    for (let k = 0; k < 4; k++) {
-      const x = k & 1 ? x1 : x0;
-      const y = k & 2 ? y1 : y0;
-      const d = nx * x + ny * y + nz * z - off;
-      if (d * dI > 0 && Math.abs(d) > margin) {
-        same++;
-        continue;
-      }
-      if (Math.abs(d) <= margin || Math.abs(dI - d) <= margin) return true;
-      const s = dI / (dI - d);
-      const px = ix + s * (x - ix),
-        py = iy + s * (y - iy),
-        pz = iz + s * (z - iz);
-      lo0 = Math.min(lo0, px);
-      hi0 = Math.max(hi0, px);
-      lo1 = Math.min(lo1, py);
-      hi1 = Math.max(hi1, py);
-      lo2 = Math.min(lo2, pz);
-      hi2 = Math.max(hi2, pz);
-    }
-    if (same === 4) return false;
-    if (same > 0) return true;
-    const b = 6 * f;
-    return !(
-      hi0 < fb[b]! - margin ||
-      hi1 < fb[b + 1]! - margin ||
-      hi2 < fb[b + 2]! - margin ||
-      lo0 > fb[b + 3]! + margin ||
-      lo1 > fb[b + 4]! + margin ||
-      lo2 > fb[b + 5]! + margin
-    );
-  };
-  // receiver centres span [xmin + c/2, xmin + (nx − ½)c]; blocks likewise
-  const cx = (i: number) => grid.xmin + (i + 0.5) * c;
-  const cy = (i: number) => grid.ymin + (i + 0.5) * c;
-  for (let v = firstNode; v < lastNode; v++) {
-    const f = v === 0 ? -1 : trie.face[v]!;
-    const ix = images[3 * v]!,
-      iy = images[3 * v + 1]!,
-      iz = images[3 * v + 2]!;
-    // the LoS node (v = 0) reaches every cell; it is split into blocks like the others
-    if (v > 0 && !reachable(f, ix, iy, iz, cx(0), cx(grid.nx - 1), cy(rowStart), cy(rowEnd - 1))) continue;
-    for (let by = rowStart; by < rowEnd; by += BLOCK) {
-      const ye = Math.min(rowEnd, by + BLOCK) - 1;
-      for (let bx = 0; bx < grid.nx; bx += BLOCK) {
-        const xe = Math.min(grid.nx, bx + BLOCK) - 1;
-        if (v === 0 || reachable(f, ix, iy, iz, cx(bx), cx(xe), cy(by), cy(ye))) push(v, bx, xe, by, ye);
-      }
-    }
-  }
-  return {
-    count: node.length,
-    node: node.data,
-    ix0: ix0.data,
-    iy0: iy0.data,
-    width: width.data,
-    pairs: pairs.data,
-  };
-}
-
 /** Turn kernel records into paths; undecided pairs are solved by the reference in float64. */
 function collect(
   out: ImagePathsOutput,
-  r0: number,
   rxList: readonly Vec3[],
   trie: CandidateTrie,
   g: TracerGeometry,
@@ -771,7 +809,7 @@ function collect(
   for (let i = 0; i < n; i++) {
     const base = 4 * stride * i;
     const node = ints[base]!;
-    const r = r0 + ints[base + 1]!;
+    const r = ints[base + 1]!;
     const status = ints[base + 2]!;
     const rx = rxList[r]!;
     const paths = result[r]!;
@@ -787,33 +825,76 @@ function collect(
       continue;
     }
     stats.gpuValid++;
-    const depth = trie.depth[node]!;
-    const faces: number[] = new Array(depth);
-    const types: number[] = new Array(depth);
-    for (let k = depth - 1, v = node; k >= 0; k--, v = trie.parent[v]!) {
-      faces[k] = trie.face[v]!;
-      types[k] = trie.type[v]!;
-    }
-    // the accepted path's points again in float64 from the exact transmitter images: O(depth),
-    // no visibility work; f32 points (error ~1e-5 m) would tilt short segments between two
-    // bounces enough to move a gain by 0.02 dB
-    const points = refinePoints(g, solver.images, trie, node, rx, depth, out.records, base);
-    const interactions: Interaction[] = [];
-    let prev: Vec3 = tx;
-    let length = 0;
-    for (let k = 0; k < depth; k++) {
-      const point = points[k]!;
-      length += Math.hypot(point[0] - prev[0], point[1] - prev[1], point[2] - prev[2]);
-      prev = point;
-      interactions.push({
-        type: types[k] === REFLECTION ? 'reflection' : 'transmission',
-        objectIndex: g.faceObject[faces[k]!]!,
-        faceIndex: faces[k]!,
-        point,
-      });
-    }
-    length += Math.hypot(rx[0] - prev[0], rx[1] - prev[1], rx[2] - prev[2]);
-    paths.push({ kind: depth === 0 ? 'los' : 'specular', interactions, length });
+    const p = acceptedPath(g, solver.images, trie, node, tx, rx, out.records, base);
+    if (p) paths.push(p);
+  }
+}
+
+/**
+ * The path of a pair the GPU accepted: the points again in float64 from the exact transmitter
+ * images, O(depth), no visibility work (f32 points, error ~1e-5 m, would tilt short segments
+ * between two bounces enough to move a gain by 0.02 dB); lengths summed in float64.
+ * `records` (the GPU's f32 points) only stand in where the float64 intersection degenerates;
+ * without them such a pair gives undefined.
+ */
+function acceptedPath(
+  g: TracerGeometry,
+  images: Float64Array,
+  trie: CandidateTrie,
+  node: number,
+  tx: Vec3,
+  rx: Vec3,
+  records: Float32Array | null,
+  base: number,
+): PathGeometry | undefined {
+  const depth = trie.depth[node]!;
+  const faces: number[] = new Array(depth);
+  const types: number[] = new Array(depth);
+  for (let k = depth - 1, v = node; k >= 0; k--, v = trie.parent[v]!) {
+    faces[k] = trie.face[v]!;
+    types[k] = trie.type[v]!;
+  }
+  const points = refinePoints(g, images, trie, node, rx, depth, records, base);
+  if (!points) return undefined;
+  const interactions: Interaction[] = [];
+  let prev: Vec3 = tx;
+  let length = 0;
+  for (let k = 0; k < depth; k++) {
+    const point = points[k]!;
+    length += Math.hypot(point[0] - prev[0], point[1] - prev[1], point[2] - prev[2]);
+    prev = point;
+    interactions.push({
+      type: types[k] === REFLECTION ? 'reflection' : 'transmission',
+      objectIndex: g.faceObject[faces[k]!]!,
+      faceIndex: faces[k]!,
+      point,
+    });
+  }
+  length += Math.hypot(rx[0] - prev[0], rx[1] - prev[1], rx[2] - prev[2]);
+  return { kind: depth === 0 ? 'los' : 'specular', interactions, length };
+}
+
+/** Paths of the pairs pass 1 accepted: points in float64 from the images, as for records. */
+function collectAccepted(
+  accepted: Uint32Array,
+  rxList: readonly Vec3[],
+  trie: CandidateTrie,
+  g: TracerGeometry,
+  solver: SpecularSolver,
+  tx: Vec3,
+  result: PathGeometry[][],
+  stats: GpuTraceStats,
+): void {
+  for (let i = 0; i < accepted.length; i += 2) {
+    const node = accepted[i]!;
+    const r = accepted[i + 1]!;
+    stats.gpuValid++;
+    stats.accepted++;
+    // (a degenerate intersection cannot happen where pass 1 found the geometry certain; if it
+    // did, the reference decides)
+    const path =
+      acceptedPath(g, solver.images, trie, node, tx, rxList[r]!, null, 0) ?? solver.solve(node, rxList[r]!);
+    if (path) result[r]!.push(path);
   }
 }
 
@@ -829,9 +910,9 @@ function refinePoints(
   node: number,
   rx: Vec3,
   depth: number,
-  records: Float32Array,
+  records: Float32Array | null,
   base: number,
-): Vec3[] {
+): Vec3[] | undefined {
   const points: Vec3[] = new Array(depth);
   let q: Vec3 = rx;
   for (let k = depth - 1, v = node; k >= 0; k--, v = trie.parent[v]!) {
@@ -847,6 +928,7 @@ function refinePoints(
     const dQ = nx * q[0] + ny * q[1] + nz * q[2] - off;
     const o = base + 4 * (k + 1);
     if (dI === dQ) {
+      if (!records) return undefined;
       points[k] = [records[o]!, records[o + 1]!, records[o + 2]!];
     } else {
       const s = dI / (dI - dQ);

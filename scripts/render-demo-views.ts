@@ -2,62 +2,102 @@
  * Renders multi-view photos of the demo twin (public/demo/room.xml) into public/demo/views/
  * with a Nerfstudio transforms.json, for `rftwin priors` and the studio's vision panel.
  *
- * three.js needs a WebGL context that Node does not have headless, so the views are rendered by
- * the engine's CPU ray caster (src/engine/vision/rayRender.ts) through the scene BVH, with the
- * procedural material textures of src/engine/vision/classTextures.ts (each object painted by its
- * ITU material: brick, wood, concrete, marble, chipboard) and 2×2 supersampling.
+ * The views are rendered by three.js (WebGL on SwiftShader) in the system's headless Chromium
+ * through Playwright: scripts/demo-views-page.ts is bundled with esbuild (three.js from
+ * node_modules, no network) into a blank page, each face is textured with the procedural
+ * material texture of its ITU material (src/engine/vision/classTextures.ts: brick, wood,
+ * concrete, marble, chipboard), and each frame is read back with canvas.toDataURL
+ * (preserveDrawingBuffer). Poses: eight cameras around the room at eye height
+ * (roomCameras, ~65° horizontal field of view), camera-to-world in the OpenGL convention.
  * Run: node bin/run-ts.mjs scripts/render-demo-views.ts [count] [width] [height]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium } from 'playwright';
+import { CHROMIUM_LAUNCH } from '../e2e/chromium.ts';
 import { loadScene } from '../src/engine/scene/load.ts';
 import { nodeFileSource } from '../src/engine/scene/nodeFileSource.ts';
-import { buildBvh } from '../src/engine/tracer/bvh.ts';
-import { encodePng } from '../src/engine/vision/image.ts';
-import { renderClassView } from '../src/engine/vision/rayRender.ts';
+import { transformsJson } from '../src/engine/vision/camera.ts';
+import { decodePng, encodePng } from '../src/engine/vision/image.ts';
+import { surfaceAxes } from '../src/engine/vision/rayRender.ts';
 import { roomCameras } from '../src/engine/vision/syntheticRoom.ts';
+import type { PageFace, PageInput } from './demo-views-page.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const count = Number(process.argv[2] ?? 8);
 const width = Number(process.argv[3] ?? 320);
 const height = Number(process.argv[4] ?? 240);
 const scene = await loadScene(nodeFileSource, join(root, 'public', 'demo', 'room.xml'));
-const classes = scene.objects.map((o) => {
-  const spec = scene.materials[o.materialId]?.spec;
+const classOf = (objectIndex: number) => {
+  const spec = scene.materials[scene.objects[objectIndex]!.materialId]?.spec;
   return spec?.kind === 'itu' ? spec.ituName : '';
+};
+// flat shading like an evenly lit room: mostly ambient, a mild Lambert term from above
+const lraw = [0.3, 0.5, 0.81];
+const ln = Math.hypot(...lraw);
+const faces: PageFace[] = scene.faces.map((f) => {
+  const positions = f.triangles.flatMap((t) => Array.from(scene.positions.subarray(9 * t, 9 * t + 9)));
+  const { u, v } = surfaceAxes(f.normal);
+  const n = f.normal;
+  const shade = 0.78 + (0.22 * Math.abs(n[0] * lraw[0]! + n[1] * lraw[1]! + n[2] * lraw[2]!)) / ln;
+  return { positions, u, v, cls: classOf(f.objectIndex), shade };
 });
-const bvh = buildBvh(scene);
 // focal length for a ~65° horizontal field of view
 const f = width / 2 / Math.tan((65 * Math.PI) / 360);
 const cameras = roomCameras(5, count, width, height, f);
+const input: PageInput = {
+  faces,
+  cameras,
+  background: [0.18, 0.2, 0.24],
+  texelsPerMetre: 256,
+  maxTextureSize: 4096,
+};
+
+const bundle = await build({
+  entryPoints: [join(root, 'scripts', 'demo-views-page.ts')],
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2022',
+  write: false,
+  logLevel: 'warning',
+});
+const browser = await chromium.launch(CHROMIUM_LAUNCH);
+let urls: string[];
+try {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.setContent('<!doctype html><html><body style="margin:0"></body></html>');
+  await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+  urls = await page.evaluate(
+    (data) => (globalThis as unknown as { renderViews(d: PageInput): Promise<string[]> }).renderViews(data),
+    input,
+  );
+  if (errors.length > 0) throw new Error(`the render page reported: ${errors.join('; ')}`);
+} finally {
+  await browser.close();
+}
+
 const outDir = join(root, 'public', 'demo', 'views');
 mkdirSync(join(outDir, 'images'), { recursive: true });
 const frames = cameras.map((camera, k) => {
-  const file = `images/frame_${String(k + 1).padStart(5, '0')}.png`;
-  const image = renderClassView(scene, bvh, camera, classes, { supersample: 2 });
-  writeFileSync(join(outDir, file), encodePng(image));
-  console.error(`rendered ${file}`);
-  const m = camera.camToWorld.map((x) => Number(x.toFixed(9)));
-  return {
-    file_path: file,
-    transform_matrix: [m.slice(0, 4), m.slice(4, 8), m.slice(8, 12), m.slice(12, 16)],
-  };
+  const filePath = `images/frame_${String(k + 1).padStart(5, '0')}.png`;
+  const png = Buffer.from(urls[k]!.replace(/^data:image\/png;base64,/, ''), 'base64');
+  const image = decodePng(new Uint8Array(png), `view ${k + 1}`);
+  if (image.width !== camera.width || image.height !== camera.height)
+    throw new Error(
+      `view ${k + 1}: rendered ${image.width}×${image.height}, expected ${camera.width}×${camera.height}`,
+    );
+  // re-encoded by the engine's PNG writer: opaque 8-bit RGBA, as the rest of the pipeline writes
+  writeFileSync(join(outDir, filePath), encodePng(image));
+  console.error(`rendered ${filePath}`);
+  return { filePath, camera };
 });
-const transforms = {
-  camera_model: 'OPENCV',
-  fl_x: f,
-  fl_y: f,
-  cx: width / 2,
-  cy: height / 2,
-  w: width,
-  h: height,
-  k1: 0,
-  k2: 0,
-  p1: 0,
-  p2: 0,
-  // poses are in the scene's own metres (z up); no applied_transform
-  frames,
-};
-writeFileSync(join(outDir, 'transforms.json'), `${JSON.stringify(transforms, null, 2)}\n`);
+writeFileSync(join(outDir, 'transforms.json'), transformsJson(frames));
 console.error(`wrote ${frames.length} views and transforms.json to ${outDir}`);

@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<{ usage: string; run(argv: string[]
   calibrate: () => import('./commands/calibrate.ts'),
   plan: () => import('./commands/plan.ts'),
   radiomap: () => import('./commands/radiomap.ts'),
+  translator: () => import('./commands/translator.ts'),
 };
 
 export async function main(argv: string[]): Promise<number> {

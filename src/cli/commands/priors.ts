@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { InputError } from '../../engine/scene/errors.ts';
 import { loadScene } from '../../engine/scene/load.ts';
 import { nodeFileSource } from '../../engine/scene/nodeFileSource.ts';
 import {
@@ -10,15 +11,18 @@ import {
 import { loadViews } from '../../engine/vision/loadViews.ts';
 import { namePriors, priorsJsonText, visionPriorsFile } from '../../engine/vision/priorsFile.ts';
 import { estimateSurfacePriors } from '../../engine/vision/surfacePriors.ts';
+import { parseTranslatorJson, type TranslatorJson } from '../../engine/vision/transfer.ts';
+import { translatorPriorsFile } from '../../engine/vision/translatorPriors.ts';
 import { candidatesFromList } from '../../engine/vision/vocabulary.ts';
 import { checkFlags, flag, numberFlag, parseArgs, requireFlag, UsageError } from '../args.ts';
 
 export const usage =
-  'rftwin priors --scene S --images transforms.json [--model ID|PATH] [--candidates list] [--frequency Hz] [--extrapolate] [--offline] [--max-crops N] --out priors.json';
+  'rftwin priors --scene S --images transforms.json [--model ID|PATH] [--candidates list] [--frequency Hz] [--extrapolate] [--offline] [--max-crops N] [--translator translator.json] --out priors.json';
 
 /**
  * `rftwin priors`: material priors from posed photos with CLIP. When the model cannot be
- * loaded, says so in one line and writes name-based priors instead.
+ * loaded, says so in one line and writes name-based priors instead. With --translator (fitted by
+ * `rftwin translator` on calibrated twins) the learned parameters come from the embeddings.
  */
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['extrapolate', 'offline']);
@@ -31,6 +35,7 @@ export async function run(argv: string[]): Promise<number> {
     'extrapolate',
     'offline',
     'max-crops',
+    'translator',
     'out',
   ]);
   if (args.positional.length > 0)
@@ -51,6 +56,22 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(`--candidates: ${(e as Error).message}`);
   }
   const progress = (m: string) => process.stderr.write(`priors: ${m}\n`);
+  // the translator is read and checked first: a bad file should not cost a CLIP run
+  const translatorPath = flag(args, 'translator');
+  let translator: TranslatorJson | undefined;
+  if (translatorPath !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(translatorPath, 'utf8');
+    } catch (e) {
+      throw new InputError(
+        translatorPath,
+        undefined,
+        `cannot read it (${(e as NodeJS.ErrnoException).code ?? e})`,
+      );
+    }
+    translator = parseTranslatorJson(text, translatorPath);
+  }
 
   const scene = await loadScene(nodeFileSource, scenePath);
   const views = await loadViews(nodeFileSource, imagesPath);
@@ -72,6 +93,18 @@ export async function run(argv: string[]): Promise<number> {
       // the one line the person needs; the rest of the run goes on with names
       process.stderr.write(`rftwin priors: ${e.message}; using name-based priors instead\n`);
     }
+    if (embedder && translator) {
+      // one text embedding tells the model's dimension before the whole pipeline runs
+      const [probe] = await embedder.embedTexts(['a photo of a wall']);
+      if (probe!.length !== translator.inputSize) {
+        await embedder.dispose();
+        throw new InputError(
+          translatorPath!,
+          'inputSize',
+          `the translator takes ${translator.inputSize}-d CLIP embeddings but ${embedder.modelId} gives ${probe!.length}-d ones; fit it on priors made with the same model`,
+        );
+      }
+    }
     if (embedder) {
       const result = await estimateSurfacePriors(scene, views, embedder, {
         frequencyHz,
@@ -82,7 +115,12 @@ export async function run(argv: string[]): Promise<number> {
         ...(candidates ? { candidates } : {}),
       });
       await embedder.dispose();
-      const file = visionPriorsFile(scene, result, { frequencyHz, allowExtrapolation });
+      const file = translator
+        ? await translatorPriorsFile(scene, result, translator, translatorPath!, {
+            frequencyHz,
+            allowExtrapolation,
+          })
+        : visionPriorsFile(scene, result, { frequencyHz, allowExtrapolation });
       text = priorsJsonText(file);
       const seen = result.objects.filter(Boolean).length;
       summary = `${seen}/${scene.objects.length} objects seen; ${Object.entries(file.material_evidence)
@@ -90,7 +128,13 @@ export async function run(argv: string[]): Promise<number> {
         .join(', ')}`;
       for (const w of file.warnings) process.stderr.write(`warning: ${w}\n`);
     } else {
-      const file = namePriors(scene, { frequencyHz, allowExtrapolation });
+      const file = namePriors(scene, {
+        frequencyHz,
+        allowExtrapolation,
+        warnings: translator
+          ? [`the translator ${translatorPath} needs CLIP embeddings: not used without the model`]
+          : [],
+      });
       text = priorsJsonText(file);
       summary = `name-based priors for ${Object.keys(file.materials).length} materials`;
       for (const w of file.warnings) process.stderr.write(`warning: ${w}\n`);

@@ -265,3 +265,45 @@ export function checkImageSize(frame: Frame, width: number, height: number, file
     );
   }
 }
+
+/**
+ * transforms.json text for posed images (the inverse of parseTransforms): Nerfstudio's OPENCV
+ * camera model without distortion, intrinsics once at the top (all frames share them here),
+ * `transform_matrix` camera-to-world in the OpenGL convention, poses in the scene's own metres
+ * (z up, no applied_transform).
+ */
+export function transformsJson(frames: readonly Frame[]): string {
+  const c0 = frames[0]?.camera;
+  if (!c0) throw new Error('transformsJson: no frames');
+  for (const f of frames) {
+    const c = f.camera;
+    if (
+      c.width !== c0.width ||
+      c.height !== c0.height ||
+      c.fx !== c0.fx ||
+      c.fy !== c0.fy ||
+      c.cx !== c0.cx ||
+      c.cy !== c0.cy
+    )
+      throw new Error(`transformsJson: ${f.filePath} has other intrinsics than ${frames[0]!.filePath}`);
+  }
+  const rows = (m: readonly number[]) => {
+    const r = m.map((x) => Number(x.toFixed(9)));
+    return [r.slice(0, 4), r.slice(4, 8), r.slice(8, 12), r.slice(12, 16)];
+  };
+  const json = {
+    camera_model: 'OPENCV',
+    fl_x: c0.fx,
+    fl_y: c0.fy,
+    cx: c0.cx,
+    cy: c0.cy,
+    w: c0.width,
+    h: c0.height,
+    k1: 0,
+    k2: 0,
+    p1: 0,
+    p2: 0,
+    frames: frames.map((f) => ({ file_path: f.filePath, transform_matrix: rows(f.camera.camToWorld) })),
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
+}

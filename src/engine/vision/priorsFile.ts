@@ -15,9 +15,15 @@ export interface PriorsFile {
   scene: string;
   frequency_hz: number;
   itu_edition: string;
-  /** 'vision' (CLIP) or 'name' (model unavailable: ITU material from material/object names) */
-  source: 'vision' | 'name';
+  /**
+   * 'vision' (CLIP labels → ITU table), 'translator' (CLIP embeddings → parameters learned from
+   * calibrated twins, src/engine/vision/translatorPriors.ts) or 'name' (model unavailable: ITU
+   * material from material/object names)
+   */
+  source: 'vision' | 'translator' | 'name';
   model?: string;
+  /** the translator file, when source is 'translator' */
+  translator?: string;
   materials: Record<string, MaterialPrior>;
   material_evidence: Record<string, Record<string, unknown>>;
   objects: Record<string, Record<string, unknown>>;
@@ -44,6 +50,12 @@ export const NAME_SCATTERING_PRIOR: Readonly<Record<string, number>> = {
 };
 
 const round = (x: number, digits = 6) => Number(x.toPrecision(digits));
+
+/**
+ * An embedding as JSON: 6 significant digits keep cosines to ~1e-6, far below the differences
+ * between materials, at about half the size of full float32 text.
+ */
+export const embeddingJson = (e: Float32Array): number[] => Array.from(e, (v) => round(v));
 
 function thicknessOf(scene: Scene, materialId: string): number {
   const spec = scene.materials[materialId]?.spec;
@@ -194,6 +206,8 @@ export function visionPriorsFile(
               top3: p.evidence.top3.map((t) => ({ label: t.label, score: round(t.score, 4) })),
             }
           : {}),
+        // the patch's mean CLIP image embedding: with the object's, what a translator is fitted on
+        ...(p.embedding ? { embedding: embeddingJson(p.embedding) } : {}),
       }));
     if (!e) {
       objects[o.name] = { material_id: o.materialId, status: 'unseen', label: 'unseen', patches };
@@ -206,7 +220,14 @@ export function visionPriorsFile(
       e.roughness.scatteringCoefficient,
       thicknessOf(scene, o.materialId),
     );
-    objects[o.name] = { material_id: o.materialId, status: 'seen', ...params, ...evidenceJson(e), patches };
+    objects[o.name] = {
+      material_id: o.materialId,
+      status: 'seen',
+      ...params,
+      ...evidenceJson(e),
+      embedding: embeddingJson(result.objectEmbeddings[oi]!),
+      patches,
+    };
   }
   for (const id of Object.keys(scene.materials)) {
     const members = scene.objects.map((o, oi) => ({ o, oi })).filter(({ o }) => o.materialId === id);

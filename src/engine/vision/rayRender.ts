@@ -27,10 +27,12 @@ export interface RenderOptions {
 }
 
 /**
- * CPU ray-cast render of a scene whose objects are painted with the procedural class textures
- * (three.js cannot render headless in Node, so the demo views and test scenes are rendered by
- * casting one ray per sample through the same BVH the radio tracer uses). Shading is mostly
- * ambient with a mild Lambert term, like an evenly lit room.
+ * CPU ray-cast render of a scene whose objects are painted with the procedural class textures,
+ * casting rays through the same BVH the radio tracer uses. The synthetic test rooms are rendered
+ * with it inside the unit tests (no browser needed); the demo twin's committed views are rendered
+ * by three.js in Chromium (scripts/render-demo-views.ts) with the same textures and shading, and
+ * demoViews.test.ts checks the two agree pose for pose. Shading is mostly ambient with a mild
+ * Lambert term, like an evenly lit room.
  */
 export function renderClassView(
   scene: Scene,

@@ -1,44 +1,59 @@
-import type { MaterialPrior } from './priorsFile.ts';
+import { InputError } from '../scene/errors.ts';
 
 /**
  * Transfer (paper 000's retained association): a small tfjs network maps a surface's CLIP
  * embedding to the radio parameters a calibration found for it. Fitted on calibrated twins and
  * stored with them (as JSON), it proposes priors on a new scene from its embeddings directly.
  *
- * Targets are (ln ε'r, ln σ, S): permittivity and conductivity span decades across materials
- * (σ from 0.01 S/m for wood to 10⁷ S/m for metal), so they are learned on a log scale, and each
- * target is standardised so that none dominates the loss.
+ * Only the parameters the calibrations actually estimated are learned (usually the
+ * conductivity: the soundings inform it, the others stay at their nominal values and there is
+ * nothing to learn about them); the translator says which in `parameters`. ε'r and σ span
+ * decades across materials (σ from 0.01 S/m for wood to 10⁷ S/m for metal), so they are learned
+ * on a log scale; S linearly; each target is standardised so that none dominates the loss.
  */
+export const TRANSLATED_PARAMETERS = [
+  'relative_permittivity',
+  'conductivity',
+  'scattering_coefficient',
+] as const;
+export type TranslatedParameter = (typeof TRANSLATED_PARAMETERS)[number];
+export type TranslatedValues = Partial<Record<TranslatedParameter, number>>;
+
 export interface TranslatorSample {
   embedding: Float32Array;
-  relativePermittivity: number;
-  conductivity: number;
-  scatteringCoefficient: number;
+  /** calibrated values; every sample must give each parameter the translator learns */
+  values: TranslatedValues;
 }
 
+export const TRANSLATOR_FORMAT = 'rftwin-translator/1';
+
 export interface TranslatorJson {
-  format: 'rftwin-translator/1';
+  format: typeof TRANSLATOR_FORMAT;
+  /** the learned parameters, in output order */
+  parameters: TranslatedParameter[];
+  /** CLIP model the embeddings came from (informative; the dimension is what must match) */
+  model?: string;
   inputSize: number;
   hidden: number;
   /** per-dimension mean and std of the training embeddings (inputs are standardised with them) */
   inputMean: number[];
   inputStd: number[];
-  /** target mean and std of (ln ε'r, ln σ, S) */
+  /** target mean and std, per parameter, of (ln ε'r, ln σ, S) */
   targetMean: number[];
   targetStd: number[];
   /** dense layers' weights, flattened row-major, in tf.LayersModel.getWeights() order */
   weights: { shape: number[]; values: number[] }[];
   samples: number;
   finalLoss: number;
-}
-
-export interface TranslatorPrediction {
-  relativePermittivity: number;
-  conductivity: number;
-  scatteringCoefficient: number;
+  /** where the training data came from (twins, calibration files) */
+  fittedFrom?: string[];
 }
 
 export interface FitOptions {
+  /** parameters to learn; default: those every sample gives */
+  parameters?: readonly TranslatedParameter[];
+  model?: string;
+  fittedFrom?: string[];
   hidden?: number;
   epochs?: number;
   learningRate?: number;
@@ -55,7 +70,7 @@ async function tfjs(): Promise<Tf> {
   return tf;
 }
 
-function buildModel(tf: Tf, inputSize: number, hidden: number, seed: number) {
+function buildModel(tf: Tf, inputSize: number, hidden: number, outputs: number, seed: number) {
   const model = tf.sequential();
   model.add(
     tf.layers.dense({
@@ -69,7 +84,7 @@ function buildModel(tf: Tf, inputSize: number, hidden: number, seed: number) {
     }),
   );
   model.add(
-    tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }),
+    tf.layers.dense({ units: outputs, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }),
   );
   return model;
 }
@@ -77,11 +92,10 @@ function buildModel(tf: Tf, inputSize: number, hidden: number, seed: number) {
 const standardise = (e: Float32Array, mean: number[], std: number[]): number[] =>
   Array.from(e, (v, d) => (v - mean[d]!) / std[d]!);
 
-const targetsOf = (s: TranslatorSample): number[] => [
-  Math.log(s.relativePermittivity),
-  Math.log(s.conductivity),
-  s.scatteringCoefficient,
-];
+const isLog = (p: TranslatedParameter) => p !== 'scattering_coefficient';
+const toTarget = (p: TranslatedParameter, v: number) => (isLog(p) ? Math.log(v) : v);
+const fromTarget = (p: TranslatedParameter, t: number) =>
+  isLog(p) ? Math.exp(t) : Math.min(1, Math.max(0, t));
 
 /** Fit the translator on calibrated surfaces (embedding → calibrated parameters). */
 export async function fitTranslator(
@@ -92,17 +106,25 @@ export async function fitTranslator(
   const inputSize = samples[0]!.embedding.length;
   if (samples.some((s) => s.embedding.length !== inputSize))
     throw new Error('all embeddings must have the same length');
+  const parameters = [
+    ...(options.parameters ??
+      TRANSLATED_PARAMETERS.filter((p) => samples.every((s) => s.values[p] !== undefined))),
+  ];
+  if (parameters.length === 0) throw new Error('no calibrated parameter is given by every sample');
   for (const s of samples) {
-    if (!(s.relativePermittivity > 0) || !(s.conductivity > 0))
-      throw new Error("calibrated ε'r and σ must be positive");
+    for (const p of parameters) {
+      const v = s.values[p];
+      if (v === undefined || !Number.isFinite(v)) throw new Error(`a sample has no calibrated ${p}`);
+      if (isLog(p) && !(v > 0)) throw new Error(`calibrated ${p} must be positive, got ${v}`);
+    }
   }
   const tf = await tfjs();
   const hidden = options.hidden ?? 16;
-  const Y = samples.map(targetsOf);
-  const targetMean = [0, 1, 2].map((j) => Y.reduce((s, y) => s + y[j]!, 0) / Y.length);
+  const Y = samples.map((s) => parameters.map((p) => toTarget(p, s.values[p]!)));
+  const targetMean = parameters.map((_, j) => Y.reduce((s, y) => s + y[j]!, 0) / Y.length);
   // a target that does not vary gets std 1 (the network then learns a constant 0)
-  const targetStd = [0, 1, 2].map(
-    (j) => Math.sqrt(Y.reduce((s, y) => s + (y[j]! - targetMean[j]!) ** 2, 0) / Y.length) || 1,
+  const targetStd = parameters.map(
+    (_, j) => Math.sqrt(Y.reduce((s, y) => s + (y[j]! - targetMean[j]!) ** 2, 0) / Y.length) || 1,
   );
   // embeddings of different materials differ by a few tenths of cosine: centring them and
   // scaling by one overall spread lets the softmax layer separate them without huge weights,
@@ -117,7 +139,7 @@ export async function fitTranslator(
         samples.length,
     ) || 1;
   const inputStd = inputMean.map(() => spread);
-  const model = buildModel(tf, inputSize, hidden, options.seed ?? 7);
+  const model = buildModel(tf, inputSize, hidden, parameters.length, options.seed ?? 7);
   model.compile({ optimizer: tf.train.adam(options.learningRate ?? 0.05), loss: 'meanSquaredError' });
   const x = tf.tensor2d(samples.map((s) => standardise(s.embedding, inputMean, inputStd)));
   const y = tf.tensor2d(Y.map((row) => row.map((v, j) => (v - targetMean[j]!) / targetStd[j]!)));
@@ -139,7 +161,9 @@ export async function fitTranslator(
     if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
     const weights = model.getWeights().map((w) => ({ shape: w.shape, values: Array.from(w.dataSync()) }));
     return {
-      format: 'rftwin-translator/1',
+      format: TRANSLATOR_FORMAT,
+      parameters,
+      ...(options.model ? { model: options.model } : {}),
       inputSize,
       hidden,
       inputMean,
@@ -149,6 +173,7 @@ export async function fitTranslator(
       weights,
       samples: samples.length,
       finalLoss,
+      ...(options.fittedFrom ? { fittedFrom: options.fittedFrom } : {}),
     };
   } finally {
     x.dispose();
@@ -157,21 +182,22 @@ export async function fitTranslator(
   }
 }
 
-/** Predict radio parameters from embeddings with a stored translator. */
+/** Predict the learned radio parameters from embeddings with a stored translator. */
 export async function translate(
   translator: TranslatorJson,
   embeddings: Float32Array[],
-): Promise<TranslatorPrediction[]> {
-  if (translator.format !== 'rftwin-translator/1')
+): Promise<TranslatedValues[]> {
+  if (translator.format !== TRANSLATOR_FORMAT)
     throw new Error(`unknown translator format '${String(translator.format)}'`);
   if (embeddings.length === 0) return [];
   if (embeddings.some((e) => e.length !== translator.inputSize)) {
     throw new Error(
-      `translator expects ${translator.inputSize}-d embeddings (fitted with another CLIP model?)`,
+      `translator expects ${translator.inputSize}-d embeddings, got ${embeddings.find((e) => e.length !== translator.inputSize)!.length}-d (fitted with another CLIP model?)`,
     );
   }
   const tf = await tfjs();
-  const model = buildModel(tf, translator.inputSize, translator.hidden, 0);
+  const outputs = translator.parameters.length;
+  const model = buildModel(tf, translator.inputSize, translator.hidden, outputs, 0);
   const weights = translator.weights.map((w) => tf.tensor(w.values, w.shape));
   model.setWeights(weights);
   for (const w of weights) w.dispose();
@@ -182,24 +208,96 @@ export async function translate(
   out.dispose();
   model.dispose();
   return rows.map((r) => {
-    const [le, ls, S] = r.map((v, j) => v * translator.targetStd[j]! + translator.targetMean[j]!) as [
-      number,
-      number,
-      number,
-    ];
-    return {
-      relativePermittivity: Math.exp(le),
-      conductivity: Math.exp(ls),
-      scatteringCoefficient: Math.min(1, Math.max(0, S)),
-    };
+    const values: TranslatedValues = {};
+    translator.parameters.forEach((p, j) => {
+      values[p] = fromTarget(p, r[j]! * translator.targetStd[j]! + translator.targetMean[j]!);
+    });
+    return values;
   });
 }
 
-/** A translator prediction as a priors-file material entry. */
-export const translatedPrior = (p: TranslatorPrediction, thickness: number): MaterialPrior => ({
-  relative_permittivity: Number(p.relativePermittivity.toPrecision(6)),
-  conductivity: Number(p.conductivity.toPrecision(6)),
-  scattering_coefficient: Number(p.scatteringCoefficient.toPrecision(4)),
-  thickness,
-  itu_name: 'translated',
-});
+/**
+ * A translator file, checked: format, learned parameters, and every array's length against
+ * the dimensions it declares (a truncated or hand-edited file would otherwise fail deep inside
+ * tfjs). Errors name the file and the field.
+ */
+export function parseTranslatorJson(text: string, file: string): TranslatorJson {
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(file, undefined, `not valid JSON (${(e as Error).message})`);
+  }
+  const fail = (field: string, problem: string): never => {
+    throw new InputError(file, field, problem);
+  };
+  if (typeof root !== 'object' || root === null || Array.isArray(root))
+    fail('(root)', `expected a translator object {"format": "${TRANSLATOR_FORMAT}", …}`);
+  const t = root as Record<string, unknown>;
+  if (t.format !== TRANSLATOR_FORMAT)
+    fail('format', `expected "${TRANSLATOR_FORMAT}", got ${JSON.stringify(t.format)}`);
+  const posInt = (field: string): number => {
+    const v = t[field];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+      fail(field, `expected a positive integer, got ${JSON.stringify(v)}`);
+    return v as number;
+  };
+  const inputSize = posInt('inputSize');
+  const hidden = posInt('hidden');
+  const params = t.parameters;
+  if (
+    !Array.isArray(params) ||
+    params.length === 0 ||
+    params.some((p) => !(TRANSLATED_PARAMETERS as readonly unknown[]).includes(p)) ||
+    new Set(params).size !== params.length
+  )
+    fail(
+      'parameters',
+      `expected a non-empty list of distinct names from ${TRANSLATED_PARAMETERS.join(', ')}, got ${JSON.stringify(params)}`,
+    );
+  const outputs = (params as unknown[]).length;
+  const numbers = (field: string, length: number, positive = false): number[] => {
+    const v = t[field];
+    if (!Array.isArray(v) || v.length !== length)
+      fail(
+        field,
+        `expected ${length} numbers, got ${Array.isArray(v) ? `${v.length} entries` : JSON.stringify(v)}`,
+      );
+    const arr = v as unknown[];
+    const bad = arr.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x) || (positive && !(x > 0)));
+    if (bad >= 0)
+      fail(
+        `${field}[${bad}]`,
+        `expected a ${positive ? 'positive ' : ''}number, got ${JSON.stringify(arr[bad])}`,
+      );
+    return arr as number[];
+  };
+  numbers('inputMean', inputSize);
+  numbers('inputStd', inputSize, true);
+  numbers('targetMean', outputs);
+  numbers('targetStd', outputs, true);
+  // dense(inputSize → hidden), dense(hidden → outputs): kernel then bias per layer
+  const expected = [[inputSize, hidden], [hidden], [hidden, outputs], [outputs]];
+  const w = t.weights;
+  if (!Array.isArray(w) || w.length !== expected.length)
+    fail('weights', `expected ${expected.length} weight arrays (kernel and bias of 2 dense layers)`);
+  (w as unknown[]).forEach((entry, k) => {
+    const e = entry as { shape?: unknown; values?: unknown };
+    const shape = expected[k]!;
+    if (JSON.stringify(e?.shape) !== JSON.stringify(shape))
+      fail(
+        `weights[${k}].shape`,
+        `expected [${shape.join(', ')}] for a ${inputSize}-d embedding, ${hidden} hidden units and ${outputs} outputs, got ${JSON.stringify(e?.shape)}`,
+      );
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (
+      !Array.isArray(e.values) ||
+      e.values.length !== size ||
+      e.values.some((x) => typeof x !== 'number' || !Number.isFinite(x))
+    )
+      fail(`weights[${k}].values`, `expected ${size} finite numbers`);
+  });
+  return root as TranslatorJson;
+}
+
+export const translatorJsonText = (t: TranslatorJson): string => `${JSON.stringify(t)}\n`;

@@ -1,0 +1,88 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { InputError } from '../../engine/scene/errors.ts';
+import { fitTranslator, type TranslatorSample, translatorJsonText } from '../../engine/vision/transfer.ts';
+import { calibratedTwinSamples } from '../../engine/vision/translatorPriors.ts';
+import { checkFlags, numberFlag, parseArgs, requireFlag, UsageError } from '../args.ts';
+
+export const usage =
+  'rftwin translator --priors A-priors.json --calibrated A-calibration.json [--priors B-priors.json --calibrated B-calibration.json …] [--epochs N] [--hidden N] [--seed n] --out translator.json';
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    throw new InputError(path, undefined, `cannot read it (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
+}
+
+/**
+ * `rftwin translator`: fit the transfer model (CLIP embedding → calibrated radio parameters)
+ * on one or more calibrated twins, each given as the priors file `rftwin priors` wrote for it
+ * (it stores the per-object and per-patch embeddings) and the result `rftwin calibrate --out`
+ * wrote for it. `rftwin priors --translator` then proposes priors for a new scene.
+ */
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  checkFlags(args, ['priors', 'calibrated', 'epochs', 'hidden', 'seed', 'out']);
+  if (args.positional.length > 0)
+    throw new UsageError(`unexpected argument '${args.positional[0]}'\nusage: ${usage}`);
+  const priors = args.flags.get('priors') ?? [];
+  const calibrated = args.flags.get('calibrated') ?? [];
+  if (priors.length === 0 || priors.length !== calibrated.length)
+    throw new UsageError(
+      `give one --calibrated result per --priors file, in the same order (got ${priors.length} and ${calibrated.length})\nusage: ${usage}`,
+    );
+  const out = requireFlag(args, 'out');
+  const epochs = numberFlag(args, 'epochs', 800);
+  const hidden = numberFlag(args, 'hidden', 16);
+  if (!(Number.isInteger(epochs) && epochs > 0) || !(Number.isInteger(hidden) && hidden > 0))
+    throw new UsageError('--epochs and --hidden must be positive integers');
+
+  const samples: TranslatorSample[] = [];
+  let parameters: string[] | undefined;
+  let dim: number | undefined;
+  let model: string | undefined;
+  const fittedFrom: string[] = [];
+  for (const [k, priorsPath] of priors.entries()) {
+    const calPath = calibrated[k]!;
+    const twin = calibratedTwinSamples(
+      await readText(priorsPath),
+      priorsPath,
+      await readText(calPath),
+      calPath,
+    );
+    const d = twin.samples[0]!.embedding.length;
+    if (dim !== undefined && d !== dim)
+      throw new InputError(
+        priorsPath,
+        'objects',
+        `its embeddings are ${d}-d, those of ${priors[0]} ${dim}-d: all twins must be embedded with the same CLIP model`,
+      );
+    dim = d;
+    model ??= twin.model;
+    // learn what every twin calibrated
+    parameters = parameters
+      ? parameters.filter((p) => twin.parameters.includes(p as never))
+      : twin.parameters;
+    samples.push(...twin.samples);
+    fittedFrom.push(`${priorsPath} + ${calPath}`);
+    process.stderr.write(
+      `translator: ${priorsPath}: ${twin.used.length} calibrated objects (${twin.parameters.join(', ')}), ${twin.samples.length} samples${twin.skipped.length ? `; left out: ${twin.skipped.join('; ')}` : ''}\n`,
+    );
+  }
+  if (!parameters || parameters.length === 0)
+    throw new UsageError('the calibrations have no calibrated parameter in common');
+  const translator = await fitTranslator(samples, {
+    parameters: parameters as never,
+    model,
+    fittedFrom,
+    epochs,
+    hidden,
+    seed: numberFlag(args, 'seed', 7),
+  });
+  await writeFile(out, translatorJsonText(translator));
+  process.stdout.write(
+    `wrote ${out}: ${translator.parameters.join(', ')} from ${samples.length} samples (${dim}-d embeddings), final loss ${translator.finalLoss.toPrecision(3)}\n`,
+  );
+  return 0;
+}

@@ -9,13 +9,14 @@ import {
   type ResidualGroup,
 } from './losses.ts';
 import {
-  adam,
+  adamSteps,
   cost,
   type IterationReport,
-  levenbergMarquardt,
+  levenbergMarquardtSteps,
   type Objective,
   type ObjectiveEvaluation,
   type OptimizerKind,
+  runToEnd,
   type StopReason,
 } from './optimizers.ts';
 import { parameterLabel, physicalDerivative, vectorToPhysical, vectorToUnconstrained } from './parameters.ts';
@@ -126,6 +127,15 @@ function pathsTouching(model: ForwardModel, theta: Float64Array): number[] {
 }
 
 export function calibrate(options: CalibrationOptions): CalibrationResult {
+  return runToEnd(calibrateSteps(options));
+}
+
+/**
+ * calibrate() as steps: yields before every optimiser iteration (restarts and the prior refit
+ * included), so a driver (runWithHook) can pause between iterations or let messages in.
+ * An aborted signal ends the optimisation early and returns the best estimate so far.
+ */
+export function* calibrateSteps(options: CalibrationOptions): Generator<void, CalibrationResult, void> {
   const { model } = options;
   if (options.soundings.length !== model.linkCount)
     throw new Error(`calibrate: ${options.soundings.length} soundings for ${model.linkCount} traced links`);
@@ -163,11 +173,11 @@ export function calibrate(options: CalibrationOptions): CalibrationResult {
   }
   const optimizer = options.optimizer;
   const earlyStop = { ...DEFAULT_EARLY_STOP[optimizer], ...options.earlyStop };
-  const run = optimizer === 'lm' ? levenbergMarquardt : adam;
+  const run = optimizer === 'lm' ? levenbergMarquardtSteps : adamSteps;
   // One iteration budget for the whole calibration: restarts and the prior refit below
   // spend what the first run left, so --max-iterations caps the total a person sees.
   const budget = options.maxIterations ?? DEFAULT_MAX_ITERATIONS[optimizer];
-  const result = run(objective, z0, {
+  const result = yield* run(objective, z0, {
     maxIterations: budget,
     earlyStop,
     onIteration: options.onIteration,
@@ -186,7 +196,7 @@ export function calibrate(options: CalibrationOptions): CalibrationResult {
     const rnd = seededRandom(options.seed ?? 1);
     for (let k = 0; k < (options.restarts ?? 2) && iterations < budget; k++) {
       const start = z0.map((z) => z + 0.5 * gaussian(rnd));
-      const again = run(objective, start, {
+      const again = yield* run(objective, start, {
         maxIterations: budget - iterations,
         earlyStop,
         onIteration:
@@ -202,6 +212,8 @@ export function calibrate(options: CalibrationOptions): CalibrationResult {
         result.final = again.final;
         stoppedBecause = again.stoppedBecause;
       }
+      // interrupted during a restart: the best of the starts so far is the result
+      if (again.stoppedBecause === 'aborted') stoppedBecause = 'aborted';
       if (rms(result.final) <= PERFECT_FIT_RMS || again.stoppedBecause === 'aborted') break;
     }
   }
@@ -221,7 +233,7 @@ export function calibrate(options: CalibrationOptions): CalibrationResult {
     const noise = residualNoiseVariance(final.r, ev.groups, model.parameters.length + nuisance);
     const center = vectorToUnconstrained(model.parameters, prior.center);
     const map = mapObjective(objective, noise, center, prior.std);
-    const second = levenbergMarquardt(map, z0, {
+    const second = yield* levenbergMarquardtSteps(map, z0, {
       maxIterations: budget - iterations,
       earlyStop,
       onIteration:

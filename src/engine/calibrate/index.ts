@@ -8,8 +8,12 @@
  *   smape / nae / paths loss; returns estimates, Gauss–Newton std and identifiability per
  *   parameter, loss history, stop reason, warnings. Throws CalibrationError (with the reason per
  *   parameter) when no sounding informs a requested parameter.
+ *   With `beforeIteration` (an awaited hook) the optimiser yields between iterations, so a host
+ *   can pause it or let a stop request in (the signal then returns the best estimate so far);
+ *   `predictions` holds each sounded link's predicted gains before and after (predictions.ts).
  * - calibrate(options) (calibrate.ts): the same on any ForwardModel (forwardModel.ts), e.g. the
- *   scene model (sceneModel.ts) or the closed-form Fresnel-chain model used by the tests.
+ *   scene model (sceneModel.ts) or the closed-form Fresnel-chain model used by the tests;
+ *   calibrateSteps(options) is it as a generator (runToEnd / runWithHook in optimizers.ts).
  * - planMeasurements(rows, n, options) + candidateRows / priorAveragedRows (planning.ts): greedy
  *   (Bayesian) D-optimal choice of N candidate links, with the random-choice baseline.
  * - synthesizeSoundings (synthesize.ts): synthetic soundings with seeded noise.
@@ -26,6 +30,7 @@ export * from './optimizers.ts';
 export * from './parameters.ts';
 export * from './pipeline.ts';
 export * from './planning.ts';
+export * from './predictions.ts';
 export * from './sceneModel.ts';
 export * from './synthesize.ts';
 export * from './uncertainty.ts';

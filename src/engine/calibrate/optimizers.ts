@@ -63,6 +63,32 @@ export interface OptimizeResult {
   final: ObjectiveEvaluation;
 }
 
+/**
+ * An optimiser run as a generator: it yields once before every iteration, so that a driver can
+ * let other work run (a worker receiving pause/stop messages) between iterations. runToEnd
+ * drives it synchronously, runWithHook awaits a hook at every yield.
+ */
+export type OptimizerSteps<T = OptimizeResult> = Generator<void, T, void>;
+
+export function runToEnd<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Drive `steps`, awaiting `beforeIteration` at each yield (e.g. to wait while paused). */
+export async function runWithHook<T>(
+  steps: Generator<void, T, void>,
+  beforeIteration: () => Promise<void>,
+): Promise<T> {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await beforeIteration();
+  }
+}
+
 export const cost = (e: ObjectiveEvaluation): number => {
   let c = 0;
   for (let i = 0; i < e.m; i++) c += e.weights[i]! * e.r[i]! ** 2;
@@ -79,6 +105,15 @@ export function levenbergMarquardt(
   z0: Float64Array,
   options: OptimizeOptions,
 ): OptimizeResult {
+  return runToEnd(levenbergMarquardtSteps(objective, z0, options));
+}
+
+/** levenbergMarquardt as steps (yields before each iteration). */
+export function* levenbergMarquardtSteps(
+  objective: Objective,
+  z0: Float64Array,
+  options: OptimizeOptions,
+): OptimizerSteps {
   const n = objective.n;
   let z = Float64Array.from(z0);
   let current = objective.evaluate(z);
@@ -94,6 +129,7 @@ export function levenbergMarquardt(
   let iterations = 0;
   let reason: StopReason = 'max_iterations';
   while (iterations < options.maxIterations) {
+    yield;
     if (options.signal?.aborted) {
       reason = 'aborted';
       break;
@@ -173,6 +209,11 @@ export function levenbergMarquardt(
  * β2 0.999, ε 1e-8, learning rate configurable; parameters are the unconstrained z.
  */
 export function adam(objective: Objective, z0: Float64Array, options: OptimizeOptions): OptimizeResult {
+  return runToEnd(adamSteps(objective, z0, options));
+}
+
+/** adam as steps (yields before each iteration). */
+export function* adamSteps(objective: Objective, z0: Float64Array, options: OptimizeOptions): OptimizerSteps {
   const n = objective.n;
   const lr = options.learningRate ?? 0.05;
   const b1 = 0.9;
@@ -187,7 +228,10 @@ export function adam(objective: Objective, z0: Float64Array, options: OptimizeOp
   stop.update(current.loss, objective.physical(z));
   let iterations = 0;
   let reason: StopReason = 'max_iterations';
+  // Adam's loss is not monotone: an interrupted run returns the best iterate seen, not the last.
+  let best = { z: Float64Array.from(z), ev: current };
   while (iterations < options.maxIterations) {
+    yield;
     if (options.signal?.aborted) {
       reason = 'aborted';
       break;
@@ -202,6 +246,7 @@ export function adam(objective: Objective, z0: Float64Array, options: OptimizeOp
       z[k]! -= (lr * mh) / (Math.sqrt(vh) + eps);
     }
     current = objective.evaluate(z);
+    if (current.loss < best.ev.loss) best = { z: Float64Array.from(z), ev: current };
     lossHistory.push(current.loss);
     const theta = objective.physical(z);
     options.onIteration?.({
@@ -216,5 +261,7 @@ export function adam(objective: Objective, z0: Float64Array, options: OptimizeOp
       break;
     }
   }
+  if (reason === 'aborted')
+    return { z: best.z, iterations, lossHistory, stoppedBecause: reason, final: best.ev };
   return { z, iterations, lossHistory, stoppedBecause: reason, final: current };
 }

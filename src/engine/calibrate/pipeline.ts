@@ -5,11 +5,12 @@ import type { RadioParameters } from '../materials/radioMaterial.ts';
 import type { Scene } from '../scene/types.ts';
 import { buildBvh } from '../tracer/bvh.ts';
 import type { TraceControl, TracePathsOptions } from '../tracer/cpu/tracePaths.ts';
-import { type CalibrationOptions, type CalibrationResult, calibrate } from './calibrate.ts';
+import { type CalibrationOptions, type CalibrationResult, calibrateSteps } from './calibrate.ts';
 import { type InitKind, initialValues } from './initialization.ts';
 import type { LossOptions } from './losses.ts';
-import type { IterationReport, OptimizerKind } from './optimizers.ts';
+import { type IterationReport, type OptimizerKind, runToEnd, runWithHook } from './optimizers.ts';
 import { type MaterialParameterName, PARAMETER_FIELD, type TrainableParameter } from './parameters.ts';
+import { type LinkPrediction, predictLinks } from './predictions.ts';
 import {
   type ParameterScope,
   sceneForwardModel,
@@ -48,6 +49,11 @@ export interface SceneCalibrationOptions {
   /** reuse links traced earlier for the same positions and trace options */
   traced?: TracedLink[];
   onIteration?: (report: IterationReport) => void;
+  /**
+   * Awaited before every optimiser iteration: a host that must stay reachable (the studio's
+   * worker) yields to its event loop here and waits while the person has paused the run.
+   */
+  beforeIteration?: () => Promise<void>;
   traceControl?: TraceControl;
   signal?: AbortSignal;
 }
@@ -60,6 +66,11 @@ export interface SceneCalibrationResult extends CalibrationResult {
   traced: TracedLink[];
   initNotes: string[];
   traceSeconds: number;
+  /**
+   * The model's prediction of every sounded link (soundings order) with the nominal materials
+   * (before) and with the estimates (after), to compare with what was measured.
+   */
+  predictions: { before: LinkPrediction[]; after: LinkPrediction[] };
 }
 
 /** Trace options for calibration: LoS, specular and transmission to depth 3 (paper 003), scattering when S is trained. */
@@ -123,7 +134,7 @@ export async function calibrateScene(options: SceneCalibrationOptions): Promise<
     seed: options.seed,
     priors: options.priors,
   });
-  const result = calibrate({
+  const steps = calibrateSteps({
     model,
     soundings: options.soundings,
     loss: { ...options.loss, frequencyHz: options.frequencyHz },
@@ -136,10 +147,26 @@ export async function calibrateScene(options: SceneCalibrationOptions): Promise<
     onIteration: options.onIteration,
     signal: options.signal,
   });
+  const result = options.beforeIteration
+    ? await runWithHook(steps, options.beforeIteration)
+    : runToEnd(steps);
+  const predictions = {
+    before: predictLinks(model.evaluate(nominal), options.frequencyHz),
+    after: predictLinks(model.evaluate(result.theta), options.frequencyHz),
+  };
   const calibrated: Record<string, RadioParameters> = {};
   for (const [k, v] of Object.entries(base)) calibrated[k] = { ...v };
   parameters.forEach((p, k) => {
     calibrated[key(p.owner)]![PARAMETER_FIELD[p.name]] = result.theta[k]!;
   });
-  return { ...result, parameters, initial, calibrated, traced, initNotes: notes, traceSeconds };
+  return {
+    ...result,
+    parameters,
+    initial,
+    calibrated,
+    traced,
+    initNotes: notes,
+    traceSeconds,
+    predictions,
+  };
 }

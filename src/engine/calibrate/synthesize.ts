@@ -43,7 +43,10 @@ export function synthesizeSoundings(
         0,
         rmsDelaySpreadNsGradient(paths, 0).value + noiseNs * gaussian(rnd),
       );
-      if (paths.length > 1) metrics.k_factor_db = kFactorDbGradient(paths, 0).value + noiseDb * gaussian(rnd);
+      // K is infinite when every path but the LoS carries zero power (e.g. a perfect absorber):
+      // no sounder reports that, so the column is left empty rather than written as Infinity.
+      const k = paths.length > 1 ? kFactorDbGradient(paths, 0).value : Number.NaN;
+      if (Number.isFinite(k)) metrics.k_factor_db = k + noiseDb * gaussian(rnd);
       metrics.angular_spread_deg = angularSpreadDegGradient(paths, 0).value;
     }
     const s: Sounding = {

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { pauseCalibration, resumeCalibration, stopCalibration } from './actions/calibrate.ts';
 import { removeDevice, togglePlacing } from './actions/devices.ts';
 import { exportSionnaZip } from './actions/exportTwin.ts';
 import { computeHeatmap } from './actions/heatmap.ts';
@@ -7,12 +8,15 @@ import { CalibrationPanel } from './panels/CalibrationPanel.tsx';
 import { DeviceList } from './panels/DeviceList.tsx';
 import { ExportPanel } from './panels/ExportPanel.tsx';
 import { HeatmapPanel } from './panels/HeatmapPanel.tsx';
+import { KeyboardHelp } from './panels/KeyboardHelp.tsx';
 import { LinkPanel } from './panels/LinkPanel.tsx';
 import { MaterialInspector } from './panels/MaterialInspector.tsx';
+import { PlanningPanel } from './panels/PlanningPanel.tsx';
 import { SceneTree } from './panels/SceneTree.tsx';
 import { StatusBar } from './panels/StatusBar.tsx';
 import { studio, useStudio } from './store.ts';
 import { Viewport } from './viewport/Viewport.tsx';
+import { VisionPanel } from './vision/VisionPanel.tsx';
 
 const ACCEPT = '.xml,.ply,.glb,.gltf,.obj,.mtl,.bin,.csv,.json,.zip,.png,.jpg,.jpeg,.webp';
 
@@ -54,6 +58,17 @@ function useShortcuts(openPicker: () => void) {
         case 'x':
         case 'X':
           studio.set({ xray: !s.xray });
+          break;
+        case 'p':
+        case 'P':
+          if (s.calibrationRun === 'running') pauseCalibration();
+          else if (s.calibrationRun === 'paused') resumeCalibration();
+          else return;
+          break;
+        case 's':
+        case 'S':
+          if (!s.calibrationRun) return;
+          stopCalibration();
           break;
         case 'Delete':
         case 'Backspace':
@@ -113,6 +128,7 @@ function Toolbar({ onOpen }: { onOpen: () => void }) {
         X-ray <kbd>X</kbd>
       </button>
       <span className="hint dim">drag: orbit · right-drag: pan · wheel: zoom · drop files anywhere</span>
+      <KeyboardHelp />
     </header>
   );
 }
@@ -156,6 +172,7 @@ export function App() {
       <Toolbar onOpen={openPicker} />
       <aside className="left">
         <SceneTree />
+        <VisionPanel />
         <DeviceList />
       </aside>
       <main className="centre">
@@ -166,6 +183,7 @@ export function App() {
         <LinkPanel />
         <HeatmapPanel />
         <CalibrationPanel />
+        <PlanningPanel />
         <ExportPanel />
       </aside>
       <StatusBar />

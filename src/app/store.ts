@@ -4,7 +4,8 @@ import type { SceneMaterial } from '../engine/materials/radioMaterial.ts';
 import type { RadioMap, RadioMapMetric } from '../engine/radiomap/radioMap.ts';
 import type { Scene } from '../engine/scene/types.ts';
 import type { Vec3 } from '../engine/vec3.ts';
-import type { TracedLinkResult, TraceSettings } from './worker/protocol.ts';
+import { DEFAULT_CLIP_MODEL } from '../engine/vision/clipEmbedder.ts';
+import type { SuggestedRx, TracedLinkResult, TraceSettings, VisionPriorsOutcome } from './worker/protocol.ts';
 
 export type DeviceKind = 'tx' | 'rx';
 
@@ -80,6 +81,12 @@ export interface RootState {
   soundings: { file: string; items: Sounding[] } | null;
   /** images + transforms.json waiting for the vision priors */
   visionInputs: { transforms: string; images: string[] } | null;
+  /** CLIP model for the vision priors: a hub id (browser cache) or a folder served by the app */
+  visionModel: string;
+  /** where CLIP runs: auto (WebGPU on a hardware adapter, else wasm), or forced */
+  visionDevice: 'auto' | 'webgpu' | 'wasm';
+  /** the last vision priors run on the loaded twin (sceneId says which twin) */
+  visionPriors: (VisionPriorsOutcome & { sceneId: number; loadedFrom?: string }) | null;
   traceSettings: TraceSettings;
   /** paths and metrics of every Tx–Rx link for the current devices and materials */
   trace: { links: TracedLinkResult[]; elapsedMs: number; extrapolated: string[] } | null;
@@ -94,6 +101,10 @@ export interface RootState {
   heatmapHover: { x: number; y: number; value: number } | null;
   /** settings and result of the last calibration, recorded in exported twins */
   calibrationRecord: unknown;
+  /** the calibration in progress: running or paused by the person (null when none runs) */
+  calibrationRun: 'running' | 'paused' | null;
+  /** receiver positions suggested by measurement planning (drawn in the viewport) */
+  suggestedRx: SuggestedRx[];
   set: (partial: Partial<RootState> | ((s: RootState) => Partial<RootState>)) => void;
 }
 
@@ -114,7 +125,12 @@ export const useStudio = create<RootState>()((set) => ({
   gpu: { checked: false, available: false },
   soundings: null,
   visionInputs: null,
+  visionModel: DEFAULT_CLIP_MODEL,
+  visionDevice: 'auto',
+  visionPriors: null,
   calibrationRecord: null,
+  calibrationRun: null,
+  suggestedRx: [],
   traceSettings: {
     maxDepth: 3,
     los: true,

@@ -1,9 +1,10 @@
 import type { LossKind } from '../../engine/calibrate/losses.ts';
 import type { OptimizerKind } from '../../engine/calibrate/optimizers.ts';
 import type { MaterialParameterName } from '../../engine/io/materialsJson.ts';
+import { soundingErrors } from '../soundingErrors.ts';
 import { reportError, setStatus, studio } from '../store.ts';
 import { engine } from '../worker/bridge.ts';
-import type { CalibrationIteration, CalibrationOutcome } from '../worker/protocol.ts';
+import type { CalibrationIteration, CalibrationOutcome, Progress } from '../worker/protocol.ts';
 import { clearResults } from './results.ts';
 
 export interface CalibrationSettings {
@@ -15,20 +16,61 @@ export interface CalibrationSettings {
   maxDepth: number;
 }
 
-let running: AbortController | null = null;
+let running: { ac: AbortController; id: number } | null = null;
 
-/** Stop the running calibration (takes effect between phases: the optimiser runs in one worker task). */
+/**
+ * Stop the running calibration and keep its best estimate so far: the worker ends the
+ * optimiser at the next iteration and returns the result with stoppedBecause "stopped by user".
+ */
 export function stopCalibration() {
-  running?.abort();
+  if (running) engine().control(running.id, 'stop');
+}
+
+/** Cancel: discard the run; the twin and the previous results stay as they were. */
+export function cancelCalibration() {
+  running?.ac.abort();
+}
+
+/** Pause the optimiser between two iterations (its state stays in the worker). */
+export function pauseCalibration() {
+  if (!running || studio.get().calibrationRun !== 'running') return;
+  engine().control(running.id, 'pause');
+  studio.set({ calibrationRun: 'paused' });
+  setStatus({
+    level: 'busy',
+    message: 'Calibration paused (Resume continues, Stop keeps the estimate so far)',
+    progress: studio.get().status.progress,
+    cancel: cancelCalibration,
+  });
+}
+
+export function resumeCalibration() {
+  if (!running || studio.get().calibrationRun !== 'paused') return;
+  engine().control(running.id, 'resume');
+  studio.set({ calibrationRun: 'running' });
+  setStatus({
+    level: 'busy',
+    message: 'Calibration resumed…',
+    progress: studio.get().status.progress,
+    cancel: cancelCalibration,
+  });
 }
 
 /**
- * Calibrate the twin's materials against the uploaded soundings in the engine worker; every
- * iteration goes to `onIteration` (live loss curve and trajectories).
+ * Live updates are drawn at most this often: an optimiser iteration can take a few ms, and
+ * redrawing the plots, the status bar and the 3D view (software WebGL here) at every one of
+ * them kept the page from painting input for hundreds of ms (measured in e2e/10).
+ */
+const LIVE_UPDATE_MS = 150;
+
+/**
+ * Calibrate the twin's materials against the uploaded soundings in the engine worker; the
+ * iterations go to `onIterations` in batches, at most every LIVE_UPDATE_MS (live loss curve
+ * and trajectories).
  */
 export async function runCalibration(
   settings: CalibrationSettings,
-  onIteration: (it: CalibrationIteration) => void,
+  onIterations: (its: CalibrationIteration[]) => void,
 ): Promise<CalibrationOutcome | null> {
   const s = studio.get();
   if (!s.twin) return null;
@@ -36,10 +78,31 @@ export async function runCalibration(
     reportError('Calibration needs soundings: load a CSV or JSON file first');
     return null;
   }
-  running?.abort();
+  running?.ac.abort();
   const ac = new AbortController();
-  running = ac;
-  setStatus({ level: 'busy', message: 'Calibration: starting…', progress: 0, cancel: () => ac.abort() });
+  // the bridge numbers requests in order: this call gets the next id (for pause/resume/stop)
+  const run = { ac, id: engine().peekNextId() };
+  running = run;
+  studio.set({ calibrationRun: 'running' });
+  setStatus({ level: 'busy', message: 'Calibration: starting…', progress: 0, cancel: cancelCalibration });
+  const pending: CalibrationIteration[] = [];
+  let latest: Progress | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (running !== run) return;
+    if (pending.length) onIterations(pending.splice(0));
+    // while paused the status keeps saying so (an iteration already under way may still report)
+    if (latest && studio.get().calibrationRun !== 'paused')
+      setStatus({
+        level: 'busy',
+        message: latest.message,
+        progress: latest.fraction,
+        cancel: cancelCalibration,
+      });
+    latest = null;
+  };
   try {
     const outcome = await engine().call(
       'calibrate',
@@ -54,15 +117,19 @@ export async function runCalibration(
       {
         signal: ac.signal,
         onProgress: (p) => {
-          if (running !== ac) return;
-          if (p.data) onIteration(p.data as CalibrationIteration);
-          setStatus({ level: 'busy', message: p.message, progress: p.fraction, cancel: () => ac.abort() });
+          if (running !== run) return;
+          if (p.data) pending.push(p.data as CalibrationIteration);
+          latest = p;
+          timer ??= setTimeout(flush, LIVE_UPDATE_MS);
         },
       },
     );
-    if (running !== ac) return null;
+    flush(); // the last iterations before the result
+    if (running !== run) return null;
     running = null;
+    studio.set({ calibrationRun: null });
     const last = outcome.lossHistory.at(-1);
+    const errors = soundingErrors(outcome.comparison);
     setStatus({
       level: 'ok',
       message: `Calibration done: ${outcome.iterations} iterations (${outcome.stoppedBecause}), loss ${last?.toExponential(3) ?? '–'}`,
@@ -75,12 +142,26 @@ export async function runCalibration(
         parameters: outcome.parameters,
         lossHistory: outcome.lossHistory,
         stoppedBecause: outcome.stoppedBecause,
+        // median |predicted − measured| power over the soundings, nominal vs calibrated materials
+        medianErrorDb: {
+          metric: outcome.comparison.metric,
+          before: errors.medianBefore,
+          after: errors.medianAfter,
+        },
       },
     });
     return outcome;
   } catch (e) {
-    if (running === ac) running = null;
-    if ((e as Error).name === 'AbortError') setStatus({ level: 'info', message: 'Calibration stopped' });
+    clearTimeout(timer);
+    if (running === run) {
+      running = null;
+      studio.set({ calibrationRun: null });
+    }
+    if ((e as Error).name === 'AbortError')
+      setStatus({
+        level: 'info',
+        message: `Calibration stopped (${(e as Error).message}); the twin is unchanged`,
+      });
     else reportError(`Calibration failed: ${(e as Error).message}`);
     return null;
   }

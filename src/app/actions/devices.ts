@@ -29,6 +29,20 @@ export function placeDevice(kind: DeviceKind, point: Vec3, normal: Vec3) {
   setStatus({ level: 'ok', message: `Placed ${device.name} at (${fmt(position)}) m` });
 }
 
+/** Add a device at given world coordinates (typed in, or a suggested position). */
+export function addDeviceAt(kind: DeviceKind, position: Vec3) {
+  const s = studio.get();
+  const count = s.devices.filter((d) => d.kind === kind).length + 1;
+  const device: Device = {
+    id: newDeviceId(kind),
+    kind,
+    name: `${kind === 'tx' ? 'Tx' : 'Rx'} ${count}`,
+    position: [...position] as Vec3,
+  };
+  studio.set({ devices: [...s.devices, device], selectedDeviceId: device.id, placing: null });
+  setStatus({ level: 'ok', message: `Added ${device.name} at (${fmt(position)}) m` });
+}
+
 export function updateDevice(id: string, patch: Partial<Omit<Device, 'id'>>) {
   studio.set((s) => ({ devices: s.devices.map((d) => (d.id === id ? { ...d, ...patch } : d)) }));
 }

@@ -2,7 +2,7 @@ import { reportError, setStatus, studio } from '../store.ts';
 import { sionnaZip } from '../twin/sionnaExport.ts';
 import { twinToJson } from '../twin/twinJson.ts';
 
-function download(name: string, data: Uint8Array | string, type: string) {
+export function download(name: string, data: Uint8Array | string, type: string) {
   const blob = new Blob([typeof data === 'string' ? data : (data as Uint8Array<ArrayBuffer>)], { type });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');

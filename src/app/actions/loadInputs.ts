@@ -3,6 +3,7 @@ import { InputError } from '../../engine/scene/errors.ts';
 import type { Scene } from '../../engine/scene/types.ts';
 import { type LoadedTwin, reportError, type StudioMaterial, setStatus, studio } from '../store.ts';
 import { parseTwinJson } from '../twin/twinJson.ts';
+import { applyPriorsFile, isPriorsFile } from '../vision/applyPriorsFile.ts';
 import { engine } from '../worker/bridge.ts';
 import type { InputFile } from '../worker/protocol.ts';
 import { clearResults } from './results.ts';
@@ -136,12 +137,14 @@ export async function openInputs(rawFiles: InputFile[]): Promise<void> {
       return;
     }
     const transforms = jsons.find((f) => base(f.path) === 'transforms.json');
+    // a priors file (rftwin priors, or saved from the Vision panel) sets materials, like a priors run
+    const priors = jsons.filter((f) => f !== transforms && isPriorsFile(parseJsonFile(f)));
     const images = files.filter((f) => IMAGE_EXTENSIONS.has(ext(f.path)));
     const soundings = files.filter(
-      (f) => ext(f.path) === 'csv' || (ext(f.path) === 'json' && f !== transforms),
+      (f) => ext(f.path) === 'csv' || (ext(f.path) === 'json' && f !== transforms && !priors.includes(f)),
     );
     const entry = sceneEntry(files);
-    if (!entry && !transforms && soundings.length === 0 && images.length === 0) {
+    if (!entry && !transforms && soundings.length === 0 && images.length === 0 && priors.length === 0) {
       const e = ext(rawFiles[0]!.path);
       throw new InputError(
         rawFiles[0]!.path,
@@ -156,6 +159,7 @@ export async function openInputs(rawFiles: InputFile[]): Promise<void> {
         files.filter((f) => ext(f.path) !== 'csv').map((f) => f.path),
       );
     }
+    for (const p of priors) applyPriorsFile(p);
     for (const s of soundings) await acceptSoundings(s);
     if (transforms || images.length > 0) await acceptVisionInputs(files, transforms, images);
   } catch (e) {

@@ -1,5 +1,6 @@
 import { parseSoundings } from '../../engine/io/loadSoundings.ts';
 import { setStatus, studio } from '../store.ts';
+import { acceptViews } from '../vision/runVisionPriors.ts';
 import type { InputFile } from '../worker/protocol.ts';
 
 /** Soundings (CSV or JSON) are validated by the engine's parser (errors carry line numbers). */
@@ -29,4 +30,6 @@ export async function acceptVisionInputs(
     level: 'info',
     message: `${transforms.path}: ${images.length} images ready for vision priors`,
   });
+  // validated and run in the engine worker; the twin's materials change only when it succeeds
+  await acceptViews([transforms, ...images], transforms.path);
 }

@@ -26,6 +26,7 @@ export async function runTrace() {
   }
   const ac = new AbortController();
   running = ac;
+  let lastShown = 0;
   studio.set({ tracing: true });
   setStatus({
     level: 'busy',
@@ -48,8 +49,12 @@ export async function runTrace() {
       {
         signal: ac.signal,
         onProgress: (p) => {
-          if (running === ac)
-            setStatus({ level: 'busy', message: p.message, progress: p.fraction, cancel: () => ac.abort() });
+          // the tracer reports per candidate batch: repaint the status at most 10× a second
+          // (each repaint is a frame for the software GPU; e2e/10-responsive)
+          const now = performance.now();
+          if (running !== ac || now - lastShown < 100) return;
+          lastShown = now;
+          setStatus({ level: 'busy', message: p.message, progress: p.fraction, cancel: () => ac.abort() });
         },
       },
     );

@@ -5,12 +5,17 @@ import type { MaterialParameterName } from '../../engine/io/materialsJson.ts';
 import {
   applyCalibration,
   type CalibrationSettings,
+  pauseCalibration,
+  resumeCalibration,
   runCalibration,
   stopCalibration,
 } from '../actions/calibrate.ts';
 import { openInputs, readBrowserFiles } from '../actions/loadInputs.ts';
+import { soundingErrors } from '../soundingErrors.ts';
 import { useStudio } from '../store.ts';
 import type { CalibrationIteration, CalibrationOutcome } from '../worker/protocol.ts';
+import { LossCurve, TRAJECTORY_COLORS, Trajectories } from './livePlots.tsx';
+import { ErrorCdf, PowerScatter } from './plots.tsx';
 
 const PARAMS: { id: MaterialParameterName; label: string; unit: string }[] = [
   { id: 'conductivity', label: 'σ', unit: 'S/m' },
@@ -18,87 +23,30 @@ const PARAMS: { id: MaterialParameterName; label: string; unit: string }[] = [
   { id: 'scattering_coefficient', label: 'S', unit: '' },
 ];
 
-/** Loss per iteration on a log scale (the loss spans decades when LM converges). */
-function LossCurve({ history }: { history: CalibrationIteration[] }) {
-  const W = 260;
-  const H = 90;
-  const pts = history.filter((h) => h.loss > 0 && Number.isFinite(h.loss));
-  if (pts.length === 0) return <p className="dim">loss curve appears here</p>;
-  const logs = pts.map((h) => Math.log10(h.loss));
-  const lo = Math.min(...logs);
-  const hi = Math.max(...logs);
-  const n = Math.max(1, pts.at(-1)!.iteration);
-  const line = pts
-    .map((h, k) => {
-      const x = (h.iteration / n) * (W - 40) + 36;
-      const y = hi > lo ? 6 + ((hi - logs[k]!) / (hi - lo)) * (H - 20) : H / 2;
-      return `${x.toFixed(1)},${y.toFixed(1)}`;
-    })
-    .join(' ');
+/** Before/after error against the soundings: scatter of measured vs predicted power and CDF of |error|. */
+function SoundingErrorPlots({ outcome }: { outcome: CalibrationOutcome }) {
+  const c = outcome.comparison;
+  const e = soundingErrors(c);
+  const unit = c.metric === 'path_gain_db' ? 'path gain (dB)' : 'coherent gain (dB)';
   return (
-    <svg
-      width={W}
-      height={H}
-      role="img"
-      aria-label="calibration loss per iteration"
-      data-testid="loss-curve"
-      data-points={pts.length}
-    >
-      <text x={2} y={12} fontSize={9} fill="currentColor">
-        {(10 ** hi).toPrecision(3)}
-      </text>
-      <text x={2} y={H - 12} fontSize={9} fill="currentColor">
-        {(10 ** lo).toPrecision(3)}
-      </text>
-      <text x={W - 60} y={H - 2} fontSize={9} fill="currentColor">
-        iteration {n}
-      </text>
-      <polyline points={line} fill="none" stroke="#fde725" strokeWidth={1.5} />
-    </svg>
-  );
-}
-
-const TRAJECTORY_COLORS = ['#fde725', '#35b779', '#31688e', '#e76f51', '#c77dff', '#8ecae6', '#ffb703'];
-
-/** Each parameter relative to its first value per iteration (log₂ scale: ±1 = ×2 or ÷2). */
-function Trajectories({ history, labels }: { history: CalibrationIteration[]; labels: string[] }) {
-  const W = 260;
-  const H = 90;
-  const first = history[0];
-  if (!first || history.length < 2) return null;
-  const rel = history.map((h) => h.theta.map((v, k) => Math.log2(v / first.theta[k]!)));
-  const all = rel.flat().filter(Number.isFinite);
-  const span = Math.max(0.05, ...all.map(Math.abs));
-  const n = Math.max(1, history.at(-1)!.iteration);
-  const x = (it: number) => 4 + (it / n) * (W - 8);
-  const y = (v: number) => H / 2 - (v / span) * (H / 2 - 6);
-  return (
-    <svg
-      width={W}
-      height={H}
-      role="img"
-      aria-label="parameter trajectories (log2 of value / initial value)"
-      data-testid="trajectory-plot"
-    >
-      <line x1={0} x2={W} y1={H / 2} y2={H / 2} stroke="#555" strokeDasharray="2 3" />
-      <text x={2} y={10} fontSize={9} fill="currentColor">
-        ×{(2 ** span).toPrecision(3)}
-      </text>
-      {first.theta.map((_, k) => (
-        <polyline
-          // biome-ignore lint/suspicious/noArrayIndexKey: parameters keep their order during a run
-          key={k}
-          points={history
-            .map((h, i) => `${x(h.iteration).toFixed(1)},${y(rel[i]![k]!).toFixed(1)}`)
-            .join(' ')}
-          fill="none"
-          stroke={TRAJECTORY_COLORS[k % TRAJECTORY_COLORS.length]}
-          strokeWidth={1.2}
-        >
-          <title>{labels[k] ?? `parameter ${k + 1}`}</title>
-        </polyline>
-      ))}
-    </svg>
+    <div className="error-plots" data-testid="sounding-errors">
+      <h3>Error against the soundings</h3>
+      <p className="dim small" data-testid="median-errors">
+        median |error|: {fmt(e.medianBefore)} dB before → {fmt(e.medianAfter)} dB after ({e.before.length}{' '}
+        soundings{e.left ? `, ${e.left} left out` : ''}
+        {c.powerScaleDb !== undefined
+          ? `; after includes the fitted power scale ${c.powerScaleDb.toFixed(2)} dB`
+          : ''}
+        )
+      </p>
+      <PowerScatter before={e.before} after={e.after} unit={unit} />
+      <ErrorCdf
+        before={e.absBefore}
+        after={e.absAfter}
+        medianBefore={e.medianBefore}
+        medianAfter={e.medianAfter}
+      />
+    </div>
   );
 }
 
@@ -123,12 +71,13 @@ export function CalibrationPanel() {
   const [history, setHistory] = useState<CalibrationIteration[]>([]);
   const [outcome, setOutcome] = useState<CalibrationOutcome | null>(null);
   const [running, setRunning] = useState(false);
+  const runState = useStudio((s) => s.calibrationRun);
 
   const run = async () => {
     setHistory([]);
     setOutcome(null);
     setRunning(true);
-    const r = await runCalibration(settings, (it) => setHistory((h) => [...h, it]));
+    const r = await runCalibration(settings, (its) => setHistory((h) => [...h, ...its]));
     setRunning(false);
     setOutcome(r);
   };
@@ -228,14 +177,34 @@ export function CalibrationPanel() {
         >
           Calibrate
         </button>
+        {running && runState === 'running' ? (
+          <button
+            type="button"
+            data-testid="calibrate-pause"
+            onClick={pauseCalibration}
+            title="Pause between two iterations (P)"
+          >
+            Pause <kbd>P</kbd>
+          </button>
+        ) : null}
+        {running && runState === 'paused' ? (
+          <button
+            type="button"
+            data-testid="calibrate-resume"
+            onClick={resumeCalibration}
+            title="Resume where it paused (P)"
+          >
+            Resume <kbd>P</kbd>
+          </button>
+        ) : null}
         {running ? (
           <button
             type="button"
             data-testid="calibrate-stop"
             onClick={stopCalibration}
-            title="Stop: takes effect while the sounded links are traced; the optimiser itself runs as one worker task"
+            title="Stop and keep the best estimate so far (S); Cancel in the status bar discards the run"
           >
-            Stop
+            Stop <kbd>S</kbd>
           </button>
         ) : null}
         {outcome ? (
@@ -244,6 +213,17 @@ export function CalibrationPanel() {
           </button>
         ) : null}
       </div>
+      {history.length ? (
+        <p
+          className="dim"
+          data-testid="calibration-iteration"
+          data-iteration={history.at(-1)!.iteration}
+          data-state={runState ?? 'done'}
+        >
+          iteration {history.at(-1)!.iteration}
+          {runState === 'paused' ? ' · paused' : ''} · loss {history.at(-1)!.loss.toExponential(3)}
+        </p>
+      ) : null}
       <LossCurve history={history} />
       <Trajectories history={history} labels={outcome?.parameters.map((p) => `${p.owner} ${p.name}`) ?? []} />
       {outcome ? (
@@ -297,6 +277,7 @@ export function CalibrationPanel() {
               })}
             </tbody>
           </table>
+          <SoundingErrorPlots outcome={outcome} />
           {outcome.warnings.length ? (
             <details>
               <summary>{outcome.warnings.length} notes</summary>

@@ -1,6 +1,7 @@
 import type { Vec3 } from '../../engine/vec3.ts';
 import { removeDevice, togglePlacing, updateDevice } from '../actions/devices.ts';
 import { studio, useStudio } from '../store.ts';
+import { AddDeviceForm } from './AddDeviceForm.tsx';
 
 function CoordInput({
   value,
@@ -69,6 +70,7 @@ export function DeviceList() {
           m
         </label>
       </div>
+      <AddDeviceForm />
       {devices.length === 0 ? (
         <p className="dim">No devices. Press T or R, then click in the scene.</p>
       ) : (

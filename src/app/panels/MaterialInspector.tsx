@@ -9,6 +9,7 @@ import {
 import { overrideMaterial } from '../actions/materials.ts';
 import { materialColor, SOURCE_LABEL } from '../colors.ts';
 import { useStudio } from '../store.ts';
+import { PriorEvidence } from '../vision/PriorEvidence.tsx';
 
 const FIELDS: { key: keyof RadioParameters; label: string; unit: string }[] = [
   { key: 'relativePermittivity', label: 'εr', unit: '' },
@@ -91,6 +92,7 @@ export function MaterialInspector() {
         <dt>evidence</dt>
         <dd className="evidence">{material?.evidence ?? '—'}</dd>
       </dl>
+      <PriorEvidence objectName={object.name} />
       {paramNote ? <p className="warn small">{paramNote}</p> : null}
       <p className="dim small">Values at {(frequencyHz / 1e9).toPrecision(4)} GHz</p>
       <fieldset>

@@ -1,4 +1,5 @@
 import { Line } from '@react-three/drei';
+import { useDeferredValue } from 'react';
 import { cabs2 } from '../../engine/complex.ts';
 import type { Path } from '../../engine/tracer/path.ts';
 import type { Vec3 } from '../../engine/vec3.ts';
@@ -9,6 +10,11 @@ import { studio, useStudio } from '../store.ts';
 export const PATH_RANGE_DB = 60;
 /** Paths drawn per link (strongest first) so large scatter sets stay interactive. */
 const MAX_PATHS_DRAWN = 150;
+/**
+ * Paths drawn over all links: each is its own fat line (mesh), and mounting thousands of them
+ * when a many-link trace arrives froze the page for ~1 s (software WebGL, e2e/10-responsive).
+ */
+const MAX_PATHS_DRAWN_TOTAL = 600;
 
 export const pathGainDb = (p: Path) => 10 * Math.log10(cabs2(p.a));
 
@@ -18,7 +24,9 @@ export function pathPoints(tx: Vec3, rx: Vec3, p: Path): Vec3[] {
 
 /** Propagation paths as 3D polylines coloured by gain (viridis over the strongest 60 dB). */
 export function PathLines() {
-  const trace = useStudio((s) => s.trace);
+  // deferred: mounting hundreds of lines when a trace arrives is rendered in interruptible
+  // slices, so key presses and clicks are handled meanwhile (e2e/10-responsive)
+  const trace = useDeferredValue(useStudio((s) => s.trace));
   const selectedLink = useStudio((s) => s.selectedLink);
   const hovered = useStudio((s) => s.hoveredPath);
   if (!trace) return null;
@@ -31,7 +39,10 @@ export function PathLines() {
           .map((p, i) => [pathGainDb(p), i] as const)
           .filter(([g]) => Number.isFinite(g))
           .sort((a, b) => b[0] - a[0])
-          .slice(0, MAX_PATHS_DRAWN);
+          .slice(
+            0,
+            Math.min(MAX_PATHS_DRAWN, Math.max(5, Math.floor(MAX_PATHS_DRAWN_TOTAL / trace.links.length))),
+          );
         const dim = selectedLink !== null && selectedLink !== li;
         return order.map(([g, pi]) => {
           const isHovered = hovered?.link === li && hovered.path === pi;

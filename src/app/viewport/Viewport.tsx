@@ -248,10 +248,34 @@ function ProjectionHook() {
   return null;
 }
 
+/**
+ * Store fields the 3D view does not draw. A change of only these does not redraw the canvas:
+ * live progress of a long job updates the status many times a second, and each software-WebGL
+ * frame delayed the page's response to input by hundreds of ms (e2e/10-responsive).
+ */
+const NOT_DRAWN = new Set<string>([
+  'status',
+  'errorLog',
+  'calibrationRecord',
+  'calibrationRun',
+  'tracing',
+  'traceSettings',
+]);
+
 /** Re-render on store changes (the canvas renders on demand to spare the CPU). */
 function InvalidateOnChange() {
   const invalidate = useThree((s) => s.invalidate);
-  useEffect(() => useStudio.subscribe(() => invalidate()), [invalidate]);
+  useEffect(
+    () =>
+      useStudio.subscribe((s, prev) => {
+        for (const k of Object.keys(s) as (keyof typeof s)[])
+          if (s[k] !== prev[k] && !NOT_DRAWN.has(k)) {
+            invalidate();
+            return;
+          }
+      }),
+    [invalidate],
+  );
   return null;
 }
 

@@ -1,4 +1,7 @@
+import { useEffect, useRef } from 'react';
+import type * as THREE from 'three';
 import type { Scene } from '../../engine/scene/types.ts';
+import type { Vec3 } from '../../engine/vec3.ts';
 import { useStudio } from '../store.ts';
 import { HeatmapLayer } from './HeatmapLayer.tsx';
 import { PathLines } from './PathLines.tsx';
@@ -22,11 +25,48 @@ function SoundingMarkers({ scene }: { scene: Scene }) {
   );
 }
 
+declare global {
+  interface Window {
+    /** world positions of the suggested-Rx markers mounted in the 3D scene (e2e reads them) */
+    __rftwinSuggestedMarkers?: () => Vec3[];
+  }
+}
+
+/** Receiver positions suggested by measurement planning: pink diamonds at the receiver height. */
+function SuggestedRxMarkers({ scene }: { scene: Scene }) {
+  const suggested = useStudio((s) => s.suggestedRx);
+  const group = useRef<THREE.Group>(null);
+  useEffect(() => {
+    window.__rftwinSuggestedMarkers = () =>
+      (group.current?.children ?? []).map((m) => {
+        m.updateWorldMatrix(true, false);
+        const e = m.matrixWorld.elements;
+        return [e[12]!, e[13]!, e[14]!] as Vec3;
+      });
+    return () => {
+      window.__rftwinSuggestedMarkers = undefined;
+    };
+  }, []);
+  const { min, max } = scene.bbox;
+  const r = Math.max(0.12, Math.hypot(max[0] - min[0], max[1] - min[1]) * 0.012);
+  return (
+    <group ref={group}>
+      {suggested.map((q) => (
+        <mesh key={q.position.join(',')} position={q.position} raycast={() => null}>
+          <octahedronGeometry args={[r]} />
+          <meshBasicMaterial color="#ff4fd8" />
+        </mesh>
+      ))}
+    </group>
+  );
+}
+
 /** Everything drawn over the scene besides surfaces and devices: soundings, paths, heat maps. */
 export function ViewportExtras({ scene }: { scene: Scene }) {
   return (
     <>
       <SoundingMarkers scene={scene} />
+      <SuggestedRxMarkers scene={scene} />
       <PathLines />
       <HeatmapLayer />
     </>

@@ -69,8 +69,8 @@ export class EngineBridge {
     });
   }
 
-  /** Pause or resume a running request (calibration) without losing its state. */
-  control(id: number, control: 'pause' | 'resume') {
+  /** Pause, resume or stop (keeping its result so far) a running request (calibration). */
+  control(id: number, control: 'pause' | 'resume' | 'stop') {
     this.post({ id, control });
   }
 

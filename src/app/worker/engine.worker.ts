@@ -9,6 +9,7 @@ import type { Scene } from '../../engine/scene/types.ts';
 import { type Bvh, buildBvh } from '../../engine/tracer/bvh.ts';
 import { calibrateJob } from './jobs/calibrate.ts';
 import { materialOfObject, radioParametersOf } from './jobs/materials.ts';
+import { planJob } from './jobs/plan.ts';
 import { traceJob } from './jobs/trace.ts';
 import type {
   EngineRequestKind,
@@ -29,6 +30,8 @@ let nextSceneId = 1;
 
 interface Job {
   abort: AbortController;
+  /** stop and keep the result so far (calibration), unlike abort which discards it */
+  stop: AbortController;
   paused: boolean;
   resumeWaiters: (() => void)[];
 }
@@ -39,6 +42,22 @@ export interface JobContext {
   progress: (p: Progress) => void;
   /** resolves immediately unless the job is paused; then when it is resumed (or cancelled) */
   whilePaused: () => Promise<void>;
+  /** aborted when the person stops the job and wants its result so far */
+  stopSignal: AbortSignal;
+  /** one turn of the worker's event loop, so that pause/stop/cancel messages are received */
+  yieldToEvents: () => Promise<void>;
+}
+
+/** A macrotask turn through a MessageChannel (setTimeout would be clamped to 4 ms when nested). */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
 }
 
 type Handler<K extends EngineRequestKind> = (
@@ -101,19 +120,28 @@ const handlers: { [K in EngineRequestKind]: Handler<K> } = {
       materials: radioParametersOf(req).params,
       field: { materialOf: materialOfObject(req) },
       trace: req.settings,
-      backend: 'cpu',
+      // WebGPU when this worker gets an adapter, else the CPU reference; the status says which
+      backend: 'auto',
       tileSize: 64,
       bvh: bvhOf(req.sceneId),
       signal: ctx.signal,
       onProgress: (p) =>
         ctx.progress({
           fraction: p.done / p.total,
-          message: `Radio map (${p.backend}): ${p.done}/${p.total} cells`,
+          message: `Radio map on ${p.label}: ${p.done}/${p.total} cells`,
         }),
     });
   },
   async calibrate(req, ctx) {
     return calibrateJob(sceneById(req.sceneId), req, ctx);
+  },
+  async visionPriors(req, ctx) {
+    // loaded on first use: transformers.js + onnxruntime-web are large and only the priors need them
+    const { visionPriorsJob } = await import('./jobs/priors.ts');
+    return visionPriorsJob(sceneById(req.sceneId), req, ctx);
+  },
+  async planRx(req, ctx) {
+    return planJob(sceneById(req.sceneId), bvhOf(req.sceneId), req, ctx);
   },
   async dropScene({ sceneId }) {
     scenes.delete(sceneId);
@@ -135,11 +163,17 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
   if ('control' in msg) {
     const job = jobs.get(msg.id);
     if (!job) return;
+    if (msg.control === 'stop') job.stop.abort();
     job.paused = msg.control === 'pause';
     if (!job.paused) for (const r of job.resumeWaiters.splice(0)) r();
     return;
   }
-  const job: Job = { abort: new AbortController(), paused: false, resumeWaiters: [] };
+  const job: Job = {
+    abort: new AbortController(),
+    stop: new AbortController(),
+    paused: false,
+    resumeWaiters: [],
+  };
   jobs.set(msg.id, job);
   const ctx: JobContext = {
     signal: job.abort.signal,
@@ -148,6 +182,8 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
       job.paused && !job.abort.signal.aborted
         ? new Promise<void>((r) => job.resumeWaiters.push(r))
         : Promise.resolve(),
+    stopSignal: job.stop.signal,
+    yieldToEvents,
   };
   try {
     const handler = handlers[msg.kind] as Handler<EngineRequestKind>;

@@ -8,6 +8,7 @@ import type { RadioMap } from '../../engine/radiomap/radioMap.ts';
 import type { Scene } from '../../engine/scene/types.ts';
 import type { Path } from '../../engine/tracer/path.ts';
 import type { Vec3 } from '../../engine/vec3.ts';
+import type { PriorsFile } from '../../engine/vision/priorsFile.ts';
 
 /** One optimiser iteration, posted live (Progress.data of a calibrate request). */
 export interface CalibrationIteration {
@@ -34,6 +35,28 @@ export interface CalibrationOutcome {
   lossDescription: string;
   warnings: string[];
   traceSeconds: number;
+  /**
+   * Measured against predicted received power per sounding (dB, soundings order; NaN where the
+   * link was not measured in that metric), with the twin's materials before calibration and
+   * with the estimates after (including the power scale the loss fitted, when it fitted one).
+   */
+  comparison: SoundingComparison;
+}
+
+export interface SoundingComparison {
+  metric: 'path_gain_db' | 'coherent_gain_db';
+  measured: number[];
+  before: number[];
+  after: number[];
+  /** power scale α the loss fitted (measured ≈ α·predicted), in dB, included in `after`; absent when not fitted */
+  powerScaleDb?: number;
+}
+
+/** One suggested receiver position (measurement planning), in order of choice. */
+export interface SuggestedRx {
+  position: Vec3;
+  /** information its sounding adds to those chosen before it (bits) */
+  gainBits: number;
 }
 
 /** What the studio asks the tracer for; path types map onto the engine's TracePathsOptions. */
@@ -68,6 +91,22 @@ export interface TracedLinkResult {
 export interface InputFile {
   path: string;
   data: Uint8Array;
+}
+
+/** What the vision priors job found (the priors file the CLI would write, plus how it ran). */
+export interface VisionPriorsOutcome {
+  /** 'vision' when CLIP ran, 'name' when the model could not be loaded */
+  source: 'vision' | 'name';
+  model: string;
+  /** where CLIP ran ('webgpu' or 'wasm'), when it ran */
+  device?: string;
+  /** one line: why the model could not be loaded (then the priors are name-based) */
+  unavailable?: string;
+  /** one line: why WebGPU was not used although the browser has it */
+  webgpuFallback?: string;
+  views: number;
+  file: PriorsFile;
+  elapsedMs: number;
 }
 
 /**
@@ -122,6 +161,45 @@ export interface EngineRequests {
     };
     response: CalibrationOutcome;
   };
+  /**
+   * Vision priors: validate transforms.json and its images (InputError naming file and frame),
+   * run CLIP (WebGPU or wasm) over the scene's surfaces, or name-based priors without the model.
+   */
+  visionPriors: {
+    request: {
+      sceneId: number;
+      files: InputFile[];
+      transforms: string;
+      model: string;
+      frequencyHz: number;
+      /** where CLIP runs: 'auto' = WebGPU on a hardware adapter, else wasm */
+      device?: 'auto' | 'webgpu' | 'wasm';
+    };
+    response: VisionPriorsOutcome;
+  };
+  /**
+   * Measurement planning: the `count` receiver positions (from a grid over the floor at height
+   * `rxHeight`) whose soundings from the given transmitters say most about the materials.
+   */
+  planRx: {
+    request: MaterialAssignment & {
+      sceneId: number;
+      tx: Vec3[];
+      count: number;
+      rxHeight: number;
+      spacing: number;
+      parameterNames: MaterialParameterName[];
+      maxDepth: number;
+    };
+    response: {
+      suggestions: SuggestedRx[];
+      candidates: number;
+      parameters: number;
+      informationBits: number;
+      randomInformationBits: number;
+      elapsedMs: number;
+    };
+  };
   /** Forget a scene the studio no longer shows. */
   dropScene: { request: { sceneId: number }; response: null };
 }
@@ -141,8 +219,8 @@ export interface Progress {
 export type ToWorker =
   | { id: number; kind: EngineRequestKind; request: unknown }
   | { id: number; cancel: true }
-  /** calibration control without cancelling: pause at the next iteration, resume */
-  | { id: number; control: 'pause' | 'resume' };
+  /** calibration control without cancelling: pause at the next iteration, resume, stop and keep the best estimate */
+  | { id: number; control: 'pause' | 'resume' | 'stop' };
 
 export type FromWorker =
   | { id: number; type: 'progress'; progress: Progress }

@@ -1,9 +1,11 @@
 import type { InitKind } from '../../../engine/calibrate/initialization.ts';
 import { parameterLabel } from '../../../engine/calibrate/parameters.ts';
 import { calibrateScene } from '../../../engine/calibrate/pipeline.ts';
+import type { LinkPrediction } from '../../../engine/calibrate/predictions.ts';
+import type { Sounding } from '../../../engine/io/soundings.ts';
 import type { Scene } from '../../../engine/scene/types.ts';
 import type { JobContext } from '../engine.worker.ts';
-import type { CalibrationIteration, EngineRequests } from '../protocol.ts';
+import type { CalibrationIteration, EngineRequests, SoundingComparison } from '../protocol.ts';
 import { radioParametersOf } from './materials.ts';
 
 type CalibrateRequest = EngineRequests['calibrate']['request'];
@@ -25,6 +27,9 @@ export async function calibrateJob(
     objects: scene.objects.map((o, i) => ({ ...o, materialId: req.objectMaterial[i] ?? o.materialId })),
   };
   ctx.progress({ fraction: 0, message: `Calibration: tracing ${req.soundings.length} sounded links…` });
+  // Stop (keep the best estimate) and Cancel (discard) both end the engine's run early; only
+  // Cancel turns the outcome into an error.
+  const signal = anySignal([ctx.signal, ctx.stopSignal]);
   const result = await calibrateScene({
     scene: assigned,
     frequencyHz: req.frequencyHz,
@@ -37,7 +42,12 @@ export async function calibrateJob(
     seed: 1,
     maxIterations: req.maxIterations,
     trace: { maxDepth: req.maxDepth },
-    signal: ctx.signal,
+    signal,
+    // let pause/stop/cancel messages in between iterations, and wait here while paused
+    beforeIteration: async () => {
+      await ctx.yieldToEvents();
+      await ctx.whilePaused();
+    },
     onIteration: (it) => {
       const data: CalibrationIteration = {
         iteration: it.iteration,
@@ -50,7 +60,13 @@ export async function calibrateJob(
         data,
       });
     },
+  }).catch((e: unknown) => {
+    if (ctx.stopSignal.aborted && !ctx.signal.aborted)
+      throw abortError('stopped while tracing the sounded links, before any estimate');
+    throw e;
   });
+  if (ctx.signal.aborted) throw abortError('calibration cancelled');
+  const stoppedByUser = ctx.stopSignal.aborted && result.stoppedBecause === 'aborted';
   const std = new Map(result.uncertainty.parameters.map((u) => [u.label, u]));
   return {
     parameters: result.parameters.map((p, k) => {
@@ -67,9 +83,48 @@ export async function calibrateJob(
     calibrated: result.calibrated,
     lossHistory: result.lossHistory,
     iterations: result.iterations,
-    stoppedBecause: String(result.stoppedBecause),
+    stoppedBecause: stoppedByUser ? 'stopped by user' : String(result.stoppedBecause),
     lossDescription: result.lossDescription,
     warnings: [...result.warnings, ...result.initNotes],
     traceSeconds: result.traceSeconds,
+    comparison: soundingComparison(req.soundings, result.predictions, result.powerScale),
   };
+}
+
+/** The power metric the soundings carry (the one the sMAPE loss fits: incoherent first). */
+function soundingComparison(
+  soundings: readonly Sounding[],
+  predictions: { before: LinkPrediction[]; after: LinkPrediction[] },
+  powerScale: number | undefined,
+): SoundingComparison {
+  const metric = soundings.some((s) => s.metrics.path_gain_db !== undefined)
+    ? 'path_gain_db'
+    : 'coherent_gain_db';
+  const pick = (p: LinkPrediction) => (metric === 'path_gain_db' ? p.pathGainDb : p.coherentGainDb);
+  // The loss treats the sounder's power scale α as unknown (measured ≈ α·predicted) and fits it
+  // with the materials: the calibrated twin's prediction includes it. Before calibration no α is known.
+  const scaleDb = powerScale !== undefined ? 10 * Math.log10(powerScale) : undefined;
+  return {
+    metric,
+    measured: soundings.map((s) => s.metrics[metric] ?? Number.NaN),
+    before: predictions.before.map(pick),
+    after: predictions.after.map((p) => pick(p) + (scaleDb ?? 0)),
+    powerScaleDb: scaleDb,
+  };
+}
+
+function abortError(message: string): Error {
+  const e = new Error(message);
+  e.name = 'AbortError';
+  return e;
+}
+
+/** Aborted as soon as one of `signals` is. */
+function anySignal(signals: AbortSignal[]): AbortSignal {
+  const ac = new AbortController();
+  for (const s of signals) {
+    if (s.aborted) ac.abort();
+    else s.addEventListener('abort', () => ac.abort(), { once: true });
+  }
+  return ac.signal;
 }

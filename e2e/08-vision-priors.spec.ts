@@ -1,0 +1,313 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import sharp from 'sharp';
+import { runCli } from '../src/test/cli.ts';
+import { clickWorld, expect, shot, test } from './helpers.ts';
+
+/**
+ * Vision priors in the browser: the demo twin's rendered views (public/demo/views: images +
+ * Nerfstudio transforms.json) are dropped on the studio, CLIP runs in the engine worker
+ * (transformers.js + onnxruntime-web, files served by the app) and the surfaces are painted
+ * from the priors with source and confidence.
+ */
+const VIEWS = 'public/demo/views';
+/** The demo room's materials and what they are (the truth src/cli/commands/priors.test.ts uses). */
+const DEMO_TRUTH: Record<string, string> = {
+  itu_brick: 'brick',
+  itu_wood: 'wood',
+  itu_concrete: 'concrete',
+  itu_marble: 'marble',
+  itu_chipboard: 'chipboard',
+};
+
+function viewFiles(transforms = readFileSync(join(VIEWS, 'transforms.json'))) {
+  const images = readdirSync(join(VIEWS, 'images')).map((name) => ({
+    name,
+    mimeType: 'image/png',
+    buffer: readFileSync(join(VIEWS, 'images', name)),
+  }));
+  return [{ name: 'transforms.json', mimeType: 'application/json', buffer: transforms }, ...images];
+}
+
+async function setModel(page: Page, model: string) {
+  const field = page.getByTestId('vision-model');
+  await field.fill(model);
+  await field.press('Enter');
+}
+
+test('demo views + transforms.json with the tiny CLIP model: priors computed in the browser worker, surfaces labelled', async ({
+  studio: page,
+}) => {
+  // every request, the engine worker's included: onnxruntime's wasm must come from the app, not a CDN
+  const requested: string[] = [];
+  page.context().on('request', (r) => requested.push(r.url()));
+  await setModel(page, '/models/tiny-clip');
+  await page.getByTestId('file-input').setInputFiles(viewFiles());
+  // the run reports progress with a cancel button while it works; cancelling leaves the materials alone
+  const status = page.getByTestId('status');
+  await expect(status).toContainText('crops embedded', { timeout: 60_000 });
+  await expect(page.getByTestId('progress')).toBeVisible();
+  await page.getByTestId('cancel-button').click();
+  await expect(status).toHaveText('Vision priors cancelled; materials unchanged');
+  await expect(page.getByTestId('material-legend')).not.toContainText('vision prior');
+  await expect(page.getByTestId('progress')).toHaveCount(0);
+
+  // run again on the same dropped views
+  await page.getByTestId('vision-run').click();
+  await expect(status).toContainText('Vision priors from 8 views', { timeout: 90_000 });
+  console.log(`vision priors: ${await status.textContent()}`);
+  await expect(status).toHaveAttribute('data-level', 'ok');
+  // every demo material gets the label of its true material, from the images
+  for (const [id, label] of Object.entries(DEMO_TRUTH))
+    await expect(status).toContainText(`${id} → ${label}`);
+  const summary = page.getByTestId('vision-summary');
+  await expect(summary).toContainText('CLIP /models/tiny-clip on');
+  console.log(`vision summary: ${await summary.textContent()}`);
+  const runtime = requested.filter((u) => /\/ort\/ort-wasm.*\.(wasm|mjs)$/.test(u));
+  console.log(`onnxruntime files: ${runtime.map((u) => u.split('/').pop()).join(', ')}`);
+  expect(runtime.filter((u) => u.endsWith('.wasm')).length, requested.join('\n')).toBeGreaterThan(0);
+  expect(
+    requested.filter(
+      (u) => !u.startsWith('http://127.0.0.1:') && !u.startsWith('data:') && !u.startsWith('blob:'),
+    ),
+  ).toEqual([]);
+  const legend = page.getByTestId('priors-legend');
+  for (const [id, label] of Object.entries(DEMO_TRUTH)) {
+    const row = legend.locator(`[data-material="${id}"]`);
+    await expect(row).toHaveAttribute('data-source', 'vision');
+    await expect(row).toContainText(label);
+    await expect(row).toContainText('vision prior');
+    await expect(row).toContainText(/\d+ %/);
+    // confidence shading: the swatch fades with the prior's confidence (as the surface does)
+    const confidence = Number.parseInt((await row.locator('.num').textContent()) ?? '', 10) / 100;
+    const opacity = Number(await row.locator('.swatch').evaluate((el) => getComputedStyle(el).opacity));
+    expect(opacity).toBeCloseTo(0.4 + 0.6 * confidence, 1);
+  }
+  await expect(page.getByTestId('material-legend')).toContainText('vision prior');
+  await shot(page, '08a-vision-priors-painted');
+
+  // the priors as the file `rftwin priors` writes, which `rftwin calibrate --init` takes
+  const [dl] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('vision-download').click(),
+  ]);
+  expect(dl.suggestedFilename()).toBe('priors.json');
+  const priorsPath = await dl.path();
+  const file = JSON.parse(readFileSync(priorsPath, 'utf8'));
+  expect(file).toMatchObject({ format: 'rftwin-priors/1', source: 'vision', model: '/models/tiny-clip' });
+  for (const [id, label] of Object.entries(DEMO_TRUTH)) {
+    expect(file.material_evidence[id]).toMatchObject({ source: 'vision', label });
+    expect(file.materials[id].itu_name).toBe(label);
+  }
+  const cal = runCli([
+    'calibrate',
+    '--scene',
+    'public/demo/room.xml',
+    '--frequency',
+    '28e9',
+    '--soundings',
+    'public/demo/soundings.csv',
+    '--init',
+    priorsPath,
+    '--max-iterations',
+    '2',
+    '--out',
+    join(tmpdir(), `rftwin-e2e-calibrated-${process.pid}.json`),
+  ]);
+  expect(cal.status, cal.stderr).toBe(0);
+  expect(cal.stderr).toContain(`init ${priorsPath}`);
+
+  // the inspector shows the clicked surface's prior: label, confidence, views used, top-3 scores
+  await clickWorld(page, [-3, 3, 1]);
+  const inspector = page.getByTestId('material-inspector');
+  await expect(inspector.getByTestId('inspector-object')).toHaveText('box_wood');
+  await expect(inspector.getByTestId('inspector-source')).toContainText('vision prior');
+  await expect(inspector.getByTestId('prior-label')).toHaveText('wood');
+  await expect(inspector.getByTestId('prior-confidence')).toContainText('%');
+  await expect(inspector.getByTestId('prior-views')).toContainText(/^[1-8] \(\d+ crops\)/);
+  await expect(inspector.getByTestId('prior-top3').locator('li')).toHaveCount(3);
+  await expect(inspector.getByTestId('prior-top3').locator('li').first()).toContainText('wood');
+  await shot(page, '08b-vision-evidence-inspector');
+
+  // a manual override still wins over the prior
+  await inspector.getByTestId('itu-select').selectOption('metal');
+  await expect(inspector.getByTestId('inspector-source')).toContainText('manual');
+  await expect(legend.locator('[data-material="itu_wood"]')).toHaveAttribute('data-source', 'manual');
+});
+
+test('default hub model offline: one-line notice, name-based priors, no console errors', async ({
+  studio: page,
+}) => {
+  const offOrigin: string[] = [];
+  page.context().on('request', (r) => {
+    if (!r.url().startsWith('http://127.0.0.1:')) offOrigin.push(`${r.method()} ${r.url()}`);
+  });
+  await expect(page.getByTestId('vision-model')).toHaveValue('Xenova/clip-vit-base-patch32');
+  await page.getByTestId('file-input').setInputFiles(viewFiles());
+  const status = page.getByTestId('status');
+  await expect(status).toContainText('CLIP model Xenova/clip-vit-base-patch32 unavailable (offline?', {
+    timeout: 60_000,
+  });
+  await expect(status).toContainText('using name-based priors for 5 materials');
+  const text = (await status.textContent()) ?? '';
+  expect(text.split('\n')).toHaveLength(1);
+  // one request to learn the hub is unreachable, not a burst from every model file; no CDN
+  expect(offOrigin).toEqual([
+    'HEAD https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/main/config.json',
+  ]);
+  const legend = page.getByTestId('priors-legend');
+  for (const [id, label] of Object.entries(DEMO_TRUTH)) {
+    const row = legend.locator(`[data-material="${id}"]`);
+    await expect(row).toHaveAttribute('data-source', 'name');
+    await expect(row).toContainText(label);
+  }
+  await expect(page.getByTestId('material-legend')).toContainText('name match');
+  await shot(page, '08c-model-unavailable-name-priors');
+  // manual choice remains possible
+  await clickWorld(page, [-3, 3, 1]);
+  const inspector = page.getByTestId('material-inspector');
+  await expect(inspector.getByTestId('inspector-source')).toContainText('name match');
+  await expect(inspector.getByTestId('prior-label')).toContainText('name-based');
+  await inspector.getByTestId('itu-select').selectOption('glass');
+  await expect(inspector.getByTestId('inspector-source')).toContainText('manual');
+
+  // a model folder that the studio does not serve is reported the same way
+  await setModel(page, '/models/no-such-model');
+  await page.getByTestId('vision-run').click();
+  await expect(status).toHaveText(
+    'CLIP model /models/no-such-model unavailable (no model folder at /models/no-such-model: no config.json): using name-based priors for 4 materials; kept itu_wood (set by hand or calibrated)',
+  );
+
+  // with a model that is there, the same dropped views give vision priors; the hand-set material stays
+  await setModel(page, '/models/tiny-clip');
+  await page.getByTestId('vision-run').click();
+  await expect(status).toContainText('Vision priors from 8 views', { timeout: 90_000 });
+  await expect(status).toContainText('kept itu_wood (set by hand or calibrated)');
+  await expect(legend.locator('[data-material="itu_wood"]')).toHaveAttribute('data-source', 'manual');
+  await expect(legend.locator('[data-material="itu_brick"]')).toHaveAttribute('data-source', 'vision');
+});
+
+test('transforms.json naming a missing image: error names the file and frame, the twin is unchanged', async ({
+  studio: page,
+}) => {
+  const t = JSON.parse(readFileSync(join(VIEWS, 'transforms.json'), 'utf8'));
+  t.frames[2].file_path = 'images/frame_missing.png';
+  await setModel(page, '/models/tiny-clip');
+  await page.getByTestId('file-input').setInputFiles(viewFiles(Buffer.from(JSON.stringify(t))));
+  const status = page.getByTestId('status');
+  await expect(status).toHaveAttribute('data-level', 'error');
+  await expect(status).toContainText('transforms.json');
+  await expect(status).toContainText("frame 'images/frame_missing.png'");
+  await expect(status).toContainText('image not found');
+  await expect(page.getByTestId('viewport')).toHaveAttribute('data-scene', 'room');
+  // no priors were applied: the materials are still the scene file's
+  await expect(page.getByTestId('priors-legend')).toHaveCount(0);
+  await expect(page.getByTestId('material-legend')).toContainText('scene file');
+  await expect(page.getByTestId('material-legend')).not.toContainText('vision prior');
+  await shot(page, '08d-missing-image-error');
+
+  // an image whose size disagrees with the intrinsics is named with both sizes
+  const wrongSize = JSON.parse(readFileSync(join(VIEWS, 'transforms.json'), 'utf8'));
+  wrongSize.w = 640;
+  await page.getByTestId('file-input').setInputFiles(viewFiles(Buffer.from(JSON.stringify(wrongSize))));
+  await expect(status).toHaveAttribute('data-level', 'error');
+  await expect(status).toContainText(
+    'images/frame_00001.png: image is 320×240 but transforms.json says w=640',
+  );
+  await expect(page.getByTestId('material-legend')).not.toContainText('vision prior');
+});
+
+test('JPEG views (as Nerfstudio captures usually are) are decoded by the browser and labelled the same', async ({
+  studio: page,
+}) => {
+  const t = JSON.parse(readFileSync(join(VIEWS, 'transforms.json'), 'utf8'));
+  const files = [];
+  for (const frame of t.frames as { file_path: string }[]) {
+    const png = readFileSync(join(VIEWS, frame.file_path));
+    frame.file_path = frame.file_path.replace(/\.png$/, '.jpg');
+    files.push({
+      name: frame.file_path.split('/').pop()!,
+      mimeType: 'image/jpeg',
+      buffer: await sharp(png).jpeg({ quality: 95 }).toBuffer(),
+    });
+  }
+  await setModel(page, '/models/tiny-clip');
+  await page
+    .getByTestId('file-input')
+    .setInputFiles([
+      { name: 'transforms.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(t)) },
+      ...files,
+    ]);
+  const status = page.getByTestId('status');
+  await expect(status).toContainText('Vision priors from 8 views', { timeout: 90_000 });
+  console.log(`vision priors, JPEG views, fresh worker: ${await status.textContent()}`);
+  for (const [id, label] of Object.entries(DEMO_TRUTH))
+    await expect(status).toContainText(`${id} → ${label}`);
+});
+
+test('WebGPU chosen explicitly: CLIP runs on the (software) WebGPU adapter and labels the same', async ({
+  studio: page,
+}) => {
+  test.slow(); // SwiftShader WebGPU is several times slower than wasm
+  await setModel(page, '/models/tiny-clip');
+  await page.getByTestId('vision-device').selectOption('webgpu');
+  await page.getByTestId('file-input').setInputFiles(viewFiles());
+  const status = page.getByTestId('status');
+  await expect(status).toContainText('Vision priors from 8 views (CLIP /models/tiny-clip on webgpu', {
+    timeout: 150_000,
+  });
+  console.log(`vision priors on WebGPU: ${await status.textContent()}`);
+  for (const [id, label] of Object.entries(DEMO_TRUTH))
+    await expect(status).toContainText(`${id} → ${label}`);
+});
+
+test('a priors file written by `rftwin priors` is applied when dropped; one for another scene is refused', async ({
+  studio: page,
+}) => {
+  const out = join(tmpdir(), `rftwin-e2e-priors-${process.pid}.json`);
+  const cli = runCli([
+    'priors',
+    '--scene',
+    'public/demo/room.xml',
+    '--images',
+    join(VIEWS, 'transforms.json'),
+    '--model',
+    'public/models/tiny-clip',
+    '--out',
+    out,
+  ]);
+  expect(cli.status, cli.stderr).toBe(0);
+  await page.getByTestId('file-input').setInputFiles({
+    name: 'priors.json',
+    mimeType: 'application/json',
+    buffer: readFileSync(out),
+  });
+  const status = page.getByTestId('status');
+  await expect(status).toHaveText('Priors priors.json (vision) applied to 5 materials');
+  const legend = page.getByTestId('priors-legend');
+  for (const [id, label] of Object.entries(DEMO_TRUTH)) {
+    await expect(legend.locator(`[data-material="${id}"]`)).toHaveAttribute('data-source', 'vision');
+    await expect(legend.locator(`[data-material="${id}"]`)).toContainText(label);
+  }
+  await expect(page.getByTestId('vision-summary')).toContainText('from priors.json: vision priors');
+  await clickWorld(page, [-3, 3, 1]);
+  await expect(page.getByTestId('prior-label')).toHaveText('wood');
+  await expect(page.getByTestId('prior-top3').locator('li')).toHaveCount(3);
+
+  // priors of another scene: nothing matches this twin, so nothing changes
+  const foreign = JSON.parse(readFileSync(out, 'utf8'));
+  foreign.scene = 'office';
+  foreign.materials = { itu_glass_office: foreign.materials.itu_brick };
+  await page.getByTestId('file-input').setInputFiles({
+    name: 'office-priors.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(foreign)),
+  });
+  await expect(status).toHaveAttribute('data-level', 'error');
+  await expect(status).toContainText(
+    "office-priors.json: scene 'office': none of its materials (itu_glass_office)",
+  );
+  await expect(legend.locator('[data-material="itu_brick"]')).toHaveAttribute('data-source', 'vision');
+});

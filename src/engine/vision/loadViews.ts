@@ -18,7 +18,10 @@ export const defaultImageDecoder: ImageDecoder = async (bytes, path) => {
     );
   }
   try {
-    const sharp = (await import('sharp')).default;
+    // Node only: a computed specifier keeps Vite from bundling sharp into the browser build
+    // (where JPEG goes through createImageBitmap and this branch is never reached).
+    const sharpId = 'sharp';
+    const sharp = ((await import(/* @vite-ignore */ sharpId)) as typeof import('sharp')).default;
     const { data, info } = await sharp(bytes).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     return {
       width: info.width,

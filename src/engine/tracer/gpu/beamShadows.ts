@@ -1,6 +1,6 @@
 import { type CandidateTrie, REFLECTION } from '../cpu/candidates.ts';
 import type { TracerGeometry } from '../cpu/tracerGeometry.ts';
-import { BEAM_CONE, type CandidateBeams } from './candidateBeams.ts';
+import { BEAM_CONE, type CandidateBeams, polygonCentroid } from './candidateBeams.ts';
 import { coplanarGroups } from './sceneBuffers.ts';
 
 /**
@@ -531,14 +531,7 @@ function triangleCone(
   const dI = fnx * ix + fny * iy + fnz * iz - foff;
   if (Math.abs(dI) <= 2 * margin) return null;
   const m = poly.length / 3;
-  let cx = 0,
-    cy = 0,
-    cz = 0;
-  for (let i = 0; i < m; i++) {
-    cx += poly[3 * i]! / m;
-    cy += poly[3 * i + 1]! / m;
-    cz += poly[3 * i + 2]! / m;
-  }
+  const [cx, cy, cz] = polygonCentroid(poly);
   const out: number[] = [0];
   for (let i = 0; i < m; i++) {
     const j = (i + 1) % m;

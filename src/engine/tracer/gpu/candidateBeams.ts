@@ -244,14 +244,7 @@ export function candidateBeams(
     }
     kind[v] = BEAM_CONE;
     const m = poly.length / 3;
-    let cx = 0,
-      cy = 0,
-      cz = 0;
-    for (let i = 0; i < m; i++) {
-      cx += poly[3 * i]! / m;
-      cy += poly[3 * i + 1]! / m;
-      cz += poly[3 * i + 2]! / m;
-    }
+    const [cx, cy, cz] = polygonCentroid(poly);
     for (let i = 0; i < m; i++) {
       const j = (i + 1) % m;
       const ex = poly[3 * j]! - poly[3 * i]!,
@@ -301,6 +294,20 @@ export function candidateBeams(
   }
   start[n] = count;
   return { kind, start, planes: planes.subarray(0, 4 * count), aperture, margin };
+}
+
+/** Vertex mean of a flat polygon (x, y, z per vertex): a point inside a convex one. */
+export function polygonCentroid(poly: ArrayLike<number>): [number, number, number] {
+  const m = poly.length / 3;
+  let cx = 0,
+    cy = 0,
+    cz = 0;
+  for (let i = 0; i < m; i++) {
+    cx += poly[3 * i]! / m;
+    cy += poly[3 * i + 1]! / m;
+    cz += poly[3 * i + 2]! / m;
+  }
+  return [cx, cy, cz];
 }
 
 /** Whether point (x, y, z) lies in node v's beam (a receiver that node could reach). */

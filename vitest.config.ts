@@ -1,13 +1,32 @@
 import { defineConfig } from 'vitest/config';
 
-// Engine tests run in Node (no DOM). Browser behaviour is tested by Playwright in e2e/.
+/**
+ * Test tiers (all run in Node; the studio itself is tested by Playwright in e2e/):
+ * - unit: the pure engine and app logic, no GPU device, no subprocess (`npm run test:unit`)
+ * - gpu:  WebGPU kernels through Dawn (SwiftShader where there is no GPU): `*.gpu.test.ts`
+ * - cli:  the real `rftwin` command run as a subprocess: `src/cli/**`
+ * `npm test` runs all three, then the e2e suites.
+ */
+const shared = {
+  environment: 'node' as const,
+  testTimeout: 120_000,
+  hookTimeout: 120_000,
+};
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
-    environment: 'node',
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
+          exclude: ['src/**/*.gpu.test.ts', 'src/cli/**'],
+        },
+      },
+      { test: { ...shared, name: 'gpu', include: ['src/**/*.gpu.test.ts'], setupFiles: ['src/test/gpuSetup.ts'] } },
+      { test: { ...shared, name: 'cli', include: ['src/cli/**/*.test.ts'] } },
+    ],
   },
 });

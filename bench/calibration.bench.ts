@@ -28,7 +28,6 @@ import {
   priorSamples,
   randomSubset,
 } from '../src/engine/calibrate/planning.ts';
-import { seededRandom } from '../src/engine/calibrate/random.ts';
 import {
   sceneForwardModel,
   type TracedLink,
@@ -36,12 +35,13 @@ import {
   withMaterialValues,
 } from '../src/engine/calibrate/sceneModel.ts';
 import { synthesizeSoundings } from '../src/engine/calibrate/synthesize.ts';
+import { seededRandom } from '../src/engine/core/random.ts';
+import type { Vec3 } from '../src/engine/core/vec3.ts';
 import { writeSoundingsCsv } from '../src/engine/io/soundings.ts';
 import { resolveSceneMaterials } from '../src/engine/materials/radioMaterial.ts';
+import { nodeFileSource } from '../src/engine/node/nodeFileSource.ts';
 import { loadScene } from '../src/engine/scene/load.ts';
-import { nodeFileSource } from '../src/engine/scene/nodeFileSource.ts';
 import { buildBvh } from '../src/engine/tracer/bvh.ts';
-import type { Vec3 } from '../src/engine/vec3.ts';
 
 export default async function calibrationBench(
   log: (line: string) => void,

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import {
   evaluateLinksGpu,
   evaluateLinksJacobianGpu,
@@ -12,11 +11,12 @@ import {
 } from '../src/engine/field/index.ts';
 import { acquireGpu, describeAdapter, releaseGpu } from '../src/engine/gpu/device.ts';
 import { resolveSceneMaterials } from '../src/engine/materials/radioMaterial.ts';
+import { nodeFileSource } from '../src/engine/node/nodeFileSource.ts';
 import { loadScene } from '../src/engine/scene/load.ts';
-import { nodeFileSource } from '../src/engine/scene/nodeFileSource.ts';
 import { buildBvh } from '../src/engine/tracer/bvh.ts';
 import { tracePathsSync } from '../src/engine/tracer/cpu/tracePaths.ts';
 import { randomLinks } from '../src/engine/tracer/gpu/testSupport.ts';
+import { DEMO_ROOM_PATH, sionnaScenePath } from '../src/test/paths.ts';
 
 /**
  * Field evaluation alone on fixed geometry (traced once by the CPU tracer), CPU reference
@@ -27,21 +27,20 @@ import { randomLinks } from '../src/engine/tracer/gpu/testSupport.ts';
  * SwiftShader's (Vulkan on the CPU, this machine's cores shared with everything else).
  */
 const FREQUENCY = 28e9;
-const SIONNA = fileURLToPath(new URL('../../shared/scenes/sionna/', import.meta.url));
 const CASES = [
   {
     name: 'demo room (+ scattering, S = 0.3)',
-    file: fileURLToPath(new URL('../public/demo/room.xml', import.meta.url)),
+    file: DEMO_ROOM_PATH,
     scattering: true,
   },
   {
     name: 'simple_street_canyon',
-    file: `${SIONNA}simple_street_canyon/simple_street_canyon.xml`,
+    file: sionnaScenePath('simple_street_canyon'),
     scattering: false,
   },
   {
     name: 'box_one_screen (+ scattering, S = 0.3)',
-    file: `${SIONNA}box_one_screen/box_one_screen.xml`,
+    file: sionnaScenePath('box_one_screen'),
     scattering: true,
   },
 ];

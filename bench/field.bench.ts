@@ -1,12 +1,12 @@
-import { fileURLToPath } from 'node:url';
+import type { Vec3 } from '../src/engine/core/vec3.ts';
 import { evaluatePaths, evaluatePathsWithGradient } from '../src/engine/field/index.ts';
 import { resolveSceneMaterials } from '../src/engine/materials/radioMaterial.ts';
+import { nodeFileSource } from '../src/engine/node/nodeFileSource.ts';
 import { loadScene } from '../src/engine/scene/load.ts';
-import { nodeFileSource } from '../src/engine/scene/nodeFileSource.ts';
 import { buildBvh } from '../src/engine/tracer/bvh.ts';
 import { tracePathsSync } from '../src/engine/tracer/cpu/tracePaths.ts';
 import type { PathGeometry } from '../src/engine/tracer/path.ts';
-import type { Vec3 } from '../src/engine/vec3.ts';
+import { sionnaScenePath } from '../src/test/paths.ts';
 
 /**
  * Field evaluation alone (geometry traced once beforehand): paths per second for the values
@@ -14,7 +14,6 @@ import type { Vec3 } from '../src/engine/vec3.ts';
  * Sionna scenes at depth 3, 28 GHz, slab model, iso + V. This is the per-step cost of a
  * calibration iteration and of re-evaluating a radio map after a material edit.
  */
-const SIONNA = fileURLToPath(new URL('../../shared/scenes/sionna/', import.meta.url));
 const FREQUENCY = 28e9;
 
 const grid = (x0: number, x1: number, y0: number, y1: number, z: number, n: number): Vec3[] => {
@@ -34,7 +33,7 @@ const CASES: { scene: string; tx: Vec3; rx: Vec3[] }[] = [
 export default async function fieldBench(log: (line: string) => void): Promise<Record<string, unknown>> {
   const rows: Record<string, unknown>[] = [];
   for (const c of CASES) {
-    const scene = await loadScene(nodeFileSource, `${SIONNA}${c.scene}/${c.scene}.xml`);
+    const scene = await loadScene(nodeFileSource, sionnaScenePath(c.scene));
     const bvh = buildBvh(scene);
     const materials = resolveSceneMaterials(scene.materials, FREQUENCY);
     const geos = tracePathsSync(scene, bvh, c.tx, c.rx, { maxDepth: 3 }) as PathGeometry[][];

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { registerNodeGpu } from '../src/engine/node/index.ts';
 
 /**
  * Benchmark dispatcher (`npm run bench [-- name …]`): imports every bench/*.bench.ts, runs its
@@ -15,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  */
 type Bench = (log: (line: string) => void) => Promise<Record<string, unknown>>;
 
+registerNodeGpu(); // benchmarks of the WebGPU backend run on Dawn (SwiftShader where there is no GPU)
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
 const names = readdirSync(here)

@@ -1,18 +1,17 @@
-import { fileURLToPath } from 'node:url';
+import { linksFromGeometry, scatteringObjectsOf } from '../src/engine/channel/traceLinks.ts';
+import type { Vec3 } from '../src/engine/core/vec3.ts';
 import { resolveSceneMaterials } from '../src/engine/materials/radioMaterial.ts';
+import { nodeFileSource } from '../src/engine/node/nodeFileSource.ts';
 import { loadScene } from '../src/engine/scene/load.ts';
-import { nodeFileSource } from '../src/engine/scene/nodeFileSource.ts';
 import { buildBvh } from '../src/engine/tracer/bvh.ts';
 import { DEFAULT_RAYS, tracePathsSync } from '../src/engine/tracer/cpu/tracePaths.ts';
-import { linksFromGeometry, scatteringObjectsOf } from '../src/engine/tracer/traceLinks.ts';
-import type { Vec3 } from '../src/engine/vec3.ts';
+import { sionnaScenePath } from '../src/test/paths.ts';
 
 /**
  * CPU reference tracer: paths per second and time per link (geometry + fields + metrics) on
  * three Sionna scenes at depth 3 and 5, all path types on, default ray count, 28 GHz, iso + V.
  * Receivers: a fixed grid per scene (16 links from one transmitter).
  */
-const SIONNA = fileURLToPath(new URL('../../shared/scenes/sionna/', import.meta.url));
 const FREQUENCY = 28e9;
 
 const grid = (x0: number, x1: number, y0: number, y1: number, z: number, n: number): Vec3[] => {
@@ -40,7 +39,7 @@ const CASES: { scene: string; label?: string; tx: Vec3; rx: Vec3[] }[] = [
 export default async function traceBench(log: (line: string) => void): Promise<Record<string, unknown>> {
   const rows: Record<string, unknown>[] = [];
   for (const c of CASES) {
-    const scene = await loadScene(nodeFileSource, `${SIONNA}${c.scene}/${c.scene}.xml`);
+    const scene = await loadScene(nodeFileSource, sionnaScenePath(c.scene));
     const bvh = buildBvh(scene);
     const materials = resolveSceneMaterials(scene.materials, FREQUENCY);
     const scatteringObjects = scatteringObjectsOf(scene, materials);

@@ -1,16 +1,16 @@
-import { fileURLToPath } from 'node:url';
+import type { Vec3 } from '../src/engine/core/vec3.ts';
 import { evaluatePaths } from '../src/engine/field/index.ts';
 import { acquireGpu, describeAdapter, releaseGpu } from '../src/engine/gpu/device.ts';
 import { resolveSceneMaterials } from '../src/engine/materials/radioMaterial.ts';
+import { nodeFileSource } from '../src/engine/node/nodeFileSource.ts';
 import { makeGrid } from '../src/engine/radiomap/grid.ts';
 import { computeRadioMap, type RadioMap } from '../src/engine/radiomap/radioMap.ts';
 import { loadScene } from '../src/engine/scene/load.ts';
-import { nodeFileSource } from '../src/engine/scene/nodeFileSource.ts';
 import { buildBvh } from '../src/engine/tracer/bvh.ts';
 import { tracePaths } from '../src/engine/tracer/cpu/tracePaths.ts';
 import { randomLinks } from '../src/engine/tracer/gpu/testSupport.ts';
 import { tracePathsGpu } from '../src/engine/tracer/gpu/tracePathsGpu.ts';
-import type { Vec3 } from '../src/engine/vec3.ts';
+import { DEMO_ROOM_PATH, sionnaScenePath } from '../src/test/paths.ts';
 
 /**
  * CPU reference vs WebGPU (issue 4, acceptance 3), same run, same machine:
@@ -54,16 +54,14 @@ const CASES: {
 }[] = [
   {
     name: 'demo room',
-    file: fileURLToPath(new URL('../public/demo/room.xml', import.meta.url)),
+    file: DEMO_ROOM_PATH,
     tx: [0.3, 0.2, 2.5],
     bounds: { xmin: -5, ymin: -5, xmax: 5, ymax: 5 },
     z: 1.5,
   },
   {
     name: 'simple_street_canyon',
-    file: fileURLToPath(
-      new URL('../../shared/scenes/sionna/simple_street_canyon/simple_street_canyon.xml', import.meta.url),
-    ),
+    file: sionnaScenePath('simple_street_canyon'),
     tx: [-30, 0, 10],
     bounds: { xmin: -50, ymin: -50, xmax: 50, ymax: 50 },
     z: 1.5,

@@ -14,4 +14,5 @@ if (!entry) {
   process.exit(2);
 }
 process.argv = [process.argv[0], resolve(entry), ...rest];
+// computed-import: runs the TypeScript file named on the command line
 await import(pathToFileURL(resolve(entry)).href);

@@ -1,9 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Page } from '@playwright/test';
+import { type SionnaSceneName, sionnaSceneFolder } from '../src/test/paths.ts';
 import { canvasColourCount, expect, shot, test } from './helpers.ts';
-
-const SIONNA = '../shared/scenes/sionna';
 
 /** Drop files on the studio the way a browser does: a drop event whose DataTransfer holds File objects. */
 async function dropFiles(page: Page, files: { name: string; data: Buffer }[]) {
@@ -20,13 +19,8 @@ async function dropFiles(page: Page, files: { name: string; data: Buffer }[]) {
   await page.dispatchEvent('.app', 'drop', { dataTransfer });
 }
 
-function sionnaSceneFiles(name: string) {
-  const dir = join(SIONNA, name);
-  const meshes = readdirSync(join(dir, 'meshes')).map((m) => ({
-    name: m,
-    data: readFileSync(join(dir, 'meshes', m)),
-  }));
-  return [{ name: `${name}.xml`, data: readFileSync(join(dir, `${name}.xml`)) }, ...meshes];
+function sionnaSceneFiles(name: SionnaSceneName) {
+  return sionnaSceneFolder(name).map((path) => ({ name: basename(path), data: readFileSync(path) }));
 }
 
 test('a Sionna scene dropped with its PLY files loads; a corrupt file shows an error and the twin remains', async ({

@@ -7,37 +7,7 @@
  */
 import * as THREE from 'three';
 import { classAlbedo } from '../src/engine/vision/classTextures.ts';
-
-export interface PageFace {
-  /** 9 numbers per triangle, world metres */
-  positions: number[];
-  /** in-plane texture axes (metres along u and v), as the vision code's surfaceAxes gives them */
-  u: [number, number, number];
-  v: [number, number, number];
-  cls: string;
-  /** flat shade factor (ambient + mild Lambert), as for the ray-cast views */
-  shade: number;
-}
-
-export interface PageCamera {
-  width: number;
-  height: number;
-  fx: number;
-  fy: number;
-  cx: number;
-  cy: number;
-  /** row-major 4×4 camera-to-world, OpenGL convention (looks down −z, y up) */
-  camToWorld: number[];
-}
-
-export interface PageInput {
-  faces: PageFace[];
-  cameras: PageCamera[];
-  background: [number, number, number];
-  /** texels per metre of the baked face textures */
-  texelsPerMetre: number;
-  maxTextureSize: number;
-}
+import type { PageCamera, PageFace, PageInput } from './demo-views-types.ts';
 
 const dot = (a: readonly number[], b: readonly number[]) => a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
 

@@ -22,8 +22,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createImage, resizeImage } from '../src/engine/core/image.ts';
 import { CLASS_TEXTURES, TEXTURE_CLASSES } from '../src/engine/vision/classTextures.ts';
-import { createImage, resizeImage } from '../src/engine/vision/image.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Minimal protobuf writer for the ONNX messages we need (onnx.proto field numbers).

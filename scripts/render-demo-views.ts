@@ -14,16 +14,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
 import { build } from 'esbuild';
-import { chromium } from 'playwright';
 import { CHROMIUM_LAUNCH } from '../e2e/chromium.ts';
+import { decodePng, encodePng } from '../src/engine/core/image.ts';
+import { nodeFileSource } from '../src/engine/node/nodeFileSource.ts';
 import { loadScene } from '../src/engine/scene/load.ts';
-import { nodeFileSource } from '../src/engine/scene/nodeFileSource.ts';
 import { transformsJson } from '../src/engine/vision/camera.ts';
-import { decodePng, encodePng } from '../src/engine/vision/image.ts';
 import { surfaceAxes } from '../src/engine/vision/rayRender.ts';
 import { roomCameras } from '../src/engine/vision/syntheticRoom.ts';
-import type { PageFace, PageInput } from './demo-views-page.ts';
+import type { PageFace, PageInput } from './demo-views-types.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const count = Number(process.argv[2] ?? 8);

@@ -3,12 +3,13 @@ import { join, relative } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { evaluatePaths } from '../../src/engine/field/index.ts';
 import { resolveSceneMaterials } from '../../src/engine/materials/radioMaterial.ts';
+import { nodeFileSource } from '../../src/engine/node/nodeFileSource.ts';
 import { loadScene } from '../../src/engine/scene/load.ts';
-import { nodeFileSource } from '../../src/engine/scene/nodeFileSource.ts';
 import { buildBvh } from '../../src/engine/tracer/bvh.ts';
 import { tracePathsSync } from '../../src/engine/tracer/cpu/tracePaths.ts';
-import { randomLinks, sionnaSceneFiles } from '../../src/engine/tracer/gpu/testSupport.ts';
+import { randomLinks } from '../../src/engine/tracer/gpu/testSupport.ts';
 import { type PathGeometry, pathSignature } from '../../src/engine/tracer/path.ts';
+import { sionnaSceneFiles } from '../../src/test/paths.ts';
 
 /**
  * Acceptance 1 of issue 4 in headless Chromium: the GPU path search running in the page

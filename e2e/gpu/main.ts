@@ -1,10 +1,12 @@
-import { acquireGpu, describeAdapter } from '../../src/engine/gpu/device.ts';
+import type { Vec3 } from '../../src/engine/core/vec3.ts';
+import { acquireGpu, describeAdapter, gpuProviderOf, setGpuProvider } from '../../src/engine/gpu/device.ts';
 import { memoryFileSource } from '../../src/engine/scene/fileSource.ts';
 import { loadScene } from '../../src/engine/scene/load.ts';
 import { buildBvh } from '../../src/engine/tracer/bvh.ts';
 import type { TracePathsOptions } from '../../src/engine/tracer/cpu/tracePaths.ts';
 import { tracePathsGpu } from '../../src/engine/tracer/gpu/tracePathsGpu.ts';
-import type { Vec3 } from '../../src/engine/vec3.ts';
+
+setGpuProvider(gpuProviderOf(navigator.gpu, 'navigator.gpu'));
 
 /** Entry points the Playwright test calls through page.evaluate. */
 const api = {

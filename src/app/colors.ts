@@ -1,4 +1,4 @@
-import { viridis } from '../engine/radiomap/colormap.ts';
+import { viridis } from '../engine/radiomap/index.ts';
 import type { StudioMaterial } from './store.ts';
 
 /** Fixed colours for ITU materials so the same material looks the same in every scene. */

@@ -3,12 +3,6 @@
  * next animation frame after its handlers ran (what a person perceives). The e2e test reads
  * window.__rftwinInputLatencies while a radio map computes to prove the page stays responsive.
  */
-declare global {
-  interface Window {
-    __rftwinInputLatencies?: InputLatency[];
-  }
-}
-
 /**
  * `delay`: event timestamp → the page's first handler runs (main thread free to take input);
  * `ms`: event timestamp → next animation frame after the handlers (input visibly handled).

@@ -1,10 +1,10 @@
 import { create } from 'zustand';
-import type { Sounding } from '../engine/io/soundings.ts';
-import type { SceneMaterial } from '../engine/materials/radioMaterial.ts';
-import type { RadioMap, RadioMapMetric } from '../engine/radiomap/radioMap.ts';
-import type { Scene } from '../engine/scene/types.ts';
-import type { Vec3 } from '../engine/vec3.ts';
-import { DEFAULT_CLIP_MODEL } from '../engine/vision/clipEmbedder.ts';
+import type { Vec3 } from '../engine/core/index.ts';
+import type { Sounding } from '../engine/io/index.ts';
+import type { SceneMaterial } from '../engine/materials/index.ts';
+import type { RadioMap, RadioMapMetric } from '../engine/radiomap/index.ts';
+import type { Scene } from '../engine/scene/index.ts';
+import { DEFAULT_CLIP_MODEL } from '../engine/vision/index.ts';
 import type { SuggestedRx, TracedLinkResult, TraceSettings, VisionPriorsOutcome } from './worker/protocol.ts';
 
 export type DeviceKind = 'tx' | 'rx';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../test/cli.ts';
 import { SIONNA_SCENE_NAMES, SIONNA_SCENES_DIR, sionnaScenePath } from '../test/paths.ts';
 
-/** σ at 28 GHz from PHYSICS.md's reflection table. */
+/** σ at 28 GHz from docs/physics.md §4. */
 const SIGMA_28GHZ: Record<string, number> = {
   concrete: 0.626,
   brick: 0.0406,
@@ -17,7 +17,7 @@ const SIGMA_28GHZ: Record<string, number> = {
 
 describe('rftwin info', () => {
   for (const name of SIONNA_SCENE_NAMES) {
-    it(`--json on ${name} prints PHYSICS.md parameters at 28 GHz`, () => {
+    it(`--json on ${name} prints docs/physics.md parameters at 28 GHz`, () => {
       const r = runCli(['info', sionnaScenePath(name), '--frequency', '28e9', '--json']);
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);

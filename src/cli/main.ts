@@ -1,4 +1,5 @@
-import { InputError } from '../engine/scene/errors.ts';
+import { InputError } from '../engine/core/index.ts';
+import { registerNodeGpu } from '../engine/node/index.ts';
 import { UsageError } from './args.ts';
 
 /**
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<{ usage: string; run(argv: string[]
 };
 
 export async function main(argv: string[]): Promise<number> {
+  registerNodeGpu(); // Dawn, loaded only if a command asks for WebGPU
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const usages = await Promise.all(Object.values(COMMANDS).map(async (load) => (await load()).usage));

@@ -1,6 +1,5 @@
-import type { LossKind } from '../../engine/calibrate/losses.ts';
-import type { OptimizerKind } from '../../engine/calibrate/optimizers.ts';
-import type { MaterialParameterName } from '../../engine/io/materialsJson.ts';
+import type { LossKind, OptimizerKind } from '../../engine/calibrate/index.ts';
+import type { MaterialParameterName } from '../../engine/io/index.ts';
 import { soundingErrors } from '../soundingErrors.ts';
 import { reportError, setStatus, studio } from '../store.ts';
 import { engine } from '../worker/bridge.ts';

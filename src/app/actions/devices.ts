@@ -1,4 +1,4 @@
-import type { Vec3 } from '../../engine/vec3.ts';
+import type { Vec3 } from '../../engine/core/index.ts';
 import { type Device, type DeviceKind, newDeviceId, setStatus, studio } from '../store.ts';
 
 const fmt = (p: Vec3) => p.map((v) => v.toFixed(2)).join(', ');

@@ -1,6 +1,6 @@
 import { unzipSync } from 'fflate';
-import { InputError } from '../../engine/scene/errors.ts';
-import type { Scene } from '../../engine/scene/types.ts';
+import { InputError } from '../../engine/core/index.ts';
+import type { Scene } from '../../engine/scene/index.ts';
 import { type LoadedTwin, reportError, type StudioMaterial, setStatus, studio } from '../store.ts';
 import { parseTwinJson } from '../twin/twinJson.ts';
 import { applyPriorsFile, isPriorsFile } from '../vision/applyPriorsFile.ts';

@@ -1,4 +1,4 @@
-import type { MaterialSpec } from '../../engine/materials/radioMaterial.ts';
+import type { MaterialSpec } from '../../engine/materials/index.ts';
 import { setStatus, studio } from '../store.ts';
 import { clearResults } from './results.ts';
 

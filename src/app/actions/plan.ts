@@ -1,4 +1,4 @@
-import type { Vec3 } from '../../engine/vec3.ts';
+import type { Vec3 } from '../../engine/core/index.ts';
 import { type Device, newDeviceId, reportError, setStatus, studio } from '../store.ts';
 import { engine } from '../worker/bridge.ts';
 

@@ -1,4 +1,4 @@
-import { parseSoundings } from '../../engine/io/loadSoundings.ts';
+import { parseSoundings } from '../../engine/io/index.ts';
 import { setStatus, studio } from '../store.ts';
 import { acceptViews } from '../vision/runVisionPriors.ts';
 import type { InputFile } from '../worker/protocol.ts';

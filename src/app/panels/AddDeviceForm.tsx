@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Vec3 } from '../../engine/vec3.ts';
+import type { Vec3 } from '../../engine/core/index.ts';
 import { addDeviceAt } from '../actions/devices.ts';
 import { type DeviceKind, reportError } from '../store.ts';
 

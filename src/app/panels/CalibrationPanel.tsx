@@ -1,7 +1,6 @@
 import { useState } from 'react';
-import type { LossKind } from '../../engine/calibrate/losses.ts';
-import type { OptimizerKind } from '../../engine/calibrate/optimizers.ts';
-import type { MaterialParameterName } from '../../engine/io/materialsJson.ts';
+import type { LossKind, OptimizerKind } from '../../engine/calibrate/index.ts';
+import type { MaterialParameterName } from '../../engine/io/index.ts';
 import {
   applyCalibration,
   type CalibrationSettings,

@@ -1,4 +1,4 @@
-import type { Vec3 } from '../../engine/vec3.ts';
+import type { Vec3 } from '../../engine/core/index.ts';
 import { removeDevice, togglePlacing, updateDevice } from '../actions/devices.ts';
 import { studio, useStudio } from '../store.ts';
 import { AddDeviceForm } from './AddDeviceForm.tsx';

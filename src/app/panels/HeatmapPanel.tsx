@@ -1,4 +1,4 @@
-import { metricValues, RADIO_MAP_METRICS, type RadioMapMetric } from '../../engine/radiomap/radioMap.ts';
+import { metricValues, RADIO_MAP_METRICS, type RadioMapMetric } from '../../engine/radiomap/index.ts';
 import { computeHeatmap } from '../actions/heatmap.ts';
 import { VIRIDIS_GRADIENT } from '../colors.ts';
 import { studio, useStudio } from '../store.ts';

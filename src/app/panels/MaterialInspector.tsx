@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { ITU_MATERIAL_NAMES } from '../../engine/materials/itu.ts';
 import {
   DEFAULT_THICKNESS,
+  ITU_MATERIAL_NAMES,
   type RadioParameters,
   radioParameterProblems,
   resolveRadioParameters,
-} from '../../engine/materials/radioMaterial.ts';
+} from '../../engine/materials/index.ts';
 import { overrideMaterial } from '../actions/materials.ts';
 import { materialColor, SOURCE_LABEL } from '../colors.ts';
 import { useStudio } from '../store.ts';

@@ -1,5 +1,5 @@
-import { cabs2 } from '../../engine/complex.ts';
-import type { Path } from '../../engine/tracer/path.ts';
+import { cabs2 } from '../../engine/core/index.ts';
+import type { Path } from '../../engine/tracer/index.ts';
 import { viridisCss } from '../colors.ts';
 
 const W = 300;

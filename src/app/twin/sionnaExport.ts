@@ -1,6 +1,6 @@
 import { zipSync } from 'fflate';
-import { exportSionnaScene } from '../../engine/scene/exportSionna.ts';
-import type { Scene } from '../../engine/scene/types.ts';
+import type { Scene } from '../../engine/scene/index.ts';
+import { exportSionnaScene } from '../../engine/scene/index.ts';
 import type { StudioMaterial } from '../store.ts';
 
 /**

@@ -1,9 +1,9 @@
-import type { MaterialSource, MaterialSpec } from '../../engine/materials/radioMaterial.ts';
-import { resolveRadioParameters } from '../../engine/materials/radioMaterial.ts';
-import { InputError } from '../../engine/scene/errors.ts';
-import { objectMesh } from '../../engine/scene/exportSionna.ts';
-import type { Scene } from '../../engine/scene/types.ts';
-import type { Vec3 } from '../../engine/vec3.ts';
+import type { Vec3 } from '../../engine/core/index.ts';
+import { InputError } from '../../engine/core/index.ts';
+import type { MaterialSource, MaterialSpec } from '../../engine/materials/index.ts';
+import { resolveRadioParameters } from '../../engine/materials/index.ts';
+import type { Scene } from '../../engine/scene/index.ts';
+import { objectMesh } from '../../engine/scene/index.ts';
 import type { Device, StudioMaterial } from '../store.ts';
 
 export const TWIN_FORMAT = 'rftwin-twin';

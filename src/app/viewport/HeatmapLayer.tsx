@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import * as THREE from 'three';
-import { metricValues } from '../../engine/radiomap/radioMap.ts';
+import { metricValues } from '../../engine/radiomap/index.ts';
 import { viridis } from '../colors.ts';
 import { metricRange } from '../panels/HeatmapPanel.tsx';
 import { studio, useStudio } from '../store.ts';

@@ -1,8 +1,8 @@
 import { Line } from '@react-three/drei';
 import { useDeferredValue } from 'react';
-import { cabs2 } from '../../engine/complex.ts';
-import type { Path } from '../../engine/tracer/path.ts';
-import type { Vec3 } from '../../engine/vec3.ts';
+import type { Vec3 } from '../../engine/core/index.ts';
+import { cabs2 } from '../../engine/core/index.ts';
+import type { Path } from '../../engine/tracer/index.ts';
 import { viridisCss } from '../colors.ts';
 import { studio, useStudio } from '../store.ts';
 

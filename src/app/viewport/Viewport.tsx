@@ -3,8 +3,8 @@ import { Canvas, type ThreeEvent, useThree } from '@react-three/fiber';
 import { useEffect, useMemo, useRef } from 'react';
 import * as THREE from 'three';
 import type { OrbitControls as OrbitControlsImpl } from 'three-stdlib';
-import type { Scene } from '../../engine/scene/types.ts';
-import type { Vec3 } from '../../engine/vec3.ts';
+import type { Vec3 } from '../../engine/core/index.ts';
+import type { Scene } from '../../engine/scene/index.ts';
 import { placeDevice, selectSurface } from '../actions/devices.ts';
 import { materialColor } from '../colors.ts';
 import { type Device, studio, useStudio } from '../store.ts';
@@ -222,13 +222,6 @@ function Devices({ scene }: { scene: Scene }) {
       ))}
     </group>
   );
-}
-
-declare global {
-  interface Window {
-    /** test/automation hook: screen position (client px) of a world point in the viewport */
-    __rftwinView?: { project: (p: Vec3) => [number, number] };
-  }
 }
 
 function ProjectionHook() {

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type * as THREE from 'three';
-import type { Scene } from '../../engine/scene/types.ts';
-import type { Vec3 } from '../../engine/vec3.ts';
+import type { Vec3 } from '../../engine/core/index.ts';
+import type { Scene } from '../../engine/scene/index.ts';
 import { useStudio } from '../store.ts';
 import { HeatmapLayer } from './HeatmapLayer.tsx';
 import { PathLines } from './PathLines.tsx';
@@ -23,13 +23,6 @@ function SoundingMarkers({ scene }: { scene: Scene }) {
       ))}
     </group>
   );
-}
-
-declare global {
-  interface Window {
-    /** world positions of the suggested-Rx markers mounted in the 3D scene (e2e reads them) */
-    __rftwinSuggestedMarkers?: () => Vec3[];
-  }
 }
 
 /** Receiver positions suggested by measurement planning: pink diamonds at the receiver height. */

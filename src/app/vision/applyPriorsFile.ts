@@ -1,6 +1,6 @@
-import { parseMaterialsJson } from '../../engine/io/materialsJson.ts';
-import { InputError } from '../../engine/scene/errors.ts';
-import type { PriorsFile } from '../../engine/vision/priorsFile.ts';
+import { InputError } from '../../engine/core/index.ts';
+import { parseMaterialsJson } from '../../engine/io/index.ts';
+import type { PriorsFile } from '../../engine/vision/index.ts';
 import { clearResults } from '../actions/results.ts';
 import { setStatus, studio } from '../store.ts';
 import type { InputFile } from '../worker/protocol.ts';

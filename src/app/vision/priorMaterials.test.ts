@@ -1,11 +1,13 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ituParameters } from '../../engine/materials/itu.ts';
+import { nodeFileSource } from '../../engine/node/nodeFileSource.ts';
 import { loadScene } from '../../engine/scene/load.ts';
-import { nodeFileSource } from '../../engine/scene/nodeFileSource.ts';
 import { loadClipEmbedder } from '../../engine/vision/clipEmbedder.ts';
 import { loadViews } from '../../engine/vision/loadViews.ts';
 import { namePriors, visionPriorsFile } from '../../engine/vision/priorsFile.ts';
 import { estimateSurfacePriors } from '../../engine/vision/surfacePriors.ts';
+import { REPO_ROOT } from '../../test/paths.ts';
 import type { StudioMaterial } from '../store.ts';
 import { materialsFromPriors } from './priorMaterials.ts';
 
@@ -34,7 +36,7 @@ describe('materialsFromPriors', () => {
   it('vision priors become materials with source vision, CLIP confidence and evidence; manual choices stay', async () => {
     const { scene, current } = await demo();
     const views = await loadViews(nodeFileSource, 'public/demo/views/transforms.json');
-    const embedder = await loadClipEmbedder('public/models/tiny-clip');
+    const embedder = await loadClipEmbedder(join(REPO_ROOT, 'public', 'models', 'tiny-clip'));
     const result = await estimateSurfacePriors(scene, views, embedder, { frequencyHz });
     await embedder.dispose();
     const file = visionPriorsFile(scene, result, { frequencyHz });

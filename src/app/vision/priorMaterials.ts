@@ -1,4 +1,4 @@
-import type { PriorsFile } from '../../engine/vision/priorsFile.ts';
+import type { PriorsFile } from '../../engine/vision/index.ts';
 import type { StudioMaterial } from '../store.ts';
 import type { VisionPriorsOutcome } from '../worker/protocol.ts';
 

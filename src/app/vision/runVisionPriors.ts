@@ -1,4 +1,4 @@
-import { priorsJsonText } from '../../engine/vision/priorsFile.ts';
+import { priorsJsonText } from '../../engine/vision/index.ts';
 import { download } from '../actions/exportTwin.ts';
 import { clearResults } from '../actions/results.ts';
 import { reportError, setStatus, studio } from '../store.ts';

@@ -1,12 +1,10 @@
 /// <reference lib="webworker" />
 
-import { makeGrid } from '../../engine/radiomap/grid.ts';
-import { computeRadioMap } from '../../engine/radiomap/radioMap.ts';
-import { buildScene } from '../../engine/scene/buildScene.ts';
-import { memoryFileSource } from '../../engine/scene/fileSource.ts';
-import { loadScene } from '../../engine/scene/load.ts';
-import type { Scene } from '../../engine/scene/types.ts';
-import { type Bvh, buildBvh } from '../../engine/tracer/bvh.ts';
+import { gpuProviderOf, setGpuProvider } from '../../engine/gpu/index.ts';
+import { computeRadioMap, makeGrid } from '../../engine/radiomap/index.ts';
+import type { Scene } from '../../engine/scene/index.ts';
+import { buildScene, loadScene, memoryFileSource } from '../../engine/scene/index.ts';
+import { type Bvh, buildBvh } from '../../engine/tracer/index.ts';
 import { calibrateJob } from './jobs/calibrate.ts';
 import { materialOfObject, radioParametersOf } from './jobs/materials.ts';
 import { planJob } from './jobs/plan.ts';
@@ -25,6 +23,8 @@ import type {
  * The engine worker: all heavy work (loading, tracing, radio maps, calibration) runs here
  * so the page keeps handling input. It keeps loaded scenes by id so requests do not resend geometry.
  */
+setGpuProvider(gpuProviderOf(navigator.gpu, 'navigator.gpu'));
+
 const scenes = new Map<number, Scene>();
 let nextSceneId = 1;
 

@@ -1,14 +1,12 @@
-import type { LossKind } from '../../engine/calibrate/losses.ts';
-import type { OptimizerKind } from '../../engine/calibrate/optimizers.ts';
-import type { MaterialParameterName } from '../../engine/io/materialsJson.ts';
-import type { Sounding } from '../../engine/io/soundings.ts';
-import type { MaterialSpec, RadioParameters, SceneMaterial } from '../../engine/materials/radioMaterial.ts';
-import type { LinkMetrics } from '../../engine/metrics/linkMetrics.ts';
-import type { RadioMap } from '../../engine/radiomap/radioMap.ts';
-import type { Scene } from '../../engine/scene/types.ts';
-import type { Path } from '../../engine/tracer/path.ts';
-import type { Vec3 } from '../../engine/vec3.ts';
-import type { PriorsFile } from '../../engine/vision/priorsFile.ts';
+import type { LossKind, OptimizerKind } from '../../engine/calibrate/index.ts';
+import type { Vec3 } from '../../engine/core/index.ts';
+import type { MaterialParameterName, Sounding } from '../../engine/io/index.ts';
+import type { MaterialSpec, RadioParameters, SceneMaterial } from '../../engine/materials/index.ts';
+import type { LinkMetrics } from '../../engine/metrics/index.ts';
+import type { RadioMap } from '../../engine/radiomap/index.ts';
+import type { Scene } from '../../engine/scene/index.ts';
+import type { Path } from '../../engine/tracer/index.ts';
+import type { PriorsFile } from '../../engine/vision/index.ts';
 
 /** One optimiser iteration, posted live (Progress.data of a calibrate request). */
 export interface CalibrationIteration {

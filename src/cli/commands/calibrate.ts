@@ -1,25 +1,28 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { CalibrationError, meanRelativeError } from '../../engine/calibrate/calibrate.ts';
-import type { InitKind } from '../../engine/calibrate/initialization.ts';
-import { LOSS_KINDS, type LossKind } from '../../engine/calibrate/losses.ts';
-import type { OptimizerKind } from '../../engine/calibrate/optimizers.ts';
-import { PARAMETER_FIELD, parameterLabel } from '../../engine/calibrate/parameters.ts';
-import { calibrateScene } from '../../engine/calibrate/pipeline.ts';
-import { objectMaterialKey } from '../../engine/calibrate/sceneModel.ts';
-import { parseSoundings } from '../../engine/io/loadSoundings.ts';
+import type { InitKind, OptimizerKind } from '../../engine/calibrate/index.ts';
+import {
+  CalibrationError,
+  calibrateScene,
+  LOSS_KINDS,
+  type LossKind,
+  meanRelativeError,
+  objectMaterialKey,
+  PARAMETER_FIELD,
+  parameterLabel,
+} from '../../engine/calibrate/index.ts';
+import type { Vec3 } from '../../engine/core/index.ts';
 import {
   MATERIAL_PARAMETER_NAMES,
   type MaterialParameterName,
   type MaterialValues,
   parseMaterialsJson,
-} from '../../engine/io/materialsJson.ts';
-import { parsePositionsCsv } from '../../engine/io/soundings.ts';
-import { ITU_EDITION } from '../../engine/materials/itu.ts';
-import { type RadioParameters, resolveSceneMaterials } from '../../engine/materials/radioMaterial.ts';
-import { loadScene } from '../../engine/scene/load.ts';
-import { nodeFileSource } from '../../engine/scene/nodeFileSource.ts';
-import type { Scene } from '../../engine/scene/types.ts';
-import type { Vec3 } from '../../engine/vec3.ts';
+  parsePositionsCsv,
+  parseSoundings,
+} from '../../engine/io/index.ts';
+import { ITU_EDITION, type RadioParameters, resolveSceneMaterials } from '../../engine/materials/index.ts';
+import { nodeFileSource } from '../../engine/node/index.ts';
+import type { Scene } from '../../engine/scene/index.ts';
+import { loadScene } from '../../engine/scene/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, parsePoint, requireFlag, UsageError } from '../args.ts';
 
 export const usage =

@@ -1,8 +1,10 @@
-import { ITU_EDITION } from '../../engine/materials/itu.ts';
-import { complexRelativePermittivity } from '../../engine/materials/permittivity.ts';
-import { resolveRadioParameters } from '../../engine/materials/radioMaterial.ts';
-import { loadScene } from '../../engine/scene/load.ts';
-import { nodeFileSource } from '../../engine/scene/nodeFileSource.ts';
+import {
+  complexRelativePermittivity,
+  ITU_EDITION,
+  resolveRadioParameters,
+} from '../../engine/materials/index.ts';
+import { nodeFileSource } from '../../engine/node/index.ts';
+import { loadScene } from '../../engine/scene/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, UsageError } from '../args.ts';
 
 export const usage = 'rftwin info <scene> [--frequency Hz] [--extrapolate] [--json]';

@@ -1,14 +1,17 @@
 import { writeFile } from 'node:fs/promises';
-import { PARAMETER_FIELD, type TrainableParameter } from '../../engine/calibrate/parameters.ts';
-import { calibrationTraceOptions, materialsInUse } from '../../engine/calibrate/pipeline.ts';
 import {
+  calibrationTraceOptions,
+  materialsInUse,
+  PARAMETER_FIELD,
   type PlanMetric,
   planMeasurements,
   priorAveragedRows,
   priorSamples,
-} from '../../engine/calibrate/planning.ts';
-import { sceneForwardModel, traceSoundedLinks } from '../../engine/calibrate/sceneModel.ts';
-import { buildBvh } from '../../engine/tracer/bvh.ts';
+  sceneForwardModel,
+  type TrainableParameter,
+  traceSoundedLinks,
+} from '../../engine/calibrate/index.ts';
+import { buildBvh } from '../../engine/tracer/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, requireFlag, UsageError } from '../args.ts';
 import { frequencyFlag, loadSceneAt, parseParameterNames, readLinks } from './calibrate.ts';
 

@@ -1,19 +1,23 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { InputError } from '../../engine/scene/errors.ts';
-import { loadScene } from '../../engine/scene/load.ts';
-import { nodeFileSource } from '../../engine/scene/nodeFileSource.ts';
+import { dirname, resolve } from 'node:path';
+import { InputError } from '../../engine/core/index.ts';
+import { nodeFileSource, nodeImageDecoder } from '../../engine/node/index.ts';
+import { loadScene } from '../../engine/scene/index.ts';
 import {
+  candidatesFromList,
   DEFAULT_CLIP_MODEL,
+  estimateSurfacePriors,
   loadClipEmbedder,
+  loadViews,
   ModelUnavailableError,
-} from '../../engine/vision/clipEmbedder.ts';
-import { loadViews } from '../../engine/vision/loadViews.ts';
-import { namePriors, priorsJsonText, visionPriorsFile } from '../../engine/vision/priorsFile.ts';
-import { estimateSurfacePriors } from '../../engine/vision/surfacePriors.ts';
-import { parseTranslatorJson, type TranslatorJson } from '../../engine/vision/transfer.ts';
-import { translatorPriorsFile } from '../../engine/vision/translatorPriors.ts';
-import { candidatesFromList } from '../../engine/vision/vocabulary.ts';
+  namePriors,
+  parseTranslatorJson,
+  priorsJsonText,
+  type TranslatorJson,
+  translatorPriorsFile,
+  visionPriorsFile,
+} from '../../engine/vision/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, requireFlag, UsageError } from '../args.ts';
 
 export const usage =
@@ -43,7 +47,9 @@ export async function run(argv: string[]): Promise<number> {
   const scenePath = requireFlag(args, 'scene');
   const imagesPath = requireFlag(args, 'images');
   const out = requireFlag(args, 'out');
-  const model = flag(args, 'model') ?? DEFAULT_CLIP_MODEL;
+  // a local model folder is handed to the engine as an absolute path (it has no notion of a cwd)
+  const modelArg = flag(args, 'model') ?? DEFAULT_CLIP_MODEL;
+  const model = existsSync(modelArg) ? resolve(modelArg) : modelArg;
   const frequencyHz = numberFlag(args, 'frequency', 28e9);
   if (!(frequencyHz > 0)) throw new UsageError('--frequency must be a positive number of Hz');
   const allowExtrapolation = flag(args, 'extrapolate') === 'true';
@@ -74,7 +80,7 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const scene = await loadScene(nodeFileSource, scenePath);
-  const views = await loadViews(nodeFileSource, imagesPath);
+  const views = await loadViews(nodeFileSource, imagesPath, nodeImageDecoder);
   progress(`${scene.name}: ${scene.objects.length} objects, ${views.length} views from ${imagesPath}`);
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error('cancelled (SIGINT)'));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { unzlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { crc32 } from '../../engine/vision/image.ts';
+import { crc32 } from '../../engine/core/image.ts';
 
 /**
  * `rftwin radiomap` run as a person runs it (bin/rftwin.mjs: tsx + the *.wgsl?raw loader hook),

@@ -1,19 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { BACKEND_CHOICES, type BackendChoice } from '../../engine/gpu/backend.ts';
-import { releaseGpu } from '../../engine/gpu/device.ts';
-import { ITU_EDITION } from '../../engine/materials/itu.ts';
-import { resolveSceneMaterials } from '../../engine/materials/radioMaterial.ts';
-import { makeGrid } from '../../engine/radiomap/grid.ts';
+import { BACKEND_CHOICES, type BackendChoice, releaseGpu } from '../../engine/gpu/index.ts';
+import { ITU_EDITION, resolveSceneMaterials } from '../../engine/materials/index.ts';
+import { nodeFileSource } from '../../engine/node/index.ts';
 import {
   computeRadioMap,
+  makeGrid,
   RADIO_MAP_METRICS,
   type RadioMapMetric,
   radioMapToJson,
-} from '../../engine/radiomap/radioMap.ts';
-import { renderRadioMapPng } from '../../engine/radiomap/renderPng.ts';
-import { loadScene } from '../../engine/scene/load.ts';
-import { nodeFileSource } from '../../engine/scene/nodeFileSource.ts';
+  renderRadioMapPng,
+} from '../../engine/radiomap/index.ts';
+import { loadScene } from '../../engine/scene/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, parsePoint, requireFlag, UsageError } from '../args.ts';
 
 export const usage =

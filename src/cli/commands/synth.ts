@@ -1,14 +1,13 @@
 import { writeFile } from 'node:fs/promises';
-import { calibrationTraceOptions } from '../../engine/calibrate/pipeline.ts';
 import {
+  calibrationTraceOptions,
   sceneForwardModel,
+  synthesizeSoundings,
   traceSoundedLinks,
   withMaterialValues,
-} from '../../engine/calibrate/sceneModel.ts';
-import { synthesizeSoundings } from '../../engine/calibrate/synthesize.ts';
-import { writeSoundingsCsv } from '../../engine/io/soundings.ts';
-import { writeSoundingsJson } from '../../engine/io/soundingsJson.ts';
-import { buildBvh } from '../../engine/tracer/bvh.ts';
+} from '../../engine/calibrate/index.ts';
+import { writeSoundingsCsv, writeSoundingsJson } from '../../engine/io/index.ts';
+import { buildBvh } from '../../engine/tracer/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, requireFlag, UsageError } from '../args.ts';
 import { frequencyFlag, loadSceneAt, readLinks, readMaterialsFile } from './calibrate.ts';
 

@@ -1,13 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
-import { SPEED_OF_LIGHT } from '../../engine/constants.ts';
+import { SPEED_OF_LIGHT } from '../../engine/core/constants.ts';
+import { sionnaScenePath } from '../../test/paths.ts';
 import { main } from '../main.ts';
 import { parseReceiverCsv } from './trace.ts';
 
-const SIONNA = fileURLToPath(new URL('../../../../shared/scenes/sionna/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'rftwin-trace-'));
 
 // a Tx/Rx pair inside or around each Sionna scene
@@ -38,7 +37,7 @@ describe('rftwin trace on every Sionna scene (acceptance 8)', () => {
       const code = await main([
         'trace',
         '--scene',
-        `${SIONNA}${name}/${name}.xml`,
+        sionnaScenePath(name),
         '--frequency',
         '28e9',
         '--tx',
@@ -81,7 +80,7 @@ describe('rftwin trace on every Sionna scene (acceptance 8)', () => {
     const csv = join(dir, 'rx.csv');
     writeFileSync(csv, 'name,x,y,z\na,-2,-1,2.5\nb,0,0,1\n');
     const out = join(dir, 'csv.json');
-    const box = `${SIONNA}box/box.xml`;
+    const box = sionnaScenePath('box');
     const code = await main([
       'trace',
       '--scene',
@@ -114,7 +113,7 @@ describe('rftwin trace on every Sionna scene (acceptance 8)', () => {
 describe('rftwin trace receivers on the command line', () => {
   it('accepts repeated --rx and several points after one --rx', async () => {
     const out = join(dir, 'multi.json');
-    const box = `${SIONNA}box/box.xml`;
+    const box = sionnaScenePath('box');
     const argv = ['trace', '--scene', box, '--frequency', '28e9', '--tx', '1,2,1.5', '--max-depth', '0'];
     const code = await main([...argv, '--rx', '-2,-1,2.5', '0,0,1', '--rx', '3,-3,4', '--out', out]);
     expect(code, messages.join('')).toBe(0);
@@ -129,7 +128,7 @@ describe('rftwin trace receivers on the command line', () => {
 });
 
 describe('rftwin trace input errors', () => {
-  const box = `${SIONNA}box/box.xml`;
+  const box = sionnaScenePath('box');
   const base = ['trace', '--scene', box, '--frequency', '28e9'];
   const fails = async (argv: string[], pattern: RegExp) => {
     messages.length = 0;

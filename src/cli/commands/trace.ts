@@ -1,20 +1,20 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { type TraceLinksResult, traceLinks } from '../../engine/channel/index.ts';
+import type { Vec3 } from '../../engine/core/index.ts';
+import { InputError } from '../../engine/core/index.ts';
+import type { MaterialModel } from '../../engine/field/index.ts';
 import {
   type AntennaSpec,
   PATTERN_NAMES,
   type PatternName,
   POLARIZATIONS,
   type Polarization,
-} from '../../engine/field/antenna.ts';
-import type { MaterialModel } from '../../engine/field/surfaceCoefficients.ts';
-import { ITU_EDITION } from '../../engine/materials/itu.ts';
-import { InputError } from '../../engine/scene/errors.ts';
-import { loadScene } from '../../engine/scene/load.ts';
-import { nodeFileSource } from '../../engine/scene/nodeFileSource.ts';
-import type { Scene } from '../../engine/scene/types.ts';
-import type { TraceProgress } from '../../engine/tracer/cpu/tracePaths.ts';
-import { type TraceLinksResult, traceLinks } from '../../engine/tracer/traceLinks.ts';
-import type { Vec3 } from '../../engine/vec3.ts';
+} from '../../engine/field/index.ts';
+import { ITU_EDITION } from '../../engine/materials/index.ts';
+import { nodeFileSource } from '../../engine/node/index.ts';
+import type { Scene } from '../../engine/scene/index.ts';
+import { loadScene } from '../../engine/scene/index.ts';
+import type { TraceProgress } from '../../engine/tracer/index.ts';
 import {
   checkFlags,
   flag,

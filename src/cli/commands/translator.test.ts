@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { encodePng } from '../../engine/core/image.ts';
 import { ituParameters } from '../../engine/materials/itu.ts';
 import { exportSionnaScene } from '../../engine/scene/exportSionna.ts';
 import { transformsJson } from '../../engine/vision/camera.ts';
-import { encodePng } from '../../engine/vision/image.ts';
 import {
   LAYOUT_A,
   LAYOUT_B,

@@ -1,7 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { InputError } from '../../engine/scene/errors.ts';
-import { fitTranslator, type TranslatorSample, translatorJsonText } from '../../engine/vision/transfer.ts';
-import { calibratedTwinSamples } from '../../engine/vision/translatorPriors.ts';
+import { InputError } from '../../engine/core/index.ts';
+import {
+  calibratedTwinSamples,
+  fitTranslator,
+  type TranslatorSample,
+  translatorJsonText,
+} from '../../engine/vision/index.ts';
 import { checkFlags, numberFlag, parseArgs, requireFlag, UsageError } from '../args.ts';
 
 export const usage =

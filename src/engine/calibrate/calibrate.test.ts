@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../core/random.ts';
 import type { Sounding } from '../io/soundings.ts';
 import { CalibrationError, calibrate, calibrationObjective, meanRelativeError } from './calibrate.ts';
 import { EarlyStop } from './earlyStop.ts';
@@ -6,11 +7,10 @@ import { type ChainMaterial, fresnelChainModel, randomChainLinks } from './fresn
 import { initialValues } from './initialization.ts';
 import { type LossKind, makeLoss } from './losses.ts';
 import { physicalDerivative, type TrainableParameter, toPhysical, toUnconstrained } from './parameters.ts';
-import { seededRandom } from './random.ts';
 import { synthesizeSoundings } from './synthesize.ts';
 
 const F = 28e9;
-/** nominal ITU values at 28 GHz (PHYSICS.md table) */
+/** nominal ITU values at 28 GHz (docs/physics.md table) */
 const NOMINAL: Record<string, ChainMaterial> = {
   brick: { relativePermittivity: 3.91, conductivity: 0.0406, scatteringCoefficient: 0 },
   wood: { relativePermittivity: 1.99, conductivity: 0.1672, scatteringCoefficient: 0 },
@@ -50,7 +50,7 @@ function setup(seed: number, links = 40, noiseDb = 0, noiseNs = 0, withPaths = f
   return { model, soundings, truth };
 }
 
-describe('parameter transforms (PHYSICS.md)', () => {
+describe('parameter transforms (docs/physics.md)', () => {
   it.each([
     ['relative_permittivity', 4.2],
     ['conductivity', 0.07],

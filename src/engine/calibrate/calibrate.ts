@@ -1,3 +1,4 @@
+import { gaussian, seededRandom } from '../core/random.ts';
 import type { Sounding } from '../io/soundings.ts';
 import type { EarlyStopOptions } from './earlyStop.ts';
 import type { ForwardModel } from './forwardModel.ts';
@@ -20,7 +21,6 @@ import {
   type StopReason,
 } from './optimizers.ts';
 import { parameterLabel, physicalDerivative, vectorToPhysical, vectorToUnconstrained } from './parameters.ts';
-import { gaussian, seededRandom } from './random.ts';
 import {
   gaussNewtonUncertainty,
   residualNoiseVariance,
@@ -307,7 +307,7 @@ function mapObjective(
   };
 }
 
-/** Mean relative error over parameters: mean |θ̂ − θ| / θ (PHYSICS.md). */
+/** Mean relative error over parameters: mean |θ̂ − θ| / θ (docs/physics.md). */
 export function meanRelativeError(estimate: ArrayLike<number>, truth: ArrayLike<number>): number {
   let s = 0;
   for (let k = 0; k < truth.length; k++) s += Math.abs(estimate[k]! - truth[k]!) / Math.abs(truth[k]!);

@@ -1,14 +1,14 @@
-import { type Complex, cadd, cdiv, cmul, complex, cscale, csqrt } from '../complex.ts';
-import { VACUUM_PERMITTIVITY, wavelength } from '../constants.ts';
+import { type Complex, cadd, cdiv, cmul, complex, cscale, csqrt } from '../core/complex.ts';
+import { VACUUM_PERMITTIVITY, wavelength } from '../core/constants.ts';
+import { seededRandom } from '../core/random.ts';
 import type { MaterialParameterName } from '../io/materialsJson.ts';
 import type { ForwardModel } from './forwardModel.ts';
 import type { DifferentiablePath } from './metricGradients.ts';
 import type { TrainableParameter } from './parameters.ts';
-import { seededRandom } from './random.ts';
 
 /**
  * A small forward model with closed-form derivatives, independent of the tracer and field
- * code: each path is a chain of half-space ⊥ reflections (Fresnel, PHYSICS.md) scaled by the
+ * code: each path is a chain of half-space ⊥ reflections (Fresnel, docs/physics.md) scaled by the
  * specular share √(1−S²), a = λ/(4πL)·Π √(1−Sₖ²)·r⊥(ηₖ, cosθₖ). It proves the losses,
  * optimisers, uncertainty and planning on their own, and is the reference the scene-backed
  * model is compared with.

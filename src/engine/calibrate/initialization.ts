@@ -1,6 +1,6 @@
+import { seededRandom } from '../core/random.ts';
 import type { MaterialValues } from '../io/materialsJson.ts';
 import { parameterLabel, type TrainableParameter } from './parameters.ts';
-import { seededRandom } from './random.ts';
 
 /**
  * Initial values of the trainable parameters (paper 003's baselines):

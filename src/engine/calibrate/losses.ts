@@ -15,7 +15,7 @@ import {
  *   closed form, ln α = mean(ln P̂ − ln P) (the log-domain least-squares scale), and its
  *   dependence on θ is kept in the Jacobian (variable projection), so derivatives are exact.
  * - nae (paper 003): r = (ŝ − s)/s on the coherent received signal strength
- *   s = |Σ aᵢ e^{−j2πfτᵢ}|² (PHYSICS.md: incoherent power hardly sees the boxes).
+ *   s = |Σ aᵢ e^{−j2πfτᵢ}|² (docs/physics.md: incoherent power hardly sees the boxes).
  * - paths: r = predicted − measured gain (dB) of each measured multipath component, matched
  *   once to a traced path by delay (geometry does not change during calibration).
  */
@@ -206,7 +206,7 @@ function naeLoss(soundings: readonly Sounding[], options: LossOptions): Calibrat
   const notes = coherent
     ? []
     : [
-        'soundings carry no coherent gain (rss_dbm / coherent_gain_db): NAE falls back to incoherent path gain, which hardly sees small objects (PHYSICS.md)',
+        'soundings carry no coherent gain (rss_dbm / coherent_gain_db): NAE falls back to incoherent path gain, which hardly sees small objects (docs/physics.md)',
       ];
   return {
     kind: 'nae',

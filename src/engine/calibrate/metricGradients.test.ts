@@ -109,7 +109,7 @@ describe('metric derivatives by the chain rule', () => {
     }
   });
 
-  it('PHYSICS.md toy check: 0 dB at 10 ns + −10 dB at 30 ns → τrms 5.750 ns, K 10 dB', () => {
+  it('docs/physics.md toy check: 0 dB at 10 ns + −10 dB at 30 ns → τrms 5.750 ns, K 10 dB', () => {
     const paths: DifferentiablePath[] = [
       { a: { re: 1, im: 0 }, dA: Float64Array.from([1, 0]), delay: 10e-9, aoaAzimuthDeg: 0, los: true },
       {

@@ -1,4 +1,4 @@
-import type { Complex } from '../complex.ts';
+import type { Complex } from '../core/complex.ts';
 
 /**
  * Link metrics and their exact derivatives with respect to material parameters θ, by the

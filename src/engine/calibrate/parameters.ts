@@ -6,7 +6,7 @@ export type { MaterialParameterName } from '../io/materialsJson.ts';
 /**
  * A trainable parameter: one radio parameter of one material id (default) or one object.
  * The optimisers work on an unconstrained z; the physical value is θ = transform(z)
- * (PHYSICS.md): ε'r = 1 + exp(u), σ = exp(v), S = sigmoid(w); thickness = exp(t) (positive).
+ * (docs/physics.md): ε'r = 1 + exp(u), σ = exp(v), S = sigmoid(w); thickness = exp(t) (positive).
  */
 export interface TrainableParameter {
   /** material id, or object name when calibrating per object */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../core/random.ts';
 import { fresnelChainModel, randomChainLinks } from './fresnelChainModel.ts';
 import type { TrainableParameter } from './parameters.ts';
 import {
@@ -9,7 +10,6 @@ import {
   priorSamples,
   randomSubset,
 } from './planning.ts';
-import { seededRandom } from './random.ts';
 
 const F = 28e9;
 const MATERIALS = {

@@ -1,3 +1,4 @@
+import { gaussian, seededRandom } from '../core/random.ts';
 import { cholesky, logDetSpd, spdInverse } from './linalg.ts';
 import {
   coherentGainDbGradient,
@@ -6,7 +7,6 @@ import {
   rmsDelaySpreadNsGradient,
 } from './metricGradients.ts';
 import { physicalDerivative, type TrainableParameter, toPhysical, toUnconstrained } from './parameters.ts';
-import { gaussian, seededRandom } from './random.ts';
 
 /**
  * Measurement planning: choose N of the candidate Tx–Rx links that maximise the information the

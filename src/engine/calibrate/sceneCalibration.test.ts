@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Vec3 } from '../core/vec3.ts';
 import { resolveSceneMaterials } from '../materials/radioMaterial.ts';
+import { nodeFileSource } from '../node/nodeFileSource.ts';
 import { loadScene } from '../scene/load.ts';
-import { nodeFileSource } from '../scene/nodeFileSource.ts';
 import type { Scene } from '../scene/types.ts';
 import { buildBvh } from '../tracer/bvh.ts';
-import type { Vec3 } from '../vec3.ts';
 import { CalibrationError, calibrate, meanRelativeError } from './calibrate.ts';
 import {
   angularSpreadDegGradient,

@@ -1,3 +1,5 @@
+import { scatteringObjectsOf } from '../channel/traceLinks.ts';
+import type { Vec3 } from '../core/vec3.ts';
 import { evaluatePathsWithGradient, type FieldOptions, parameterKey } from '../field/index.ts';
 import type { MaterialValues } from '../io/materialsJson.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
@@ -5,8 +7,6 @@ import type { Scene } from '../scene/types.ts';
 import type { Bvh } from '../tracer/bvh.ts';
 import { type TraceControl, type TracePathsOptions, tracePaths } from '../tracer/cpu/tracePaths.ts';
 import type { PathGeometry } from '../tracer/path.ts';
-import { scatteringObjectsOf } from '../tracer/traceLinks.ts';
-import type { Vec3 } from '../vec3.ts';
 import type { ForwardModel } from './forwardModel.ts';
 import type { DifferentiablePath } from './metricGradients.ts';
 import { type MaterialParameterName, PARAMETER_FIELD, type TrainableParameter } from './parameters.ts';

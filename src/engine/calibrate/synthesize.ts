@@ -1,5 +1,6 @@
+import { gaussian, seededRandom } from '../core/random.ts';
+import type { Vec3 } from '../core/vec3.ts';
 import type { MeasuredPath, Sounding } from '../io/soundings.ts';
-import type { Vec3 } from '../vec3.ts';
 import {
   angularSpreadDegGradient,
   coherentGainDbGradient,
@@ -8,7 +9,6 @@ import {
   pathGainDbGradient,
   rmsDelaySpreadNsGradient,
 } from './metricGradients.ts';
-import { gaussian, seededRandom } from './random.ts';
 
 /**
  * Synthetic soundings from simulated links: every metric of each link, plus seeded Gaussian

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cabs2 } from '../complex.ts';
-import { SPEED_OF_LIGHT } from '../constants.ts';
+import { cabs2 } from '../core/complex.ts';
+import { SPEED_OF_LIGHT } from '../core/constants.ts';
+import type { Vec3 } from '../core/vec3.ts';
 import type { PathGeometry } from '../tracer/path.ts';
-import type { Vec3 } from '../vec3.ts';
 import { type AntennaSpec, antennaField, antennaGain, PATTERN_NAMES, patternAmplitude } from './antenna.ts';
 import { evaluatePaths } from './index.ts';
 import { ituRadio, plateScene } from './testScenes.ts';

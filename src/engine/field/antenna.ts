@@ -1,8 +1,8 @@
-import type { Complex } from '../complex.ts';
-import type { Vec3 } from '../vec3.ts';
+import type { Complex } from '../core/complex.ts';
+import type { Vec3 } from '../core/vec3.ts';
 
 /**
- * Antenna patterns and polarizations (PHYSICS.md "Polarization and antennas", Sionna RT's
+ * Antenna patterns and polarizations (docs/physics.md §5–6, Sionna RT's
  * `antenna_pattern`). An antenna's far field in a direction (zenith θ, azimuth φ) is the complex
  * 2-vector (C_θ, C_φ) in the spherical basis (θ̂, φ̂) of that direction; |C|² is the gain.
  * The antenna frame is the world frame (no orientation yet): z up, tr38901 boresight +x.

@@ -1,8 +1,8 @@
-import type { Complex } from '../complex.ts';
-import { wavelength } from '../constants.ts';
+import type { Complex } from '../core/complex.ts';
+import { wavelength } from '../core/constants.ts';
+import { InputError } from '../core/errors.ts';
 import { complexRelativePermittivity } from '../materials/permittivity.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
-import { InputError } from '../scene/errors.ts';
 import type { Scene } from '../scene/types.ts';
 import { type AntennaSpec, DEFAULT_ANTENNA } from './antenna.ts';
 import type { FieldContext } from './interactions.ts';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Complex } from '../complex.ts';
-import { SPEED_OF_LIGHT } from '../constants.ts';
+import type { Complex } from '../core/complex.ts';
+import { SPEED_OF_LIGHT } from '../core/constants.ts';
+import type { Vec3 } from '../core/vec3.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
 import type { Path, PathGeometry } from '../tracer/path.ts';
-import type { Vec3 } from '../vec3.ts';
 import type { Polarization } from './antenna.ts';
 import { diffractionTerm } from './diffraction.ts';
 import { fresnelIntegrals, transitionFunction } from './fresnelIntegrals.ts';

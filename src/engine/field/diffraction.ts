@@ -1,6 +1,6 @@
-import { type Complex, cadd, cmul } from '../complex.ts';
+import { type Complex, cadd, cmul } from '../core/complex.ts';
+import { cross, dot, normalize, sub, type Vec3 } from '../core/vec3.ts';
 import type { Scene } from '../scene/types.ts';
-import { cross, dot, normalize, sub, type Vec3 } from '../vec3.ts';
 import { transitionFunction } from './fresnelIntegrals.ts';
 import type { CoefficientPair } from './surfaceCoefficients.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../scene/errors.ts';
+import { InputError } from '../core/errors.ts';
 import type { PathGeometry } from '../tracer/path.ts';
 import { evaluatePaths, evaluatePathsWithGradient, parameterKey } from './index.ts';
 import { ituRadio, plateScene } from './testScenes.ts';

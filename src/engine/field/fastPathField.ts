@@ -1,6 +1,6 @@
-import { SPEED_OF_LIGHT } from '../constants.ts';
+import { SPEED_OF_LIGHT } from '../core/constants.ts';
+import type { Vec3 } from '../core/vec3.ts';
 import type { Path, PathGeometry } from '../tracer/path.ts';
-import type { Vec3 } from '../vec3.ts';
 import { type AntennaSpec, antennaFieldVector } from './antenna.ts';
 import { surfaceCoefficientsInto } from './fastCoefficients.ts';
 import {

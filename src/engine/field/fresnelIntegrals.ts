@@ -1,4 +1,4 @@
-import type { Complex } from '../complex.ts';
+import type { Complex } from '../core/complex.ts';
 
 /**
  * Fresnel integrals C(x) = ∫0^x cos(πt²/2)dt, S(x) = ∫0^x sin(πt²/2)dt and the UTD transition

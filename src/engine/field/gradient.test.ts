@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type Complex, cabs } from '../complex.ts';
-import { VACUUM_PERMITTIVITY } from '../constants.ts';
+import { type Complex, cabs } from '../core/complex.ts';
+import { VACUUM_PERMITTIVITY } from '../core/constants.ts';
+import type { Vec3 } from '../core/vec3.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
 import type { Scene } from '../scene/types.ts';
 import type { PathGeometry } from '../tracer/path.ts';
-import type { Vec3 } from '../vec3.ts';
 import {
   evaluatePaths,
   evaluatePathsJacobian,

@@ -1,9 +1,9 @@
-import type { Complex } from '../complex.ts';
-import { VACUUM_PERMITTIVITY } from '../constants.ts';
+import type { Complex } from '../core/complex.ts';
+import { VACUUM_PERMITTIVITY } from '../core/constants.ts';
+import type { Vec3 } from '../core/vec3.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
 import type { Scene } from '../scene/types.ts';
 import type { Path, PathGeometry } from '../tracer/path.ts';
-import type { Vec3 } from '../vec3.ts';
 import { antennasOf, createFieldContext, type FieldOptions } from './context.ts';
 import { evaluatePathField, type PathMaterialSensitivity } from './pathField.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { dot, type Vec3 } from '../core/vec3.ts';
 import type { PathGeometry } from '../tracer/path.ts';
-import { dot, type Vec3 } from '../vec3.ts';
 import type { AntennaSpec } from './antenna.ts';
 import { evaluatePaths } from './index.ts';
 import { ituRadio, meshScene, quad } from './testScenes.ts';

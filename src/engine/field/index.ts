@@ -33,10 +33,11 @@
  * - scattering.ts: Lambertian / directive / backscattering patterns (normalised in closed form).
  * - diffraction.ts + fresnelIntegrals.ts: UTD with Luebbers' coefficients, transition function.
  */
+
+import type { Vec3 } from '../core/vec3.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
 import type { Scene } from '../scene/types.ts';
 import type { Path, PathGeometry } from '../tracer/path.ts';
-import type { Vec3 } from '../vec3.ts';
 import { antennasOf, createFieldContext, type FieldOptions } from './context.ts';
 import { evaluatePathField } from './pathField.ts';
 

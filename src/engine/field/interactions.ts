@@ -1,9 +1,9 @@
-import type { Complex } from '../complex.ts';
-import { cmul, cscale } from '../complex.ts';
+import type { Complex } from '../core/complex.ts';
+import { cmul, cscale } from '../core/complex.ts';
+import { cross, dot, type Vec3 } from '../core/vec3.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
 import type { Scene } from '../scene/types.ts';
 import type { Interaction } from '../tracer/path.ts';
-import { cross, dot, type Vec3 } from '../vec3.ts';
 import { distanceParameter, orientWedge, utdCoefficients, wedgeAngle, wedgeGeometry } from './diffraction.ts';
 import { type ScatteringPattern, scatteringPatternValue } from './scattering.ts';
 import { type MaterialModel, surfaceReflection, surfaceTransmission } from './surfaceCoefficients.ts';
@@ -12,7 +12,7 @@ import { type MaterialModel, surfaceReflection, surfaceTransmission } from './su
  * The linear map of one interaction on the field (a Jones matrix between local bases):
  *   E_out = Σ_{k,l} C_kl · out_k · (in_l · E_in),   k, l ∈ {1, 2}
  * in_1 = e⊥, in_2 = e∥,in and out_1 = e⊥, out_2 = e∥,out for reflection / transmission /
- * scattering (PHYSICS.md bases: e⊥ = k̂ᵢ×n̂/|…| with n̂ facing the incoming wave, e∥ = e⊥×k̂);
+ * scattering (docs/physics.md §5 bases: e⊥ = k̂ᵢ×n̂/|…| with n̂ facing the incoming wave, e∥ = e⊥×k̂);
  * the edge-fixed (β̂0, φ̂) bases for diffraction. Spreading factors are not part of C
  * (the path code multiplies them in), except the scattering footprint √(cosθi·dA·f).
  * With derivatives requested, each material the interaction depends on lists ∂C/∂η (complex
@@ -155,7 +155,7 @@ export function transmissionResponse(
  * Diffuse scattering from a surface element dA (`it.area`) at the interaction point:
  *   C = S·√(cosθi·dA·f(k̂i, k̂s))·X·diag(r⊥, r∥),  X = [[√(1−Kx), j√Kx], [j√Kx, √(1−Kx)]]
  * The field of the scattering point is a = λ/(4π·ri·rs)·√(cosθi·dA·f)·S·(reflection coefficient),
- * the PHYSICS.md far-field formula (ri, rs applied by the path code).
+ * the docs/physics.md far-field formula (ri, rs applied by the path code).
  * Choice, stated: Sionna RT multiplies by the magnitude Γ = √(|r⊥E⊥|² + |r∥E∥|²)/|E| and draws
  * random phases for the co- and cross-polarized parts; we keep the complex r⊥, r∥ (deterministic,
  * linear in the field, hence exactly differentiable) and mix co/cross polarization with the unitary

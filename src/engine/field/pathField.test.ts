@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type Complex, cabs, cabs2 } from '../complex.ts';
-import { SPEED_OF_LIGHT } from '../constants.ts';
+import { type Complex, cabs, cabs2 } from '../core/complex.ts';
+import { SPEED_OF_LIGHT } from '../core/constants.ts';
+import type { Vec3 } from '../core/vec3.ts';
 import { halfSpaceReflection } from '../materials/fresnel.ts';
 import { ituParameters } from '../materials/itu.ts';
 import { complexRelativePermittivity } from '../materials/permittivity.ts';
 import { slabCoefficients } from '../materials/slab.ts';
 import type { PathGeometry } from '../tracer/path.ts';
-import type { Vec3 } from '../vec3.ts';
 import type { AntennaSpec, PatternName, Polarization } from './antenna.ts';
 import { evaluatePaths } from './index.ts';
 import { groundReflectionPoint, ituRadio, plateScene } from './testScenes.ts';
@@ -91,7 +91,7 @@ describe('free space (issue 3 acceptance 1)', () => {
       });
     }
   }
-  it('free-space path loss at 1 m is 61.39 dB at 28 GHz and 68.01 dB at 60 GHz (PHYSICS.md)', () => {
+  it('free-space path loss at 1 m is 61.39 dB at 28 GHz and 68.01 dB at 60 GHz (docs/physics.md)', () => {
     for (const [f, pl] of [
       [28e9, 61.39],
       [60e9, 68.01],
@@ -173,7 +173,7 @@ describe('single reflection off a large plate (issue 3 acceptance 2)', () => {
       });
     }
   }
-  it('reproduces PHYSICS.md numbers: concrete half-space |r| 45° ⊥/∥ 0.5107/0.2609, 80° 0.8454/0.3885; slab 45° 0.5108/0.2609', () => {
+  it('reproduces docs/physics.md numbers: concrete half-space |r| 45° ⊥/∥ 0.5107/0.2609, 80° 0.8454/0.3885; slab 45° 0.5108/0.2609', () => {
     const scene = plateScene('c');
     const materials = { c: ituRadio('concrete', F) };
     const check = (angle: number, model: 'halfspace' | 'slab', pol: Polarization, r: number) => {

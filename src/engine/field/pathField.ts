@@ -1,7 +1,7 @@
-import type { Complex } from '../complex.ts';
-import { SPEED_OF_LIGHT } from '../constants.ts';
+import type { Complex } from '../core/complex.ts';
+import { SPEED_OF_LIGHT } from '../core/constants.ts';
+import type { Vec3 } from '../core/vec3.ts';
 import type { Path, PathGeometry } from '../tracer/path.ts';
-import type { Vec3 } from '../vec3.ts';
 import { type AntennaSpec, antennaFieldVector } from './antenna.ts';
 import { evaluatePathValue } from './fastPathField.ts';
 import {
@@ -15,7 +15,7 @@ import {
 } from './interactions.ts';
 
 /**
- * Field of one propagation path (PHYSICS.md):
+ * Field of one propagation path (docs/physics.md):
  *   a = (λ/4π) · G · C_Rᴴ · M_n ⋯ M_1 · C_T
  * C_T: transmit antenna field vector (C_θθ̂ + C_φφ̂) in the departure direction; M_i: the Jones map
  * of each interaction (interactions.ts); C_R: receive antenna field vector in the arrival direction

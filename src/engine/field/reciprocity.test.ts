@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { Vec3 } from '../core/vec3.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
 import type { Scene } from '../scene/types.ts';
 import type { PathGeometry } from '../tracer/path.ts';
-import type { Vec3 } from '../vec3.ts';
 import type { Polarization } from './antenna.ts';
 import { evaluatePaths, type FieldOptions } from './index.ts';
 import { meshScene, quad, wedgeScene } from './testScenes.ts';

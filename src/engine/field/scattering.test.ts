@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cabs2 } from '../complex.ts';
-import { SPEED_OF_LIGHT } from '../constants.ts';
+import { cabs2 } from '../core/complex.ts';
+import { SPEED_OF_LIGHT } from '../core/constants.ts';
+import { normalize, type Vec3 } from '../core/vec3.ts';
 import type { PathGeometry } from '../tracer/path.ts';
-import { normalize, type Vec3 } from '../vec3.ts';
 import type { Polarization } from './antenna.ts';
 import { evaluatePaths } from './index.ts';
 import { type ScatteringPattern, scatteringPatternValue } from './scattering.ts';

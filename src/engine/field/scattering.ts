@@ -1,4 +1,4 @@
-import { dot, type Vec3 } from '../vec3.ts';
+import { dot, type Vec3 } from '../core/vec3.ts';
 
 /**
  * Diffuse scattering patterns (Degli-Esposti et al. 2007, as in Sionna RT). A pattern f(k̂i, k̂s)

@@ -1,4 +1,4 @@
-import { type Complex, cadd, cdiv, cexp, cmul, complex, cscale, csqrt, csub } from '../complex.ts';
+import { type Complex, cadd, cdiv, cexp, cmul, complex, cscale, csqrt, csub } from '../core/complex.ts';
 
 /**
  * Reflection and transmission coefficients of a material surface with their exact derivatives,
@@ -8,7 +8,7 @@ import { type Complex, cadd, cdiv, cexp, cmul, complex, cscale, csqrt, csub } fr
  * slab thickness d), so one complex derivative ∂/∂η serves both real parameters:
  *   ∂/∂ε'r = ∂/∂η,   ∂/∂σ = ∂/∂η · (−j/(ε0·ω))   (η = ε'r − j·σ/(ε0·ω)).
  *
- * Half-space (PHYSICS.md), s = √(η − sin²θ), c = cos θ:
+ * Half-space (docs/physics.md), s = √(η − sin²θ), c = cos θ:
  *   r⊥ = (c − s)/(c + s),            ∂r⊥/∂η = −c / (s·(c + s)²)
  *   r∥ = (ηc − s)/(ηc + s),          ∂r∥/∂η = c·(2s² − η) / (s·(ηc + s)²)
  *   t⊥ = 2c/(c + s),                 ∂t⊥/∂η = −c / (s·(c + s)²)
@@ -138,7 +138,7 @@ function slabCoefficientsWithDerivatives(
 
 /**
  * Reflection coefficients (r⊥, r∥ or slab R⊥, R∥) at incidence cos θ, with ∂/∂η and ∂/∂d.
- * k0 = 2π/λ. PEC limit: r⊥ → −1, r∥ → +1 (PHYSICS.md basis convention).
+ * k0 = 2π/λ. PEC limit: r⊥ → −1, r∥ → +1 (docs/physics.md §5 basis convention).
  */
 export function surfaceReflection(
   eta: Complex,

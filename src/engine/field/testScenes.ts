@@ -1,3 +1,4 @@
+import type { Vec3 } from '../core/vec3.ts';
 import { ituParameters } from '../materials/itu.ts';
 import {
   DEFAULT_THICKNESS,
@@ -7,7 +8,6 @@ import {
 } from '../materials/radioMaterial.ts';
 import { buildScene } from '../scene/buildScene.ts';
 import type { MeshInput, Scene } from '../scene/types.ts';
-import type { Vec3 } from '../vec3.ts';
 
 /**
  * Small analytic scenes for the field tests (not test files themselves so that several test

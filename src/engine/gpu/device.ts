@@ -7,7 +7,7 @@ export interface GpuAdapterDescription {
   description: string;
   /** true for software adapters (SwiftShader) */
   fallback: boolean;
-  /** how it was obtained: navigator.gpu, Dawn system driver, Dawn + SwiftShader */
+  /** how it was obtained (the provider's words): navigator.gpu, Dawn system driver, Dawn + SwiftShader */
   source: string;
 }
 
@@ -27,22 +27,42 @@ export function describeAdapter(a: GpuAdapterDescription): string {
   return `${name}${a.fallback ? ' (software)' : ''} via ${a.source}`;
 }
 
-async function requestAdapter(
+/**
+ * Where adapters come from. The engine touches no host global: the host registers one —
+ * the studio's worker and the kernel test page wrap `navigator.gpu` (gpuProviderOf), Node
+ * registers Dawn (src/engine/node/nodeGpu.ts: registerNodeGpu). Without one, WebGPU is unavailable
+ * and `auto` backends use the CPU reference.
+ */
+export interface GpuProvider {
+  requestAdapter(
+    powerPreference: GPUPowerPreference,
+  ): Promise<{ adapter: GPUAdapter | null; source: string }>;
+}
+
+let provider: GpuProvider | undefined;
+
+/** Register (or, with undefined, remove) the host's WebGPU; the next acquireGpu uses it. */
+export function setGpuProvider(p: GpuProvider | undefined): void {
+  provider = p;
+  cached = undefined;
+}
+
+/** A provider over a WebGPU entry point (`navigator.gpu` in a browser or worker). */
+export function gpuProviderOf(gpu: GPU | undefined, source: string): GpuProvider {
+  return {
+    async requestAdapter(powerPreference) {
+      if (!gpu)
+        return { adapter: null, source: `${source} is not available (WebGPU disabled or unsupported)` };
+      return { adapter: await gpu.requestAdapter({ powerPreference }), source };
+    },
+  };
+}
+
+function requestAdapter(
   powerPreference: GPUPowerPreference,
 ): Promise<{ adapter: GPUAdapter | null; source: string }> {
-  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
-  if (nav?.gpu)
-    return { adapter: await nav.gpu.requestAdapter({ powerPreference }), source: 'navigator.gpu' };
-  if (typeof process === 'undefined' || !process.versions?.node) {
-    return { adapter: null, source: 'this browser has no navigator.gpu (WebGPU disabled or unsupported)' };
-  }
-  // Kept out of browser bundles: the specifier is not a literal, so bundlers leave it alone.
-  const nodeModule = './nodeGpu.ts';
-  const { requestNodeAdapter } = (await import(
-    /* @vite-ignore */ nodeModule
-  )) as typeof import('./nodeGpu.ts');
-  const { adapter, note } = await requestNodeAdapter(powerPreference);
-  return { adapter, source: `Dawn (webgpu npm package), ${note}` };
+  if (!provider) return Promise.resolve({ adapter: null, source: 'this host registered no WebGPU provider' });
+  return provider.requestAdapter(powerPreference);
 }
 
 async function open(): Promise<GpuContext> {

@@ -1,4 +1,4 @@
-import { InputError } from '../scene/errors.ts';
+import { InputError } from '../core/errors.ts';
 
 /**
  * A JSON value that remembers the line it starts on, so that validation errors in JSON

@@ -1,4 +1,4 @@
-import { InputError } from '../scene/errors.ts';
+import { InputError } from '../core/errors.ts';
 import { getField, parseLocatedJson } from './jsonLines.ts';
 
 /**

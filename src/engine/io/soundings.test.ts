@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../scene/errors.ts';
+import { InputError } from '../core/errors.ts';
 import { parseSoundings } from './loadSoundings.ts';
 import { parseMaterialsJson, writeMaterialsJson } from './materialsJson.ts';
 import { parsePositionsCsv, parseSoundingsCsv, writeSoundingsCsv } from './soundings.ts';

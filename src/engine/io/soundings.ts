@@ -1,5 +1,5 @@
-import { InputError } from '../scene/errors.ts';
-import type { Vec3 } from '../vec3.ts';
+import { InputError } from '../core/errors.ts';
+import type { Vec3 } from '../core/vec3.ts';
 
 /**
  * Channel soundings: what was measured on each Tx–Rx link. The engine keeps one unit per

@@ -1,4 +1,4 @@
-import { InputError } from '../scene/errors.ts';
+import { InputError } from '../core/errors.ts';
 import { expectNumber, expectPoint, getField, type LocatedJson, parseLocatedJson } from './jsonLines.ts';
 import {
   type MeasuredPath,

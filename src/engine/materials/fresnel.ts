@@ -1,4 +1,4 @@
-import { type Complex, cadd, cdiv, cmul, complex, csqrt, csub } from '../complex.ts';
+import { type Complex, cadd, cdiv, cmul, complex, csqrt, csub } from '../core/complex.ts';
 
 /** Reflection/transmission coefficients for the two polarizations: ⊥ (TE) and ∥ (TM). */
 export interface PolarizedCoefficients {
@@ -12,7 +12,7 @@ export function refractedCosineTerm(eta: Complex, cosTheta: number): Complex {
   return csqrt({ re: eta.re - sin2, im: eta.im });
 }
 
-/** Fresnel reflection coefficients of a half-space (PHYSICS.md), θ from the normal. */
+/** Fresnel reflection coefficients of a half-space (docs/physics.md), θ from the normal. */
 export function halfSpaceReflection(eta: Complex, cosTheta: number): PolarizedCoefficients {
   const root = refractedCosineTerm(eta, cosTheta);
   const c = complex(cosTheta);
@@ -23,7 +23,7 @@ export function halfSpaceReflection(eta: Complex, cosTheta: number): PolarizedCo
   };
 }
 
-/** Fresnel transmission coefficients of a half-space (PHYSICS.md). */
+/** Fresnel transmission coefficients of a half-space (docs/physics.md). */
 export function halfSpaceTransmission(eta: Complex, cosTheta: number): PolarizedCoefficients {
   const root = refractedCosineTerm(eta, cosTheta);
   const c = complex(cosTheta);

@@ -3,7 +3,7 @@ import { FrequencyRangeError, ituNameFromLabel, ituParameters } from './itu.ts';
 import { complexRelativePermittivity } from './permittivity.ts';
 import { materialFromLabel, radioParameterProblems, resolveRadioParameters } from './radioMaterial.ts';
 
-describe('ITU-R P.2040 table at 28 GHz (PHYSICS.md check values)', () => {
+describe('ITU-R P.2040 table at 28 GHz (docs/physics.md check values)', () => {
   const expected: Record<string, [number, number]> = {
     // name: [ε'r, σ S/m]
     concrete: [5.24, 0.626],

@@ -1,5 +1,5 @@
-import type { Complex } from '../complex.ts';
-import { VACUUM_PERMITTIVITY } from '../constants.ts';
+import type { Complex } from '../core/complex.ts';
+import { VACUUM_PERMITTIVITY } from '../core/constants.ts';
 
 /** Complex relative permittivity η = ε'r − j·σ/(ε0·ω). */
 export function complexRelativePermittivity(

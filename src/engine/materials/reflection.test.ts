@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cabs } from '../complex.ts';
+import { cabs } from '../core/complex.ts';
 import { halfSpaceReflection } from './fresnel.ts';
 import { ituParameters } from './itu.ts';
 import { complexRelativePermittivity } from './permittivity.ts';
 import { slabCoefficients } from './slab.ts';
 
-// PHYSICS.md "Check values at 28 GHz" (reflection table), every entry, to the 4 digits given.
+// docs/physics.md §4 (check values at 28 GHz), every entry, to the 4 digits given.
 const F = 28e9;
 const deg = (d: number) => (d * Math.PI) / 180;
 interface Row {
@@ -96,7 +96,7 @@ function close(x: number, expected: number, tol = 1e-4) {
   expect(Math.abs(x - expected)).toBeLessThanOrEqual(tol);
 }
 
-describe('PHYSICS.md reflection table at 28 GHz', () => {
+describe('docs/physics.md reflection table at 28 GHz', () => {
   for (const row of TABLE) {
     const p = ituParameters(row.name, F);
     const eta = complexRelativePermittivity(p.relativePermittivity, p.conductivity, F);

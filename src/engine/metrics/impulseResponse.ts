@@ -1,4 +1,4 @@
-import type { Complex } from '../complex.ts';
+import type { Complex } from '../core/complex.ts';
 import { channelFrequencyResponse, type MultipathComponent } from './linkMetrics.ts';
 
 /** Channel impulse response: the paths as (delay, coefficient) pairs sorted by delay. */

@@ -1,4 +1,4 @@
-import { type Complex, cabs2 } from '../complex.ts';
+import { type Complex, cabs2 } from '../core/complex.ts';
 
 /** What the metrics need from a path: coefficient, delay, arrival azimuth, LoS or not. */
 export interface MultipathComponent {
@@ -8,7 +8,7 @@ export interface MultipathComponent {
   kind: string;
 }
 
-/** Per-link channel metrics (PHYSICS.md "Channel metrics"). dB values are −Infinity with no paths. */
+/** Per-link channel metrics (docs/physics.md §10). dB values are −Infinity with no paths. */
 export interface LinkMetrics {
   /** incoherent: 10·log10 Σ|aᵢ|² */
   pathGainDb: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cabs } from '../complex.ts';
+import { cabs } from '../core/complex.ts';
 import { channelTaps } from './impulseResponse.ts';
 import { inhOfficeMedianDelaySpreadS, inhOfficePathLossDb } from './inhOffice.ts';
 import { linkMetrics, type MultipathComponent } from './linkMetrics.ts';
@@ -15,7 +15,7 @@ const mpc = (
   return { a: { re: amp * Math.cos(phase), im: amp * Math.sin(phase) }, delay, aoa: { azimuthDeg }, kind };
 };
 
-describe('channel metrics (PHYSICS.md)', () => {
+describe('channel metrics (docs/physics.md)', () => {
   it('toy case: 0 dB at 10 ns + −10 dB at 30 ns → τrms 5.750 ns, K 10 dB', () => {
     const m = linkMetrics([mpc(0, 10e-9, 0, 'los'), mpc(-10, 30e-9)], 28e9);
     expect(m.rmsDelaySpreadS * 1e9).toBeCloseTo(5.75, 3);
@@ -66,7 +66,7 @@ describe('channel metrics (PHYSICS.md)', () => {
   });
 });
 
-describe('3GPP TR 38.901 InH-Office baseline (PHYSICS.md check values)', () => {
+describe('3GPP TR 38.901 InH-Office baseline (docs/physics.md check values)', () => {
   it('LoS 61.34 / 73.44 / 78.64 dB at 1 / 5 / 10 m, NLoS 80.10 / 91.63 dB at 5 / 10 m (28 GHz)', () => {
     expect(inhOfficePathLossDb(1, 28, true)).toBeCloseTo(61.34, 2);
     expect(inhOfficePathLossDb(5, 28, true)).toBeCloseTo(73.44, 2);

@@ -1,4 +1,4 @@
-import type { Vec3 } from '../vec3.ts';
+import type { Vec3 } from '../core/vec3.ts';
 
 /**
  * A horizontal grid of receivers: cells of `cellSize` metres covering [xmin, xmax] × [ymin, ymax]

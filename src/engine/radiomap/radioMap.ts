@@ -1,3 +1,4 @@
+import type { Vec3 } from '../core/vec3.ts';
 import { evaluateLinksGpu } from '../field/gpu/fieldGpu.ts';
 import { antennasOf, createFieldContext, evaluatePathField, type FieldOptions } from '../field/index.ts';
 import { type BackendChoice, type ResolvedBackend, resolveBackend } from '../gpu/backend.ts';
@@ -9,7 +10,6 @@ import { type Bvh, buildBvh } from '../tracer/bvh.ts';
 import { type TracePathsOptions, tracePaths } from '../tracer/cpu/tracePaths.ts';
 import { GpuPathTracer } from '../tracer/gpu/tracePathsGpu.ts';
 import type { Path, PathGeometry } from '../tracer/path.ts';
-import type { Vec3 } from '../vec3.ts';
 import { cellCenter, cellCount, type RadioMapGrid } from './grid.ts';
 
 /**

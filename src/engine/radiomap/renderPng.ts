@@ -1,4 +1,4 @@
-import { encodePng } from '../vision/image.ts';
+import { encodePng } from '../core/image.ts';
 import { viridis } from './colormap.ts';
 import { drawText, GLYPH_HEIGHT, textWidth } from './font.ts';
 import { metricValues, type RadioMap, type RadioMapMetric } from './radioMap.ts';

@@ -1,6 +1,6 @@
+import { InputError } from '../core/errors.ts';
+import type { Vec3 } from '../core/vec3.ts';
 import type { SceneMaterial } from '../materials/radioMaterial.ts';
-import type { Vec3 } from '../vec3.ts';
-import { InputError } from './errors.ts';
 import { groupFaces, triangleNormalArea } from './faces.ts';
 import type { Face, MeshInput, Scene, SceneObject } from './types.ts';
 

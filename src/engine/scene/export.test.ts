@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_ROOM_PATH } from '../../test/paths.ts';
+import { nodeFileSource } from '../node/nodeFileSource.ts';
 import { exportSionnaScene } from './exportSionna.ts';
 import { loadScene } from './load.ts';
-import { nodeFileSource } from './nodeFileSource.ts';
 import type { Scene } from './types.ts';
 
 const sortedTriangles = (s: Scene) => {

@@ -1,4 +1,4 @@
-import { cross, dot, length, type Vec3 } from '../vec3.ts';
+import { cross, dot, length, type Vec3 } from '../core/vec3.ts';
 import type { Face } from './types.ts';
 
 const NORMAL_TOLERANCE = 1e-6; // 1 − |cos| between triangle normals of one face

@@ -1,4 +1,4 @@
-import { InputError } from './errors.ts';
+import { InputError } from '../core/errors.ts';
 import { type FileSource, resolveRelative } from './fileSource.ts';
 import { IDENTITY, matMul, scaleMatrix, translationMatrix } from './matrix4.ts';
 import type { MeshInput } from './types.ts';

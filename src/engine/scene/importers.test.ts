@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_ROOM_PATH, SIONNA_SCENE_NAMES, SIONNA_SCENES_DIR, sionnaScenePath } from '../../test/paths.ts';
-import { InputError } from './errors.ts';
+import { InputError } from '../core/errors.ts';
+import { nodeFileSource } from '../node/nodeFileSource.ts';
 import { memoryFileSource } from './fileSource.ts';
 import { loadScene } from './load.ts';
-import { nodeFileSource } from './nodeFileSource.ts';
 import { parsePly, writePly } from './ply.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'rftwin-import-'));

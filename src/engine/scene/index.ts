@@ -1,5 +1,5 @@
+export * from '../core/errors.ts';
 export * from './buildScene.ts';
-export * from './errors.ts';
 export * from './exportSionna.ts';
 export * from './faces.ts';
 export * from './fileSource.ts';

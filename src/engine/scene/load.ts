@@ -1,6 +1,6 @@
+import { InputError } from '../core/errors.ts';
 import { materialFromLabel, type SceneMaterial } from '../materials/radioMaterial.ts';
 import { buildScene } from './buildScene.ts';
-import { InputError } from './errors.ts';
 import { type FileSource, resolveRelative } from './fileSource.ts';
 import { readGltfMeshes } from './gltf.ts';
 import { loadMitsubaScene } from './mitsuba.ts';

@@ -1,5 +1,5 @@
 /** Column-major 4×4 matrices (three.js layout) for scene transforms. */
-import { cross, normalize, sub, type Vec3 } from '../vec3.ts';
+import { cross, normalize, sub, type Vec3 } from '../core/vec3.ts';
 
 export const IDENTITY: number[] = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
 

@@ -1,3 +1,4 @@
+import { InputError } from '../core/errors.ts';
 import { ITU_MATERIAL_NAMES, ITU_MATERIALS } from '../materials/itu.ts';
 import {
   DEFAULT_THICKNESS,
@@ -6,7 +7,6 @@ import {
   type SceneMaterial,
 } from '../materials/radioMaterial.ts';
 import { buildScene } from './buildScene.ts';
-import { InputError } from './errors.ts';
 import { type FileSource, resolveRelative } from './fileSource.ts';
 import { IDENTITY, lookAtMatrix, matMul, rotationMatrix, scaleMatrix, translationMatrix } from './matrix4.ts';
 import { parseObj } from './obj.ts';

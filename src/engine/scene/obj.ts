@@ -1,4 +1,4 @@
-import { InputError } from './errors.ts';
+import { InputError } from '../core/errors.ts';
 import type { PlyMesh } from './ply.ts';
 
 export interface ObjPart {

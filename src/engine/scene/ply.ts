@@ -1,4 +1,4 @@
-import { InputError } from './errors.ts';
+import { InputError } from '../core/errors.ts';
 
 /** Vertices (xyz) and triangle indices read from a PLY file (faces fan-triangulated). */
 export interface PlyMesh {

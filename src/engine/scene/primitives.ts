@@ -1,4 +1,4 @@
-import type { Vec3 } from '../vec3.ts';
+import type { Vec3 } from '../core/vec3.ts';
 
 /** Simple meshes built in code (demo twin, synthetic test scenes). */
 export interface SimpleMesh {

@@ -1,5 +1,5 @@
+import type { Vec3 } from '../core/vec3.ts';
 import type { SceneMaterial } from '../materials/radioMaterial.ts';
-import type { Vec3 } from '../vec3.ts';
 
 /**
  * A planar reflector: coplanar, edge-connected triangles of one object

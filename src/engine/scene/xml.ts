@@ -1,4 +1,4 @@
-import { InputError } from './errors.ts';
+import { InputError } from '../core/errors.ts';
 
 /** A parsed XML element with the line it starts on (for error messages). */
 export interface XmlElement {

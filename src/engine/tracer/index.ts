@@ -2,4 +2,3 @@ export * from './bvh.ts';
 export * from './cpu/tracePaths.ts';
 export { sceneWedges, type Wedge, type WedgeFrame, wedgeAngle, wedgeFrame } from './cpu/wedges.ts';
 export * from './path.ts';
-export * from './traceLinks.ts';

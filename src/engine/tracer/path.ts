@@ -1,5 +1,5 @@
-import type { Complex } from '../complex.ts';
-import type { Vec3 } from '../vec3.ts';
+import type { Complex } from '../core/complex.ts';
+import type { Vec3 } from '../core/vec3.ts';
 
 /**
  * The one path representation shared by the CPU reference and the WebGPU tracer.

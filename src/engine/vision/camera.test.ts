@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../scene/errors.ts';
+import { InputError } from '../core/errors.ts';
+import { createImage, encodePng } from '../core/image.ts';
+import type { Vec3 } from '../core/vec3.ts';
 import { memoryFileSource } from '../scene/fileSource.ts';
 import { buildBvh } from '../tracer/bvh.ts';
-import type { Vec3 } from '../vec3.ts';
 import { type Camera, lookAt, parseTransforms, projectPoint } from './camera.ts';
-import { createImage, encodePng } from './image.ts';
 import { loadViews } from './loadViews.ts';
 import { quadMesh, roomScene } from './syntheticRoom.ts';
 import { pointVisibility } from './visibility.ts';

@@ -1,4 +1,5 @@
-import { type RgbaImage, resizeImage } from './image.ts';
+import { type RgbaImage, resizeImage } from '../core/image.ts';
+import { isNodeRuntime } from '../core/runtime.ts';
 
 /**
  * CLIP image and text embeddings through @huggingface/transformers, the same code in Node
@@ -20,7 +21,7 @@ export const DEFAULT_CLIP_MODEL = 'Xenova/clip-vit-base-patch32';
 export interface ClipLoadOptions {
   /** allow downloads from the Hugging Face hub (default: true for hub ids, false for local folders) */
   allowRemote?: boolean;
-  /** 'cpu' (Node), 'wasm' or 'webgpu' (browser); default: webgpu if navigator.gpu exists, else wasm (browser) or cpu (Node) */
+  /** 'cpu' (Node), 'wasm' or 'webgpu' (browser; the host decides whether it has a GPU); default cpu in Node, wasm in a browser */
   device?: 'cpu' | 'wasm' | 'webgpu';
   /** where onnxruntime-web finds its .wasm files in the browser (served by the app, never a CDN) */
   wasmPaths?: string;
@@ -35,8 +36,6 @@ export interface ClipLoadOptions {
 export class ModelUnavailableError extends Error {
   override name = 'ModelUnavailableError';
 }
-
-const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
 /** A model given as a folder: absolute or ./relative path, or a URL path ending in a folder. */
 function isFolderPath(model: string): boolean {
@@ -69,11 +68,7 @@ export async function loadClipEmbedder(
   let id = model;
   const folder = isFolderPath(model);
   if (folder) {
-    let path = model.replace(/\\/g, '/').replace(/\/+$/, '');
-    if (isNode && !path.startsWith('/') && !/^[A-Za-z]:/.test(path)) {
-      const { resolve } = await import('node:path');
-      path = resolve(path).replace(/\\/g, '/');
-    }
+    const path = model.replace(/\\/g, '/').replace(/\/+$/, '');
     const cut = path.lastIndexOf('/');
     env.localModelPath = `${path.slice(0, cut)}/`;
     id = path.slice(cut + 1);
@@ -81,9 +76,7 @@ export async function loadClipEmbedder(
   }
   env.allowRemoteModels = options.allowRemote ?? !folder;
   if (options.wasmPaths && env.backends?.onnx?.wasm) env.backends.onnx.wasm.wasmPaths = options.wasmPaths;
-  const hasWebGpu =
-    typeof navigator !== 'undefined' && 'gpu' in navigator && !!(navigator as { gpu?: unknown }).gpu;
-  const device = options.device ?? (isNode ? 'cpu' : hasWebGpu ? 'webgpu' : 'wasm');
+  const device = options.device ?? (isNodeRuntime() ? 'cpu' : 'wasm');
   const load = async () => {
     options.onProgress?.(`loading CLIP ${model} (${device})`);
     const common = { dtype: 'fp32' as const, device };

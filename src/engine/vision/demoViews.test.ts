@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ROOM_PATH, REPO_ROOT } from '../../test/paths.ts';
+import type { RgbaImage } from '../core/image.ts';
+import { nodeFileSource } from '../node/nodeFileSource.ts';
 import { loadScene } from '../scene/load.ts';
-import { nodeFileSource } from '../scene/nodeFileSource.ts';
 import type { Scene } from '../scene/types.ts';
 import { buildBvh } from '../tracer/bvh.ts';
-import type { RgbaImage } from './image.ts';
 import { loadViews } from './loadViews.ts';
 import { renderClassView } from './rayRender.ts';
 import type { ViewImage } from './surfacePriors.ts';

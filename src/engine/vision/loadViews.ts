@@ -1,36 +1,20 @@
-import { InputError } from '../scene/errors.ts';
+import { InputError } from '../core/errors.ts';
+import { decodePng, isPng, type RgbaImage } from '../core/image.ts';
 import { type FileSource, resolveRelative } from '../scene/fileSource.ts';
 import { checkImageSize, parseTransforms } from './camera.ts';
-import { decodePng, isPng, type RgbaImage } from './image.ts';
 import type { ViewImage } from './surfacePriors.ts';
 
 /** Turns image file bytes into RGBA pixels (the studio passes one built on createImageBitmap). */
 export type ImageDecoder = (bytes: Uint8Array, path: string) => Promise<RgbaImage>;
 
-/** PNG with the built-in decoder; other formats (JPEG…) through sharp in Node. */
+/** PNG with the built-in decoder; hosts pass a decoder for other formats (Node: nodeImageDecoder). */
 export const defaultImageDecoder: ImageDecoder = async (bytes, path) => {
   if (isPng(bytes)) return decodePng(bytes, path);
-  if (typeof process === 'undefined' || !process.versions?.node) {
-    throw new InputError(
-      path,
-      undefined,
-      'only PNG can be decoded here; pass an image decoder (createImageBitmap) for other formats',
-    );
-  }
-  try {
-    // Node only: a computed specifier keeps Vite from bundling sharp into the browser build
-    // (where JPEG goes through createImageBitmap and this branch is never reached).
-    const sharpId = 'sharp';
-    const sharp = ((await import(/* @vite-ignore */ sharpId)) as typeof import('sharp')).default;
-    const { data, info } = await sharp(bytes).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    return {
-      width: info.width,
-      height: info.height,
-      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-    };
-  } catch (e) {
-    throw new InputError(path, undefined, `cannot decode image (${(e as Error).message.split('\n')[0]})`);
-  }
+  throw new InputError(
+    path,
+    undefined,
+    'only PNG can be decoded here; the host passes a decoder for other formats',
+  );
 };
 
 /**

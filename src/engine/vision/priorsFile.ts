@@ -39,7 +39,7 @@ export interface MaterialPrior {
 }
 
 /**
- * Scattering coefficient priors by ITU material from paper 000's Table 2 (PHYSICS.md roughness
+ * Scattering coefficient priors by ITU material from paper 000's Table 2 (docs/physics.md §7 roughness
  * priors, centre of each range), for name-based priors where no image says how rough it is.
  */
 export const NAME_SCATTERING_PRIOR: Readonly<Record<string, number>> = {

@@ -1,9 +1,9 @@
+import { createImage, type RgbaImage } from '../core/image.ts';
+import type { Vec3 } from '../core/vec3.ts';
 import type { Scene } from '../scene/types.ts';
 import { type Bvh, closestHit } from '../tracer/bvh.ts';
-import type { Vec3 } from '../vec3.ts';
 import { type Camera, cameraCentre, pixelRay } from './camera.ts';
 import { classAlbedo, type Rgb } from './classTextures.ts';
-import { createImage, type RgbaImage } from './image.ts';
 
 /**
  * In-plane axes of a surface with normal n: u horizontal, v up the wall (or along +y on

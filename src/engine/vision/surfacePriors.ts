@@ -1,8 +1,8 @@
+import { cropImage, type RgbaImage } from '../core/image.ts';
 import type { Scene } from '../scene/types.ts';
 import { buildBvh } from '../tracer/bvh.ts';
 import type { Camera } from './camera.ts';
 import type { ClipEmbedder } from './clipEmbedder.ts';
-import { cropImage, type RgbaImage } from './image.ts';
 import { cosine, type LabelScore, meanDirection, rankLabels } from './matching.ts';
 import { type PatchOptions, type SurfacePatch, surfacePatches } from './patches.ts';
 import { cropPurity, pointVisibility, type VisibilityOptions } from './visibility.ts';

@@ -1,9 +1,9 @@
+import type { Vec3 } from '../core/vec3.ts';
 import { ituSpec, materialFromLabel, type SceneMaterial } from '../materials/radioMaterial.ts';
 import { buildScene } from '../scene/buildScene.ts';
 import { boxMesh, quadMesh } from '../scene/primitives.ts';
 import type { MeshInput, Scene } from '../scene/types.ts';
 import { buildBvh } from '../tracer/bvh.ts';
-import type { Vec3 } from '../vec3.ts';
 import { type Camera, lookAt } from './camera.ts';
 import { renderClassView } from './rayRender.ts';
 import type { ViewImage } from './surfacePriors.ts';

@@ -11,10 +11,10 @@ import {
 } from '../calibrate/pipeline.ts';
 import { sceneForwardModel, traceSoundedLinks, withMaterialValues } from '../calibrate/sceneModel.ts';
 import { synthesizeSoundings } from '../calibrate/synthesize.ts';
+import type { Vec3 } from '../core/vec3.ts';
 import { type RadioParameters, resolveSceneMaterials } from '../materials/radioMaterial.ts';
 import type { Scene } from '../scene/types.ts';
 import { buildBvh } from '../tracer/bvh.ts';
-import type { Vec3 } from '../vec3.ts';
 import { type ClipEmbedder, loadClipEmbedder } from './clipEmbedder.ts';
 import { type PriorsFile, visionPriorsFile } from './priorsFile.ts';
 import { estimateSurfacePriors, type SurfacePriorsResult } from './surfacePriors.ts';

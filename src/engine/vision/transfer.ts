@@ -1,4 +1,4 @@
-import { InputError } from '../scene/errors.ts';
+import { InputError } from '../core/errors.ts';
 
 /**
  * Transfer (paper 000's retained association): a small tfjs network maps a surface's CLIP
@@ -49,7 +49,7 @@ export interface TranslatorJson {
   fittedFrom?: string[];
 }
 
-export interface FitOptions {
+export interface FitOptions extends TranslatorRunOptions {
   /** parameters to learn; default: those every sample gives */
   parameters?: readonly TranslatedParameter[];
   model?: string;
@@ -63,10 +63,40 @@ export interface FitOptions {
 
 type Tf = typeof import('@tensorflow/tfjs');
 
-async function tfjs(): Promise<Tf> {
+/**
+ * Where tfjs runs the translator: 'cpu' (plain JS: the same numbers in Node and the browser, no
+ * native addon) or 'webgpu' (tfjs-backend-webgpu; the studio asks for it when its WebGPU device
+ * layer has an adapter). A WebGPU backend that cannot start falls back to 'cpu', saying why.
+ */
+export type TranslatorBackend = 'cpu' | 'webgpu';
+
+export interface TranslatorRunOptions {
+  backend?: TranslatorBackend;
+  /** the backend that actually ran, and why when it is not the one asked for */
+  onBackend?: (backend: TranslatorBackend, note?: string) => void;
+}
+
+async function tfjs(options: TranslatorRunOptions = {}): Promise<Tf> {
   const tf = await import('@tensorflow/tfjs');
-  // the plain JS backend: the same numbers in Node and the browser, no native addon needed
+  if (options.backend === 'webgpu') {
+    let note: string | undefined;
+    try {
+      await import('@tensorflow/tfjs-backend-webgpu');
+      if (tf.getBackend() === 'webgpu' || (await tf.setBackend('webgpu'))) {
+        await tf.ready();
+        options.onBackend?.('webgpu');
+        return tf;
+      }
+      note = 'tfjs could not start its WebGPU backend';
+    } catch (e) {
+      note = `tfjs WebGPU backend failed (${(e as Error).message.split('\n')[0]})`;
+    }
+    if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
+    options.onBackend?.('cpu', `${note}; ran on the CPU backend`);
+    return tf;
+  }
   if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
+  options.onBackend?.('cpu');
   return tf;
 }
 
@@ -118,7 +148,7 @@ export async function fitTranslator(
       if (isLog(p) && !(v > 0)) throw new Error(`calibrated ${p} must be positive, got ${v}`);
     }
   }
-  const tf = await tfjs();
+  const tf = await tfjs(options);
   const hidden = options.hidden ?? 16;
   const Y = samples.map((s) => parameters.map((p) => toTarget(p, s.values[p]!)));
   const targetMean = parameters.map((_, j) => Y.reduce((s, y) => s + y[j]!, 0) / Y.length);
@@ -186,6 +216,7 @@ export async function fitTranslator(
 export async function translate(
   translator: TranslatorJson,
   embeddings: Float32Array[],
+  options: TranslatorRunOptions = {},
 ): Promise<TranslatedValues[]> {
   if (translator.format !== TRANSLATOR_FORMAT)
     throw new Error(`unknown translator format '${String(translator.format)}'`);
@@ -195,7 +226,7 @@ export async function translate(
       `translator expects ${translator.inputSize}-d embeddings, got ${embeddings.find((e) => e.length !== translator.inputSize)!.length}-d (fitted with another CLIP model?)`,
     );
   }
-  const tf = await tfjs();
+  const tf = await tfjs(options);
   const outputs = translator.parameters.length;
   const model = buildModel(tf, translator.inputSize, translator.hidden, outputs, 0);
   const weights = translator.weights.map((w) => tf.tensor(w.values, w.shape));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../scene/errors.ts';
+import { InputError } from '../core/errors.ts';
 import { parseTranslatorJson } from './transfer.ts';
 import { calibratedTwinSamples } from './translatorPriors.ts';
 

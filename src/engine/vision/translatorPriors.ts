@@ -1,4 +1,4 @@
-import { InputError } from '../scene/errors.ts';
+import { InputError } from '../core/errors.ts';
 import type { Scene } from '../scene/types.ts';
 import { meanDirection } from './matching.ts';
 import {

@@ -1,6 +1,6 @@
+import type { Vec3 } from '../core/vec3.ts';
 import type { Scene } from '../scene/types.ts';
 import { type Bvh, closestHit } from '../tracer/bvh.ts';
-import type { Vec3 } from '../vec3.ts';
 import { type Camera, cameraCentre, insideImage, pixelRay, projectPoint } from './camera.ts';
 
 export type VisibilityVerdict = 'visible' | 'behind' | 'outside' | 'grazing' | 'occluded';

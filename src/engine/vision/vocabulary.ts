@@ -117,7 +117,7 @@ export function candidateValidAt(c: MaterialCandidate, frequencyHz: number): boo
 
 /**
  * Surface roughness classes with scattering coefficient ranges from paper 000's Table 2
- * (PHYSICS.md "Roughness priors"): painted plasterboard Ra 2.3 µm → S 0.07–0.1; chipboard and
+ * (docs/physics.md §7): painted plasterboard Ra 2.3 µm → S 0.07–0.1; chipboard and
  * cardboard 2.7–3.3 µm → 0.1–0.2; brick 14.7 µm → 0.3–0.5. The prior is the probability-weighted
  * mean of the range centres.
  */

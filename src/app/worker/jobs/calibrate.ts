@@ -1,9 +1,7 @@
-import type { InitKind } from '../../../engine/calibrate/initialization.ts';
-import { parameterLabel } from '../../../engine/calibrate/parameters.ts';
-import { calibrateScene } from '../../../engine/calibrate/pipeline.ts';
-import type { LinkPrediction } from '../../../engine/calibrate/predictions.ts';
-import type { Sounding } from '../../../engine/io/soundings.ts';
-import type { Scene } from '../../../engine/scene/types.ts';
+import type { InitKind, LinkPrediction } from '../../../engine/calibrate/index.ts';
+import { calibrateScene, parameterLabel } from '../../../engine/calibrate/index.ts';
+import type { Sounding } from '../../../engine/io/index.ts';
+import type { Scene } from '../../../engine/scene/index.ts';
 import type { JobContext } from '../engine.worker.ts';
 import type { CalibrationIteration, EngineRequests, SoundingComparison } from '../protocol.ts';
 import { radioParametersOf } from './materials.ts';

@@ -1,5 +1,8 @@
-import { ituParameters } from '../../../engine/materials/itu.ts';
-import { type RadioParameters, resolveRadioParameters } from '../../../engine/materials/radioMaterial.ts';
+import {
+  ituParameters,
+  type RadioParameters,
+  resolveRadioParameters,
+} from '../../../engine/materials/index.ts';
 import type { MaterialAssignment } from '../protocol.ts';
 
 /**

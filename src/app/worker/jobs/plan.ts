@@ -1,10 +1,17 @@
-import { PARAMETER_FIELD, type TrainableParameter } from '../../../engine/calibrate/parameters.ts';
-import { calibrationTraceOptions, materialsInUse } from '../../../engine/calibrate/pipeline.ts';
-import { planMeasurements, priorAveragedRows, priorSamples } from '../../../engine/calibrate/planning.ts';
-import { sceneForwardModel, traceSoundedLinks } from '../../../engine/calibrate/sceneModel.ts';
-import type { Scene } from '../../../engine/scene/types.ts';
-import type { Bvh } from '../../../engine/tracer/bvh.ts';
-import type { Vec3 } from '../../../engine/vec3.ts';
+import {
+  calibrationTraceOptions,
+  materialsInUse,
+  PARAMETER_FIELD,
+  planMeasurements,
+  priorAveragedRows,
+  priorSamples,
+  sceneForwardModel,
+  type TrainableParameter,
+  traceSoundedLinks,
+} from '../../../engine/calibrate/index.ts';
+import type { Vec3 } from '../../../engine/core/index.ts';
+import type { Scene } from '../../../engine/scene/index.ts';
+import type { Bvh } from '../../../engine/tracer/index.ts';
 import type { JobContext } from '../engine.worker.ts';
 import type { EngineRequests } from '../protocol.ts';
 import { radioParametersOf } from './materials.ts';

@@ -1,15 +1,16 @@
-import { InputError } from '../../../engine/scene/errors.ts';
-import { memoryFileSource } from '../../../engine/scene/fileSource.ts';
-import type { Scene } from '../../../engine/scene/types.ts';
+import { decodePng, InputError, isPng, type RgbaImage } from '../../../engine/core/index.ts';
+import { acquireGpu } from '../../../engine/gpu/index.ts';
+import type { Scene } from '../../../engine/scene/index.ts';
+import { memoryFileSource } from '../../../engine/scene/index.ts';
 import {
   type ClipEmbedder,
+  estimateSurfacePriors,
   loadClipEmbedder,
+  loadViews,
   ModelUnavailableError,
-} from '../../../engine/vision/clipEmbedder.ts';
-import { decodePng, isPng, type RgbaImage } from '../../../engine/vision/image.ts';
-import { loadViews } from '../../../engine/vision/loadViews.ts';
-import { namePriors, visionPriorsFile } from '../../../engine/vision/priorsFile.ts';
-import { estimateSurfacePriors } from '../../../engine/vision/surfacePriors.ts';
+  namePriors,
+  visionPriorsFile,
+} from '../../../engine/vision/index.ts';
 import type { JobContext } from '../engine.worker.ts';
 import type { RequestOf, VisionPriorsOutcome } from '../protocol.ts';
 
@@ -93,15 +94,12 @@ async function modelUnreachable(
   }
 }
 
-/** The WebGPU adapter this worker gets: none, a software one (SwiftShader, fallback) or hardware. */
+/** The WebGPU adapter this worker gets (the engine's device layer): none, software (SwiftShader) or hardware. */
 async function webGpuAdapterKind(): Promise<{ kind: 'none' | 'software' | 'hardware'; name: string }> {
-  type Adapter = { isFallbackAdapter?: boolean; info?: { vendor?: string; architecture?: string } };
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<Adapter | null> } }).gpu;
   try {
-    const adapter = gpu ? await gpu.requestAdapter() : null;
-    if (!adapter) return { kind: 'none', name: '' };
-    const name = adapter.info?.architecture || adapter.info?.vendor || 'adapter';
-    return { kind: adapter.isFallbackAdapter || /swiftshader/i.test(name) ? 'software' : 'hardware', name };
+    const { adapter } = await acquireGpu();
+    const name = adapter.architecture || adapter.vendor || 'adapter';
+    return { kind: adapter.fallback || /swiftshader/i.test(name) ? 'software' : 'hardware', name };
   } catch {
     return { kind: 'none', name: '' };
   }

@@ -1,8 +1,8 @@
 import { evaluatePaths } from '../../../engine/field/index.ts';
-import { linkMetrics } from '../../../engine/metrics/linkMetrics.ts';
-import type { Scene } from '../../../engine/scene/types.ts';
-import type { Bvh } from '../../../engine/tracer/bvh.ts';
-import { tracePaths } from '../../../engine/tracer/cpu/tracePaths.ts';
+import { linkMetrics } from '../../../engine/metrics/index.ts';
+import type { Scene } from '../../../engine/scene/index.ts';
+import type { Bvh } from '../../../engine/tracer/index.ts';
+import { tracePaths } from '../../../engine/tracer/index.ts';
 import type { JobContext } from '../engine.worker.ts';
 import type { EngineRequests, TracedLinkResult } from '../protocol.ts';
 import { materialOfObject, radioParametersOf } from './materials.ts';

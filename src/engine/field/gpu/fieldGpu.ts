@@ -65,7 +65,8 @@
  *   differences of the GPU's own values: ≤ 4.2e-3.
  * The slab model dominates the error: its denominator 1 − r′²e^{−2jq} amplifies f32 rounding.
  */
-import { SPEED_OF_LIGHT, VACUUM_PERMITTIVITY } from '../../constants.ts';
+import { SPEED_OF_LIGHT, VACUUM_PERMITTIVITY } from '../../core/constants.ts';
+import { cross, type Vec3 } from '../../core/vec3.ts';
 import {
   bindBuffers,
   computePipeline,
@@ -79,7 +80,6 @@ import { checkDevice, type GpuContext, withGpuErrors } from '../../gpu/device.ts
 import type { RadioParameters } from '../../materials/radioMaterial.ts';
 import type { Scene } from '../../scene/types.ts';
 import type { Interaction, Path, PathGeometry } from '../../tracer/path.ts';
-import { cross, type Vec3 } from '../../vec3.ts';
 import { antennaFieldVector } from '../antenna.ts';
 import { antennasOf, createFieldContext, type FieldOptions } from '../context.ts';
 import {

@@ -1,4 +1,4 @@
-import type { Vec3 } from '../../vec3.ts';
+import type { Vec3 } from '../../core/vec3.ts';
 import type { PathGeometry } from '../path.ts';
 import { CandidateTrie, enumerateExhaustive, exhaustiveCount, HitRecords, shootRays } from './candidates.ts';
 import { segmentOccluded } from './rayCast.ts';

@@ -1,4 +1,4 @@
-import type { Vec3 } from '../../vec3.ts';
+import type { Vec3 } from '../../core/vec3.ts';
 import { castRay, lastHit } from './rayCast.ts';
 import { coplanarFaces, planeDistance, type TracerGeometry } from './tracerGeometry.ts';
 

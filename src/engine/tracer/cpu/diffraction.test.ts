@@ -1,9 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { sionnaScenePath } from '../../../test/paths.ts';
+import { dot, length, sub, type Vec3 } from '../../core/vec3.ts';
+import { nodeFileSource } from '../../node/nodeFileSource.ts';
 import { loadScene } from '../../scene/load.ts';
-import { nodeFileSource } from '../../scene/nodeFileSource.ts';
 import type { Scene } from '../../scene/types.ts';
-import { dot, length, sub, type Vec3 } from '../../vec3.ts';
 import { buildBvh, segmentBlocked } from '../bvh.ts';
 import type { PathGeometry } from '../path.ts';
 import { cuboid, quad, sceneFromMeshes } from './testScenes.ts';
@@ -11,7 +11,6 @@ import { tracePathsSync } from './tracePaths.ts';
 import { tracerGeometry } from './tracerGeometry.ts';
 import { sceneWedges, wedgeAngle, wedgeFrame } from './wedges.ts';
 
-const SIONNA = fileURLToPath(new URL('../../../../../shared/scenes/sionna/', import.meta.url));
 const only = { los: true, specular: false, transmission: false, scattering: false } as const;
 
 /** Checks that hold for every diffracted path, computed independently of the tracer. */
@@ -102,14 +101,14 @@ describe('first-order edge diffraction', () => {
   });
 
   it('no diffraction from concave corners (inside the closed box)', async () => {
-    const box = await loadScene(nodeFileSource, `${SIONNA}box/box.xml`);
+    const box = await loadScene(nodeFileSource, sionnaScenePath('box'));
     expect(sceneWedges(tracerGeometry(box)).wedges).toHaveLength(12);
     const [paths] = tracePathsSync(box, undefined, [1, 2, 1.5], [[-2, -1, 3]], { ...only, maxDepth: 1 });
     expect(paths!.map((p) => p.kind)).toEqual(['los']);
   });
 
   it('free edges of a standing wall (floor_wall): top, bottom and both sides, half-plane n = 2', async () => {
-    const scene = await loadScene(nodeFileSource, `${SIONNA}floor_wall/floor_wall.xml`);
+    const scene = await loadScene(nodeFileSource, sionnaScenePath('floor_wall'));
     const wallFace = scene.faces.findIndex((f) => scene.objects[f.objectIndex]!.name === 'wall');
     const tx: Vec3 = [1, 0, 1.5];
     const rx: Vec3 = [-1, 0.2, 1.4];

@@ -1,4 +1,4 @@
-import type { Vec3 } from '../../vec3.ts';
+import type { Vec3 } from '../../core/vec3.ts';
 import type { PathGeometry } from '../path.ts';
 import { segmentOccluded } from './rayCast.ts';
 import type { TracerGeometry } from './tracerGeometry.ts';

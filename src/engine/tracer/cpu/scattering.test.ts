@@ -1,13 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sionnaScenePath } from '../../../test/paths.ts';
+import { dot, normalize, sub, type Vec3 } from '../../core/vec3.ts';
+import { nodeFileSource } from '../../node/nodeFileSource.ts';
 import { loadScene } from '../../scene/load.ts';
-import { nodeFileSource } from '../../scene/nodeFileSource.ts';
 import type { Scene } from '../../scene/types.ts';
-import { dot, normalize, sub, type Vec3 } from '../../vec3.ts';
 import { tracePathsSync } from './tracePaths.ts';
 import { insideFace, tracerGeometry } from './tracerGeometry.ts';
-
-const SIONNA = fileURLToPath(new URL('../../../../../shared/scenes/sionna/', import.meta.url));
 
 describe('diffuse scattering points (box)', () => {
   let box: Scene;
@@ -15,7 +13,7 @@ describe('diffuse scattering points (box)', () => {
   const rx: Vec3 = [-2.3, -1.4, 3.2];
   const only = { los: false, specular: false, transmission: false, diffraction: false } as const;
   beforeAll(async () => {
-    box = await loadScene(nodeFileSource, `${SIONNA}box/box.xml`);
+    box = await loadScene(nodeFileSource, sionnaScenePath('box'));
   });
 
   it('first-order points lie on their faces and their footprints sum to each wall area', () => {
@@ -72,7 +70,7 @@ describe('diffuse scattering points (box)', () => {
   });
 
   it('connects only to receivers on the incidence side and in view; scatteringObjects filters', async () => {
-    const floorWall = await loadScene(nodeFileSource, `${SIONNA}floor_wall/floor_wall.xml`);
+    const floorWall = await loadScene(nodeFileSource, sionnaScenePath('floor_wall'));
     const wall = floorWall.objects.findIndex((o) => o.name === 'wall');
     const floor = floorWall.objects.findIndex((o) => o.name === 'floor');
     // Tx in front of the wall (x > 0), Rx behind it (x < 0), both above the floor

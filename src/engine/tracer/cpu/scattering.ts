@@ -1,4 +1,4 @@
-import type { Vec3 } from '../../vec3.ts';
+import type { Vec3 } from '../../core/vec3.ts';
 import type { Interaction, PathGeometry } from '../path.ts';
 import { type HitRecords, REFLECTION } from './candidates.ts';
 import { segmentOccluded } from './rayCast.ts';

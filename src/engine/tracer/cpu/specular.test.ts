@@ -1,15 +1,13 @@
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sionnaScenePath } from '../../../test/paths.ts';
+import { cross, dot, length, normalize, sub, type Vec3 } from '../../core/vec3.ts';
+import { nodeFileSource } from '../../node/nodeFileSource.ts';
 import { loadScene } from '../../scene/load.ts';
-import { nodeFileSource } from '../../scene/nodeFileSource.ts';
 import type { Scene } from '../../scene/types.ts';
-import { cross, dot, length, normalize, sub, type Vec3 } from '../../vec3.ts';
 import { buildBvh, segmentBlocked } from '../bvh.ts';
 import type { PathGeometry } from '../path.ts';
 import { quad, sceneFromMeshes } from './testScenes.ts';
 import { tracePathsSync } from './tracePaths.ts';
-
-const SIONNA = fileURLToPath(new URL('../../../../../shared/scenes/sionna/', import.meta.url));
 
 const pointsOf = (p: PathGeometry, tx: Vec3, rx: Vec3): Vec3[] => [
   tx,
@@ -66,7 +64,7 @@ describe('single reflection off a plate: law of reflection (acceptance 2, geomet
   }
 
   it('no reflection when the specular point falls outside the (1 m) Sionna plate', async () => {
-    const small = await loadScene(nodeFileSource, `${SIONNA}simple_reflector/simple_reflector.xml`);
+    const small = await loadScene(nodeFileSource, sionnaScenePath('simple_reflector'));
     const opts = { maxDepth: 1, scattering: false, diffraction: false, transmission: false } as const;
     const [inside] = tracePathsSync(small, undefined, [-1, 0, 2], [[1, 0, 2]], opts);
     expect(inside!.filter((p) => p.kind === 'specular')).toHaveLength(1);
@@ -102,7 +100,7 @@ describe('transmission (box_one_screen: metal box with a glass screen at x = 0)'
   const tx: Vec3 = [-2, 0.5, 2];
   const rx: Vec3 = [3, -1, 1.5];
   beforeAll(async () => {
-    scene = await loadScene(nodeFileSource, `${SIONNA}box_one_screen/box_one_screen.xml`);
+    scene = await loadScene(nodeFileSource, sionnaScenePath('box_one_screen'));
     screenFace = scene.faces.findIndex((f) => scene.objects[f.objectIndex]!.name === 'screen');
   });
 

@@ -1,8 +1,8 @@
+import type { Vec3 } from '../../core/vec3.ts';
 import { materialFromLabel, type SceneMaterial } from '../../materials/radioMaterial.ts';
 import { buildScene } from '../../scene/buildScene.ts';
 import { boxMesh, quadMesh } from '../../scene/primitives.ts';
 import type { MeshInput, Scene } from '../../scene/types.ts';
-import type { Vec3 } from '../../vec3.ts';
 
 /** Small synthetic scenes for tracer tests and benchmarks (built in code, no files). */
 

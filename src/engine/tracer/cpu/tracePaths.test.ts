@@ -1,14 +1,12 @@
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sionnaScenePath } from '../../../test/paths.ts';
+import type { Vec3 } from '../../core/vec3.ts';
+import { nodeFileSource } from '../../node/nodeFileSource.ts';
 import { loadScene } from '../../scene/load.ts';
-import { nodeFileSource } from '../../scene/nodeFileSource.ts';
 import type { Scene } from '../../scene/types.ts';
-import type { Vec3 } from '../../vec3.ts';
 import { buildBvh } from '../bvh.ts';
 import { type PathGeometry, pathSignature } from '../path.ts';
 import { tracePaths, tracePathsSync } from './tracePaths.ts';
-
-const SIONNA = fileURLToPath(new URL('../../../../../shared/scenes/sionna/', import.meta.url));
 
 /**
  * Independent image-source enumeration for the box [−5,5]×[−5,5]×[0,5] (walls as mirrors):
@@ -51,7 +49,7 @@ describe('CPU path search in the closed metal box (acceptance 4, geometry)', () 
   const tx: Vec3 = [1.2, 2.1, 1.5];
   const rx: Vec3 = [-2.3, -1.4, 3.2];
   beforeAll(async () => {
-    box = await loadScene(nodeFileSource, `${SIONNA}box/box.xml`);
+    box = await loadScene(nodeFileSource, sionnaScenePath('box'));
   });
 
   it('depth 1: exactly one LoS and six single reflections, one per wall', () => {

@@ -1,5 +1,5 @@
+import type { Vec3 } from '../../core/vec3.ts';
 import type { Scene } from '../../scene/types.ts';
-import type { Vec3 } from '../../vec3.ts';
 import type { Interaction } from '../path.ts';
 import { coplanarFaces, planeDistance, type TracerGeometry, tracerGeometry } from './tracerGeometry.ts';
 

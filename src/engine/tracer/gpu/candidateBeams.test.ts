@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sionnaScenePath } from '../../../test/paths.ts';
+import type { Vec3 } from '../../core/vec3.ts';
+import { nodeFileSource } from '../../node/nodeFileSource.ts';
 import { loadScene } from '../../scene/load.ts';
-import { nodeFileSource } from '../../scene/nodeFileSource.ts';
 import type { Scene } from '../../scene/types.ts';
-import type { Vec3 } from '../../vec3.ts';
 import { buildBvh } from '../bvh.ts';
 import { buildCandidates, tracerTolerances } from '../cpu/candidateSet.ts';
 import { CandidateTrie, REFLECTION, TRANSMISSION } from '../cpu/candidates.ts';
@@ -19,7 +20,7 @@ import {
   candidateBeams,
   footprintRow,
 } from './candidateBeams.ts';
-import { randomLinks, SIONNA_DIR } from './testSupport.ts';
+import { randomLinks } from './testSupport.ts';
 
 /** Trie, images, beams and shadows for a hand-made candidate list on a small scene. */
 function prepare(scene: Scene, tx: Vec3, sequences: [face: number, type: number][][]) {
@@ -134,8 +135,8 @@ describe('empty beams', () => {
  */
 describe.each([
   ['demo room', 'public/demo/room.xml', 1],
-  ['simple_street_canyon', `${SIONNA_DIR}/simple_street_canyon/simple_street_canyon.xml`, 2],
-  ['box', `${SIONNA_DIR}/box/box.xml`, 3],
+  ['simple_street_canyon', sionnaScenePath('simple_street_canyon'), 2],
+  ['box', sionnaScenePath('box'), 3],
 ])('beam culling keeps every reference path: %s', (_name, file, seed) => {
   let scene: Scene;
   beforeAll(async () => {

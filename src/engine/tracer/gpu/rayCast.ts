@@ -1,3 +1,4 @@
+import type { Vec3 } from '../../core/vec3.ts';
 import {
   bindBuffers,
   computePipeline,
@@ -8,7 +9,6 @@ import {
   uniformBuffer,
 } from '../../gpu/buffers.ts';
 import { type GpuContext, withGpuErrors } from '../../gpu/device.ts';
-import type { Vec3 } from '../../vec3.ts';
 import bvhTraversal from './bvhTraversal.wgsl?raw';
 import rayCastKernel from './rayCast.wgsl?raw';
 import { kernelSource, type SceneOnGpu } from './sceneBuffers.ts';

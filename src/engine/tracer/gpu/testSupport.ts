@@ -1,18 +1,6 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import type { Vec3 } from '../../core/vec3.ts';
 import type { Scene } from '../../scene/types.ts';
-import type { Vec3 } from '../../vec3.ts';
 import { buildBvh, closestHit } from '../bvh.ts';
-
-/** The Sionna RT example scenes the GPU tracer is compared on (acceptance 1 of issue 4). */
-export const SIONNA_DIR = '/work/shared/scenes/sionna';
-
-export function sionnaSceneFiles(): string[] {
-  return readdirSync(SIONNA_DIR, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => join(SIONNA_DIR, d.name, `${d.name}.xml`))
-    .sort();
-}
 
 /** Deterministic pseudo-random numbers (mulberry32) so that failures reproduce. */
 export function rng(seed: number): () => number {

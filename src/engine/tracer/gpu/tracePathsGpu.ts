@@ -1,3 +1,4 @@
+import type { Vec3 } from '../../core/vec3.ts';
 import {
   bindBuffers,
   computePipeline,
@@ -9,7 +10,6 @@ import {
 } from '../../gpu/buffers.ts';
 import { type GpuContext, withGpuErrors } from '../../gpu/device.ts';
 import type { Scene } from '../../scene/types.ts';
-import type { Vec3 } from '../../vec3.ts';
 import type { Bvh } from '../bvh.ts';
 import { buildCandidates, losPath, tracerTolerances } from '../cpu/candidateSet.ts';
 import { type CandidateTrie, type HitRecords, REFLECTION } from '../cpu/candidates.ts';

@@ -1,14 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_ROOM_PATH, SIONNA_SCENE_NAMES, sionnaScenePath } from '../../../test/paths.ts';
-import { evaluatePaths } from '../../field/index.ts';
 import { type GpuContext, releaseGpu } from '../../gpu/device.ts';
 import { type RadioParameters, resolveSceneMaterials } from '../../materials/radioMaterial.ts';
+import { nodeFileSource } from '../../node/nodeFileSource.ts';
 import { loadScene } from '../../scene/load.ts';
-import { nodeFileSource } from '../../scene/nodeFileSource.ts';
 import { buildBvh } from '../../tracer/bvh.ts';
 import { tracePathsSync } from '../../tracer/cpu/tracePaths.ts';
 import { randomLinks } from '../../tracer/gpu/testSupport.ts';
 import type { Path } from '../../tracer/path.ts';
+import { evaluatePaths } from '../index.ts';
 import type { MaterialModel } from '../surfaceCoefficients.ts';
 import { evaluateLinksGpu, type FieldLink } from './fieldGpu.ts';
 import { requireGpu } from './testGpu.ts';

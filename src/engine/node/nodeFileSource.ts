@@ -1,5 +1,5 @@
 import { access, readFile } from 'node:fs/promises';
-import type { FileSource } from './fileSource.ts';
+import type { FileSource } from '../scene/fileSource.ts';
 
 /** FileSource over the local file system (CLI, tests, benchmarks). Node only. */
 export const nodeFileSource: FileSource = {

@@ -1,19 +1,18 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SPEED_OF_LIGHT } from '../constants.ts';
+import { sionnaScenePath } from '../../test/paths.ts';
+import { SPEED_OF_LIGHT } from '../core/constants.ts';
+import type { Vec3 } from '../core/vec3.ts';
+import { nodeFileSource } from '../node/nodeFileSource.ts';
 import { loadScene } from '../scene/load.ts';
-import { nodeFileSource } from '../scene/nodeFileSource.ts';
-import type { Vec3 } from '../vec3.ts';
-import { cuboid, quad, sceneFromMeshes } from './cpu/testScenes.ts';
-import type { Path } from './path.ts';
+import { cuboid, quad, sceneFromMeshes } from '../tracer/cpu/testScenes.ts';
+import type { Path } from '../tracer/path.ts';
 import { traceLinks } from './traceLinks.ts';
 
-const SIONNA = fileURLToPath(new URL('../../../../shared/scenes/sionna/', import.meta.url));
 const gainDb = (p: Path) => 10 * Math.log10(p.a.re ** 2 + p.a.im ** 2);
 
 describe('traceLinks: geometry + fields + metrics', () => {
   it('box reciprocity (acceptance 4): swapping Tx and Rx gives the same delays and gains', async () => {
-    const box = await loadScene(nodeFileSource, `${SIONNA}box/box.xml`);
+    const box = await loadScene(nodeFileSource, sionnaScenePath('box'));
     const a: Vec3 = [1.2, 2.1, 1.5];
     const b: Vec3 = [-2.3, -1.4, 3.2];
     const opts = {
@@ -88,7 +87,7 @@ describe('traceLinks: geometry + fields + metrics', () => {
     // the ray grazing the top edge (x = −1: z = 1.5 + 2·1.4 = 4.3). Transmission through the
     // brick is switched off: UTD has no term for the field transmitted through a penetrable
     // wedge, so with it the total jumps by the transmitted part (|T|≈0.64) at the boundary.
-    const scene = await loadScene(nodeFileSource, `${SIONNA}floor_wall/floor_wall.xml`);
+    const scene = await loadScene(nodeFileSource, sionnaScenePath('floor_wall'));
     const rx: Vec3[] = [];
     for (let i = -6; i <= 6; i++) rx.push([-1, 0, 4.3 + i * 0.01 + 0.005]);
     const { links } = await traceLinks(scene, {
@@ -104,7 +103,7 @@ describe('traceLinks: geometry + fields + metrics', () => {
     for (let i = 1; i < power.length; i++) expect(Math.abs(power[i]! - power[i - 1]!)).toBeLessThan(1);
   });
 
-  it('two-ray ground model end to end (acceptance 3): PHYSICS.md coherent path losses within 0.1 dB', async () => {
+  it('two-ray ground model end to end (acceptance 3): docs/physics.md coherent path losses within 0.1 dB', async () => {
     // 1 km × 1 km metal ground, 28 GHz, iso antennas, horizontal polarization, Tx 2 m, Rx 1.5 m;
     // every path type on (the ground's far edges add negligible diffracted power)
     const ground = sceneFromMeshes('ground', [

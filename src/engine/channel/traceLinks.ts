@@ -1,3 +1,4 @@
+import type { Vec3 } from '../core/vec3.ts';
 import type { AntennaSpec } from '../field/antenna.ts';
 import { antennasOf, createFieldContext, type FieldOptions } from '../field/context.ts';
 import { evaluatePathField } from '../field/pathField.ts';
@@ -7,15 +8,14 @@ import type { ItuOptions } from '../materials/itu.ts';
 import { type RadioParameters, resolveSceneMaterials } from '../materials/radioMaterial.ts';
 import { type LinkMetrics, linkMetrics } from '../metrics/linkMetrics.ts';
 import type { Scene } from '../scene/types.ts';
-import type { Vec3 } from '../vec3.ts';
-import type { Bvh } from './bvh.ts';
+import type { Bvh } from '../tracer/bvh.ts';
 import {
   resolveTraceOptions,
   type TraceControl,
   type TracePathsOptions,
   tracePaths,
-} from './cpu/tracePaths.ts';
-import type { Path, PathGeometry } from './path.ts';
+} from '../tracer/cpu/tracePaths.ts';
+import type { Path, PathGeometry } from '../tracer/path.ts';
 
 /**
  * Engine entry point for channels: path geometry (CPU search) → fields (field/) → metrics

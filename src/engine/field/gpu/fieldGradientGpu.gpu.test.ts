@@ -1,20 +1,20 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_ROOM_PATH, sionnaScenePath } from '../../../test/paths.ts';
+import { type GpuContext, releaseGpu } from '../../gpu/device.ts';
+import { type RadioParameters, resolveSceneMaterials } from '../../materials/radioMaterial.ts';
+import { nodeFileSource } from '../../node/nodeFileSource.ts';
+import { loadScene } from '../../scene/load.ts';
+import type { Scene } from '../../scene/types.ts';
+import { buildBvh } from '../../tracer/bvh.ts';
+import { tracePathsSync } from '../../tracer/cpu/tracePaths.ts';
+import { randomLinks } from '../../tracer/gpu/testSupport.ts';
 import {
   evaluatePathsJacobian,
   evaluatePathsWithGradient,
   MATERIAL_PARAMETERS,
   type MaterialParameter,
   parameterKey,
-} from '../../field/index.ts';
-import { type GpuContext, releaseGpu } from '../../gpu/device.ts';
-import { type RadioParameters, resolveSceneMaterials } from '../../materials/radioMaterial.ts';
-import { loadScene } from '../../scene/load.ts';
-import { nodeFileSource } from '../../scene/nodeFileSource.ts';
-import type { Scene } from '../../scene/types.ts';
-import { buildBvh } from '../../tracer/bvh.ts';
-import { tracePathsSync } from '../../tracer/cpu/tracePaths.ts';
-import { randomLinks } from '../../tracer/gpu/testSupport.ts';
+} from '../index.ts';
 import type { MaterialModel } from '../surfaceCoefficients.ts';
 import {
   evaluateLinksGpu,

@@ -1,5 +1,5 @@
 import { unzlibSync, zlibSync } from 'fflate';
-import { InputError } from '../scene/errors.ts';
+import { InputError } from './errors.ts';
 
 /**
  * A decoded image as the vision engine consumes it, the same in Node and in a Worker:

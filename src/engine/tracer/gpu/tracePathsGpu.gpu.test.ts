@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SPEED_OF_LIGHT } from '../../constants.ts';
+import { sionnaSceneFiles, sionnaScenePath } from '../../../test/paths.ts';
+import { SPEED_OF_LIGHT } from '../../core/constants.ts';
+import type { Vec3 } from '../../core/vec3.ts';
 import { evaluatePaths } from '../../field/index.ts';
 import { acquireGpu, type GpuContext, releaseGpu } from '../../gpu/device.ts';
 import { resolveSceneMaterials } from '../../materials/radioMaterial.ts';
+import { nodeFileSource } from '../../node/nodeFileSource.ts';
 import { loadScene } from '../../scene/load.ts';
-import { nodeFileSource } from '../../scene/nodeFileSource.ts';
-import type { Vec3 } from '../../vec3.ts';
 import { buildBvh } from '../bvh.ts';
 import { tracePathsSync } from '../cpu/tracePaths.ts';
 import { type PathGeometry, pathSignature } from '../path.ts';
-import { randomLinks, SIONNA_DIR, sionnaSceneFiles } from './testSupport.ts';
+import { randomLinks } from './testSupport.ts';
 import { GpuPathTracer, tracePathsGpu } from './tracePathsGpu.ts';
 
 const FREQUENCY = 28e9;
@@ -71,17 +72,9 @@ describe('WebGPU path search = CPU reference on the Sionna scenes', () => {
 describe('WebGPU grid tracing = CPU reference, cell by cell', () => {
   it.each([
     ['demo room', 'public/demo/room.xml', [0.3, 0.2, 2.5], -5, 5, 1.5, true],
-    [
-      'simple_street_canyon',
-      `${SIONNA_DIR}/simple_street_canyon/simple_street_canyon.xml`,
-      [-30, 0, 10],
-      -50,
-      50,
-      1.5,
-      true,
-    ],
+    ['simple_street_canyon', sionnaScenePath('simple_street_canyon'), [-30, 0, 10], -50, 50, 1.5, true],
     // an empty box: nothing casts shadows
-    ['box', `${SIONNA_DIR}/box/box.xml`, [0.7, -0.4, 3.1], -4.5, 4.5, 1.5, false],
+    ['box', sionnaScenePath('box'), [0.7, -0.4, 3.1], -4.5, 4.5, 1.5, false],
   ] as const)('%s: 24 × 24 cells, depth 3', async (_name, file, tx, lo, hi, z, occluders) => {
     const scene = await loadScene(nodeFileSource, file);
     const bvh = buildBvh(scene);

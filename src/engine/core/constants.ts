@@ -1,4 +1,4 @@
-/** Physical constants (SI), as in PHYSICS.md. */
+/** Physical constants (SI), as in docs/physics.md. */
 export const SPEED_OF_LIGHT = 299_792_458; // m/s
 export const VACUUM_PERMITTIVITY = 8.8541878128e-12; // F/m
 

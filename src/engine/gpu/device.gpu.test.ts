@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { sionnaScenePath } from '../../test/paths.ts';
+import { nodeFileSource } from '../node/nodeFileSource.ts';
 import { loadScene } from '../scene/load.ts';
-import { nodeFileSource } from '../scene/nodeFileSource.ts';
 import { buildBvh } from '../tracer/bvh.ts';
 import { castRays } from '../tracer/gpu/rayCast.ts';
 import { uploadScene } from '../tracer/gpu/sceneBuffers.ts';
@@ -30,7 +31,7 @@ describe('WebGPU device layer (Node: Dawn, SwiftShader when there is no GPU)', (
   });
 
   it('a lost device gives GpuDeviceLostError, and the next acquire opens a new device', async () => {
-    const scene = await loadScene(nodeFileSource, '/work/shared/scenes/sionna/box/box.xml');
+    const scene = await loadScene(nodeFileSource, sionnaScenePath('box'));
     const bvh = buildBvh(scene);
     const ctx = await acquireGpu();
     const gpuScene = uploadScene(ctx, scene, bvh);

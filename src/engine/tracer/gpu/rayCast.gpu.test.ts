@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sionnaSceneFiles } from '../../../test/paths.ts';
+import type { Vec3 } from '../../core/vec3.ts';
 import { acquireGpu, describeAdapter, type GpuContext, releaseGpu } from '../../gpu/device.ts';
+import { nodeFileSource } from '../../node/nodeFileSource.ts';
 import { loadScene } from '../../scene/load.ts';
-import { nodeFileSource } from '../../scene/nodeFileSource.ts';
 import type { Scene } from '../../scene/types.ts';
-import type { Vec3 } from '../../vec3.ts';
 import { buildBvh, closestHit } from '../bvh.ts';
 import { castRays, type GpuRay } from './rayCast.ts';
 import { uploadScene } from './sceneBuffers.ts';
-import { rng, sionnaSceneFiles } from './testSupport.ts';
+import { rng } from './testSupport.ts';
 
 const sceneFiles = sionnaSceneFiles();
 

@@ -1,0 +1,31 @@
+/** What scripts/render-demo-views.ts (Node) hands to scripts/demo-views-page.ts (browser). */
+export interface PageFace {
+  /** 9 numbers per triangle, world metres */
+  positions: number[];
+  /** in-plane texture axes (metres along u and v), as the vision code's surfaceAxes gives them */
+  u: [number, number, number];
+  v: [number, number, number];
+  cls: string;
+  /** flat shade factor (ambient + mild Lambert), as for the ray-cast views */
+  shade: number;
+}
+
+export interface PageCamera {
+  width: number;
+  height: number;
+  fx: number;
+  fy: number;
+  cx: number;
+  cy: number;
+  /** row-major 4×4 camera-to-world, OpenGL convention (looks down −z, y up) */
+  camToWorld: number[];
+}
+
+export interface PageInput {
+  faces: PageFace[];
+  cameras: PageCamera[];
+  background: [number, number, number];
+  /** texels per metre of the baked face textures */
+  texelsPerMetre: number;
+  maxTextureSize: number;
+}

@@ -4,6 +4,7 @@ import { soundingErrors } from '../soundingErrors.ts';
 import { reportError, setStatus, studio } from '../store.ts';
 import { engine } from '../worker/bridge.ts';
 import type { CalibrationIteration, CalibrationOutcome, Progress } from '../worker/protocol.ts';
+import { channelRequest } from './channelRequest.ts';
 import { clearResults } from './results.ts';
 
 export interface CalibrationSettings {
@@ -12,7 +13,6 @@ export interface CalibrationSettings {
   optimizer: OptimizerKind;
   init: 'itu' | 'uniform' | 'random';
   maxIterations: number;
-  maxDepth: number;
 }
 
 let running: { ac: AbortController; id: number } | null = null;
@@ -106,10 +106,7 @@ export async function runCalibration(
     const outcome = await engine().call(
       'calibrate',
       {
-        sceneId: s.twin.sceneId,
-        frequencyHz: s.frequencyHz,
-        materials: Object.fromEntries(Object.entries(s.materials).map(([id, m]) => [id, m.spec])),
-        objectMaterial: s.objectMaterial,
+        ...channelRequest(s),
         soundings: s.soundings.items,
         ...settings,
       },
@@ -131,13 +128,13 @@ export async function runCalibration(
     const errors = soundingErrors(outcome.comparison);
     setStatus({
       level: 'ok',
-      message: `Calibration done: ${outcome.iterations} iterations (${outcome.stoppedBecause}), loss ${last?.toExponential(3) ?? '–'}`,
+      message: `Calibration done on ${outcome.backend.label}: ${outcome.iterations} iterations (${outcome.stoppedBecause}), loss ${last?.toExponential(3) ?? '–'}`,
     });
     studio.set({
       calibrationRecord: {
         soundings: s.soundings.file,
         links: s.soundings.items.length,
-        settings,
+        settings: { ...settings, channel: s.channelSettings, backend: outcome.backend },
         parameters: outcome.parameters,
         lossHistory: outcome.lossHistory,
         stoppedBecause: outcome.stoppedBecause,

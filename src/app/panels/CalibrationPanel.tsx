@@ -65,7 +65,6 @@ export function CalibrationPanel() {
     optimizer: 'lm',
     init: 'itu',
     maxIterations: 40,
-    maxDepth: 3,
   });
   const [history, setHistory] = useState<CalibrationIteration[]>([]);
   const [outcome, setOutcome] = useState<CalibrationOutcome | null>(null);

@@ -40,7 +40,10 @@ const jobs = new Map<number, Job>();
 export interface JobContext {
   signal: AbortSignal;
   progress: (p: Progress) => void;
-  /** resolves immediately unless the job is paused; then when it is resumed (or cancelled) */
+  /**
+   * resolves immediately unless the job is paused; then it posts a `paused` progress (the
+   * acknowledgement the page shows) and resolves when the job is resumed (or cancelled)
+   */
   whilePaused: () => Promise<void>;
   /** aborted when the person stops the job and wants its result so far */
   stopSignal: AbortSignal;
@@ -178,10 +181,11 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
   const ctx: JobContext = {
     signal: job.abort.signal,
     progress: (progress) => post({ id: msg.id, type: 'progress', progress }),
-    whilePaused: () =>
-      job.paused && !job.abort.signal.aborted
-        ? new Promise<void>((r) => job.resumeWaiters.push(r))
-        : Promise.resolve(),
+    whilePaused: () => {
+      if (!job.paused || job.abort.signal.aborted) return Promise.resolve();
+      post({ id: msg.id, type: 'progress', progress: { message: 'paused', paused: true } });
+      return new Promise<void>((r) => job.resumeWaiters.push(r));
+    },
     stopSignal: job.stop.signal,
     yieldToEvents,
   };

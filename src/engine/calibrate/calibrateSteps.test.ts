@@ -90,7 +90,11 @@ describe('calibrateSteps', () => {
       // pause before iteration 6: wait until released
       () => (losses.length === 5 ? new Promise<void>((r) => (release = r)) : Promise.resolve()),
     );
-    await new Promise((r) => setTimeout(r, 50));
+    // event-based, no fixed delay: wait until the hook holds the run, then let the event loop
+    // turn many times; a paused run cannot move, however long or short those turns take
+    const turn = () => new Promise((r) => setImmediate(r));
+    while (release === undefined) await turn();
+    for (let k = 0; k < 20; k++) await turn();
     expect(losses).toHaveLength(5); // paused: nothing moved
     ac.abort(); // Stop while paused
     release!();

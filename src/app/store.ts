@@ -113,6 +113,11 @@ export interface RootState {
   calibrationRecord: unknown;
   /** the calibration in progress: running or paused by the person (null when none runs) */
   calibrationRun: 'running' | 'paused' | null;
+  /**
+   * the last iteration before the engine worker acknowledged Pause (it is parked there and runs
+   * no iteration until Resume); null while it runs or before the acknowledgement arrives
+   */
+  calibrationPausedAt: number | null;
   /** receiver positions suggested by measurement planning (drawn in the viewport) */
   suggestedRx: SuggestedRx[];
   set: (partial: Partial<RootState> | ((s: RootState) => Partial<RootState>)) => void;
@@ -140,6 +145,7 @@ export const useStudio = create<RootState>()((set) => ({
   visionPriors: null,
   calibrationRecord: null,
   calibrationRun: null,
+  calibrationPausedAt: null,
   suggestedRx: [],
   channelSettings: DEFAULT_CHANNEL_SETTINGS,
   backendChoice: 'auto',

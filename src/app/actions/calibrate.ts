@@ -30,14 +30,18 @@ export function cancelCalibration() {
   running?.ac.abort();
 }
 
-/** Pause the optimiser between two iterations (its state stays in the worker). */
+/**
+ * Pause the optimiser between two iterations (its state stays in the worker). The iteration
+ * under way finishes first; the worker then acknowledges (a `paused` progress), and the status
+ * says after which iteration it stopped (store: calibrationPausedAt).
+ */
 export function pauseCalibration() {
   if (!running || studio.get().calibrationRun !== 'running') return;
   engine().control(running.id, 'pause');
-  studio.set({ calibrationRun: 'paused' });
+  studio.set({ calibrationRun: 'paused', calibrationPausedAt: null });
   setStatus({
     level: 'busy',
-    message: 'Calibration paused (Resume continues, Stop keeps the estimate so far)',
+    message: 'Calibration pausing after the current iteration…',
     progress: studio.get().status.progress,
     cancel: cancelCalibration,
   });
@@ -46,10 +50,21 @@ export function pauseCalibration() {
 export function resumeCalibration() {
   if (!running || studio.get().calibrationRun !== 'paused') return;
   engine().control(running.id, 'resume');
-  studio.set({ calibrationRun: 'running' });
+  studio.set({ calibrationRun: 'running', calibrationPausedAt: null });
   setStatus({
     level: 'busy',
     message: 'Calibration resumed…',
+    progress: studio.get().status.progress,
+    cancel: cancelCalibration,
+  });
+}
+
+/** The worker acknowledged Pause after `iteration`: it is parked until Resume. */
+function acknowledgePause(iteration: number) {
+  studio.set({ calibrationPausedAt: iteration });
+  setStatus({
+    level: 'busy',
+    message: `Calibration paused after iteration ${iteration} (Resume continues, Stop keeps the estimate so far)`,
     progress: studio.get().status.progress,
     cancel: cancelCalibration,
   });
@@ -82,9 +97,11 @@ export async function runCalibration(
   // the bridge numbers requests in order: this call gets the next id (for pause/resume/stop)
   const run = { ac, id: engine().peekNextId() };
   running = run;
-  studio.set({ calibrationRun: 'running' });
+  studio.set({ calibrationRun: 'running', calibrationPausedAt: null });
   setStatus({ level: 'busy', message: 'Calibration: starting…', progress: 0, cancel: cancelCalibration });
   const pending: CalibrationIteration[] = [];
+  /** the last iteration the worker reported */
+  let lastIteration = 0;
   let latest: Progress | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = () => {
@@ -114,7 +131,17 @@ export async function runCalibration(
         signal: ac.signal,
         onProgress: (p) => {
           if (running !== run) return;
-          if (p.data) pending.push(p.data as CalibrationIteration);
+          if (p.paused) {
+            // the worker is parked: every iteration it ran came before this message, so show
+            // them now; an acknowledgement that arrives after Resume is stale and ignored
+            flush();
+            if (studio.get().calibrationRun === 'paused') acknowledgePause(lastIteration);
+            return;
+          }
+          if (p.data) {
+            pending.push(p.data as CalibrationIteration);
+            lastIteration = (p.data as CalibrationIteration).iteration;
+          }
           latest = p;
           timer ??= setTimeout(flush, LIVE_UPDATE_MS);
         },
@@ -123,7 +150,7 @@ export async function runCalibration(
     flush(); // the last iterations before the result
     if (running !== run) return null;
     running = null;
-    studio.set({ calibrationRun: null });
+    studio.set({ calibrationRun: null, calibrationPausedAt: null });
     const last = outcome.lossHistory.at(-1);
     const errors = soundingErrors(outcome.comparison);
     setStatus({
@@ -151,7 +178,7 @@ export async function runCalibration(
     clearTimeout(timer);
     if (running === run) {
       running = null;
-      studio.set({ calibrationRun: null });
+      studio.set({ calibrationRun: null, calibrationPausedAt: null });
     }
     if ((e as Error).name === 'AbortError')
       setStatus({

@@ -179,10 +179,11 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
   const ctx: JobContext = {
     signal: job.abort.signal,
     progress: (progress) => post({ id: msg.id, type: 'progress', progress }),
-    whilePaused: () =>
-      job.paused && !job.abort.signal.aborted
-        ? new Promise<void>((r) => job.resumeWaiters.push(r))
-        : Promise.resolve(),
+    whilePaused: () => {
+      if (!job.paused || job.abort.signal.aborted) return Promise.resolve();
+      post({ id: msg.id, type: 'progress', progress: { message: 'paused', paused: true } });
+      return new Promise<void>((r) => job.resumeWaiters.push(r));
+    },
     stopSignal: job.stop.signal,
     yieldToEvents,
   };

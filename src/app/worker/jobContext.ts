@@ -4,7 +4,10 @@ import type { Progress } from './protocol.ts';
 export interface JobContext {
   signal: AbortSignal;
   progress: (p: Progress) => void;
-  /** resolves immediately unless the job is paused; then when it is resumed (or cancelled) */
+  /**
+   * resolves immediately unless the job is paused; then it posts a `paused` progress (the
+   * acknowledgement the page shows) and resolves when the job is resumed (or cancelled)
+   */
   whilePaused: () => Promise<void>;
   /** aborted when the person stops the job and wants its result so far */
   stopSignal: AbortSignal;

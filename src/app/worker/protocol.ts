@@ -204,6 +204,11 @@ export interface Progress {
   message: string;
   /** request-specific partial results (a calibration iteration, a finished radio-map tile) */
   data?: unknown;
+  /**
+   * The job acknowledges Pause: it is parked between two steps and posts nothing more until it
+   * is resumed or cancelled (what it reported before this message is all it did).
+   */
+  paused?: true;
 }
 
 export type ToWorker =

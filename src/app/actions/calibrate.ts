@@ -1,4 +1,5 @@
 import type { LossKind, OptimizerKind } from '../../engine/calibrate/index.ts';
+import { MAX_INTERACTIONS } from '../../engine/field/gpu/index.ts';
 import type { MaterialParameterName } from '../../engine/io/index.ts';
 import { soundingErrors } from '../soundingErrors.ts';
 import { reportError, setStatus, studio } from '../store.ts';
@@ -155,7 +156,7 @@ export async function runCalibration(
     const errors = soundingErrors(outcome.comparison);
     setStatus({
       level: 'ok',
-      message: `Calibration done on ${outcome.backend.label}: ${outcome.iterations} iterations (${outcome.stoppedBecause}), loss ${last?.toExponential(3) ?? '–'}`,
+      message: `Calibration done on ${outcome.backend.label}: ${outcome.iterations} iterations (${outcome.stoppedBecause}), loss ${last?.toExponential(3) ?? '–'}${fallbackNote(outcome.backend.fallbackPaths)}`,
     });
     studio.set({
       calibrationRecord: {
@@ -210,3 +211,9 @@ export function applyCalibration(outcome: CalibrationOutcome) {
   clearResults();
   setStatus({ level: 'ok', message: `Applied calibrated values to ${owners.size} materials` });
 }
+
+/** Paths the WGSL kernel cannot hold are evaluated on the CPU: say so. */
+const fallbackNote = (paths: number) =>
+  paths > 0
+    ? `; ${paths} path${paths === 1 ? '' : 's'} of more than ${MAX_INTERACTIONS} interactions evaluated on the CPU`
+    : '';

@@ -33,8 +33,11 @@ export interface CalibrationOutcome {
   lossDescription: string;
   warnings: string[];
   traceSeconds: number;
-  /** where the iterations ran and why ("WebGPU (SwiftShader)", "auto: …") */
-  backend: BackendUsed;
+  /**
+   * where the iterations ran and why ("WebGPU (SwiftShader)", "auto: …"), and how many paths the
+   * WGSL kernel could not hold and left to the float64 host chain
+   */
+  backend: BackendUsed & { fallbackPaths: number };
   /**
    * Measured against predicted received power per sounding (dB, soundings order; NaN where the
    * link was not measured in that metric), with the twin's materials before calibration and

@@ -250,6 +250,10 @@ export async function run(argv: string[]): Promise<number> {
     trace_time_s: result.traceSeconds,
     backend: result.backend.label,
     backend_reason: result.backend.reason,
+    backend_evaluations: result.backend.evaluations,
+    float64_refinement_evaluations: result.backend.float64RefinementEvaluations,
+    // paths of more than the WGSL kernel's interactions, evaluated by the float64 host chain
+    host_fallback_paths: result.backend.fallbackPaths,
     channel: describeSettings(settings),
     frequency_hz: frequencyHz,
     itu_edition: ITU_EDITION,

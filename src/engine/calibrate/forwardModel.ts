@@ -25,4 +25,6 @@ export interface ForwardModel {
   refine?(): Promise<boolean>;
   /** relative precision of evaluate() (float32 kernels ≈ 1e-6; absent: float64) */
   precisionFloor?: number;
+  /** paths the model's backend hands to the float64 host chain (too many interactions); absent: 0 */
+  fallbackPaths?: number;
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ROOM_PATH, sionnaScenePath } from '../../test/paths.ts';
 import { Channel } from '../channel/channel.ts';
 import { channelSettings } from '../channel/settings.ts';
+import { MAX_INTERACTIONS } from '../field/gpu/fieldKernel.ts';
 import { releaseGpu } from '../gpu/device.ts';
 import { type RadioParameters, resolveSceneMaterials } from '../materials/radioMaterial.ts';
 import { nodeFileSource } from '../node/nodeFileSource.ts';
@@ -27,8 +28,9 @@ async function both(
   truth: Record<string, { conductivity: number }>,
   links: { tx: [number, number, number]; rx: [number, number, number] }[],
   noiseDb: number,
+  maxDepth = 3,
 ): Promise<{ cpu: SceneCalibrationResult; gpu: SceneCalibrationResult }> {
-  const settings = channelSettings({ frequencyHz: F, maxDepth: 3, diffraction: false });
+  const settings = channelSettings({ frequencyHz: F, maxDepth, diffraction: false });
   const cpuChannel = await Channel.open(scene, settings, { backend: 'cpu' });
   const gpuChannel = await Channel.open(scene, settings, { backend: 'webgpu' });
   const traced = await cpuChannel.trace(links, materials);
@@ -127,5 +129,31 @@ describe('calibration on WebGPU = on the CPU', () => {
     ).toBe(true);
     const rel = expectSame(cpu, gpu);
     console.log(summary('box_one_screen', cpu, gpu, rel));
+  });
+
+  it('box, depth 10: paths beyond the WGSL kernel fall back per path to the CPU, and the result says so', async () => {
+    const scene = await loadScene(nodeFileSource, sionnaScenePath('box'));
+    const materials = resolveSceneMaterials(scene.materials, F);
+    const truth = Object.fromEntries(
+      Object.entries(materials).map(([id, m]) => [id, { conductivity: m.conductivity * 0.8 }]),
+    );
+    const { tx, rx } = randomLinks(scene, 6, 14);
+    const { cpu, gpu } = await both(
+      scene,
+      materials,
+      truth,
+      rx.map((r) => ({ tx, rx: r })),
+      0,
+      10,
+    );
+    const long = cpu.traced.reduce(
+      (n, l) => n + l.geometries.filter((g) => g.interactions.length > MAX_INTERACTIONS).length,
+      0,
+    );
+    expect(long).toBeGreaterThan(0);
+    expect(gpu.backend.fallbackPaths).toBe(long);
+    expect(cpu.backend.fallbackPaths).toBe(0);
+    const rel = expectSame(cpu, gpu);
+    console.log(`${summary('box depth 10', cpu, gpu, rel)}, ${long} paths on the host chain`);
   });
 });

@@ -63,7 +63,17 @@ export interface SceneCalibrationResult extends CalibrationResult {
   initNotes: string[];
   traceSeconds: number;
   /** the backend the iterations ran on, and why; float64 refinement evaluations on the CPU, if any */
-  backend: { label: string; reason: string; evaluations: number; float64RefinementEvaluations: number };
+  backend: {
+    label: string;
+    reason: string;
+    evaluations: number;
+    float64RefinementEvaluations: number;
+    /**
+     * Paths the backend's kernel cannot hold (more than MAX_INTERACTIONS interactions), evaluated
+     * per path by the float64 host chain in every evaluation; 0 on the CPU.
+     */
+    fallbackPaths: number;
+  };
   /**
    * The model's prediction of every sounded link (soundings order) with the nominal materials
    * (before) and with the estimates (after), to compare with what was measured.
@@ -154,6 +164,7 @@ export async function calibrateScene(options: SceneCalibrationOptions): Promise<
         reason: decision.reason,
         evaluations: model.evaluations.backend,
         float64RefinementEvaluations: model.evaluations.float64Refinement,
+        fallbackPaths: model.fallbackPaths ?? 0,
       },
     };
   } finally {

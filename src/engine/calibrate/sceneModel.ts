@@ -149,6 +149,7 @@ export function sceneForwardModel(
     evaluations,
     // float32 link statistics: ~1e-6 relative (fieldGpu.gpu.test.ts, gpuCalibration.gpu.test.ts)
     precisionFloor: backend.kind === 'cpu' ? undefined : 1e-6,
+    fallbackPaths: evaluator.fallbackPaths,
     async refine() {
       if (refined || backend.kind === 'cpu') return false;
       // the same frames, ranges and columns, in the float64 CPU chain

@@ -96,11 +96,17 @@ export function reduceLinks(r: LinkRanges, a: ArrayLike<number>, da?: ArrayLike<
 
 export interface StatsEvaluator {
   evaluate(table: Float64Array, signal?: AbortSignal): Promise<LinkStats>;
+  /**
+   * Paths this evaluator cannot take in its kernel and hands to the float64 host chain instead
+   * (the WebGPU kernel holds at most MAX_INTERACTIONS interactions per path); 0 on the CPU.
+   */
+  readonly fallbackPaths: number;
   dispose(): void;
 }
 
 /** The CPU evaluator: the Jones chain with forward derivatives, then the host reduction. */
 export class CpuStatsEvaluator implements StatsEvaluator {
+  readonly fallbackPaths = 0;
   private readonly a: Float64Array;
   private readonly da: Float64Array;
 

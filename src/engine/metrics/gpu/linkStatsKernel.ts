@@ -50,6 +50,10 @@ export class GpuStatsEvaluator implements StatsEvaluator {
   readonly hostLinks: number[];
   readonly stats: { gpuMs: number; hostMs: number; evaluations: number; hostPaths: number };
 
+  get fallbackPaths(): number {
+    return this.field.hostPaths.length;
+  }
+
   constructor(
     private readonly gpu: GpuContext,
     private readonly r: LinkRanges,

@@ -76,7 +76,9 @@ async function traced(page: Page, backend: RegExp) {
   await expect(page.getByTestId('metric-path-gain')).toHaveAttribute('data-value', /\d/);
 }
 
-test('the link panel shows what `rftwin trace` prints, on the CPU and on WebGPU', async ({ studio: page }) => {
+test('the link panel shows what `rftwin trace` prints, on the CPU and on WebGPU', async ({
+  studio: page,
+}) => {
   await page.getByTestId('backend-select').selectOption('cpu');
   await addDevice(page, 'tx', TX);
   await addDevice(page, 'rx', RX);
@@ -97,7 +99,9 @@ test('the link panel shows what `rftwin trace` prints, on the CPU and on WebGPU'
   await expect(page.getByTestId('backend-reason')).toContainText('WebGPU');
   const studioGpu = await panelMetrics(page);
   const cliGpu = cliMetrics('webgpu');
-  console.log(`link panel (WebGPU) ${JSON.stringify(studioGpu)}\nrftwin trace (WebGPU) ${JSON.stringify(cliGpu)}`);
+  console.log(
+    `link panel (WebGPU) ${JSON.stringify(studioGpu)}\nrftwin trace (WebGPU) ${JSON.stringify(cliGpu)}`,
+  );
   expect(cliGpu.backend).toMatch(/^WebGPU/);
   // two WebGPU implementations (Chromium's and Dawn in Node) and float32 kernels: the bounds of
   // acceptance 1 (0.01 dB, 1 ps), against the CLI's WebGPU run and the CPU reference

@@ -103,7 +103,9 @@ describe('every WGSL derivative = central finite differences of the float64 CPU 
         const options = { frequencyHz: FREQUENCY, materialModel: model };
         const out = await evaluateLinksJacobianGpu(gpu, c.scene, c.links, c.materials, options, c.keys);
         expect(out.stats.hostPaths).toBe(0);
-        const base = c.links.map((l) => evaluatePaths(c.scene, l.tx, l.rx, l.geometries, c.materials, options));
+        const base = c.links.map((l) =>
+          evaluatePaths(c.scene, l.tx, l.rx, l.geometries, c.materials, options),
+        );
         let worst = 0;
         let worstAt = '';
         let compared = 0;

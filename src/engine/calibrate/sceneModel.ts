@@ -1,4 +1,6 @@
 import { scatteringObjectsOf } from '../channel/traceLinks.ts';
+import { InputError } from '../core/errors.ts';
+import { getId, idRecord } from '../core/idRecord.ts';
 import type { Vec3 } from '../core/vec3.ts';
 import { evaluatePathsWithGradient, type FieldOptions, parameterKey } from '../field/index.ts';
 import type { MaterialValues } from '../io/materialsJson.ts';
@@ -179,13 +181,16 @@ export function withMaterialValues(
   values: Record<string, MaterialValues>,
   file: string,
 ): Record<string, RadioParameters> {
-  const out: Record<string, RadioParameters> = {};
+  // ids come from files: a record without prototype keeps "__proto__" an id like any other
+  const out = idRecord<RadioParameters>();
   for (const [k, v] of Object.entries(materials)) out[k] = { ...v };
   for (const [id, vals] of Object.entries(values)) {
-    const m = out[id];
+    const m = getId(out, id);
     if (!m)
-      throw new Error(
-        `${file}: material '${id}' is not in the scene (scene materials: ${Object.keys(materials).join(', ')})`,
+      throw new InputError(
+        file,
+        `material '${id}'`,
+        `is not in the scene (scene materials: ${Object.keys(materials).join(', ')})`,
       );
     for (const [name, v] of Object.entries(vals)) m[PARAMETER_FIELD[name as MaterialParameterName]] = v!;
   }

@@ -12,3 +12,15 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
+
+/**
+ * A file that cannot be read at all: missing, not a regular file (a folder, FIFO or device),
+ * larger than the limit, outside the folder it may be read from. The loader that asked for it
+ * turns it into an error naming the file and element that referenced it.
+ */
+export class FileAccessError extends InputError {
+  constructor(file: string, problem: string) {
+    super(file, undefined, problem);
+    this.name = 'InputError';
+  }
+}

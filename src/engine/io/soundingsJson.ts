@@ -5,6 +5,7 @@ import {
   SOUNDING_METRICS,
   type Sounding,
   type SoundingMetric,
+  type SoundingsReadOptions,
   validateMetric,
 } from './soundings.ts';
 
@@ -24,8 +25,12 @@ const PATH_KEYS: Record<string, keyof MeasuredPath> = {
   aod_elevation_deg: 'aodElevationDeg',
 };
 
-export function parseSoundingsJson(text: string, file: string): Sounding[] {
-  const root = parseLocatedJson(text, file);
+export function parseSoundingsJson(
+  data: string | Uint8Array,
+  file: string,
+  options: SoundingsReadOptions = {},
+): Sounding[] {
+  const root = parseLocatedJson(data, file, options.limits);
   const links = getField(root, 'links');
   if (links?.kind !== 'array') throw new InputError(file, `line ${root.line}`, 'expected {"links": [ … ]}');
   if (links.items.length === 0) throw new InputError(file, `line ${links.line}`, 'no links');
@@ -46,6 +51,8 @@ function parseLink(link: LocatedJson, file: string): Sounding {
   }
   const tx = expectPoint(link.entries.get('tx'), file, 'tx', link.line);
   const rx = expectPoint(link.entries.get('rx'), file, 'rx', link.line);
+  if (tx[0] === rx[0] && tx[1] === rx[1] && tx[2] === rx[2])
+    throw new InputError(file, where, 'Tx and Rx are at the same position');
   const metrics: Sounding['metrics'] = {};
   for (const m of SOUNDING_METRICS) {
     const v = link.entries.get(m);

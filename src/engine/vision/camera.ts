@@ -1,4 +1,5 @@
 import { InputError } from '../core/errors.ts';
+import { checkLimit, DEFAULT_LIMITS, type InputLimits } from '../core/limits.ts';
 import type { Vec3 } from '../core/vec3.ts';
 
 /**
@@ -158,20 +159,21 @@ const INTRINSIC_KEYS = ['fl_x', 'fl_y', 'cx', 'cy', 'w', 'h'] as const;
  * Parse Nerfstudio's transforms.json (also instant-ngp's `camera_angle_x` form). Intrinsics may
  * be global or per frame; per-frame values win. `file` names the file in errors.
  */
-export function parseTransforms(text: string, file: string): Frame[] {
+export function parseTransforms(text: string, file: string, limits: InputLimits = DEFAULT_LIMITS): Frame[] {
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(text) as Record<string, unknown>;
   } catch (e) {
-    throw new InputError(file, undefined, `not valid JSON (${(e as Error).message})`);
+    throw new InputError(file, 'JSON', `not valid JSON (${(e as Error).message})`);
   }
-  if (!json || typeof json !== 'object' || !Array.isArray(json.frames)) {
+  if (!json || typeof json !== 'object' || Array.isArray(json) || !Array.isArray(json.frames)) {
     throw new InputError(
       file,
-      undefined,
+      'frames',
       'expected an object with a "frames" array (Nerfstudio transforms.json)',
     );
   }
+  checkLimit(limits, 'frames', json.frames.length, file, 'frames', `has ${json.frames.length} frames`);
   const model = (json.camera_model as string | undefined) ?? 'OPENCV';
   if (typeof model !== 'string' || !['OPENCV', 'PINHOLE', 'SIMPLE_PINHOLE'].includes(model)) {
     throw new InputError(

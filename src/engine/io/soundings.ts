@@ -124,6 +124,12 @@ export interface SoundingsReadOptions {
   limits?: InputLimits;
   /** called every 100,000 rows and at the end, with the rows read so far */
   onProgress?: (rows: number) => void;
+  /**
+   * Keep at most this many soundings: later rows are still checked and counted (onProgress
+   * gets the total at the end) but not kept, so a caller that cannot use more can say how many
+   * the file has in bounded memory (CSV; a JSON file is parsed whole).
+   */
+  keep?: number;
 }
 
 const PROGRESS_EVERY = 100_000;
@@ -145,6 +151,8 @@ export function parseSoundingsCsv(
   const seen = new Set<string>();
   let col: Record<string, number> = {};
   const out: Sounding[] = [];
+  const keep = options.keep ?? Number.POSITIVE_INFINITY;
+  let rows = 0;
   let lastLine = 1;
   forEachLine(textBytes(data), file, (raw, lineNo) => {
     lastLine = lineNo;
@@ -158,7 +166,7 @@ export function parseSoundingsCsv(
       col = Object.fromEntries(header.map((h, k) => [h, k]));
       return;
     }
-    checkLimit(limits, 'rows', out.length + 1, file, where, `more than ${out.length} soundings`);
+    checkLimit(limits, 'rows', rows + 1, file, where, `more than ${rows} soundings`);
     const fields = splitCsv(raw);
     if (fields.length !== header.length) {
       throw new InputError(
@@ -206,13 +214,14 @@ export function parseSoundingsCsv(
         metrics[metric] = p - txPowerDbm;
       }
     }
-    out.push({ tx, rx, metrics, txPowerDbm, origin: `${file} ${where}` });
-    if (out.length % PROGRESS_EVERY === 0) options.onProgress?.(out.length);
+    rows++;
+    if (rows <= keep) out.push({ tx, rx, metrics, txPowerDbm, origin: `${file} ${where}` });
+    if (rows % PROGRESS_EVERY === 0) options.onProgress?.(rows);
   });
   if (!header)
     throw new InputError(file, 'line 1', 'empty file; expected a header tx_x,tx_y,tx_z,rx_x,rx_y,rx_z,…');
-  if (out.length === 0) throw new InputError(file, `line ${lastLine}`, 'no soundings after the header');
-  options.onProgress?.(out.length);
+  if (rows === 0) throw new InputError(file, `line ${lastLine}`, 'no soundings after the header');
+  options.onProgress?.(rows);
   return out;
 }
 

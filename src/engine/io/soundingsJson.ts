@@ -34,7 +34,9 @@ export function parseSoundingsJson(
   const links = getField(root, 'links');
   if (links?.kind !== 'array') throw new InputError(file, `line ${root.line}`, 'expected {"links": [ … ]}');
   if (links.items.length === 0) throw new InputError(file, `line ${links.line}`, 'no links');
-  return links.items.map((link) => parseLink(link, file));
+  const out = links.items.map((link) => parseLink(link, file));
+  options.onProgress?.(out.length);
+  return out.slice(0, options.keep ?? out.length);
 }
 
 function parseLink(link: LocatedJson, file: string): Sounding {

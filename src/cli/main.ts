@@ -40,7 +40,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     // One line for the person, no stack trace: input problems name file and element.
     const err = e instanceof Error ? e : new Error(String(e));
-    const known = err instanceof InputError || err instanceof UsageError || err instanceof NonFiniteResultError;
+    const known =
+      err instanceof InputError || err instanceof UsageError || err instanceof NonFiniteResultError;
     // anything else is a fault of rftwin, not of the input: still one line, and said so
     const message = known
       ? err.message

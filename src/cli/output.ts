@@ -60,7 +60,11 @@ export async function writeOutput(
   const dir = dirname(path) || '.';
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fail = (e: unknown, step: string): never => {
-    throw new InputError(path, undefined, `cannot write it (${step}: ${errnoText(e)}); any previous file is unchanged`);
+    throw new InputError(
+      path,
+      undefined,
+      `cannot write it (${step}: ${errnoText(e)}); any previous file is unchanged`,
+    );
   };
   try {
     await mkdir(dir, { recursive: true });
@@ -116,7 +120,9 @@ export function checkFinite(value: unknown, what: string, inputs: string): void 
         );
     } else if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
       const a = v as unknown as ArrayLike<number>;
-      for (let i = 0; i < a.length; i++) if (typeof a[i] === 'number' && !Number.isFinite(a[i])) stack.push({ v: a[i], path: `${path}[${i}]` });
+      for (let i = 0; i < a.length; i++)
+        if (typeof a[i] === 'number' && !Number.isFinite(a[i]))
+          stack.push({ v: a[i], path: `${path}[${i}]` });
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: `${path}[${i}]` });
     } else if (v !== null && typeof v === 'object') {

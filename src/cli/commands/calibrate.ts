@@ -80,7 +80,10 @@ export async function readLinks(
   return positions.map((c) => ({ tx: c.tx!, rx: c.rx }));
 }
 
-export async function readMaterialsFile(path: string, inputs: Inputs): Promise<Record<string, MaterialValues>> {
+export async function readMaterialsFile(
+  path: string,
+  inputs: Inputs,
+): Promise<Record<string, MaterialValues>> {
   return parseMaterialsJson(await readInput(path, inputs), path, inputs.limits);
 }
 
@@ -158,8 +161,9 @@ export async function run(argv: string[]): Promise<number> {
     limits: inputs.limits,
     keep: maxLinks,
     onProgress: (n) => {
+      if (n >= 100_000 && n > rows)
+        process.stderr.write(`calibrate: read ${n.toLocaleString('en-US')} soundings…\n`);
       rows = n;
-      if (n >= 100_000) process.stderr.write(`calibrate: read ${n.toLocaleString('en-US')} soundings…\n`);
     },
   });
   if (rows > maxLinks)

@@ -16,9 +16,11 @@ export async function run(argv: string[]): Promise<number> {
   checkFlags(args, ['frequency', 'json', 'extrapolate', ...INPUT_VALUE_FLAGS, ...INPUT_BOOLEAN_FLAGS]);
   const path = args.positional[0];
   if (!path) throw new UsageError(`missing scene file\nusage: ${usage}`);
-  if (args.positional.length > 1) throw new UsageError(`unexpected argument '${args.positional[1]}'\nusage: ${usage}`);
+  if (args.positional.length > 1)
+    throw new UsageError(`unexpected argument '${args.positional[1]}'\nusage: ${usage}`);
   const frequencyHz = numberFlag(args, 'frequency', 28e9);
-  if (!(frequencyHz > 0)) throw new UsageError(`--frequency must be a positive number of Hz, got ${frequencyHz}`);
+  if (!(frequencyHz > 0))
+    throw new UsageError(`--frequency must be a positive number of Hz, got ${frequencyHz}`);
   const scene = await loadScene(nodeFileSource, path, inputOptions(args));
   const allowExtrapolation = flag(args, 'extrapolate') === 'true';
   const materials = Object.values(scene.materials).map((m) => {

@@ -1,5 +1,5 @@
-import { BACKEND_CHOICES, type BackendChoice, releaseGpu } from '../../engine/gpu/index.ts';
 import { parseDecimal } from '../../engine/core/index.ts';
+import { BACKEND_CHOICES, type BackendChoice, releaseGpu } from '../../engine/gpu/index.ts';
 import { ITU_EDITION, resolveSceneMaterials } from '../../engine/materials/index.ts';
 import { nodeFileSource } from '../../engine/node/index.ts';
 import {
@@ -155,7 +155,9 @@ export async function run(argv: string[]): Promise<number> {
       ['path_gain_db', map.pathGainDb],
       ['coherent_gain_db', map.coherentGainDb],
     ] as const) {
-      const bad = values.findIndex((v, i) => Number.isNaN(v) || (map.pathCount[i]! > 0 && !Number.isFinite(v)));
+      const bad = values.findIndex(
+        (v, i) => Number.isNaN(v) || (map.pathCount[i]! > 0 && !Number.isFinite(v)),
+      );
       if (bad >= 0)
         throw new NonFiniteResultError(
           `${name}[${bad}] is ${values[bad]} with ${map.pathCount[bad]} path(s): the map is not written. It was computed from scene ${scenePath} at ${frequencyHz} Hz with Tx ${tx.join(',')}; check them (or report a bug)`,

@@ -4,8 +4,8 @@ import {
   checkLimit,
   DEFAULT_LIMITS,
   forEachLine,
-  type InputLimits,
   InputError,
+  type InputLimits,
   numberProblem,
   parseDecimal,
 } from '../../engine/core/index.ts';
@@ -69,7 +69,11 @@ const VALUE_FLAGS = [
  * Receivers from a CSV file whose header names columns x, y, z (any order, other columns
  * ignored); at most limits.rows receivers, numbers in the strict decimal grammar.
  */
-export function parseReceiverCsv(data: string | Uint8Array, file: string, limits: InputLimits = DEFAULT_LIMITS): Vec3[] {
+export function parseReceiverCsv(
+  data: string | Uint8Array,
+  file: string,
+  limits: InputLimits = DEFAULT_LIMITS,
+): Vec3[] {
   let header: string[] | undefined;
   let cols: number[] = [];
   let lastLine = 1;
@@ -83,7 +87,11 @@ export function parseReceiverCsv(data: string | Uint8Array, file: string, limits
       header = cells.map((c) => c.toLowerCase().replace(/^"|"$/g, ''));
       cols = ['x', 'y', 'z'].map((n) => header!.indexOf(n));
       if (cols.some((c) => c < 0)) {
-        throw new InputError(file, `line ${lineNo}`, `header must name columns x, y, z; got '${line.slice(0, 80)}'`);
+        throw new InputError(
+          file,
+          `line ${lineNo}`,
+          `header must name columns x, y, z; got '${line.slice(0, 80)}'`,
+        );
       }
       return;
     }

@@ -6,7 +6,13 @@ import {
   translatorJsonText,
 } from '../../engine/vision/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, requireFlag, UsageError } from '../args.ts';
-import { INPUT_BOOLEAN_FLAGS, INPUT_USAGE, INPUT_VALUE_FLAGS, inputOptions, readInputText } from '../inputs.ts';
+import {
+  INPUT_BOOLEAN_FLAGS,
+  INPUT_USAGE,
+  INPUT_VALUE_FLAGS,
+  inputOptions,
+  readInputText,
+} from '../inputs.ts';
 import { checkFinite, prepareOutput, writeOutput } from '../output.ts';
 
 export const usage =

@@ -90,19 +90,29 @@ export function resolveRadioParameters(
  */
 export function radioParameterProblems(p: Partial<RadioParameters>): string[] {
   const problems: string[] = [];
+  // named as files write them (relative_permittivity …), in XML, JSON and the studio alike
   const check = (name: keyof RadioParameters, ok: (v: number) => boolean, expected: string) => {
     const v = p[name];
     if (v === undefined) return;
     if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v))
-      problems.push(`${name} must be ${expected}, got ${v}`);
+      problems.push(`${PARAMETER_FILE_NAMES[name]} must be ${expected}, got ${v}`);
   };
   check('relativePermittivity', (v) => v >= 1, 'a number ≥ 1');
   check('conductivity', (v) => v >= 0, 'a number ≥ 0 (S/m)');
   check('scatteringCoefficient', (v) => v >= 0 && v <= 1, 'in [0, 1]');
   check('xpdCoefficient', (v) => v >= 0 && v <= 1, 'in [0, 1]');
-  check('thickness', (v) => v > 0, 'a thickness > 0 (m)');
+  check('thickness', (v) => v > 0, 'a number > 0 (m)');
   return problems;
 }
+
+/** How scene XML, materials JSON and twin files name each radio parameter. */
+export const PARAMETER_FILE_NAMES: Readonly<Record<keyof RadioParameters, string>> = {
+  relativePermittivity: 'relative_permittivity',
+  conductivity: 'conductivity',
+  scatteringCoefficient: 'scattering_coefficient',
+  xpdCoefficient: 'xpd_coefficient',
+  thickness: 'thickness',
+};
 
 /** Problems of a material spec: its explicit values by radioParameterProblems, an ITU name that exists. */
 export function materialSpecProblems(spec: MaterialSpec): string[] {

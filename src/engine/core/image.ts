@@ -100,7 +100,7 @@ export function decodePng(
   file: string,
   maxDecodedBytes: number = DEFAULT_LIMITS.decompressedBytes,
 ): RgbaImage {
-  if (!isPng(bytes)) throw new InputError(file, undefined, 'not a PNG file (bad signature)');
+  if (!isPng(bytes)) throw new InputError(file, 'signature', 'not a PNG file (bad signature)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = 8;
   let width = 0;

@@ -1,4 +1,4 @@
-import { InputError } from '../core/errors.ts';
+import { InputError, parseJsonText } from '../core/errors.ts';
 import { checkLimit, type InputLimits } from '../core/limits.ts';
 import { decodeText } from '../core/lines.ts';
 import { type FileSource, InputFiles, type LoadOptions } from './fileSource.ts';
@@ -92,12 +92,7 @@ export async function readGltf(
   } else {
     jsonText = decodeText(data, path);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(jsonText);
-  } catch (e) {
-    fail('JSON', `is not valid JSON (${(e as Error).message})`);
-  }
+  const parsed = parseJsonText(jsonText, path);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     fail(
       'JSON',

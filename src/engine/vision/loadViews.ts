@@ -16,7 +16,7 @@ export const defaultImageDecoder: ImageDecoder = async (bytes, path, maxDecodedB
   if (isPng(bytes)) return decodePng(bytes, path, maxDecodedBytes);
   throw new InputError(
     path,
-    undefined,
+    'image',
     'only PNG can be decoded here; the host passes a decoder for other formats',
   );
 };

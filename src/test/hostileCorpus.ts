@@ -120,8 +120,8 @@ export function soundingsCsv(rows: number): string {
 const FLOOR_WALL = sionnaScenePath('floor_wall');
 const info = (file: string, ...rest: string[]) => ['info', file, ...rest];
 const error = (file: string, element: string, problem: string) =>
-  new RegExp(`^rftwin \\w+: ${escape(file)}: ${escape(element)}: ${problem}`);
-function escape(s: string) {
+  new RegExp(`^rftwin \\w+: ${escapeRegExp(file)}: ${escapeRegExp(element)}: ${problem}`);
+function escapeRegExp(s: string) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 /** A fixture file read by `rftwin info`, expected to fail at `element` with `problem`. */

@@ -15,3 +15,4 @@ export * from './numbers.ts';
 export * from './random.ts';
 export * from './runtime.ts';
 export * from './vec3.ts';
+export * from './zip.ts';

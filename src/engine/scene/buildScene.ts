@@ -18,6 +18,12 @@ export function transformPoint(m: readonly number[], x: number, y: number, z: nu
   ];
 }
 
+/**
+ * Largest coordinate a scene may have, in metres: beyond it normals and distances lose all
+ * precision (and squares overflow); a twin spans at most a city, so such a value is a unit error.
+ */
+export const MAX_COORDINATE = 1e9;
+
 export interface BuildOptions {
   limits?: InputLimits;
   /** the scene file, named when the scene as a whole is wrong (empty) */
@@ -71,11 +77,11 @@ export function buildScene(
         }
       }
       const p = mesh.transform ? transformPoint(mesh.transform, x, y, z) : [x, y, z];
-      if (!p.every(Number.isFinite))
+      if (!p.every((c) => Math.abs(c) <= MAX_COORDINATE))
         throw new InputError(
           mesh.file,
           `object '${mesh.name}' vertex ${v}`,
-          `is (${p.join(', ')}) after the transform, beyond the range of numbers`,
+          `is at (${p.map((c) => c.toPrecision(4)).join(', ')}) m${mesh.transform ? ' after the transform' : ''}, beyond ±${MAX_COORDINATE} m (wrong units?)`,
         );
       world[3 * v] = p[0]!;
       world[3 * v + 1] = p[1]!;

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseTwinJson } from '../../app/twin/twinJson.ts';
 import { parseReceiverCsv } from '../../cli/commands/trace.ts';
@@ -12,6 +13,7 @@ import {
   InputError,
   type InputLimits,
   parseJsonText,
+  unzipCapped,
   withDefaultLimits,
 } from '../../engine/core/index.ts';
 import {
@@ -65,16 +67,17 @@ const LIMITS: InputLimits = withDefaultLimits({
   depth: 64,
 });
 
-const tally = new Map<string, { cases: number; loaded: number; rejected: number }>();
+const tally = new Map<string, { cases: number; loaded: number; rejected: number; passed: boolean }>();
 afterAll(() => {
   if (process.env.RFTWIN_FUZZ_RECORD !== '1') return;
   const loaders = Object.fromEntries(tally);
   const total = [...tally.values()].reduce((s, t) => s + t.cases, 0);
+  const failures = [...tally].filter(([, t]) => !t.passed).map(([name]) => name);
   const out = join(REPO_ROOT, 'bench', 'results');
   mkdirSync(out, { recursive: true });
   writeFileSync(
     join(out, 'fuzz.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), seed: SEED, runsPerLoader: RUNS, totalCases: total, failures: 0, limits: LIMITS, loaders }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), seed: SEED, runsPerLoader: RUNS, totalCases: total, failures, limits: LIMITS, loaders }, null, 2)}\n`,
   );
 });
 
@@ -90,7 +93,7 @@ function expectInputError(e: unknown): void {
 }
 
 async function outcome<T>(loader: string, load: () => T | Promise<T>, check: (result: T) => void) {
-  const t = tally.get(loader) ?? { cases: 0, loaded: 0, rejected: 0 };
+  const t = tally.get(loader) ?? { cases: 0, loaded: 0, rejected: 0, passed: false };
   tally.set(loader, t);
   t.cases++;
   let result: T;
@@ -160,13 +163,17 @@ const fixtures = (ext: string) =>
     .filter((f) => f.endsWith(ext))
     .map(fixture);
 const utf8 = (s: string) => new TextEncoder().encode(s);
-const property = <T>(arb: fc.Arbitrary<T>, run: (v: T) => Promise<void>) =>
-  fc.assert(
+/** Run RUNS cases of one loader; its tally is marked passed only when every case held. */
+async function property<T>(loader: string, arb: fc.Arbitrary<T>, run: (v: T) => Promise<void>) {
+  await fc.assert(
     fc.asyncProperty(arb, async (v) => {
       await run(v);
     }),
     { seed: SEED, numRuns: RUNS },
   );
+  const t = tally.get(loader);
+  if (t) t.passed = true;
+}
 
 // ---------------------------------------------------------------- scene formats
 const PLATE = fixture('meshes/plate.ply');
@@ -330,12 +337,12 @@ const GLB_SEED = glb(
 
 describe('scene loaders', () => {
   it('OBJ', () =>
-    property(mutatedText(OBJ_SEEDS), (text) =>
+    property('obj', mutatedText(OBJ_SEEDS), (text) =>
       outcome('obj', () => loadFrom('room.obj', utf8(text)), checkScene),
     ));
 
   it('OBJ parser alone', () =>
-    property(mutatedText(OBJ_SEEDS), (text) =>
+    property('obj-parser', mutatedText(OBJ_SEEDS), (text) =>
       outcome(
         'obj-parser',
         () => parseObj(text, 'a.obj', LIMITS),
@@ -350,12 +357,12 @@ describe('scene loaders', () => {
     ));
 
   it('PLY (ASCII)', () =>
-    property(mutatedText(PLY_SEEDS), (text) =>
+    property('ply-ascii', mutatedText(PLY_SEEDS), (text) =>
       outcome('ply-ascii', () => loadFrom('wall.ply', utf8(text)), checkScene),
     ));
 
   it('PLY (binary)', () =>
-    property(mutatedBytes(BINARY_PLY_SEEDS), (bytes) =>
+    property('ply-binary', mutatedBytes(BINARY_PLY_SEEDS), (bytes) =>
       outcome(
         'ply-binary',
         () => parsePly(bytes, 'box.ply', LIMITS),
@@ -369,27 +376,27 @@ describe('scene loaders', () => {
     ));
 
   it('glTF (mutated files)', () =>
-    property(mutatedText(GLTF_SEEDS), (text) =>
+    property('gltf', mutatedText(GLTF_SEEDS), (text) =>
       outcome('gltf', () => loadFrom('panel.gltf', utf8(text)), checkScene),
     ));
 
   it('glTF (random documents)', () =>
-    property(randomGltf, (text) =>
+    property('gltf-random', randomGltf, (text) =>
       outcome('gltf-random', () => loadFrom('random.gltf', utf8(text)), checkScene),
     ));
 
   it('GLB', () =>
-    property(mutatedBytes([GLB_SEED]), (bytes) =>
+    property('glb', mutatedBytes([GLB_SEED]), (bytes) =>
       outcome('glb', () => loadFrom('panel.glb', bytes), checkScene),
     ));
 
   it('Mitsuba XML scene', () =>
-    property(mutatedText(XML_SEEDS), (text) =>
+    property('mitsuba-xml', mutatedText(XML_SEEDS), (text) =>
       outcome('mitsuba-xml', () => loadFrom('scene.xml', utf8(text)), checkScene),
     ));
 
   it('XML parser alone', () =>
-    property(mutatedText(XML_SEEDS), (text) =>
+    property('xml-parser', mutatedText(XML_SEEDS), (text) =>
       outcome(
         'xml-parser',
         () => parseXml(text, 's.xml', LIMITS),
@@ -416,17 +423,18 @@ const MATERIALS_SEEDS = [
 
 describe('measurement and material files', () => {
   it('soundings CSV', () =>
-    property(mutatedText(CSV_SEEDS), (text) =>
+    property('soundings-csv', mutatedText(CSV_SEEDS), (text) =>
       outcome('soundings-csv', () => parseSoundingsCsv(text, 's.csv', { limits: LIMITS }), checkSoundings),
     ));
 
   it('soundings JSON', () =>
-    property(mutatedText(SOUNDINGS_JSON_SEEDS), (text) =>
+    property('soundings-json', mutatedText(SOUNDINGS_JSON_SEEDS), (text) =>
       outcome('soundings-json', () => parseSoundingsJson(text, 's.json', { limits: LIMITS }), checkSoundings),
     ));
 
   it('positions CSV', () =>
     property(
+      'positions-csv',
       mutatedText([fixture('positions.csv'), 'tx_x,tx_y,tx_z,rx_x,rx_y,rx_z\n0,0,2,1,1,1.5\n']),
       (text) =>
         outcome(
@@ -440,19 +448,22 @@ describe('measurement and material files', () => {
     ));
 
   it('receivers CSV (rftwin trace --rx-file)', () =>
-    property(mutatedText(['x,y,z\n1,2,3\n# note\n4,5,6\n', 'name,z,y,x\na,1,2,3\n']), (text) =>
-      outcome(
-        'receivers-csv',
-        () => parseReceiverCsv(text, 'rx.csv', LIMITS),
-        (list) => {
-          expect(list.length).toBeLessThanOrEqual(LIMITS.rows);
-          for (const p of list) finite(p, 'receiver');
-        },
-      ),
+    property(
+      'receivers-csv',
+      mutatedText(['x,y,z\n1,2,3\n# note\n4,5,6\n', 'name,z,y,x\na,1,2,3\n']),
+      (text) =>
+        outcome(
+          'receivers-csv',
+          () => parseReceiverCsv(text, 'rx.csv', LIMITS),
+          (list) => {
+            expect(list.length).toBeLessThanOrEqual(LIMITS.rows);
+            for (const p of list) finite(p, 'receiver');
+          },
+        ),
     ));
 
   it('materials JSON', () =>
-    property(mutatedText(MATERIALS_SEEDS), (text) =>
+    property('materials-json', mutatedText(MATERIALS_SEEDS), (text) =>
       outcome(
         'materials-json',
         () => parseMaterialsJson(text, 'm.json', LIMITS),
@@ -474,6 +485,7 @@ describe('measurement and material files', () => {
 
   it('JSON with lines (the parser under soundings and materials)', () =>
     property(
+      'located-json',
       mutatedText([
         ...SOUNDINGS_JSON_SEEDS,
         ...MATERIALS_SEEDS,
@@ -549,7 +561,7 @@ const TRANSFORMS_SEEDS = [
 
 describe('images and posed views', () => {
   it('PNG decoder', () =>
-    property(mutatedBytes(PNG_SEEDS), (bytes) =>
+    property('png', mutatedBytes(PNG_SEEDS), (bytes) =>
       outcome(
         'png',
         () => decodePng(bytes, 'a.png', LIMITS.decompressedBytes),
@@ -561,31 +573,34 @@ describe('images and posed views', () => {
     ));
 
   it('transforms.json with its images', () =>
-    property(fc.tuple(mutatedText(TRANSFORMS_SEEDS), mutatedBytes([PNG_SEEDS[0]!])), ([text, png]) =>
-      outcome(
-        'transforms-json',
-        () =>
-          loadViews(
-            memoryFileSource(
-              new Map([
-                ['scan/transforms.json', utf8(text)],
-                ['scan/images/a.png', png],
-                ['scan/images/b.png', PNG_SEEDS[1]!],
-              ]),
+    property(
+      'transforms-json',
+      fc.tuple(mutatedText(TRANSFORMS_SEEDS), mutatedBytes([PNG_SEEDS[0]!])),
+      ([text, png]) =>
+        outcome(
+          'transforms-json',
+          () =>
+            loadViews(
+              memoryFileSource(
+                new Map([
+                  ['scan/transforms.json', utf8(text)],
+                  ['scan/images/a.png', png],
+                  ['scan/images/b.png', PNG_SEEDS[1]!],
+                ]),
+              ),
+              'scan/transforms.json',
+              undefined,
+              { limits: LIMITS },
             ),
-            'scan/transforms.json',
-            undefined,
-            { limits: LIMITS },
-          ),
-        (views) => {
-          expect(views.length).toBeLessThanOrEqual(LIMITS.frames);
-          for (const v of views) {
-            const c = v.camera;
-            finite([c.fx, c.fy, c.cx, c.cy, ...c.camToWorld, ...Object.values(c.distortion ?? {})], v.name);
-            expect(v.image.width).toBe(c.width);
-          }
-        },
-      ),
+          (views) => {
+            expect(views.length).toBeLessThanOrEqual(LIMITS.frames);
+            for (const v of views) {
+              const c = v.camera;
+              finite([c.fx, c.fy, c.cx, c.cy, ...c.camToWorld, ...Object.values(c.distortion ?? {})], v.name);
+              expect(v.image.width).toBe(c.width);
+            }
+          },
+        ),
     ));
 });
 
@@ -627,9 +642,29 @@ const TWIN_SEED = JSON.stringify({
   provenance: { tool: 'RFTwin Studio', exported_at: '2025-01-01', inputs: [], priors: {}, errors: [] },
 });
 
+const ZIP_SEED = zipSync({
+  'room.xml': utf8(XML_SEEDS[0]!),
+  'meshes/floor.ply': SCENE_FILES.get('meshes/floor.ply')!,
+  'notes.txt': [utf8('stored'), { level: 0 }],
+});
+
 describe('studio and vision files', () => {
+  it('zip archives (the studio opens them in place)', () =>
+    property('zip', mutatedBytes([ZIP_SEED]), (bytes) =>
+      outcome(
+        'zip',
+        () => unzipCapped(bytes, 'twin.zip', LIMITS),
+        (entries) => {
+          expect(entries.length).toBeLessThanOrEqual(LIMITS.objects);
+          expect(entries.reduce((s, e) => s + e.data.length, 0)).toBeLessThanOrEqual(
+            LIMITS.decompressedBytes,
+          );
+        },
+      ),
+    ));
+
   it('twin JSON (the studio builds its scene from it)', () =>
-    property(mutatedText([TWIN_SEED]), (text) =>
+    property('twin-json', mutatedText([TWIN_SEED]), (text) =>
       outcome(
         'twin-json',
         () => {
@@ -671,7 +706,7 @@ describe('studio and vision files', () => {
         { shape: [1], values: [0] },
       ],
     });
-    return property(mutatedText([seed]), (text) =>
+    return property('translator-json', mutatedText([seed]), (text) =>
       outcome(
         'translator-json',
         () => parseTranslatorJson(text, 't.json'),

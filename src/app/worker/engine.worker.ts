@@ -5,15 +5,18 @@ import { computeRadioMap, makeGrid } from '../../engine/radiomap/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
 import { buildScene, loadScene, memoryFileSource } from '../../engine/scene/index.ts';
 import { type Bvh, buildBvh } from '../../engine/tracer/index.ts';
+import { type JobContext, WithTransfer } from './jobContext.ts';
+
+export type { JobContext } from './jobContext.ts';
+
 import { calibrateJob } from './jobs/calibrate.ts';
-import { materialOfObject, radioParametersOf } from './jobs/materials.ts';
+import { channelFor } from './jobs/channel.ts';
 import { planJob } from './jobs/plan.ts';
 import { traceJob } from './jobs/trace.ts';
 import type {
   EngineRequestKind,
   EngineRequests,
   FromWorker,
-  Progress,
   RequestOf,
   ResponseOf,
   ToWorker,
@@ -37,17 +40,6 @@ interface Job {
 }
 const jobs = new Map<number, Job>();
 
-export interface JobContext {
-  signal: AbortSignal;
-  progress: (p: Progress) => void;
-  /** resolves immediately unless the job is paused; then when it is resumed (or cancelled) */
-  whilePaused: () => Promise<void>;
-  /** aborted when the person stops the job and wants its result so far */
-  stopSignal: AbortSignal;
-  /** one turn of the worker's event loop, so that pause/stop/cancel messages are received */
-  yieldToEvents: () => Promise<void>;
-}
-
 /** A macrotask turn through a MessageChannel (setTimeout would be clamped to 4 ms when nested). */
 function yieldToEvents(): Promise<void> {
   return new Promise((resolve) => {
@@ -63,7 +55,7 @@ function yieldToEvents(): Promise<void> {
 type Handler<K extends EngineRequestKind> = (
   request: RequestOf<K>,
   ctx: JobContext,
-) => Promise<ResponseOf<K>>;
+) => Promise<ResponseOf<K> | WithTransfer<ResponseOf<K>>>;
 
 const bvhs = new Map<number, Bvh>();
 
@@ -112,28 +104,36 @@ const handlers: { [K in EngineRequestKind]: Handler<K> } = {
   async radioMap(req, ctx) {
     const scene = sceneById(req.sceneId);
     const { min, max } = scene.bbox;
-    const grid = makeGrid({ xmin: min[0], ymin: min[1], xmax: max[0], ymax: max[1] }, req.cellSize, req.z);
-    return computeRadioMap(scene, {
-      frequencyHz: req.frequencyHz,
-      tx: req.tx,
-      grid,
-      materials: radioParametersOf(req).params,
-      field: { materialOf: materialOfObject(req) },
-      trace: req.settings,
-      // WebGPU when this worker gets an adapter, else the CPU reference; the status says which
-      backend: 'auto',
-      tileSize: 64,
-      bvh: bvhOf(req.sceneId),
-      signal: ctx.signal,
-      onProgress: (p) =>
-        ctx.progress({
-          fraction: p.done / p.total,
-          message: `Radio map on ${p.label}: ${p.done}/${p.total} cells`,
-        }),
-    });
+    const [xmin, ymin, xmax, ymax] = req.bounds ?? [min[0], min[1], max[0], max[1]];
+    const grid = makeGrid({ xmin, ymin, xmax, ymax }, req.cellSize, req.z);
+    const { channel, materials } = await channelFor(scene, bvhOf(req.sceneId), req);
+    const map = await computeRadioMap(
+      channel,
+      { tx: req.tx, grid, materials, tileSize: 4096 },
+      {
+        signal: ctx.signal,
+        onMapProgress: (p) =>
+          ctx.progress({
+            fraction: p.done / p.total,
+            message: `Radio map on ${p.label}: ${p.done}/${p.total} cells`,
+          }),
+      },
+    );
+    // the map's arrays move to the page (no structured clone of millions of cells)
+    const transfer = [
+      map.pathGainDb,
+      map.coherentGainDb,
+      map.rmsDelaySpreadS,
+      map.kFactorDb,
+      map.kFactorReference,
+      map.angularSpreadDeg,
+      map.los,
+      map.pathCount,
+    ].map((a) => a.buffer as ArrayBuffer);
+    return new WithTransfer(map, transfer);
   },
   async calibrate(req, ctx) {
-    return calibrateJob(sceneById(req.sceneId), req, ctx);
+    return calibrateJob(sceneById(req.sceneId), bvhOf(req.sceneId), req, ctx);
   },
   async visionPriors(req, ctx) {
     // loaded on first use: transformers.js + onnxruntime-web are large and only the priors need them
@@ -150,7 +150,8 @@ const handlers: { [K in EngineRequestKind]: Handler<K> } = {
   },
 };
 
-const post = (msg: FromWorker) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(msg);
+const post = (msg: FromWorker, transfer: Transferable[] = []) =>
+  (self as unknown as DedicatedWorkerGlobalScope).postMessage(msg, transfer);
 
 self.onmessage = async (e: MessageEvent<ToWorker>) => {
   const msg = e.data;
@@ -178,17 +179,19 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
   const ctx: JobContext = {
     signal: job.abort.signal,
     progress: (progress) => post({ id: msg.id, type: 'progress', progress }),
-    whilePaused: () =>
-      job.paused && !job.abort.signal.aborted
-        ? new Promise<void>((r) => job.resumeWaiters.push(r))
-        : Promise.resolve(),
+    whilePaused: () => {
+      if (!job.paused || job.abort.signal.aborted) return Promise.resolve();
+      post({ id: msg.id, type: 'progress', progress: { message: 'paused', paused: true } });
+      return new Promise<void>((r) => job.resumeWaiters.push(r));
+    },
     stopSignal: job.stop.signal,
     yieldToEvents,
   };
   try {
     const handler = handlers[msg.kind] as Handler<EngineRequestKind>;
-    const result = await handler(msg.request as EngineRequests[EngineRequestKind]['request'], ctx);
-    post({ id: msg.id, type: 'result', result });
+    const out = await handler(msg.request as EngineRequests[EngineRequestKind]['request'], ctx);
+    if (out instanceof WithTransfer) post({ id: msg.id, type: 'result', result: out.value }, out.transfer);
+    else post({ id: msg.id, type: 'result', result: out });
   } catch (err) {
     const error =
       err instanceof Error

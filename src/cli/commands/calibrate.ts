@@ -9,7 +9,9 @@ import {
   PARAMETER_FIELD,
   parameterLabel,
 } from '../../engine/calibrate/index.ts';
+import { Channel, describeSettings } from '../../engine/channel/index.ts';
 import { InputError, type Vec3 } from '../../engine/core/index.ts';
+import { releaseGpu } from '../../engine/gpu/index.ts';
 import {
   MATERIAL_PARAMETER_NAMES,
   type MaterialParameterName,
@@ -23,18 +25,25 @@ import { nodeFileSource } from '../../engine/node/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
 import { loadScene } from '../../engine/scene/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, parsePoint, requireFlag, UsageError } from '../args.ts';
+import {
+  backendFromArgs,
+  CHANNEL_BOOLEAN_FLAGS,
+  CHANNEL_USAGE,
+  CHANNEL_VALUE_FLAGS,
+  channelSettingsFromArgs,
+  cliControl,
+  withSigint,
+} from '../channelFlags.ts';
 import { INPUT_BOOLEAN_FLAGS, INPUT_USAGE, INPUT_VALUE_FLAGS, inputOptions, readInput } from '../inputs.ts';
 import { checkFinite, prepareOutput, writeOutput } from '../output.ts';
 
 type Inputs = ReturnType<typeof inputOptions>;
 
-export const usage =
-  'rftwin calibrate --scene S --frequency HZ --soundings F [--params conductivity,relative_permittivity,scattering_coefficient] [--loss smape|nae|paths] [--optimizer lm|adam] [--init itu|uniform|random|FILE] [--truth truth.json] [--max-iterations N] [--out result.json] [--materials id,…] [--per-object] [--learning-rate r] [--prior-std s] [--seed n] [--max-depth d] [--extrapolate] [--max-links N] [--force] ' +
-  INPUT_USAGE;
+export const usage = `rftwin calibrate --scene S --frequency HZ --soundings F [--params conductivity,relative_permittivity,scattering_coefficient] [--loss smape|nae|paths] [--optimizer lm|adam] [--init itu|uniform|random|FILE] [--truth truth.json] [--max-iterations N] [--out result.json] [--materials id,…] [--per-object] [--learning-rate r] [--prior-std s] [--seed n] ${CHANNEL_USAGE} [--extrapolate] [--max-links N] [--force] ${INPUT_USAGE}`;
 
 /**
  * Most soundings calibrate takes by default: it traces every link and keeps its paths and their
- * derivatives in memory (10,000 links of the metal box scene at depth 3 take about 2.5 GB), so
+ * derivatives in memory (10,000 links of the metal box scene at depth 3 took about 2.5 GB), so
  * a larger file is refused with its row count rather than run out of memory.
  */
 export const DEFAULT_MAX_LINKS = 10_000;
@@ -108,7 +117,13 @@ export function frequencyFlag(args: ReturnType<typeof parseArgs>): number {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['per-object', 'extrapolate', 'force', ...INPUT_BOOLEAN_FLAGS]);
+  const args = parseArgs(argv, [
+    'per-object',
+    'extrapolate',
+    'force',
+    ...CHANNEL_BOOLEAN_FLAGS,
+    ...INPUT_BOOLEAN_FLAGS,
+  ]);
   checkFlags(args, [
     'scene',
     'frequency',
@@ -125,10 +140,11 @@ export async function run(argv: string[]): Promise<number> {
     'learning-rate',
     'prior-std',
     'seed',
-    'max-depth',
     'extrapolate',
     'max-links',
     'force',
+    ...CHANNEL_BOOLEAN_FLAGS,
+    ...CHANNEL_VALUE_FLAGS,
     ...INPUT_VALUE_FLAGS,
     ...INPUT_BOOLEAN_FLAGS,
   ]);
@@ -142,6 +158,8 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(`--max-links must be a positive integer, got ${flag(args, 'max-links')}`);
   const scenePath = requireFlag(args, 'scene');
   const frequencyHz = frequencyFlag(args);
+  const settings = channelSettingsFromArgs(args, frequencyHz);
+  const backendChoice = backendFromArgs(args);
   const soundingsPath = requireFlag(args, 'soundings');
   const parameterNames = parseParameterNames(flag(args, 'params'));
   const optimizer = (flag(args, 'optimizer') ?? 'lm') as OptimizerKind;
@@ -187,7 +205,6 @@ export async function run(argv: string[]): Promise<number> {
     ?.split(',')
     .map((s) => s.trim());
   const truth = flag(args, 'truth') ? await readMaterialsFile(flag(args, 'truth')!, inputs) : undefined;
-  const maxDepth = numberFlag(args, 'max-depth', 3);
   if (truth) {
     // check the truth file before spending time: it must give every trained parameter
     const everyOwner =
@@ -206,29 +223,35 @@ export async function run(argv: string[]): Promise<number> {
   );
   let result: Awaited<ReturnType<typeof calibrateScene>>;
   try {
-    result = await calibrateScene({
-      scene,
-      frequencyHz,
-      materials,
-      soundings,
-      parameterNames,
-      owners,
-      scope,
-      loss: { kind: lossText as LossKind },
-      optimizer,
-      init,
-      priors,
-      seed: numberFlag(args, 'seed', 1),
-      maxIterations: flag(args, 'max-iterations') ? numberFlag(args, 'max-iterations') : undefined,
-      learningRate: flag(args, 'learning-rate') ? numberFlag(args, 'learning-rate') : undefined,
-      priorStd: numberFlag(args, 'prior-std', 0.5),
-      trace: { maxDepth },
-      onIteration: (it) => {
-        const values = Array.from(it.theta, (v) => v.toPrecision(5)).join(' ');
-        process.stderr.write(
-          `  iter ${String(it.iteration).padStart(3)}  loss ${it.loss.toExponential(4)}  θ ${values}\n`,
-        );
-      },
+    result = await withSigint(async (signal) => {
+      try {
+        const channel = await Channel.open(scene, settings, { backend: backendChoice });
+        return await calibrateScene({
+          channel,
+          control: cliControl('calibrate', settings, signal),
+          materials,
+          soundings,
+          parameterNames,
+          owners,
+          scope,
+          loss: { kind: lossText as LossKind },
+          optimizer,
+          init,
+          priors,
+          seed: numberFlag(args, 'seed', 1),
+          maxIterations: flag(args, 'max-iterations') ? numberFlag(args, 'max-iterations') : undefined,
+          learningRate: flag(args, 'learning-rate') ? numberFlag(args, 'learning-rate') : undefined,
+          priorStd: numberFlag(args, 'prior-std', 0.5),
+          onIteration: (it) => {
+            const values = Array.from(it.theta, (v) => v.toPrecision(5)).join(' ');
+            process.stderr.write(
+              `  iter ${String(it.iteration).padStart(3)}  loss ${it.loss.toExponential(4)}  θ ${values}\n`,
+            );
+          },
+        });
+      } finally {
+        await releaseGpu();
+      }
     });
   } catch (e) {
     if (e instanceof CalibrationError) {
@@ -285,6 +308,13 @@ export async function run(argv: string[]): Promise<number> {
     power_scale: result.powerScale,
     noise_std: result.uncertainty.noiseStd,
     trace_time_s: result.traceSeconds,
+    backend: result.backend.label,
+    backend_reason: result.backend.reason,
+    backend_evaluations: result.backend.evaluations,
+    float64_refinement_evaluations: result.backend.float64RefinementEvaluations,
+    // paths of more than the WGSL kernel's interactions, evaluated by the float64 host chain
+    host_fallback_paths: result.backend.fallbackPaths,
+    channel: describeSettings(settings),
     frequency_hz: frequencyHz,
     itu_edition: ITU_EDITION,
     warnings: [...result.initNotes, ...result.warnings],

@@ -52,7 +52,7 @@ test('hostile files give the CLI’s one-line errors in the status line and the 
     await expect(status, id).toContainText(message);
     await expect(page.getByTestId('viewport'), id).toHaveAttribute('data-scene', 'room');
   }
-  await shot(page, '11a-hostile-error-twin-kept');
+  await shot(page, '12a-hostile-error-twin-kept');
 });
 
 test('valid but unusual files load with a visible warning: a glTF triangle strip', async ({

@@ -220,67 +220,93 @@ const loadFrom = (name: string, data: Uint8Array) =>
   loadScene(memoryFileSource(new Map([...SCENE_FILES, [name, data]])), name, { limits: LIMITS });
 
 /** A glTF document built from random parts: indices, counts, strides and modes out of range. */
-const int = fc.oneof(
-  { weight: 6, arbitrary: fc.integer({ min: -1, max: 6 }) },
-  { weight: 1, arbitrary: fc.constantFrom(0.5, 2 ** 31, 1e8, 4294967295, -0) },
-);
-const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+/** Mostly the index or count a valid file has (`usual`), sometimes anything. */
+const int = (usual: number) =>
+  fc.oneof(
+    { weight: 30, arbitrary: fc.constant(usual) },
+    { weight: 2, arbitrary: fc.integer({ min: -1, max: 6 }) },
+    { weight: 1, arbitrary: fc.constantFrom(0.5, 2 ** 31, 1e8, 4294967295, -0) },
+  );
+/** Present in `present` of present + absent documents. */
+const opt = <T>(a: fc.Arbitrary<T>, present = 1, absent = 1) =>
+  fc.oneof({ weight: absent, arbitrary: fc.constant(undefined) }, { weight: present, arbitrary: a });
 const numbers = (n: number) => fc.array(fc.double({ min: -1e6, max: 1e6 }), { minLength: n, maxLength: n });
+// a right triangle in the z = 0 plane (3 VEC3 floats) and its indices (3 uint16 + padding)
+const TRIANGLE_BYTES = (() => {
+  const b = new Uint8Array(44);
+  b.set(new Uint8Array(new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]).buffer));
+  b.set(new Uint8Array(new Uint16Array([0, 1, 2, 0]).buffer), 36);
+  return b;
+})();
+/** Mostly this value, sometimes another. */
+const usually = <T>(value: T, other: fc.Arbitrary<T>, weight = 10) =>
+  fc.oneof({ weight, arbitrary: fc.constant(value) }, { weight: 1, arbitrary: other });
 const randomGltf = fc
   .record({
     buffers: fc.array(
       fc.record({
-        bytes: fc.uint8Array({ maxLength: 96 }),
-        byteLength: opt(int),
+        bytes: usually(TRIANGLE_BYTES, fc.uint8Array({ maxLength: 96 })),
+        byteLength: opt(int(44), 10),
       }),
-      { maxLength: 2 },
+      { minLength: 1, maxLength: 2 },
     ),
-    bufferViews: fc.array(
+    bufferViews: fc.tuple(
       fc.record({
-        buffer: int,
-        byteOffset: opt(int),
-        byteLength: int,
-        byteStride: opt(fc.constantFrom(0, 4, 12, 13, 16, 256)),
+        buffer: int(0),
+        byteOffset: opt(int(0), 1, 3),
+        byteLength: int(36),
+        byteStride: opt(fc.constantFrom(0, 4, 12, 13, 16, 256), 1, 10),
       }),
-      { maxLength: 3 },
+      fc.record({ buffer: int(0), byteOffset: opt(int(36), 20), byteLength: int(6) }),
     ),
-    accessors: fc.array(
+    accessors: fc.tuple(
       fc.record({
-        bufferView: opt(int),
-        byteOffset: opt(int),
-        componentType: fc.constantFrom(5120, 5121, 5122, 5123, 5125, 5126, 7),
-        count: int,
-        type: fc.constantFrom('SCALAR', 'VEC3', 'VEC2', 'MAT4', 'VEC9'),
+        bufferView: opt(int(0), 30),
+        byteOffset: opt(int(0), 1, 5),
+        componentType: usually(5126, fc.constantFrom(5120, 5121, 5122, 5123, 5125, 7), 20),
+        count: int(3),
+        type: usually('VEC3', fc.constantFrom('SCALAR', 'VEC2', 'MAT4', 'VEC9'), 20),
       }),
-      { maxLength: 3 },
+      fc.record({
+        bufferView: opt(int(1), 30),
+        componentType: usually(5123, fc.constantFrom(5121, 5125, 5126), 20),
+        count: int(3),
+        type: usually('SCALAR', fc.constant('VEC3'), 20),
+      }),
     ),
     meshes: fc.array(
       fc.record({
         primitives: fc.array(
           fc.record({
-            attributes: fc.record({ POSITION: opt(int) }),
-            indices: opt(int),
-            mode: opt(fc.integer({ min: 0, max: 7 })),
-            material: opt(int),
+            attributes: fc.record({ POSITION: opt(int(0), 30) }),
+            indices: opt(int(1), 3),
+            mode: opt(usually(4, fc.integer({ min: 0, max: 7 }), 3), 1, 2),
+            material: opt(int(0)),
           }),
-          { maxLength: 2 },
+          { minLength: 1, maxLength: 2 },
         ),
       }),
-      { maxLength: 2 },
+      { minLength: 1, maxLength: 2 },
     ),
     nodes: fc.array(
       fc.record({
-        mesh: opt(int),
-        children: opt(fc.array(int, { maxLength: 3 })),
-        matrix: opt(numbers(16)),
-        translation: opt(numbers(3)),
-        rotation: opt(numbers(4)),
-        scale: opt(numbers(3)),
+        mesh: opt(int(0), 4),
+        children: opt(fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 2 }), 1, 6),
+        matrix: opt(numbers(16), 1, 10),
+        translation: opt(numbers(3), 1, 2),
+        rotation: opt(numbers(4), 1, 3),
+        scale: opt(numbers(3), 1, 3),
       }),
-      { maxLength: 6 },
+      { minLength: 1, maxLength: 4 },
     ),
-    scenes: opt(fc.array(fc.record({ nodes: fc.array(int, { maxLength: 3 }) }), { maxLength: 2 })),
-    scene: opt(int),
+    scenes: opt(
+      fc.array(fc.record({ nodes: fc.array(int(0), { minLength: 1, maxLength: 2 }) }), {
+        minLength: 1,
+        maxLength: 2,
+      }),
+      4,
+    ),
+    scene: opt(int(0), 1, 3),
   })
   .map((g) =>
     JSON.stringify({

@@ -25,7 +25,13 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const usages = await Promise.all(Object.values(COMMANDS).map(async (load) => (await load()).usage));
-    process.stdout.write(`rftwin: radio digital-twin engine\n\n${usages.map((u) => `  ${u}`).join('\n')}\n`);
+    process.stdout.write(
+      `rftwin: radio digital-twin engine\n\n${usages.map((u) => `  ${u}`).join('\n')}\n\n` +
+        'Every command: --limit NAME=N raises an input limit (file-bytes, decompressed-bytes, vertices, faces,\n' +
+        '  indices-per-face, objects, nodes, frames, rows, depth); --allow-outside reads files a scene references\n' +
+        "  outside its folder; --verbose shows the WebGPU libraries' own messages. An existing output file is\n" +
+        '  replaced only with --force; outputs are written whole or not at all.\n',
+    );
     return 0;
   }
   const load = COMMANDS[name];

@@ -21,7 +21,7 @@ import { decodePng, encodePng } from '../src/engine/core/image.ts';
 import { nodeFileSource } from '../src/engine/node/nodeFileSource.ts';
 import { loadScene } from '../src/engine/scene/load.ts';
 import { transformsJson } from '../src/engine/vision/camera.ts';
-import { surfaceAxes } from '../src/engine/vision/rayRender.ts';
+import { DEFAULT_LIGHT, surfaceAxes } from '../src/engine/vision/rayRender.ts';
 import { roomCameras } from '../src/engine/vision/syntheticRoom.ts';
 import type { PageFace, PageInput } from './demo-views-types.ts';
 
@@ -34,15 +34,12 @@ const classOf = (objectIndex: number) => {
   const spec = scene.materials[scene.objects[objectIndex]!.materialId]?.spec;
   return spec?.kind === 'itu' ? spec.ituName : '';
 };
-// flat shading like an evenly lit room: mostly ambient, a mild Lambert term from above
-const lraw = [0.3, 0.5, 0.81];
-const ln = Math.hypot(...lraw);
+// shading baked into the textures as the ray caster shades (rayRender.ts surfaceShade): an
+// evenly lit room, rough classes showing their micro-relief
 const faces: PageFace[] = scene.faces.map((f) => {
   const positions = f.triangles.flatMap((t) => Array.from(scene.positions.subarray(9 * t, 9 * t + 9)));
   const { u, v } = surfaceAxes(f.normal);
-  const n = f.normal;
-  const shade = 0.78 + (0.22 * Math.abs(n[0] * lraw[0]! + n[1] * lraw[1]! + n[2] * lraw[2]!)) / ln;
-  return { positions, u, v, cls: classOf(f.objectIndex), shade };
+  return { positions, u, v, normal: f.normal, cls: classOf(f.objectIndex) };
 });
 // focal length for a ~65° horizontal field of view
 const f = width / 2 / Math.tan((65 * Math.PI) / 360);
@@ -51,6 +48,7 @@ const input: PageInput = {
   faces,
   cameras,
   background: [0.18, 0.2, 0.24],
+  light: DEFAULT_LIGHT,
   texelsPerMetre: 256,
   maxTextureSize: 4096,
 };

@@ -9,7 +9,14 @@ interface ObjectEvidence {
   crops?: number;
   view_agreement?: number;
   top3?: { label: string; score: number; probability?: number }[];
-  roughness?: { label: string; scattering_coefficient: number };
+  roughness?: {
+    label: string;
+    source?: string;
+    scattering_coefficient: number;
+    scattering_coefficient_std?: number;
+    texture_contrast?: number;
+    texture_windows?: number;
+  };
   itu_name?: string | null;
 }
 
@@ -59,8 +66,16 @@ export function PriorEvidence({ objectName }: { objectName: string }) {
           {e.roughness ? (
             <>
               <dt>roughness</dt>
-              <dd>
-                {e.roughness.label} <span className="dim">(S {e.roughness.scattering_coefficient})</span>
+              <dd data-testid="prior-roughness">
+                {e.roughness.label}: S {e.roughness.scattering_coefficient}
+                {e.roughness.scattering_coefficient_std !== undefined
+                  ? ` ± ${e.roughness.scattering_coefficient_std}`
+                  : ''}{' '}
+                <span className="dim">
+                  {e.roughness.source === 'texture'
+                    ? `(texture contrast ${((e.roughness.texture_contrast ?? 0) * 100).toFixed(1)} % over ${e.roughness.texture_windows} windows at 4 cm)`
+                    : '(CLIP roughness prompts: the views do not resolve 4 cm)'}
+                </span>
               </dd>
             </>
           ) : null}

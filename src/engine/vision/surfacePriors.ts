@@ -159,7 +159,7 @@ export async function estimateSurfacePriors(
       patch.points.map((point) => pointVisibility(scene, bvh, view.camera, point, patch.faceId, options)),
     );
   });
-  const reports = viewReports(views, visibility);
+  const reports = viewReports(scene, bvh, views, visibility);
   const usable = reports.flatMap((r, k) => (r.status === 'ok' ? [k] : []));
   for (const r of reports) if (r.status !== 'ok') warnings.push(`${r.message}; left out`);
   if (usable.length === 0) {
@@ -216,7 +216,11 @@ export async function estimateSurfacePriors(
       }
     }
   }
-  for (const r of reports) r.crops = jobs.filter((j) => j.view === r.name).length;
+  for (const r of reports) {
+    r.crops = jobs.filter((j) => j.view === r.name).length;
+    if (r.status === 'ok' && r.crops === 0)
+      warnings.push(`${r.message}, but no surface in it is large and clear enough to crop`);
+  }
   if (jobs.length === 0) {
     throw new InputError(
       options.viewsFile ?? 'views',

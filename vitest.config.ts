@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
  * Test tiers (all run in Node; the studio itself is tested by Playwright in e2e/):
  * - unit: the pure engine and app logic, no GPU device, no subprocess (`npm run test:unit`)
  * - gpu:  WebGPU kernels through Dawn (SwiftShader where there is no GPU): `*.gpu.test.ts`
- * - cli:  the real `rftwin` command run as a subprocess: `src/cli/**`
+ * - cli:  the real `rftwin` command run as a subprocess: `src/cli/**`; and the production build
+ *         (`vite build` as a subprocess: src/test/buildAssets.test.ts)
  * `npm test` runs all three, then the e2e suites.
  */
 const shared = {
@@ -22,11 +23,20 @@ export default defineConfig({
           ...shared,
           name: 'unit',
           include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
-          exclude: ['src/**/*.gpu.test.ts', 'src/cli/**'],
+          exclude: ['src/**/*.gpu.test.ts', 'src/cli/**', 'src/test/buildAssets.test.ts'],
         },
       },
-      { test: { ...shared, name: 'gpu', include: ['src/**/*.gpu.test.ts'], setupFiles: ['src/test/gpuSetup.ts'] } },
-      { test: { ...shared, name: 'cli', include: ['src/cli/**/*.test.ts'] } },
+      {
+        test: {
+          ...shared,
+          name: 'gpu',
+          include: ['src/**/*.gpu.test.ts'],
+          setupFiles: ['src/test/gpuSetup.ts'],
+        },
+      },
+      {
+        test: { ...shared, name: 'cli', include: ['src/cli/**/*.test.ts', 'src/test/buildAssets.test.ts'] },
+      },
     ],
   },
 });

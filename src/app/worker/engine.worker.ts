@@ -9,61 +9,21 @@ import { calibrateJob } from './jobs/calibrate.ts';
 import { materialOfObject, radioParametersOf } from './jobs/materials.ts';
 import { planJob } from './jobs/plan.ts';
 import { traceJob } from './jobs/trace.ts';
-import type {
-  EngineRequestKind,
-  EngineRequests,
-  FromWorker,
-  Progress,
-  RequestOf,
-  ResponseOf,
-  ToWorker,
-} from './protocol.ts';
+import type { EngineRequests } from './protocol.ts';
+import { type Handlers, serveJobs } from './serve.ts';
+
+export type { JobContext } from './serve.ts';
 
 /**
- * The engine worker: all heavy work (loading, tracing, radio maps, calibration) runs here
- * so the page keeps handling input. It keeps loaded scenes by id so requests do not resend geometry.
+ * The engine worker: the heavy engine work (loading, tracing, radio maps, calibration, planning)
+ * runs here so the page keeps handling input; CLIP and the translator have a worker of their own
+ * (vision.worker.ts), so that tracing goes on while priors compute. It keeps loaded scenes by id
+ * so requests do not resend geometry.
  */
 setGpuProvider(gpuProviderOf(navigator.gpu, 'navigator.gpu'));
 
 const scenes = new Map<number, Scene>();
 let nextSceneId = 1;
-
-interface Job {
-  abort: AbortController;
-  /** stop and keep the result so far (calibration), unlike abort which discards it */
-  stop: AbortController;
-  paused: boolean;
-  resumeWaiters: (() => void)[];
-}
-const jobs = new Map<number, Job>();
-
-export interface JobContext {
-  signal: AbortSignal;
-  progress: (p: Progress) => void;
-  /** resolves immediately unless the job is paused; then when it is resumed (or cancelled) */
-  whilePaused: () => Promise<void>;
-  /** aborted when the person stops the job and wants its result so far */
-  stopSignal: AbortSignal;
-  /** one turn of the worker's event loop, so that pause/stop/cancel messages are received */
-  yieldToEvents: () => Promise<void>;
-}
-
-/** A macrotask turn through a MessageChannel (setTimeout would be clamped to 4 ms when nested). */
-function yieldToEvents(): Promise<void> {
-  return new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(null);
-  });
-}
-
-type Handler<K extends EngineRequestKind> = (
-  request: RequestOf<K>,
-  ctx: JobContext,
-) => Promise<ResponseOf<K>>;
 
 const bvhs = new Map<number, Bvh>();
 
@@ -82,7 +42,7 @@ const bvhOf = (sceneId: number): Bvh => {
   return b;
 };
 
-const handlers: { [K in EngineRequestKind]: Handler<K> } = {
+const handlers: Handlers<EngineRequests> = {
   async loadScene({ files, entry }) {
     const source = memoryFileSource(new Map(files.map((f) => [f.path, f.data])));
     const scene = await loadScene(source, entry);
@@ -135,11 +95,6 @@ const handlers: { [K in EngineRequestKind]: Handler<K> } = {
   async calibrate(req, ctx) {
     return calibrateJob(sceneById(req.sceneId), req, ctx);
   },
-  async visionPriors(req, ctx) {
-    // loaded on first use: transformers.js + onnxruntime-web are large and only the priors need them
-    const { visionPriorsJob } = await import('./jobs/priors.ts');
-    return visionPriorsJob(sceneById(req.sceneId), req, ctx);
-  },
   async planRx(req, ctx) {
     return planJob(sceneById(req.sceneId), bvhOf(req.sceneId), req, ctx);
   },
@@ -150,53 +105,4 @@ const handlers: { [K in EngineRequestKind]: Handler<K> } = {
   },
 };
 
-const post = (msg: FromWorker) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(msg);
-
-self.onmessage = async (e: MessageEvent<ToWorker>) => {
-  const msg = e.data;
-  if ('cancel' in msg) {
-    jobs.get(msg.id)?.abort.abort();
-    const job = jobs.get(msg.id);
-    for (const r of job?.resumeWaiters.splice(0) ?? []) r();
-    return;
-  }
-  if ('control' in msg) {
-    const job = jobs.get(msg.id);
-    if (!job) return;
-    if (msg.control === 'stop') job.stop.abort();
-    job.paused = msg.control === 'pause';
-    if (!job.paused) for (const r of job.resumeWaiters.splice(0)) r();
-    return;
-  }
-  const job: Job = {
-    abort: new AbortController(),
-    stop: new AbortController(),
-    paused: false,
-    resumeWaiters: [],
-  };
-  jobs.set(msg.id, job);
-  const ctx: JobContext = {
-    signal: job.abort.signal,
-    progress: (progress) => post({ id: msg.id, type: 'progress', progress }),
-    whilePaused: () =>
-      job.paused && !job.abort.signal.aborted
-        ? new Promise<void>((r) => job.resumeWaiters.push(r))
-        : Promise.resolve(),
-    stopSignal: job.stop.signal,
-    yieldToEvents,
-  };
-  try {
-    const handler = handlers[msg.kind] as Handler<EngineRequestKind>;
-    const result = await handler(msg.request as EngineRequests[EngineRequestKind]['request'], ctx);
-    post({ id: msg.id, type: 'result', result });
-  } catch (err) {
-    const error =
-      err instanceof Error
-        ? { name: err.name, message: err.message }
-        : { name: 'Error', message: String(err) };
-    if (job.abort.signal.aborted) error.name = 'AbortError';
-    post({ id: msg.id, type: 'error', error });
-  } finally {
-    jobs.delete(msg.id);
-  }
-};
+serveJobs(handlers);

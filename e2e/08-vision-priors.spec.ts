@@ -71,7 +71,8 @@ test('demo views + transforms.json with the tiny CLIP model: priors computed in 
   const runtime = requested.filter((u) => /ort-wasm.*\.(wasm|mjs)$/.test(u));
   console.log(`onnxruntime files: ${runtime.map((u) => u.split('/').pop()).join(', ')}`);
   expect(runtime.length, requested.join('\n')).toBeGreaterThan(0);
-  for (const u of runtime) expect(u).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/assets\/ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/);
+  for (const u of runtime)
+    expect(u).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/assets\/ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/);
   expect(
     requested.filter(
       (u) => !u.startsWith('http://127.0.0.1:') && !u.startsWith('data:') && !u.startsWith('blob:'),

@@ -9,10 +9,13 @@
  * concrete, marble, chipboard), and each frame is read back with canvas.toDataURL
  * (preserveDrawingBuffer). Poses: eight cameras around the room at eye height
  * (roomCameras, ~65° horizontal field of view), camera-to-world in the OpenGL convention.
- * Run: node bin/run-ts.mjs scripts/render-demo-views.ts [count] [width] [height]
+ * Run: node bin/run-ts.mjs scripts/render-demo-views.ts [--scene room.xml] [--out views/] [--half m]
+ *      [--count n] [--width px] [--height px]
+ * (defaults: the demo twin, public/demo/views, a 10 m room, 8 views of 320 × 240; the second
+ * room of test/fixtures/second-room is rendered with its own --scene, --out and --half).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { build } from 'esbuild';
@@ -26,10 +29,17 @@ import { roomCameras } from '../src/engine/vision/syntheticRoom.ts';
 import type { PageFace, PageInput } from './demo-views-types.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const count = Number(process.argv[2] ?? 8);
-const width = Number(process.argv[3] ?? 320);
-const height = Number(process.argv[4] ?? 240);
-const scene = await loadScene(nodeFileSource, join(root, 'public', 'demo', 'room.xml'));
+const arg = (name: string, fallback: string) => {
+  const k = process.argv.indexOf(`--${name}`);
+  return k > 0 && process.argv[k + 1] !== undefined ? process.argv[k + 1]! : fallback;
+};
+const count = Number(arg('count', '8'));
+const width = Number(arg('width', '320'));
+const height = Number(arg('height', '240'));
+const half = Number(arg('half', '5'));
+const scenePath = resolve(arg('scene', join(root, 'public', 'demo', 'room.xml')));
+const outDir = resolve(arg('out', join(root, 'public', 'demo', 'views')));
+const scene = await loadScene(nodeFileSource, scenePath);
 const classOf = (objectIndex: number) => {
   const spec = scene.materials[scene.objects[objectIndex]!.materialId]?.spec;
   return spec?.kind === 'itu' ? spec.ituName : '';
@@ -43,7 +53,7 @@ const faces: PageFace[] = scene.faces.map((f) => {
 });
 // focal length for a ~65° horizontal field of view
 const f = width / 2 / Math.tan((65 * Math.PI) / 360);
-const cameras = roomCameras(5, count, width, height, f);
+const cameras = roomCameras(half, count, width, height, f);
 const input: PageInput = {
   faces,
   cameras,
@@ -82,7 +92,6 @@ try {
   await browser.close();
 }
 
-const outDir = join(root, 'public', 'demo', 'views');
 mkdirSync(join(outDir, 'images'), { recursive: true });
 const frames = cameras.map((camera, k) => {
   const filePath = `images/frame_${String(k + 1).padStart(5, '0')}.png`;

@@ -83,8 +83,9 @@ export function TranslatorSection() {
           hidden
           data-testid="translator-input"
           onChange={async (e) => {
-            const files = await readBrowserFiles(e.currentTarget.files ?? []);
-            e.currentTarget.value = '';
+            const el = e.currentTarget;
+            const files = await readBrowserFiles(el.files ?? []);
+            el.value = '';
             try {
               if (files[0]) loadTranslatorFile(files[0]);
             } catch (err) {

@@ -50,15 +50,15 @@ export function VisionPanel() {
         />
       </label>
       <label className="field">
-        CLIP runs on
+        CLIP and the translator run on
         <select
           data-testid="vision-device"
           value={device}
           onChange={(e) => studio.set({ visionDevice: e.currentTarget.value as typeof device })}
         >
-          <option value="auto">auto: WebGPU on a GPU, else wasm</option>
+          <option value="auto">auto: WebGPU on a GPU, else the CPU</option>
           <option value="webgpu">WebGPU (any adapter)</option>
-          <option value="wasm">wasm (CPU)</option>
+          <option value="wasm">CPU (wasm / tfjs cpu)</option>
         </select>
       </label>
       <div className="row">

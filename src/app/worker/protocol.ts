@@ -233,12 +233,20 @@ export interface VisionRequests {
       calibration: CalibrationOutcome['parameters'];
       /** where the training data came from (the twin's name and files) */
       fittedFrom: string;
+      /** where tfjs runs: 'auto' = WebGPU on a hardware adapter, else the CPU */
+      device?: 'auto' | 'webgpu' | 'wasm';
     };
     response: TranslatorFit;
   };
   /** Vision priors with the translator's values for the materials it covers. */
   applyTranslator: {
-    request: { priors: PriorsFile; translator: TranslatorJson; translatorName: string; frequencyHz: number };
+    request: {
+      priors: PriorsFile;
+      translator: TranslatorJson;
+      translatorName: string;
+      frequencyHz: number;
+      device?: 'auto' | 'webgpu' | 'wasm';
+    };
     response: { file: PriorsFile; backend: TranslatorBackend; backendNote?: string };
   };
 }

@@ -2,7 +2,6 @@
 // it once under assets/ and gives its URL, so it comes from the app, never a CDN
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { decodePng, InputError, isPng, type RgbaImage } from '../../../engine/core/index.ts';
-import { acquireGpu } from '../../../engine/gpu/index.ts';
 import { memoryFileSource } from '../../../engine/scene/index.ts';
 import {
   type ClipEmbedder,
@@ -15,6 +14,7 @@ import {
 } from '../../../engine/vision/index.ts';
 import type { VisionPriorsOutcome, VisionRequests } from '../protocol.ts';
 import type { JobContext } from '../serve.ts';
+import { webGpuAdapterKind } from './adapter.ts';
 
 /**
  * The vision priors in the browser: the engine's pipeline (loadViews → loadClipEmbedder →
@@ -93,17 +93,6 @@ async function modelUnreachable(
     return r.ok ? undefined : `${model} not on the hub (HTTP ${r.status})`;
   } catch {
     return 'offline? the Hugging Face hub cannot be reached and the model is not in the browser cache';
-  }
-}
-
-/** The WebGPU adapter this worker gets (the engine's device layer): none, software (SwiftShader) or hardware. */
-async function webGpuAdapterKind(): Promise<{ kind: 'none' | 'software' | 'hardware'; name: string }> {
-  try {
-    const { adapter } = await acquireGpu();
-    const name = adapter.architecture || adapter.vendor || 'adapter';
-    return { kind: adapter.fallback || /swiftshader/i.test(name) ? 'software' : 'hardware', name };
-  } catch {
-    return { kind: 'none', name: '' };
   }
 }
 

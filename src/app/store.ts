@@ -23,6 +23,8 @@ export interface StudioMaterial extends SceneMaterial {
   confidence?: number;
   /** one line a person can check: "bsdf itu_brick in room.xml", "CLIP top-3 …", "calibrated from 50 soundings" */
   evidence?: string;
+  /** how sure a prior's values are (the priors file's `<param>_std`): calibration's prior width on them */
+  priorStd?: Partial<Record<'relative_permittivity' | 'conductivity' | 'scattering_coefficient', number>>;
 }
 
 /** The translator the studio holds: fitted here or loaded from a file, and where it has been applied. */

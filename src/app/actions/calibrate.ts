@@ -112,6 +112,9 @@ export async function runCalibration(
         objectMaterial: s.objectMaterial,
         soundings: s.soundings.items,
         ...settings,
+        priorStds: Object.fromEntries(
+          Object.entries(s.materials).flatMap(([id, m]) => (m.priorStd ? [[id, m.priorStd]] : [])),
+        ),
       },
       {
         signal: ac.signal,

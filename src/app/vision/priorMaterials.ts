@@ -72,6 +72,9 @@ export function materialsFromPriors(
             xpdCoefficient,
           },
       source: translated ? 'translator' : vision ? 'vision' : 'name',
+      ...(p.scattering_coefficient_std !== undefined
+        ? { priorStd: { scattering_coefficient: p.scattering_coefficient_std } }
+        : {}),
       // names carry no measured confidence; only CLIP's is shown (and shaded)
       ...(vision ? { confidence: Number(ev.confidence) } : {}),
       evidence,

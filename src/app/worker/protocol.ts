@@ -170,6 +170,8 @@ export interface EngineRequests {
       init: 'itu' | 'uniform' | 'random';
       maxIterations: number;
       maxDepth: number;
+      /** per material: how sure its prior values are (vision priors' S std): the prior's width there */
+      priorStds?: Record<string, Partial<Record<MaterialParameterName, number>>>;
     };
     response: CalibrationOutcome;
   };

@@ -25,22 +25,22 @@ describe('photo board', () => {
     const out = join(dir, 'board');
     // in file-name order, as the board takes them
     const classes = ['brick', 'concrete', 'marble', 'wood'];
-    const photos = classes.map((c, k) => ({ file: `${c}_${k + 1}.png`, width: 400, height: 300 }));
+    const photos = classes.map((c, k) => ({ file: `${c}_${k + 1}.png`, width: 320, height: 240 }));
     // stand-in photos: each board, as its camera sees it, painted with its class texture
     const { scene, cameras } = photoBoard(photos, 1.5);
     const bvh = buildBvh(scene);
     for (const [k, camera] of cameras.entries())
-      writeFileSync(join(dir, photos[k]!.file), encodePng(renderClassView(scene, bvh, camera, classes)));
+      writeFileSync(join(dir, photos[k]!.file), encodePng(renderClassView(scene, bvh, camera, classes, { supersample: 1 })));
     await build(dir, out, 1.5);
     const board = await loadScene(nodeFileSource, join(out, 'board.xml'));
     const views = await loadViews(nodeFileSource, join(out, 'transforms.json'), nodeImageDecoder);
     expect(views.map((v) => [v.name, v.camera.width, Math.round(v.camera.fx)])).toEqual(
-      photos.map((p) => [`images/${p.file}`, 400, 267]),
+      photos.map((p) => [`images/${p.file}`, 320, 213]),
     );
     const embedder = await loadClipEmbedder(join(REPO_ROOT, 'public', 'models', 'tiny-clip'));
     const result = await estimateSurfacePriors(board, views, embedder, { frequencyHz: 28e9 });
     await embedder.dispose();
-    // every view sees only its own board, at 3.75 mm per pixel
+    // every view sees only its own board, at 4.7 mm per pixel
     expect(result.views.every((v) => v.status === 'ok')).toBe(true);
     const file = visionPriorsFile(board, result, { frequencyHz: 28e9 });
     const rows = reportRows(readFileSync(join(out, 'labels.json'), 'utf8'), priorsJsonText(file));

@@ -254,6 +254,13 @@ export function twinSamples(
   const objects = priors.objects;
   if (typeof objects !== 'object' || objects === null || Array.isArray(objects))
     throw new InputError(priorsFile, 'objects', 'expected an object of per-object priors');
+  // a priors file carries stds too (its S prior's), but nothing in it was calibrated
+  if (cal.format === 'rftwin-priors/1')
+    throw new InputError(
+      calibrationFile,
+      'format',
+      'this is a priors file (rftwin priors), not a calibration result (rftwin calibrate --out)',
+    );
   const materials = cal.materials;
   if (typeof materials !== 'object' || materials === null || Array.isArray(materials))
     throw new InputError(

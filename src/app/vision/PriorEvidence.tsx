@@ -18,6 +18,8 @@ interface ObjectEvidence {
     texture_windows?: number;
   };
   itu_name?: string | null;
+  /** values the translator predicted from this object's own embedding */
+  translated?: Record<string, number>;
 }
 
 /**
@@ -63,6 +65,17 @@ export function PriorEvidence({ objectName }: { objectName: string }) {
               ))}
             </ol>
           </dd>
+          {e.translated ? (
+            <>
+              <dt>translator</dt>
+              <dd data-testid="prior-translated">
+                {Object.entries(e.translated)
+                  .map(([k, v]) => `${k} ${v}`)
+                  .join(', ')}{' '}
+                <span className="dim">(from this object's embedding; {priors.file.translator})</span>
+              </dd>
+            </>
+          ) : null}
           {e.roughness ? (
             <>
               <dt>roughness</dt>

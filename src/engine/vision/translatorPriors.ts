@@ -137,6 +137,8 @@ export async function applyTranslator(
     const fromLabel = translatedOf(prior);
     for (const p of translator.parameters)
       prior[p] = round(predicted[k]![p]!, p === 'scattering_coefficient' ? 4 : 6);
+    // the roughness prior's std was about the label's S, not the translator's
+    if (translator.parameters.includes('scattering_coefficient')) delete prior.scattering_coefficient_std;
     const near = coverage.get(id);
     file.material_evidence[id] = {
       ...file.material_evidence[id],

@@ -13,7 +13,6 @@ export interface RadioParameters {
   thickness: number;
 }
 
-/** Where a material assignment came from (shown in the studio). */
 /**
  * Where a material's parameters came from: the scene file, a name match, a CLIP label (vision),
  * the translator (CLIP embeddings → values learned from calibrated twins), a person, a calibration.

@@ -21,7 +21,7 @@ import { type InitKind, initialValues } from '../src/engine/calibrate/initializa
 import type { LossKind } from '../src/engine/calibrate/losses.ts';
 import type { OptimizerKind } from '../src/engine/calibrate/optimizers.ts';
 import type { TrainableParameter } from '../src/engine/calibrate/parameters.ts';
-import { calibrationTraceOptions, materialsInUse } from '../src/engine/calibrate/pipeline.ts';
+import { materialsInUse } from '../src/engine/calibrate/pipeline.ts';
 import {
   planMeasurements,
   priorAveragedRows,
@@ -29,19 +29,20 @@ import {
   randomSubset,
 } from '../src/engine/calibrate/planning.ts';
 import {
+  calibrationScatteringObjects,
   sceneForwardModel,
-  type TracedLink,
-  traceSoundedLinks,
   withMaterialValues,
 } from '../src/engine/calibrate/sceneModel.ts';
 import { synthesizeSoundings } from '../src/engine/calibrate/synthesize.ts';
+import { Channel, type TracedLink } from '../src/engine/channel/channel.ts';
+import { cpuBackend } from '../src/engine/channel/cpuBackend.ts';
+import { channelSettings, describeSettings } from '../src/engine/channel/settings.ts';
 import { seededRandom } from '../src/engine/core/random.ts';
 import type { Vec3 } from '../src/engine/core/vec3.ts';
 import { writeSoundingsCsv } from '../src/engine/io/soundings.ts';
 import { resolveSceneMaterials } from '../src/engine/materials/radioMaterial.ts';
 import { nodeFileSource } from '../src/engine/node/nodeFileSource.ts';
 import { loadScene } from '../src/engine/scene/load.ts';
-import { buildBvh } from '../src/engine/tracer/bvh.ts';
 
 export default async function calibrationBench(
   log: (line: string) => void,
@@ -54,13 +55,16 @@ export default async function calibrationBench(
   const ONLY = new Set((process.env.CAL_ONLY ?? 'A,B,C,D').split(','));
 
   const scene = await loadScene(nodeFileSource, SCENE);
-  const bvh = buildBvh(scene);
+  // paper 003's setup: LoS, reflections and transmissions to depth 3 (no diffraction)
+  const settings = channelSettings({ frequencyHz: F, maxDepth: 3, diffraction: false });
+  const channel = await Channel.open(scene, settings, { backend: 'cpu' });
   const nominalMaterials = resolveSceneMaterials(scene.materials, F);
   const ids = materialsInUse(scene);
   const params: TrainableParameter[] = ids.map((owner) => ({ owner, name: 'conductivity' }));
   const nominal = Float64Array.from(ids, (id) => nominalMaterials[id]!.conductivity);
-  const trace = calibrationTraceOptions(['conductivity'], { maxDepth: 3 });
-  const soundedTrace = { ...trace, materials: nominalMaterials, trained: params };
+  const scatterers = calibrationScatteringObjects(scene, nominalMaterials, params);
+  const traceLinks = (links: { tx: Vec3; rx: Vec3 }[]) =>
+    channel.trace(links, nominalMaterials, {}, scatterers);
 
   const BOXES = [
     [-3.5, -2.5, 2, 4],
@@ -102,8 +106,7 @@ export default async function calibrationBench(
       Object.fromEntries(ids.map((id, k) => [id, { conductivity: truth[k]! }])),
       'truth',
     );
-    const model = sceneForwardModel(scene, traced, truthMats, [], { frequencyHz: F });
-    return synthesizeSoundings(model.evaluate(new Float64Array(0)), traced, {
+    return synthesizeSoundings(await channel.evaluate(traced, truthMats), {
       frequencyHz: F,
       noiseDb,
       noiseNs,
@@ -121,17 +124,17 @@ export default async function calibrationBench(
     std?: number[];
   }
 
-  function runCalibration(
+  async function runCalibration(
     traced: TracedLink[],
     soundings: ReturnType<typeof synthesizeSoundings>,
     truth: Float64Array,
     o: { optimizer: OptimizerKind; init: InitKind; loss: LossKind; seed: number; maxIterations?: number },
-  ): RunOutcome {
+  ): Promise<RunOutcome> {
     const t = performance.now();
-    const model = sceneForwardModel(scene, traced, nominalMaterials, params, { frequencyHz: F });
+    const model = sceneForwardModel(channel, cpuBackend, traced, nominalMaterials, params);
     const { theta: initial } = initialValues(params, { kind: o.init, nominal, seed: o.seed });
     try {
-      const r = calibrate({
+      const r = await calibrate({
         model,
         soundings,
         loss: { kind: o.loss, frequencyHz: F },
@@ -165,7 +168,7 @@ export default async function calibrationBench(
   const results: Record<string, unknown> = {
     scene: SCENE,
     frequency_hz: F,
-    trace,
+    channel: describeSettings(settings),
     parameters: params.map((p) => `${p.owner}.${p.name}`),
     machine: 'shared 2-core CPU (other engineers running concurrently)',
   };
@@ -176,11 +179,16 @@ export default async function calibrationBench(
     for (let seed = 1; seed <= SEEDS; seed++) {
       const links = linksFor(seed, 5, 10);
       const t = performance.now();
-      const traced = await traceSoundedLinks(scene, bvh, links, soundedTrace);
+      const traced = await traceLinks(links);
       const traceS = (performance.now() - t) / 1000;
       const truth = truthFor(seed);
       const soundings = await soundingsFor(traced, truth, 0, 0, seed);
-      const r = runCalibration(traced, soundings, truth, { optimizer: 'lm', init: 'itu', loss: 'nae', seed });
+      const r = await runCalibration(traced, soundings, truth, {
+        optimizer: 'lm',
+        init: 'itu',
+        loss: 'nae',
+        seed,
+      });
       runs.push({
         ...r,
         seed,
@@ -196,7 +204,7 @@ export default async function calibrationBench(
     // CLI end to end (fresh process: load scene → trace → calibrate → result file), seed 1.
     const dir = mkdtempSync(join(tmpdir(), 'rftwin-cal-'));
     const links = linksFor(1, 5, 10);
-    const traced = await traceSoundedLinks(scene, bvh, links, soundedTrace);
+    const traced = await traceLinks(links);
     const truth = truthFor(1);
     writeFileSync(join(dir, 's.csv'), writeSoundingsCsv(await soundingsFor(traced, truth, 0, 0, 1)));
     writeFileSync(
@@ -219,6 +227,7 @@ export default async function calibrationBench(
         join(dir, 'truth.json'),
         '--out',
         join(dir, 'r.json'),
+        '--no-diffraction',
       ],
       { stdio: ['ignore', 'ignore', 'ignore'] },
     );
@@ -237,7 +246,7 @@ export default async function calibrationBench(
       runs,
       cli_end_to_end: {
         command:
-          'node bin/rftwin.mjs calibrate --scene public/demo/room.xml --frequency 28e9 --soundings s.csv --truth truth.json --out r.json',
+          'node bin/rftwin.mjs calibrate --scene public/demo/room.xml --frequency 28e9 --soundings s.csv --truth truth.json --out r.json --no-diffraction',
         process_wall_s: cliSeconds,
         reported_wall_time_s: cli.wall_time_s,
         iterations: cli.iterations,
@@ -260,10 +269,15 @@ export default async function calibrationBench(
       const mres: number[] = [];
       const perParam = ids.map(() => 0);
       for (let seed = 1; seed <= SEEDS; seed++) {
-        const traced = await traceSoundedLinks(scene, bvh, linksFor(seed, 5, 10), soundedTrace);
+        const traced = await traceLinks(linksFor(seed, 5, 10));
         const truth = truthFor(seed);
         const soundings = await soundingsFor(traced, truth, 1, 1, seed);
-        const r = runCalibration(traced, soundings, truth, { optimizer: 'lm', init: 'itu', loss, seed });
+        const r = await runCalibration(traced, soundings, truth, {
+          optimizer: 'lm',
+          init: 'itu',
+          loss,
+          seed,
+        });
         if (!r.theta) continue;
         mres.push(r.mre);
         r.theta.forEach((v, k) => {
@@ -298,17 +312,13 @@ export default async function calibrationBench(
   const PRIOR_SAMPLES = Number(process.env.CAL_PRIOR_SAMPLES ?? 4);
   async function placements(seed: number) {
     const links = linksFor(seed, 5, CANDIDATES_PER_TX);
-    const traced = await traceSoundedLinks(scene, bvh, links, soundedTrace);
-    const model = sceneForwardModel(scene, traced, nominalMaterials, params, { frequencyHz: F });
-    const rows = priorAveragedRows(
+    const traced = await traceLinks(links);
+    const model = sceneForwardModel(channel, cpuBackend, traced, nominalMaterials, params);
+    const rows = await priorAveragedRows(
       (t) => model.evaluate(t),
       params,
       priorSamples(params, nominal, PRIOR_SAMPLES, 0.5, 4000 + seed),
-      {
-        frequencyHz: F,
-        metrics: ['coherent_gain_db'],
-        noiseDb: 1,
-      },
+      { metrics: ['coherent_gain_db'], noiseDb: 1 },
     );
     const plan = planMeasurements(rows, params.length, { count: 50, seed });
     const random = randomSubset(traced.length, 50, seededRandom(3000 + seed));
@@ -328,7 +338,7 @@ export default async function calibrationBench(
         [q, random],
       ] as const) {
         const sub = set.map((i) => traced[i]!);
-        const r = runCalibration(
+        const r = await runCalibration(
           sub,
           set.map((i) => all[i]!),
           truth,
@@ -373,7 +383,7 @@ export default async function calibrationBench(
             const truth = truthFor(seed);
             const sub = set.map((i) => pl.traced[i]!);
             const soundings = await soundingsFor(sub, truth, 0, 0, seed);
-            const r = runCalibration(sub, soundings, truth, {
+            const r = await runCalibration(sub, soundings, truth, {
               optimizer,
               init,
               loss: 'nae',

@@ -1,16 +1,15 @@
-import { linksFromGeometry, scatteringObjectsOf } from '../src/engine/channel/traceLinks.ts';
+import { Channel } from '../src/engine/channel/channel.ts';
+import { channelSettings } from '../src/engine/channel/settings.ts';
 import type { Vec3 } from '../src/engine/core/vec3.ts';
 import { resolveSceneMaterials } from '../src/engine/materials/radioMaterial.ts';
 import { nodeFileSource } from '../src/engine/node/nodeFileSource.ts';
 import { loadScene } from '../src/engine/scene/load.ts';
-import { buildBvh } from '../src/engine/tracer/bvh.ts';
-import { DEFAULT_RAYS, tracePathsSync } from '../src/engine/tracer/cpu/tracePaths.ts';
 import { sionnaScenePath } from '../src/test/paths.ts';
 
 /**
- * CPU reference tracer: paths per second and time per link (geometry + fields + metrics) on
- * three Sionna scenes at depth 3 and 5, all path types on, default ray count, 28 GHz, iso + V.
- * Receivers: a fixed grid per scene (16 links from one transmitter).
+ * CPU reference channel: paths per second and time per link (geometry, then fields + metrics)
+ * on three Sionna scenes at depth 3 and 5, default channel settings (every mechanism, default ray
+ * counts), 28 GHz, iso + V. Receivers: a fixed grid per scene (16 links from one transmitter).
  */
 const FREQUENCY = 28e9;
 
@@ -40,16 +39,16 @@ export default async function traceBench(log: (line: string) => void): Promise<R
   const rows: Record<string, unknown>[] = [];
   for (const c of CASES) {
     const scene = await loadScene(nodeFileSource, sionnaScenePath(c.scene));
-    const bvh = buildBvh(scene);
     const materials = resolveSceneMaterials(scene.materials, FREQUENCY);
-    const scatteringObjects = scatteringObjectsOf(scene, materials);
     for (const maxDepth of [3, 5]) {
-      const options = { maxDepth, scatteringObjects };
-      tracePathsSync(scene, bvh, c.tx, c.rx.slice(0, 2), options); // warm-up (JIT)
+      const settings = channelSettings({ frequencyHz: FREQUENCY, maxDepth });
+      const channel = await Channel.open(scene, settings, { backend: 'cpu' });
+      const endpoints = c.rx.map((rx) => ({ tx: c.tx, rx }));
+      await channel.traceLinks(endpoints.slice(0, 2), materials); // warm-up (JIT)
       const t0 = performance.now();
-      const geometry = tracePathsSync(scene, bvh, c.tx, c.rx, options);
+      const traced = await channel.trace(endpoints, materials);
       const t1 = performance.now();
-      const links = linksFromGeometry(scene, c.tx, c.rx, geometry, materials, { frequencyHz: FREQUENCY });
+      const links = await channel.evaluate(traced, materials);
       const t2 = performance.now();
       const paths = links.reduce((s, l) => s + l.paths.length, 0);
       const kinds: Record<string, number> = {};
@@ -58,7 +57,7 @@ export default async function traceBench(log: (line: string) => void): Promise<R
       const row = {
         scene: c.label ?? c.scene,
         maxDepth,
-        rays: DEFAULT_RAYS,
+        rays: settings.rays,
         links: c.rx.length,
         triangles: scene.triangleObject.length,
         faces: scene.faces.length,
@@ -75,5 +74,5 @@ export default async function traceBench(log: (line: string) => void): Promise<R
       );
     }
   }
-  return { frequencyHz: FREQUENCY, cpu: 'CPU reference (tracer/cpu), single thread', results: rows };
+  return { frequencyHz: FREQUENCY, cpu: 'CPU backend of the channel layer, single thread', results: rows };
 }

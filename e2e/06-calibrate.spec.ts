@@ -95,7 +95,9 @@ async function longAdamRun(page: import('@playwright/test').Page, iterations: nu
 const iterationOf = async (page: import('@playwright/test').Page) =>
   Number(await page.getByTestId('calibration-iteration').getAttribute('data-iteration'));
 
-test('calibration pauses (iterations stay put), resumes and runs to completion', async ({ studio: page }) => {
+test('calibration pauses (the worker parks and no iteration arrives), resumes and runs to completion', async ({
+  studio: page,
+}) => {
   await longAdamRun(page, 300);
   await page.getByTestId('calibrate-button').click();
   // pause once the optimiser is under way
@@ -103,14 +105,39 @@ test('calibration pauses (iterations stay put), resumes and runs to completion',
   await expect.poll(() => iterationOf(page), { intervals: [20] }).toBeGreaterThanOrEqual(2);
   await page.getByTestId('calibrate-pause').click();
   await expect(page.getByTestId('calibrate-resume')).toBeVisible();
-  await expect(page.getByTestId('status')).toContainText('paused');
-  // an iteration already under way when Pause arrived may still report; then nothing moves
-  await page.waitForTimeout(300);
-  const paused = await iterationOf(page);
-  await page.waitForTimeout(1200);
-  expect(await iterationOf(page), 'iteration count while paused for 1.2 s').toBe(paused);
+  // Event-based, no fixed wait: the worker acknowledges the pause once it is parked between two
+  // iterations (the iteration under way when Pause arrived finishes first). Every iteration it
+  // ran was posted before the acknowledgement, so the page then shows the last one.
+  const iteration = page.getByTestId('calibration-iteration');
+  await expect(iteration).toHaveAttribute('data-paused-at', /^\d+$/);
+  const paused = Number(await iteration.getAttribute('data-paused-at'));
+  await expect(iteration).toHaveAttribute('data-iteration', String(paused));
+  await expect(iteration).toHaveAttribute('data-received', String(paused)); // iterations 1…paused
+  await expect(iteration).toHaveAttribute('data-state', 'paused');
+  await expect(page.getByTestId('status')).toContainText(`paused after iteration ${paused}`);
+  // parked, nothing arrives: the iteration counters do not change across 60 animation frames
+  const changes = await page.evaluate(
+    () =>
+      new Promise<string[]>((resolve) => {
+        const el = document.querySelector('[data-testid="calibration-iteration"]')!;
+        const seen: string[] = [];
+        const obs = new MutationObserver((records) => {
+          for (const r of records) seen.push(`${r.attributeName}=${el.getAttribute(r.attributeName!)}`);
+        });
+        obs.observe(el, { attributes: true, attributeFilter: ['data-iteration', 'data-received'] });
+        let left = 60;
+        const tick = () => {
+          if (--left > 0) requestAnimationFrame(tick);
+          else {
+            obs.disconnect();
+            resolve(seen);
+          }
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+  expect(changes, 'iteration counters while paused').toEqual([]);
   await expect(page.getByTestId('calibration-results')).toHaveCount(0);
-  await expect(page.getByTestId('calibration-iteration')).toHaveAttribute('data-state', 'paused');
   await shot(page, '06c-calibration-paused');
 
   await page.getByTestId('calibrate-resume').click();
@@ -119,6 +146,8 @@ test('calibration pauses (iterations stay put), resumes and runs to completion',
   const done = await iterationOf(page);
   console.log(`paused at iteration ${paused}, finished at ${done}`);
   expect(done).toBeGreaterThan(paused);
+  // the run went on from where it paused: one report per iteration, none repeated or skipped
+  await expect(iteration).toHaveAttribute('data-received', String(done));
   await expect(page.getByTestId('calibration-results')).not.toContainText('stopped by user');
 });
 

@@ -376,7 +376,13 @@ test('tracing runs while the priors compute, and cancelling the priors leaves th
   const job = page.getByTestId('vision-job');
   await expect(job).toContainText('crops embedded', { timeout: 90_000 });
   // CLIP runs in a worker of its own, beside the engine worker that traces
-  const workers = page.workers().map((w) => w.url().split('/').pop()!.replace(/-[\w-]+\.js$/, ''));
+  const workers = page.workers().map((w) =>
+    w
+      .url()
+      .split('/')
+      .pop()!
+      .replace(/-[\w-]+\.js$/, ''),
+  );
   expect(workers.sort()).toEqual(['engine.worker', 'vision.worker']);
   // a Tx and an Rx typed in: the engine worker traces the link meanwhile
   await page.getByTestId('new-device-x').fill('-1');

@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { test as base, expect, type Page } from '@playwright/test';
+import type { LongTask } from '../src/app/latencyProbe.ts';
+import { type JobEvent, LONG_TASK_LIMIT_MS } from './work.ts';
 
 export const ARTIFACTS = 'e2e-artifacts';
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -59,4 +61,30 @@ export async function canvasColourCount(page: Page): Promise<number> {
       seen.add((d[i]! >> 3) | ((d[i + 1]! >> 3) << 5) | ((d[i + 2]! >> 3) << 10));
     return seen.size;
   });
+}
+
+/**
+ * Structural responsiveness checks (no milliseconds targets: the latency figures are measured
+ * by bench/ui.bench.ts). See e2e/work.ts for the probes.
+ *
+ * The key press made during the job was handled, its effect on screen (X-ray on), before the
+ * job ended: the page took input while the work ran.
+ */
+export function expectInputHandledDuringJob(log: JobEvent[]) {
+  const order = log.map((e) => e.what).join(' → ');
+  const on = log.findIndex((e) => e.what === 'xray-on');
+  const end = log.findIndex((e) => e.what === 'busy-end');
+  expect(on, `X-ray never turned on; page events: ${order}`).toBeGreaterThanOrEqual(0);
+  expect(end, `the job did not end; page events: ${order}`).toBeGreaterThanOrEqual(0);
+  expect(on, `the key press during the job was handled after it ended: ${order}`).toBeLessThan(end);
+}
+
+/** No main-thread task longer than LONG_TASK_LIMIT_MS (a task that long means work on the main thread). */
+export function expectNoLongTask(tasks: LongTask[], what: string) {
+  const worst = Math.max(0, ...tasks.map((t) => t.duration));
+  const list = tasks.map((t) => `${t.duration.toFixed(0)} ms at ${t.start.toFixed(0)}`).join(', ');
+  console.log(`${what}: longest main-thread task ${worst.toFixed(0)} ms (over 50 ms: ${list || 'none'})`);
+  expect(worst, `main-thread tasks over 50 ms ${what}: ${list || 'none'}`).toBeLessThanOrEqual(
+    LONG_TASK_LIMIT_MS,
+  );
 }

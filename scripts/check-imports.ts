@@ -38,7 +38,7 @@ export const ENGINE_LAYERS: Record<string, readonly string[]> = {
   io: ['core', 'materials', 'scene'],
   tracer: ['core', 'materials', 'scene', 'gpu'],
   field: ['core', 'materials', 'scene', 'gpu', 'tracer'],
-  metrics: ['core', 'tracer', 'field'],
+  metrics: ['core', 'gpu', 'tracer', 'field'],
   channel: ['core', 'materials', 'scene', 'gpu', 'tracer', 'field', 'metrics'],
   radiomap: ['core', 'materials', 'scene', 'gpu', 'tracer', 'field', 'metrics', 'channel'],
   calibrate: ['core', 'materials', 'scene', 'gpu', 'tracer', 'field', 'metrics', 'channel', 'io'],

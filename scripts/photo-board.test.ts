@@ -30,7 +30,10 @@ describe('photo board', () => {
     const { scene, cameras } = photoBoard(photos, 1.5);
     const bvh = buildBvh(scene);
     for (const [k, camera] of cameras.entries())
-      writeFileSync(join(dir, photos[k]!.file), encodePng(renderClassView(scene, bvh, camera, classes, { supersample: 1 })));
+      writeFileSync(
+        join(dir, photos[k]!.file),
+        encodePng(renderClassView(scene, bvh, camera, classes, { supersample: 1 })),
+      );
     await build(dir, out, 1.5);
     const board = await loadScene(nodeFileSource, join(out, 'board.xml'));
     const views = await loadViews(nodeFileSource, join(out, 'transforms.json'), nodeImageDecoder);

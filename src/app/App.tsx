@@ -122,6 +122,8 @@ function Toolbar({ onOpen }: { onOpen: () => void }) {
       <button
         type="button"
         className={xray ? 'active' : ''}
+        aria-pressed={xray}
+        data-testid="xray-button"
         onClick={() => studio.set({ xray: !xray })}
         title="See-through surfaces (X)"
       >

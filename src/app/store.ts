@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { type BackendChoice, DEFAULT_CHANNEL_SETTINGS } from '../engine/channel/index.ts';
 import type { Vec3 } from '../engine/core/index.ts';
 import type { Sounding } from '../engine/io/index.ts';
 import type { SceneMaterial } from '../engine/materials/index.ts';
@@ -6,7 +7,13 @@ import type { RadioMap, RadioMapMetric } from '../engine/radiomap/index.ts';
 import type { Scene } from '../engine/scene/index.ts';
 import type { PriorsFile, TranslatorBackend, TranslatorJson } from '../engine/vision/index.ts';
 import { DEFAULT_CLIP_MODEL } from '../engine/vision/index.ts';
-import type { SuggestedRx, TracedLinkResult, TraceSettings, VisionPriorsOutcome } from './worker/protocol.ts';
+import type { CompactTrace } from './worker/compactTrace.ts';
+import type {
+  BackendUsed,
+  StudioChannelSettings,
+  SuggestedRx,
+  VisionPriorsOutcome,
+} from './worker/protocol.ts';
 
 export type DeviceKind = 'tx' | 'rx';
 
@@ -121,9 +128,12 @@ export interface RootState {
   /** the vision worker's job in progress (priors, translator fit or application) */
   visionJob: VisionJob | null;
   translator: StudioTranslator | null;
-  traceSettings: TraceSettings;
+  /** the channel settings every trace, map, calibration and plan uses (as the CLI's flags) */
+  channelSettings: StudioChannelSettings;
+  /** where the engine runs: auto (per job, from the adapter and the benchmark), cpu or webgpu */
+  backendChoice: BackendChoice;
   /** paths and metrics of every Tx–Rx link for the current devices and materials */
-  trace: { links: TracedLinkResult[]; elapsedMs: number; extrapolated: string[] } | null;
+  trace: { compact: CompactTrace; elapsedMs: number; extrapolated: string[]; backend: BackendUsed } | null;
   tracing: boolean;
   /** link shown in the metrics panel (index into trace.links) */
   selectedLink: number | null;
@@ -137,6 +147,11 @@ export interface RootState {
   calibrationRecord: unknown;
   /** the calibration in progress: running or paused by the person (null when none runs) */
   calibrationRun: 'running' | 'paused' | null;
+  /**
+   * the last iteration before the engine worker acknowledged Pause (it is parked there and runs
+   * no iteration until Resume); null while it runs or before the acknowledgement arrives
+   */
+  calibrationPausedAt: number | null;
   /** receiver positions suggested by measurement planning (drawn in the viewport) */
   suggestedRx: SuggestedRx[];
   set: (partial: Partial<RootState> | ((s: RootState) => Partial<RootState>)) => void;
@@ -166,16 +181,10 @@ export const useStudio = create<RootState>()((set) => ({
   translator: null,
   calibrationRecord: null,
   calibrationRun: null,
+  calibrationPausedAt: null,
   suggestedRx: [],
-  traceSettings: {
-    maxDepth: 3,
-    los: true,
-    specular: true,
-    transmission: true,
-    scattering: false,
-    diffraction: true,
-    rays: 5000,
-  },
+  channelSettings: DEFAULT_CHANNEL_SETTINGS,
+  backendChoice: 'auto',
   trace: null,
   tracing: false,
   heatmap: null,

@@ -1,9 +1,11 @@
 import type { LossKind, OptimizerKind } from '../../engine/calibrate/index.ts';
+import { MAX_INTERACTIONS } from '../../engine/field/gpu/index.ts';
 import type { MaterialParameterName } from '../../engine/io/index.ts';
 import { soundingErrors } from '../soundingErrors.ts';
 import { reportError, setStatus, studio } from '../store.ts';
 import { engine } from '../worker/bridge.ts';
 import type { CalibrationIteration, CalibrationOutcome, Progress } from '../worker/protocol.ts';
+import { channelRequest } from './channelRequest.ts';
 import { clearResults } from './results.ts';
 
 export interface CalibrationSettings {
@@ -12,7 +14,6 @@ export interface CalibrationSettings {
   optimizer: OptimizerKind;
   init: 'itu' | 'uniform' | 'random';
   maxIterations: number;
-  maxDepth: number;
 }
 
 let running: { ac: AbortController; id: number } | null = null;
@@ -30,14 +31,18 @@ export function cancelCalibration() {
   running?.ac.abort();
 }
 
-/** Pause the optimiser between two iterations (its state stays in the worker). */
+/**
+ * Pause the optimiser between two iterations (its state stays in the worker). The iteration
+ * under way finishes first; the worker then acknowledges (a `paused` progress), and the status
+ * says after which iteration it stopped (store: calibrationPausedAt).
+ */
 export function pauseCalibration() {
   if (!running || studio.get().calibrationRun !== 'running') return;
   engine().control(running.id, 'pause');
-  studio.set({ calibrationRun: 'paused' });
+  studio.set({ calibrationRun: 'paused', calibrationPausedAt: null });
   setStatus({
     level: 'busy',
-    message: 'Calibration paused (Resume continues, Stop keeps the estimate so far)',
+    message: 'Calibration pausing after the current iteration…',
     progress: studio.get().status.progress,
     cancel: cancelCalibration,
   });
@@ -46,10 +51,21 @@ export function pauseCalibration() {
 export function resumeCalibration() {
   if (!running || studio.get().calibrationRun !== 'paused') return;
   engine().control(running.id, 'resume');
-  studio.set({ calibrationRun: 'running' });
+  studio.set({ calibrationRun: 'running', calibrationPausedAt: null });
   setStatus({
     level: 'busy',
     message: 'Calibration resumed…',
+    progress: studio.get().status.progress,
+    cancel: cancelCalibration,
+  });
+}
+
+/** The worker acknowledged Pause after `iteration`: it is parked until Resume. */
+function acknowledgePause(iteration: number) {
+  studio.set({ calibrationPausedAt: iteration });
+  setStatus({
+    level: 'busy',
+    message: `Calibration paused after iteration ${iteration} (Resume continues, Stop keeps the estimate so far)`,
     progress: studio.get().status.progress,
     cancel: cancelCalibration,
   });
@@ -82,9 +98,11 @@ export async function runCalibration(
   // the bridge numbers requests in order: this call gets the next id (for pause/resume/stop)
   const run = { ac, id: engine().peekNextId() };
   running = run;
-  studio.set({ calibrationRun: 'running' });
+  studio.set({ calibrationRun: 'running', calibrationPausedAt: null });
   setStatus({ level: 'busy', message: 'Calibration: starting…', progress: 0, cancel: cancelCalibration });
   const pending: CalibrationIteration[] = [];
+  /** the last iteration the worker reported */
+  let lastIteration = 0;
   let latest: Progress | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = () => {
@@ -106,10 +124,7 @@ export async function runCalibration(
     const outcome = await engine().call(
       'calibrate',
       {
-        sceneId: s.twin.sceneId,
-        frequencyHz: s.frequencyHz,
-        materials: Object.fromEntries(Object.entries(s.materials).map(([id, m]) => [id, m.spec])),
-        objectMaterial: s.objectMaterial,
+        ...channelRequest(s),
         soundings: s.soundings.items,
         ...settings,
         priorStds: Object.fromEntries(
@@ -120,7 +135,17 @@ export async function runCalibration(
         signal: ac.signal,
         onProgress: (p) => {
           if (running !== run) return;
-          if (p.data) pending.push(p.data as CalibrationIteration);
+          if (p.paused) {
+            // the worker is parked: every iteration it ran came before this message, so show
+            // them now; an acknowledgement that arrives after Resume is stale and ignored
+            flush();
+            if (studio.get().calibrationRun === 'paused') acknowledgePause(lastIteration);
+            return;
+          }
+          if (p.data) {
+            pending.push(p.data as CalibrationIteration);
+            lastIteration = (p.data as CalibrationIteration).iteration;
+          }
           latest = p;
           timer ??= setTimeout(flush, LIVE_UPDATE_MS);
         },
@@ -129,18 +154,18 @@ export async function runCalibration(
     flush(); // the last iterations before the result
     if (running !== run) return null;
     running = null;
-    studio.set({ calibrationRun: null });
+    studio.set({ calibrationRun: null, calibrationPausedAt: null });
     const last = outcome.lossHistory.at(-1);
     const errors = soundingErrors(outcome.comparison);
     setStatus({
       level: 'ok',
-      message: `Calibration done: ${outcome.iterations} iterations (${outcome.stoppedBecause}), loss ${last?.toExponential(3) ?? '–'}`,
+      message: `Calibration done on ${outcome.backend.label}: ${outcome.iterations} iterations (${outcome.stoppedBecause}), loss ${last?.toExponential(3) ?? '–'}${fallbackNote(outcome.backend.fallbackPaths)}`,
     });
     studio.set({
       calibrationRecord: {
         soundings: s.soundings.file,
         links: s.soundings.items.length,
-        settings,
+        settings: { ...settings, channel: s.channelSettings, backend: outcome.backend },
         parameters: outcome.parameters,
         lossHistory: outcome.lossHistory,
         stoppedBecause: outcome.stoppedBecause,
@@ -157,7 +182,7 @@ export async function runCalibration(
     clearTimeout(timer);
     if (running === run) {
       running = null;
-      studio.set({ calibrationRun: null });
+      studio.set({ calibrationRun: null, calibrationPausedAt: null });
     }
     if ((e as Error).name === 'AbortError')
       setStatus({
@@ -189,3 +214,9 @@ export function applyCalibration(outcome: CalibrationOutcome) {
   clearResults();
   setStatus({ level: 'ok', message: `Applied calibrated values to ${owners.size} materials` });
 }
+
+/** Paths the WGSL kernel cannot hold are evaluated on the CPU: say so. */
+const fallbackNote = (paths: number) =>
+  paths > 0
+    ? `; ${paths} path${paths === 1 ? '' : 's'} of more than ${MAX_INTERACTIONS} interactions evaluated on the CPU`
+    : '';

@@ -1,5 +1,6 @@
 import { reportError, setStatus, studio } from '../store.ts';
 import { engine } from '../worker/bridge.ts';
+import { channelRequest } from './channelRequest.ts';
 
 let running: AbortController | null = null;
 
@@ -10,8 +11,8 @@ export function cancelHeatmap() {
 
 /**
  * Radio map from the first Tx over a horizontal plane at the device placement height above the
- * scene's floor, in the engine worker (progress and Cancel in the status bar). Paths to depth 2
- * without diffraction or scattering keep a map interactive; the link trace keeps full settings.
+ * scene's floor, in the engine worker (progress and Cancel in the status bar), with the same
+ * channel settings as the link trace: a cell and a link at the same point agree.
  */
 export async function computeHeatmap() {
   const s = studio.get();
@@ -31,19 +32,10 @@ export async function computeHeatmap() {
     const map = await engine().call(
       'radioMap',
       {
-        sceneId: s.twin.sceneId,
-        frequencyHz: s.frequencyHz,
-        materials: Object.fromEntries(Object.entries(s.materials).map(([id, m]) => [id, m.spec])),
-        objectMaterial: s.objectMaterial,
+        ...channelRequest(s),
         tx: tx.position,
         z,
         cellSize: s.heatmapCell,
-        settings: {
-          ...s.traceSettings,
-          maxDepth: Math.min(2, s.traceSettings.maxDepth),
-          diffraction: false,
-          scattering: false,
-        },
       },
       {
         signal: ac.signal,
@@ -61,7 +53,7 @@ export async function computeHeatmap() {
     studio.set({ heatmap: map, heatmapHover: null });
     setStatus({
       level: 'ok',
-      message: `Radio map from ${tx.name}: ${map.grid.nx}×${map.grid.ny} cells in ${map.stats.totalMs.toFixed(0)} ms (${map.backend})`,
+      message: `Radio map from ${tx.name}: ${map.grid.nx}×${map.grid.ny} cells in ${map.stats.totalMs.toFixed(0)} ms on ${map.backendLabel}`,
     });
   } catch (e) {
     if (running === ac) running = null;

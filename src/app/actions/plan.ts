@@ -1,6 +1,7 @@
 import type { Vec3 } from '../../engine/core/index.ts';
 import { type Device, newDeviceId, reportError, setStatus, studio } from '../store.ts';
 import { engine } from '../worker/bridge.ts';
+import { channelRequest } from './channelRequest.ts';
 
 export interface PlanSettings {
   count: number;
@@ -33,16 +34,12 @@ export async function suggestRxPositions(settings: PlanSettings) {
     const r = await engine().call(
       'planRx',
       {
-        sceneId: s.twin.sceneId,
-        frequencyHz: s.frequencyHz,
-        materials: Object.fromEntries(Object.entries(s.materials).map(([id, m]) => [id, m.spec])),
-        objectMaterial: s.objectMaterial,
+        ...channelRequest(s),
         tx,
         count: settings.count,
         rxHeight: s.placeHeight,
         spacing: settings.spacing,
         parameterNames: settings.parameterNames,
-        maxDepth: 2,
       },
       {
         signal: ac.signal,

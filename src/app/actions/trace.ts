@@ -1,5 +1,6 @@
 import { reportError, setStatus, studio, useStudio } from '../store.ts';
 import { engine } from '../worker/bridge.ts';
+import { channelRequest } from './channelRequest.ts';
 
 let running: AbortController | null = null;
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -38,13 +39,9 @@ export async function runTrace() {
     const result = await engine().call(
       'trace',
       {
-        sceneId: s.twin.sceneId,
-        frequencyHz: s.frequencyHz,
-        materials: Object.fromEntries(Object.entries(s.materials).map(([id, m]) => [id, m.spec])),
-        objectMaterial: s.objectMaterial,
+        ...channelRequest(s),
         tx: tx.map((d) => ({ id: d.id, position: d.position })),
         rx: rx.map((d) => ({ id: d.id, position: d.position })),
-        settings: s.traceSettings,
       },
       {
         signal: ac.signal,
@@ -60,19 +57,25 @@ export async function runTrace() {
     );
     if (running !== ac) return;
     running = null;
-    const paths = result.links.reduce((n, l) => n + l.paths.length, 0);
+    const links = result.trace.links;
+    const paths = result.trace.delay.length;
     const prev = studio.get().selectedLink;
     studio.set({
-      trace: result,
+      trace: {
+        compact: result.trace,
+        elapsedMs: result.elapsedMs,
+        extrapolated: result.extrapolated,
+        backend: result.backend,
+      },
       tracing: false,
-      selectedLink: prev !== null && prev < result.links.length ? prev : 0,
+      selectedLink: prev !== null && prev < links.length ? prev : 0,
     });
     const note = result.extrapolated.length
       ? ` · ITU range exceeded, nearest band used for ${result.extrapolated.join(', ')}`
       : '';
     setStatus({
       level: 'ok',
-      message: `Traced ${result.links.length} links: ${paths} paths in ${result.elapsedMs.toFixed(0)} ms${note}`,
+      message: `Traced ${links.length} links on ${result.backend.label}: ${paths} paths in ${result.elapsedMs.toFixed(0)} ms${note}`,
     });
   } catch (e) {
     if (running !== ac) return;
@@ -91,7 +94,8 @@ export function installAutoTrace() {
       s.materials !== prev.materials ||
       s.objectMaterial !== prev.objectMaterial ||
       s.frequencyHz !== prev.frequencyHz ||
-      s.traceSettings !== prev.traceSettings ||
+      s.channelSettings !== prev.channelSettings ||
+      s.backendChoice !== prev.backendChoice ||
       s.twin !== prev.twin
     ) {
       scheduleTrace();

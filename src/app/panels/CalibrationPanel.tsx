@@ -65,12 +65,12 @@ export function CalibrationPanel() {
     optimizer: 'lm',
     init: 'itu',
     maxIterations: 40,
-    maxDepth: 3,
   });
   const [history, setHistory] = useState<CalibrationIteration[]>([]);
   const [outcome, setOutcome] = useState<CalibrationOutcome | null>(null);
   const [running, setRunning] = useState(false);
   const runState = useStudio((s) => s.calibrationRun);
+  const pausedAt = useStudio((s) => s.calibrationPausedAt);
 
   const run = async () => {
     setHistory([]);
@@ -218,9 +218,12 @@ export function CalibrationPanel() {
           data-testid="calibration-iteration"
           data-iteration={history.at(-1)!.iteration}
           data-state={runState ?? 'done'}
+          data-paused-at={pausedAt ?? undefined}
+          data-received={history.length}
         >
           iteration {history.at(-1)!.iteration}
-          {runState === 'paused' ? ' · paused' : ''} · loss {history.at(-1)!.loss.toExponential(3)}
+          {runState === 'paused' ? (pausedAt === null ? ' · pausing…' : ' · paused') : ''} · loss{' '}
+          {history.at(-1)!.loss.toExponential(3)}
         </p>
       ) : null}
       <LossCurve history={history} />

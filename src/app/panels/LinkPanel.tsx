@@ -1,11 +1,13 @@
+import { BACKEND_CHOICES, type BackendChoice, type Mechanism } from '../../engine/channel/index.ts';
 import { runTrace } from '../actions/trace.ts';
 import { studio, useStudio } from '../store.ts';
-import type { TraceSettings } from '../worker/protocol.ts';
+import { pathsOfLink } from '../worker/compactTrace.ts';
+import type { StudioChannelSettings } from '../worker/protocol.ts';
 import { AngleOfArrivalPlot, PowerDelayProfile } from './plots.tsx';
 
 const fmtDb = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : '—');
 
-const TYPES: { key: keyof TraceSettings; label: string }[] = [
+const TYPES: { key: Mechanism; label: string }[] = [
   { key: 'los', label: 'LoS' },
   { key: 'specular', label: 'refl.' },
   { key: 'transmission', label: 'trans.' },
@@ -13,21 +15,33 @@ const TYPES: { key: keyof TraceSettings; label: string }[] = [
   { key: 'scattering', label: 'scatter' },
 ];
 
-/** Trace settings, per-link metrics, power-delay profile and angles of arrival. */
+/**
+ * Channel settings (shared by the link trace, radio maps, calibration and planning, as the CLI's
+ * flags), the backend, per-link metrics, power-delay profile and angles of arrival.
+ */
 export function LinkPanel() {
   const trace = useStudio((s) => s.trace);
-  const settings = useStudio((s) => s.traceSettings);
+  const settings = useStudio((s) => s.channelSettings);
+  const backendChoice = useStudio((s) => s.backendChoice);
   const selected = useStudio((s) => s.selectedLink);
   const devices = useStudio((s) => s.devices);
   const tracing = useStudio((s) => s.tracing);
   const name = (id: string) => devices.find((d) => d.id === id)?.name ?? id;
-  const link = trace && selected !== null ? trace.links[selected] : undefined;
-  const set = (patch: Partial<TraceSettings>) => studio.set({ traceSettings: { ...settings, ...patch } });
+  const links = trace?.compact.links;
+  const link = links && selected !== null ? links[selected] : undefined;
+  const set = (patch: Partial<StudioChannelSettings>) =>
+    studio.set({ channelSettings: { ...settings, ...patch } });
   return (
     <section className="panel" aria-label="Links and paths" data-testid="link-panel">
       <h2>
         Paths{' '}
-        <span className="dim">{tracing ? '· tracing…' : trace ? `· ${trace.links.length} links` : ''}</span>
+        <span className="dim">
+          {tracing
+            ? '· tracing…'
+            : trace
+              ? `· ${trace.compact.links.length} links on ${trace.backend.label}`
+              : ''}
+        </span>
       </h2>
       <div className="row">
         <label className="inline">
@@ -35,7 +49,7 @@ export function LinkPanel() {
           <input
             type="number"
             min={0}
-            max={8}
+            max={12}
             value={settings.maxDepth}
             aria-label="maximum interactions per path"
             onChange={(e) =>
@@ -49,16 +63,36 @@ export function LinkPanel() {
           <label key={t.key} className="inline small">
             <input
               type="checkbox"
-              checked={settings[t.key] as boolean}
+              checked={settings[t.key]}
               onChange={(e) => set({ [t.key]: e.currentTarget.checked })}
             />
             {t.label}
           </label>
         ))}
+        <label className="inline small">
+          backend
+          <select
+            aria-label="backend"
+            data-testid="backend-select"
+            value={backendChoice}
+            onChange={(e) => studio.set({ backendChoice: e.currentTarget.value as BackendChoice })}
+          >
+            {BACKEND_CHOICES.map((b) => (
+              <option key={b} value={b}>
+                {b}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="button" onClick={() => void runTrace()} title="Trace again">
           ↻
         </button>
       </div>
+      {trace?.backend.reason ? (
+        <p className="dim small" data-testid="backend-reason">
+          {trace.backend.label}: {trace.backend.reason}
+        </p>
+      ) : null}
       {!trace ? (
         <p className="dim">Place at least one Tx and one Rx to trace.</p>
       ) : (
@@ -69,9 +103,9 @@ export function LinkPanel() {
             onChange={(e) => studio.set({ selectedLink: Number(e.currentTarget.value) })}
             data-testid="link-select"
           >
-            {trace.links.map((l, i) => (
+            {trace.compact.links.map((l, i) => (
               <option key={`${l.txId}-${l.rxId}`} value={i}>
-                {name(l.txId)} → {name(l.rxId)} ({l.paths.length} paths)
+                {name(l.txId)} → {name(l.rxId)} ({l.pathCount} paths)
               </option>
             ))}
           </select>
@@ -83,22 +117,32 @@ export function LinkPanel() {
                   {link.metrics.pathCount} {link.metrics.los ? '(LoS)' : '(NLoS)'}
                 </dd>
                 <dt>path gain</dt>
-                <dd data-testid="metric-path-gain">{fmtDb(link.metrics.pathGainDb)}</dd>
+                <dd data-testid="metric-path-gain" data-value={link.metrics.pathGainDb}>
+                  {fmtDb(link.metrics.pathGainDb)}
+                </dd>
                 <dt>coherent</dt>
-                <dd>{fmtDb(link.metrics.coherentGainDb)}</dd>
+                <dd data-testid="metric-coherent-gain" data-value={link.metrics.coherentGainDb}>
+                  {fmtDb(link.metrics.coherentGainDb)}
+                </dd>
                 <dt>RMS delay</dt>
-                <dd>{(link.metrics.rmsDelaySpreadS * 1e9).toFixed(3)} ns</dd>
+                <dd data-testid="metric-delay-spread" data-value={link.metrics.rmsDelaySpreadS}>
+                  {(link.metrics.rmsDelaySpreadS * 1e9).toFixed(3)} ns
+                </dd>
                 <dt>AS (arrival)</dt>
-                <dd>{link.metrics.angularSpreadDeg.toFixed(2)}°</dd>
+                <dd data-testid="metric-angular-spread" data-value={link.metrics.angularSpreadDeg}>
+                  {link.metrics.angularSpreadDeg.toFixed(2)}°
+                </dd>
                 <dt>K-factor</dt>
-                <dd>
-                  {fmtDb(link.metrics.kFactorDb)}{' '}
+                <dd data-testid="metric-k-factor" data-value={link.metrics.kFactorDb}>
+                  {link.metrics.kFactorDb === Number.POSITIVE_INFINITY
+                    ? '∞ (single path)'
+                    : fmtDb(link.metrics.kFactorDb)}{' '}
                   <span className="dim">({link.metrics.kFactorReference})</span>
                 </dd>
               </dl>
               <div className="plots">
-                <PowerDelayProfile paths={link.paths} />
-                <AngleOfArrivalPlot paths={link.paths} />
+                <PowerDelayProfile paths={pathsOfLink(trace.compact, selected!)} />
+                <AngleOfArrivalPlot paths={pathsOfLink(trace.compact, selected!)} />
               </div>
             </>
           ) : null}

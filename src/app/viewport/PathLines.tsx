@@ -5,6 +5,7 @@ import { cabs2 } from '../../engine/core/index.ts';
 import type { Path } from '../../engine/tracer/index.ts';
 import { viridisCss } from '../colors.ts';
 import { studio, useStudio } from '../store.ts';
+import { decodePath, pathGainDbAt } from '../worker/compactTrace.ts';
 
 /** Dynamic range of the path colour scale below the strongest path (dB). */
 export const PATH_RANGE_DB = 60;
@@ -26,17 +27,21 @@ export function pathPoints(tx: Vec3, rx: Vec3, p: Path): Vec3[] {
 export function PathLines() {
   // deferred: mounting hundreds of lines when a trace arrives is rendered in interruptible
   // slices, so key presses and clicks are handled meanwhile (e2e/10-responsive)
-  const trace = useDeferredValue(useStudio((s) => s.trace));
+  const outcome = useDeferredValue(useStudio((s) => s.trace));
   const selectedLink = useStudio((s) => s.selectedLink);
   const hovered = useStudio((s) => s.hoveredPath);
-  if (!trace) return null;
+  if (!outcome) return null;
+  const trace = outcome.compact;
   let maxDb = -Infinity;
-  for (const l of trace.links) for (const p of l.paths) maxDb = Math.max(maxDb, pathGainDb(p));
+  for (let p = 0; p < trace.delay.length; p++) maxDb = Math.max(maxDb, pathGainDbAt(trace, p));
   return (
     <group>
       {trace.links.map((link, li) => {
-        const order = link.paths
-          .map((p, i) => [pathGainDb(p), i] as const)
+        // gains from the typed arrays; only the drawn paths are decoded into objects
+        const order = Array.from(
+          { length: link.pathCount },
+          (_, i) => [pathGainDbAt(trace, link.firstPath + i), i] as const,
+        )
           .filter(([g]) => Number.isFinite(g))
           .sort((a, b) => b[0] - a[0])
           .slice(
@@ -49,7 +54,7 @@ export function PathLines() {
           return (
             <Line
               key={`${link.txId}-${link.rxId}-${pi}`}
-              points={pathPoints(link.tx, link.rx, link.paths[pi]!)}
+              points={pathPoints(link.tx, link.rx, decodePath(trace, link.firstPath + pi))}
               color={isHovered ? '#ffffff' : viridisCss((g - (maxDb - PATH_RANGE_DB)) / PATH_RANGE_DB)}
               lineWidth={isHovered ? 4 : 2}
               transparent
@@ -81,8 +86,11 @@ export function PathTooltip() {
   const hovered = useStudio((s) => s.hoveredPath);
   const trace = useStudio((s) => s.trace);
   const twin = useStudio((s) => s.twin);
-  const link = hovered && trace ? trace.links[hovered.link] : undefined;
-  const path = link?.paths[hovered!.path];
+  const link = hovered && trace ? trace.compact.links[hovered.link] : undefined;
+  const path =
+    link && hovered && hovered.path < link.pathCount
+      ? decodePath(trace!.compact, link.firstPath + hovered.path)
+      : undefined;
   if (!hovered || !link || !path) return null;
   const objectName = (i: number) => twin?.scene.objects[i]?.name ?? `object ${i}`;
   return (

@@ -251,6 +251,7 @@ const NOT_DRAWN = new Set<string>([
   'errorLog',
   'calibrationRecord',
   'calibrationRun',
+  'calibrationPausedAt',
   'tracing',
   'traceSettings',
 ]);

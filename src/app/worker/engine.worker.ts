@@ -5,14 +5,16 @@ import { computeRadioMap, makeGrid } from '../../engine/radiomap/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
 import { buildScene, loadScene, memoryFileSource } from '../../engine/scene/index.ts';
 import { type Bvh, buildBvh } from '../../engine/tracer/index.ts';
+import { WithTransfer } from './jobContext.ts';
+
+export type { JobContext } from './jobContext.ts';
+
 import { calibrateJob } from './jobs/calibrate.ts';
-import { materialOfObject, radioParametersOf } from './jobs/materials.ts';
+import { channelFor } from './jobs/channel.ts';
 import { planJob } from './jobs/plan.ts';
 import { traceJob } from './jobs/trace.ts';
 import type { EngineRequests } from './protocol.ts';
 import { type Handlers, serveJobs } from './serve.ts';
-
-export type { JobContext } from './serve.ts';
 
 /**
  * The engine worker: the heavy engine work (loading, tracing, radio maps, calibration, planning)
@@ -72,28 +74,36 @@ const handlers: Handlers<EngineRequests> = {
   async radioMap(req, ctx) {
     const scene = sceneById(req.sceneId);
     const { min, max } = scene.bbox;
-    const grid = makeGrid({ xmin: min[0], ymin: min[1], xmax: max[0], ymax: max[1] }, req.cellSize, req.z);
-    return computeRadioMap(scene, {
-      frequencyHz: req.frequencyHz,
-      tx: req.tx,
-      grid,
-      materials: radioParametersOf(req).params,
-      field: { materialOf: materialOfObject(req) },
-      trace: req.settings,
-      // WebGPU when this worker gets an adapter, else the CPU reference; the status says which
-      backend: 'auto',
-      tileSize: 64,
-      bvh: bvhOf(req.sceneId),
-      signal: ctx.signal,
-      onProgress: (p) =>
-        ctx.progress({
-          fraction: p.done / p.total,
-          message: `Radio map on ${p.label}: ${p.done}/${p.total} cells`,
-        }),
-    });
+    const [xmin, ymin, xmax, ymax] = req.bounds ?? [min[0], min[1], max[0], max[1]];
+    const grid = makeGrid({ xmin, ymin, xmax, ymax }, req.cellSize, req.z);
+    const { channel, materials } = await channelFor(scene, bvhOf(req.sceneId), req);
+    const map = await computeRadioMap(
+      channel,
+      { tx: req.tx, grid, materials, tileSize: 4096 },
+      {
+        signal: ctx.signal,
+        onMapProgress: (p) =>
+          ctx.progress({
+            fraction: p.done / p.total,
+            message: `Radio map on ${p.label}: ${p.done}/${p.total} cells`,
+          }),
+      },
+    );
+    // the map's arrays move to the page (no structured clone of millions of cells)
+    const transfer = [
+      map.pathGainDb,
+      map.coherentGainDb,
+      map.rmsDelaySpreadS,
+      map.kFactorDb,
+      map.kFactorReference,
+      map.angularSpreadDeg,
+      map.los,
+      map.pathCount,
+    ].map((a) => a.buffer as ArrayBuffer);
+    return new WithTransfer(map, transfer);
   },
   async calibrate(req, ctx) {
-    return calibrateJob(sceneById(req.sceneId), req, ctx);
+    return calibrateJob(sceneById(req.sceneId), bvhOf(req.sceneId), req, ctx);
   },
   async planRx(req, ctx) {
     return planJob(sceneById(req.sceneId), bvhOf(req.sceneId), req, ctx);

@@ -1,12 +1,12 @@
 import type { LossKind, OptimizerKind } from '../../engine/calibrate/index.ts';
+import type { BackendChoice, ChannelSettings } from '../../engine/channel/index.ts';
 import type { Vec3 } from '../../engine/core/index.ts';
 import type { MaterialParameterName, Sounding } from '../../engine/io/index.ts';
 import type { MaterialSpec, RadioParameters, SceneMaterial } from '../../engine/materials/index.ts';
-import type { LinkMetrics } from '../../engine/metrics/index.ts';
 import type { RadioMap } from '../../engine/radiomap/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
-import type { Path } from '../../engine/tracer/index.ts';
 import type { PriorsFile, TranslatorBackend, TranslatorJson } from '../../engine/vision/index.ts';
+import type { CompactTrace } from './compactTrace.ts';
 
 /** One optimiser iteration, posted live (Progress.data of a calibrate request). */
 export interface CalibrationIteration {
@@ -34,6 +34,11 @@ export interface CalibrationOutcome {
   warnings: string[];
   traceSeconds: number;
   /**
+   * where the iterations ran and why ("WebGPU (SwiftShader)", "auto: …"), and how many paths the
+   * WGSL kernel could not hold and left to the float64 host chain
+   */
+  backend: BackendUsed & { fallbackPaths: number };
+  /**
    * Measured against predicted received power per sounding (dB, soundings order; NaN where the
    * link was not measured in that metric), with the twin's materials before calibration and
    * with the estimates after (including the power scale the loss fitted, when it fitted one).
@@ -57,15 +62,13 @@ export interface SuggestedRx {
   gainBits: number;
 }
 
-/** What the studio asks the tracer for; path types map onto the engine's TracePathsOptions. */
-export interface TraceSettings {
-  maxDepth: number;
-  los: boolean;
-  specular: boolean;
-  transmission: boolean;
-  scattering: boolean;
-  diffraction: boolean;
-  rays: number;
+/** The studio's channel settings: the engine's ChannelSettings (the frequency is the twin's). */
+export type StudioChannelSettings = Omit<ChannelSettings, 'frequencyHz'>;
+
+/** Which backend a job ran on, and why. */
+export interface BackendUsed {
+  label: string;
+  reason: string;
 }
 
 /** The twin's materials as the engine needs them for a field evaluation. */
@@ -76,13 +79,11 @@ export interface MaterialAssignment {
   objectMaterial: string[];
 }
 
-export interface TracedLinkResult {
-  txId: string;
-  rxId: string;
-  tx: Vec3;
-  rx: Vec3;
-  paths: Path[];
-  metrics: LinkMetrics;
+/** What every channel job takes: the scene, its materials, the channel settings and the backend. */
+export interface ChannelRequest extends MaterialAssignment {
+  sceneId: number;
+  channel: StudioChannelSettings;
+  backend: BackendChoice;
 }
 
 /** A file the person dropped or picked, as bytes; `path` keeps folders when the browser gives them. */
@@ -140,36 +141,32 @@ export interface EngineRequests {
   };
   /** Paths and per-link metrics between every Tx and every Rx. */
   trace: {
-    request: MaterialAssignment & {
-      sceneId: number;
+    request: ChannelRequest & {
       tx: { id: string; position: Vec3 }[];
       rx: { id: string; position: Vec3 }[];
-      settings: TraceSettings;
     };
-    response: { links: TracedLinkResult[]; extrapolated: string[]; elapsedMs: number };
+    response: { trace: CompactTrace; extrapolated: string[]; elapsedMs: number; backend: BackendUsed };
   };
   /** Radio map over a horizontal plane from one transmitter (all metrics at once). */
   radioMap: {
-    request: MaterialAssignment & {
-      sceneId: number;
+    request: ChannelRequest & {
       tx: Vec3;
       z: number;
       cellSize: number;
-      settings: TraceSettings;
+      /** xmin, ymin, xmax, ymax (default: the scene's footprint) */
+      bounds?: [number, number, number, number];
     };
     response: RadioMap;
   };
   /** Material calibration from soundings; progress carries a CalibrationIteration per iteration. */
   calibrate: {
-    request: MaterialAssignment & {
-      sceneId: number;
+    request: ChannelRequest & {
       soundings: Sounding[];
       parameterNames: MaterialParameterName[];
       loss: LossKind;
       optimizer: OptimizerKind;
       init: 'itu' | 'uniform' | 'random';
       maxIterations: number;
-      maxDepth: number;
       /** per material: how sure its prior values are (vision priors' S std): the prior's width there */
       priorStds?: Record<string, Partial<Record<MaterialParameterName, number>>>;
     };
@@ -180,14 +177,12 @@ export interface EngineRequests {
    * `rxHeight`) whose soundings from the given transmitters say most about the materials.
    */
   planRx: {
-    request: MaterialAssignment & {
-      sceneId: number;
+    request: ChannelRequest & {
       tx: Vec3[];
       count: number;
       rxHeight: number;
       spacing: number;
       parameterNames: MaterialParameterName[];
-      maxDepth: number;
     };
     response: {
       suggestions: SuggestedRx[];
@@ -266,6 +261,11 @@ export interface Progress {
   message: string;
   /** request-specific partial results (a calibration iteration, a finished radio-map tile) */
   data?: unknown;
+  /**
+   * The job acknowledges Pause: it is parked between two steps and posts nothing more until it
+   * is resumed or cancelled (what it reported before this message is all it did).
+   */
+  paused?: true;
 }
 
 export type ToWorker =

@@ -1,22 +1,14 @@
 /// <reference lib="webworker" />
 
-import type { FromWorker, Progress, RequestMap, ToWorker } from './protocol.ts';
+import { type JobContext, WithTransfer } from './jobContext.ts';
+import type { FromWorker, RequestMap, ToWorker } from './protocol.ts';
 
 /**
  * The request loop of a studio worker (the engine worker, the vision worker): each request runs
  * as a job with its own AbortSignal, progress messages and, for calibration, pause/resume/stop;
- * the answer keeps the error's name so the page can tell a cancellation from a failure.
+ * the answer keeps the error's name so the page can tell a cancellation from a failure, and a
+ * WithTransfer result moves its buffers to the page.
  */
-export interface JobContext {
-  signal: AbortSignal;
-  progress: (p: Progress) => void;
-  /** resolves immediately unless the job is paused; then when it is resumed (or cancelled) */
-  whilePaused: () => Promise<void>;
-  /** aborted when the person stops the job and wants its result so far */
-  stopSignal: AbortSignal;
-  /** one turn of the worker's event loop, so that pause/stop/cancel messages are received */
-  yieldToEvents: () => Promise<void>;
-}
 
 /** A macrotask turn through a MessageChannel (setTimeout would be clamped to 4 ms when nested). */
 export function yieldToEvents(): Promise<void> {
@@ -31,7 +23,10 @@ export function yieldToEvents(): Promise<void> {
 }
 
 export type Handlers<M extends RequestMap<M>> = {
-  [K in keyof M]: (request: M[K]['request'], ctx: JobContext) => Promise<M[K]['response']>;
+  [K in keyof M]: (
+    request: M[K]['request'],
+    ctx: JobContext,
+  ) => Promise<M[K]['response'] | WithTransfer<M[K]['response']>>;
 };
 
 interface Job {
@@ -45,7 +40,8 @@ interface Job {
 /** Answer the page's requests with `handlers` (installs the worker's onmessage). */
 export function serveJobs<M extends RequestMap<M>>(handlers: Handlers<M>) {
   const jobs = new Map<number, Job>();
-  const post = (msg: FromWorker) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(msg);
+  const post = (msg: FromWorker, transfer: Transferable[] = []) =>
+    (self as unknown as DedicatedWorkerGlobalScope).postMessage(msg, transfer);
   self.onmessage = async (e: MessageEvent<ToWorker>) => {
     const msg = e.data;
     if ('cancel' in msg) {
@@ -72,18 +68,20 @@ export function serveJobs<M extends RequestMap<M>>(handlers: Handlers<M>) {
     const ctx: JobContext = {
       signal: job.abort.signal,
       progress: (progress) => post({ id: msg.id, type: 'progress', progress }),
-      whilePaused: () =>
-        job.paused && !job.abort.signal.aborted
-          ? new Promise<void>((r) => job.resumeWaiters.push(r))
-          : Promise.resolve(),
+      whilePaused: () => {
+        if (!job.paused || job.abort.signal.aborted) return Promise.resolve();
+        post({ id: msg.id, type: 'progress', progress: { message: 'paused', paused: true } });
+        return new Promise<void>((r) => job.resumeWaiters.push(r));
+      },
       stopSignal: job.stop.signal,
       yieldToEvents,
     };
     try {
       const handler = handlers[msg.kind as keyof M];
       if (!handler) throw new Error(`this worker has no '${msg.kind}' request`);
-      const result = await handler(msg.request as M[keyof M]['request'], ctx);
-      post({ id: msg.id, type: 'result', result });
+      const out = await handler(msg.request as M[keyof M]['request'], ctx);
+      if (out instanceof WithTransfer) post({ id: msg.id, type: 'result', result: out.value }, out.transfer);
+      else post({ id: msg.id, type: 'result', result: out });
     } catch (err) {
       const error =
         err instanceof Error

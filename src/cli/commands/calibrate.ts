@@ -10,7 +10,9 @@ import {
   PARAMETER_FIELD,
   parameterLabel,
 } from '../../engine/calibrate/index.ts';
+import { Channel, describeSettings } from '../../engine/channel/index.ts';
 import type { Vec3 } from '../../engine/core/index.ts';
+import { releaseGpu } from '../../engine/gpu/index.ts';
 import {
   MATERIAL_PARAMETER_NAMES,
   type MaterialParameterName,
@@ -25,9 +27,17 @@ import { nodeFileSource } from '../../engine/node/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
 import { loadScene } from '../../engine/scene/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, parsePoint, requireFlag, UsageError } from '../args.ts';
+import {
+  backendFromArgs,
+  CHANNEL_BOOLEAN_FLAGS,
+  CHANNEL_USAGE,
+  CHANNEL_VALUE_FLAGS,
+  channelSettingsFromArgs,
+  cliControl,
+  withSigint,
+} from '../channelFlags.ts';
 
-export const usage =
-  'rftwin calibrate --scene S --frequency HZ --soundings F [--params conductivity,relative_permittivity,scattering_coefficient] [--loss smape|nae|paths] [--optimizer lm|adam] [--init itu|uniform|random|FILE] [--truth truth.json] [--max-iterations N] [--out result.json] [--materials id,…] [--per-object] [--learning-rate r] [--prior-std s] [--seed n] [--max-depth d] [--extrapolate]';
+export const usage = `rftwin calibrate --scene S --frequency HZ --soundings F [--params conductivity,relative_permittivity,scattering_coefficient] [--loss smape|nae|paths] [--optimizer lm|adam] [--init itu|uniform|random|FILE] [--truth truth.json] [--max-iterations N] [--out result.json] [--materials id,…] [--per-object] [--learning-rate r] [--prior-std s] [--seed n] ${CHANNEL_USAGE} [--extrapolate]`;
 
 /** Scene + its radio parameters at a frequency: shared by synth, calibrate and plan. */
 export async function loadSceneAt(
@@ -82,7 +92,7 @@ export function frequencyFlag(args: ReturnType<typeof parseArgs>): number {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['per-object', 'extrapolate']);
+  const args = parseArgs(argv, ['per-object', 'extrapolate', ...CHANNEL_BOOLEAN_FLAGS]);
   checkFlags(args, [
     'scene',
     'frequency',
@@ -99,12 +109,15 @@ export async function run(argv: string[]): Promise<number> {
     'learning-rate',
     'prior-std',
     'seed',
-    'max-depth',
     'extrapolate',
+    ...CHANNEL_BOOLEAN_FLAGS,
+    ...CHANNEL_VALUE_FLAGS,
   ]);
   const started = performance.now();
   const scenePath = requireFlag(args, 'scene');
   const frequencyHz = frequencyFlag(args);
+  const settings = channelSettingsFromArgs(args, frequencyHz);
+  const backendChoice = backendFromArgs(args);
   const soundingsPath = requireFlag(args, 'soundings');
   const parameterNames = parseParameterNames(flag(args, 'params'));
   const optimizer = (flag(args, 'optimizer') ?? 'lm') as OptimizerKind;
@@ -137,7 +150,6 @@ export async function run(argv: string[]): Promise<number> {
     ?.split(',')
     .map((s) => s.trim());
   const truth = flag(args, 'truth') ? await readMaterialsFile(flag(args, 'truth')!) : undefined;
-  const maxDepth = numberFlag(args, 'max-depth', 3);
   if (truth) {
     // check the truth file before spending time: it must give every trained parameter
     const everyOwner =
@@ -156,30 +168,36 @@ export async function run(argv: string[]): Promise<number> {
   );
   let result: Awaited<ReturnType<typeof calibrateScene>>;
   try {
-    result = await calibrateScene({
-      scene,
-      frequencyHz,
-      materials,
-      soundings,
-      parameterNames,
-      owners,
-      scope,
-      loss: { kind: lossText as LossKind },
-      optimizer,
-      init,
-      priors,
-      priorStds,
-      seed: numberFlag(args, 'seed', 1),
-      maxIterations: flag(args, 'max-iterations') ? numberFlag(args, 'max-iterations') : undefined,
-      learningRate: flag(args, 'learning-rate') ? numberFlag(args, 'learning-rate') : undefined,
-      priorStd: numberFlag(args, 'prior-std', 0.5),
-      trace: { maxDepth },
-      onIteration: (it) => {
-        const values = Array.from(it.theta, (v) => v.toPrecision(5)).join(' ');
-        process.stderr.write(
-          `  iter ${String(it.iteration).padStart(3)}  loss ${it.loss.toExponential(4)}  θ ${values}\n`,
-        );
-      },
+    result = await withSigint(async (signal) => {
+      try {
+        const channel = await Channel.open(scene, settings, { backend: backendChoice });
+        return await calibrateScene({
+          channel,
+          control: cliControl('calibrate', settings, signal),
+          materials,
+          soundings,
+          parameterNames,
+          owners,
+          scope,
+          loss: { kind: lossText as LossKind },
+          optimizer,
+          init,
+          priors,
+          priorStds,
+          seed: numberFlag(args, 'seed', 1),
+          maxIterations: flag(args, 'max-iterations') ? numberFlag(args, 'max-iterations') : undefined,
+          learningRate: flag(args, 'learning-rate') ? numberFlag(args, 'learning-rate') : undefined,
+          priorStd: numberFlag(args, 'prior-std', 0.5),
+          onIteration: (it) => {
+            const values = Array.from(it.theta, (v) => v.toPrecision(5)).join(' ');
+            process.stderr.write(
+              `  iter ${String(it.iteration).padStart(3)}  loss ${it.loss.toExponential(4)}  θ ${values}\n`,
+            );
+          },
+        });
+      } finally {
+        await releaseGpu();
+      }
     });
   } catch (e) {
     if (e instanceof CalibrationError) {
@@ -242,6 +260,13 @@ export async function run(argv: string[]): Promise<number> {
     power_scale: result.powerScale,
     noise_std: result.uncertainty.noiseStd,
     trace_time_s: result.traceSeconds,
+    backend: result.backend.label,
+    backend_reason: result.backend.reason,
+    backend_evaluations: result.backend.evaluations,
+    float64_refinement_evaluations: result.backend.float64RefinementEvaluations,
+    // paths of more than the WGSL kernel's interactions, evaluated by the float64 host chain
+    host_fallback_paths: result.backend.fallbackPaths,
+    channel: describeSettings(settings),
     frequency_hz: frequencyHz,
     itu_edition: ITU_EDITION,
     warnings: [...result.initNotes, ...result.warnings],

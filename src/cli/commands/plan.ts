@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import {
-  calibrationTraceOptions,
+  calibrationScatteringObjects,
   materialsInUse,
   PARAMETER_FIELD,
   type PlanMetric,
@@ -9,14 +9,22 @@ import {
   priorSamples,
   sceneForwardModel,
   type TrainableParameter,
-  traceSoundedLinks,
 } from '../../engine/calibrate/index.ts';
-import { buildBvh } from '../../engine/tracer/index.ts';
+import { Channel } from '../../engine/channel/index.ts';
+import { releaseGpu } from '../../engine/gpu/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, requireFlag, UsageError } from '../args.ts';
+import {
+  backendFromArgs,
+  CHANNEL_BOOLEAN_FLAGS,
+  CHANNEL_USAGE,
+  CHANNEL_VALUE_FLAGS,
+  channelSettingsFromArgs,
+  cliControl,
+  withSigint,
+} from '../channelFlags.ts';
 import { frequencyFlag, loadSceneAt, parseParameterNames, readLinks } from './calibrate.ts';
 
-export const usage =
-  'rftwin plan --scene S --frequency HZ --tx x,y,z [--tx …] --candidates rx.csv --count N [--params …] [--metrics coherent_gain_db,path_gain_db,rms_delay_spread_ns] [--noise-db σ] [--noise-ns σ] [--seed n] --out chosen.csv [--max-depth d] [--extrapolate]';
+export const usage = `rftwin plan --scene S --frequency HZ --tx x,y,z [--tx …] --candidates rx.csv --count N [--params …] [--metrics coherent_gain_db,path_gain_db,rms_delay_spread_ns] [--noise-db σ] [--noise-ns σ] [--seed n] --out chosen.csv ${CHANNEL_USAGE} [--extrapolate]`;
 
 const METRICS: readonly PlanMetric[] = ['coherent_gain_db', 'path_gain_db', 'rms_delay_spread_ns'];
 
@@ -26,7 +34,7 @@ const METRICS: readonly PlanMetric[] = ['coherent_gain_db', 'path_gain_db', 'rms
  * nominal materials and three draws from the prior, and print the information gain against random picks of the same size.
  */
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['extrapolate']);
+  const args = parseArgs(argv, [...CHANNEL_BOOLEAN_FLAGS, 'extrapolate']);
   checkFlags(args, [
     'scene',
     'frequency',
@@ -39,10 +47,12 @@ export async function run(argv: string[]): Promise<number> {
     'noise-ns',
     'seed',
     'out',
-    'max-depth',
     'extrapolate',
+    ...CHANNEL_BOOLEAN_FLAGS,
+    ...CHANNEL_VALUE_FLAGS,
   ]);
   const frequencyHz = frequencyFlag(args);
+  const settings = channelSettingsFromArgs(args, frequencyHz);
   const count = numberFlag(args, 'count');
   if (!Number.isInteger(count) || count < 1)
     throw new UsageError(`--count must be a positive integer, got ${count}`);
@@ -66,21 +76,35 @@ export async function run(argv: string[]): Promise<number> {
   const parameters: TrainableParameter[] = materialsInUse(scene).flatMap((owner) =>
     parameterNames.map((name) => ({ owner, name })),
   );
-  process.stderr.write(`plan: tracing ${links.length} candidate links…\n`);
-  const traced = await traceSoundedLinks(scene, buildBvh(scene), links, {
-    ...calibrationTraceOptions(parameterNames, { maxDepth: numberFlag(args, 'max-depth', 3) }),
-    materials,
-    trained: parameters,
-  });
-  const model = sceneForwardModel(scene, traced, materials, parameters, { frequencyHz });
   const theta = Float64Array.from(parameters, (p) => materials[p.owner]![PARAMETER_FIELD[p.name]]);
   // information averaged over 4 draws from the prior (log-std 0.5) around the nominal values
   const samples = priorSamples(parameters, theta, 4, 0.5, numberFlag(args, 'seed', 1));
-  const rows = priorAveragedRows((t) => model.evaluate(t), parameters, samples, {
-    frequencyHz,
-    metrics,
-    noiseDb: numberFlag(args, 'noise-db', 1),
-    noiseNs: numberFlag(args, 'noise-ns', 1),
+  const rows = await withSigint(async (signal) => {
+    try {
+      const channel = await Channel.open(scene, settings, { backend: backendFromArgs(args) });
+      const control = cliControl('plan', settings, signal);
+      const traced = await channel.trace(
+        links,
+        materials,
+        control,
+        calibrationScatteringObjects(scene, materials, parameters),
+      );
+      const paths = traced.reduce((s, l) => s + l.geometries.length, 0);
+      const { backend, decision } = channel.backendFor({ kind: 'calibration', paths });
+      control.onBackend?.(channel.used(decision, backend));
+      const model = sceneForwardModel(channel, backend, traced, materials, parameters);
+      try {
+        return await priorAveragedRows((t) => model.evaluate(t), parameters, samples, {
+          metrics,
+          noiseDb: numberFlag(args, 'noise-db', 1),
+          noiseNs: numberFlag(args, 'noise-ns', 1),
+        });
+      } finally {
+        model.dispose();
+      }
+    } finally {
+      await releaseGpu();
+    }
   });
   const plan = planMeasurements(rows, parameters.length, { count, seed: numberFlag(args, 'seed', 1) });
   const lines = [

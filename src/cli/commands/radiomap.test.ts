@@ -59,7 +59,7 @@ describe('rftwin radiomap', () => {
     const r = await rftwin([...ARGS, ...ARGS2, '--backend', 'webgpu', '--out', out, '--png', png]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/radiomap: 64\/64 cells \(100\.0 %\)/);
-    expect(r.stderr).toMatch(/WebGPU on .* via Dawn/);
+    expect(r.stderr).toMatch(/radiomap: backend WebGPU \(.*\) \(WebGPU requested\) on .* via Dawn/);
     const map = JSON.parse(readFileSync(out, 'utf8'));
     expect([map.nx, map.ny]).toEqual([8, 8]);
     expect(map.backend).toBe('webgpu');
@@ -82,7 +82,7 @@ describe('rftwin radiomap', () => {
     expect(gpu.stderr).toMatch(/no WebGPU adapter/);
     const auto = await rftwin([...ARGS, ...ARGS2, '--backend', 'auto', '--out', out], env);
     expect(auto.code).toBe(0);
-    expect(auto.stderr).toMatch(/CPU reference \(auto: no WebGPU adapter/);
+    expect(auto.stderr).toMatch(/radiomap: backend CPU \(auto: no WebGPU adapter/);
     expect(JSON.parse(readFileSync(out, 'utf8')).backend).toBe('cpu');
   });
 

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { BACKEND_CHOICES, type BackendChoice, releaseGpu } from '../../engine/gpu/index.ts';
+import { Channel } from '../../engine/channel/index.ts';
+import { releaseGpu } from '../../engine/gpu/index.ts';
 import { ITU_EDITION, resolveSceneMaterials } from '../../engine/materials/index.ts';
 import { nodeFileSource } from '../../engine/node/index.ts';
 import {
@@ -13,13 +14,21 @@ import {
 } from '../../engine/radiomap/index.ts';
 import { loadScene } from '../../engine/scene/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, parsePoint, requireFlag, UsageError } from '../args.ts';
+import {
+  backendFromArgs,
+  CHANNEL_BOOLEAN_FLAGS,
+  CHANNEL_USAGE,
+  CHANNEL_VALUE_FLAGS,
+  channelSettingsFromArgs,
+  cliControl,
+  withSigint,
+} from '../channelFlags.ts';
 
 export const usage =
   'rftwin radiomap --scene S --frequency HZ --tx x,y,z --plane z=1.5 [--bounds xmin,ymin,xmax,ymax] --cell 0.25 ' +
-  '[--metric path-gain|coherent-gain|delay-spread|k-factor|angular-spread] [--backend cpu|webgpu|auto] [--max-depth N] ' +
-  '[--no-los] [--no-specular] [--no-transmission] [--scattering] [--diffraction] [--tile CELLS] [--extrapolate] --out map.json [--png map.png]';
+  `[--metric path-gain|coherent-gain|delay-spread|k-factor|angular-spread] ${CHANNEL_USAGE} [--tile CELLS] [--extrapolate] --out map.json [--png map.png]`;
 
-const BOOLEAN = ['no-los', 'no-specular', 'no-transmission', 'scattering', 'diffraction', 'extrapolate'];
+const BOOLEAN = [...CHANNEL_BOOLEAN_FLAGS, 'extrapolate'];
 const KNOWN = [
   'scene',
   'frequency',
@@ -28,18 +37,17 @@ const KNOWN = [
   'bounds',
   'cell',
   'metric',
-  'backend',
-  'max-depth',
   'out',
   'png',
   'tile',
+  ...CHANNEL_VALUE_FLAGS,
   ...BOOLEAN,
 ];
 
 /**
  * `rftwin radiomap`: path gain, coherent gain, RMS delay spread, K-factor, angular spread and
- * LoS per cell of a horizontal grid, on the CPU reference or WebGPU. Progress on stderr.
- * Scattering and diffraction are off unless asked for (they run on the host in both backends).
+ * LoS per cell of a horizontal grid, through the channel pipeline (the same settings and numbers
+ * as `rftwin trace` at a cell centre), on the CPU or WebGPU. Progress on stderr.
  */
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, BOOLEAN);
@@ -60,12 +68,8 @@ export async function run(argv: string[]): Promise<number> {
   const metric = (flag(args, 'metric') ?? 'path-gain') as RadioMapMetric;
   if (!RADIO_MAP_METRICS.includes(metric))
     throw new UsageError(`--metric must be one of ${RADIO_MAP_METRICS.join(', ')}, got '${metric}'`);
-  const backend = (flag(args, 'backend') ?? 'auto') as BackendChoice;
-  if (!BACKEND_CHOICES.includes(backend))
-    throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got '${backend}'`);
-  const maxDepth = numberFlag(args, 'max-depth', 3);
-  if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > 12)
-    throw new UsageError(`--max-depth must be an integer from 0 to 12, got ${maxDepth}`);
+  const settings = channelSettingsFromArgs(args, frequencyHz);
+  const backend = backendFromArgs(args);
   const out = requireFlag(args, 'out');
   const pngPath = flag(args, 'png');
   const tileSize = numberFlag(args, 'tile', 4096);
@@ -95,57 +99,47 @@ export async function run(argv: string[]): Promise<number> {
   });
   const total = grid.nx * grid.ny;
   process.stderr.write(
-    `radiomap: ${scene.name}, ${grid.nx}×${grid.ny} = ${total} cells of ${cell} m at z=${z} m, depth ${maxDepth}\n`,
+    `radiomap: ${scene.name}, ${grid.nx}×${grid.ny} = ${total} cells of ${cell} m at z=${z} m\n`,
   );
-  const controller = new AbortController();
-  const onSigint = () => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', onSigint);
   const t0 = performance.now();
   let lastReport = 0;
-  try {
-    const map = await computeRadioMap(scene, {
-      frequencyHz,
-      tx,
-      grid,
-      materials,
-      backend,
-      tileSize,
-      signal: controller.signal,
-      trace: {
-        maxDepth,
-        los: flag(args, 'no-los') !== 'true',
-        specular: flag(args, 'no-specular') !== 'true',
-        transmission: flag(args, 'no-transmission') !== 'true',
-        scattering: flag(args, 'scattering') === 'true',
-        diffraction: flag(args, 'diffraction') === 'true',
-      },
-      onProgress: ({ done, total: all, backend: used }) => {
-        const now = performance.now();
-        if (now - lastReport < 1000 && done < all) return;
-        lastReport = now;
-        const s = (now - t0) / 1000;
-        const eta = done > 0 ? (s * (all - done)) / done : 0;
-        const mem = process.memoryUsage().rss / 2 ** 20;
-        process.stderr.write(
-          `radiomap: ${done}/${all} cells (${((100 * done) / all).toFixed(1)} %), ${s.toFixed(1)} s, ~${eta.toFixed(0)} s left, ${used}, RSS ${mem.toFixed(0)} MiB\n`,
-        );
-      },
-    });
-    process.stderr.write(`radiomap: ${map.backendNote}\n`);
-    const json = { ...radioMapToJson(map, scene.name), itu_edition: ITU_EDITION, metric_shown: metric };
-    mkdirSync(dirname(out) || '.', { recursive: true });
-    writeFileSync(out, `${JSON.stringify(json)}\n`);
-    if (pngPath) {
-      mkdirSync(dirname(pngPath) || '.', { recursive: true });
-      writeFileSync(pngPath, renderRadioMapPng(map, metric));
+  return withSigint(async (signal) => {
+    try {
+      const channel = await Channel.open(scene, settings, { backend });
+      const map = await computeRadioMap(
+        channel,
+        { tx, grid, materials, tileSize },
+        {
+          ...cliControl('radiomap', settings, signal),
+          onProgress: undefined,
+          onMapProgress: ({ done, total: all, backend: used }) => {
+            const now = performance.now();
+            if (now - lastReport < 1000 && done < all) return;
+            lastReport = now;
+            const s = (now - t0) / 1000;
+            const eta = done > 0 ? (s * (all - done)) / done : 0;
+            const mem = process.memoryUsage().rss / 2 ** 20;
+            process.stderr.write(
+              `radiomap: ${done}/${all} cells (${((100 * done) / all).toFixed(1)} %), ${s.toFixed(1)} s, ~${eta.toFixed(0)} s left, ${used}, RSS ${mem.toFixed(0)} MiB\n`,
+            );
+          },
+        },
+      );
+      process.stderr.write(`radiomap: ${map.backendNote}\n`);
+      const json = { ...radioMapToJson(map, scene.name), itu_edition: ITU_EDITION, metric_shown: metric };
+      mkdirSync(dirname(out) || '.', { recursive: true });
+      writeFileSync(out, `${JSON.stringify(json)}\n`);
+      if (pngPath) {
+        mkdirSync(dirname(pngPath) || '.', { recursive: true });
+        writeFileSync(pngPath, renderRadioMapPng(map, metric));
+      }
+      const s = (performance.now() - t0) / 1000;
+      process.stderr.write(
+        `radiomap: ${total} cells in ${s.toFixed(1)} s (${(total / s).toFixed(0)} cells/s), ${map.stats.paths} paths → ${out}${pngPath ? `, ${pngPath}` : ''}\n`,
+      );
+      return 0;
+    } finally {
+      await releaseGpu();
     }
-    const s = (performance.now() - t0) / 1000;
-    process.stderr.write(
-      `radiomap: ${total} cells in ${s.toFixed(1)} s (${(total / s).toFixed(0)} cells/s), ${map.stats.paths} paths → ${out}${pngPath ? `, ${pngPath}` : ''}\n`,
-    );
-    return 0;
-  } finally {
-    process.off('SIGINT', onSigint);
-    await releaseGpu();
-  }
+  });
 }

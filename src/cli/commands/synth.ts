@@ -1,18 +1,21 @@
 import { writeFile } from 'node:fs/promises';
-import {
-  calibrationTraceOptions,
-  sceneForwardModel,
-  synthesizeSoundings,
-  traceSoundedLinks,
-  withMaterialValues,
-} from '../../engine/calibrate/index.ts';
+import { synthesizeSoundings, withMaterialValues } from '../../engine/calibrate/index.ts';
+import { Channel } from '../../engine/channel/index.ts';
+import { releaseGpu } from '../../engine/gpu/index.ts';
 import { writeSoundingsCsv, writeSoundingsJson } from '../../engine/io/index.ts';
-import { buildBvh } from '../../engine/tracer/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, requireFlag, UsageError } from '../args.ts';
+import {
+  backendFromArgs,
+  CHANNEL_BOOLEAN_FLAGS,
+  CHANNEL_USAGE,
+  CHANNEL_VALUE_FLAGS,
+  channelSettingsFromArgs,
+  cliControl,
+  withSigint,
+} from '../channelFlags.ts';
 import { frequencyFlag, loadSceneAt, readLinks, readMaterialsFile } from './calibrate.ts';
 
-export const usage =
-  'rftwin synth --scene S --frequency HZ --materials truth.json --tx x,y,z [--tx …] --rx-file rx.csv [--noise-db σ] [--noise-ns σ] [--seed n] --out soundings.csv|.json [--max-depth d] [--scattering] [--extrapolate]';
+export const usage = `rftwin synth --scene S --frequency HZ --materials truth.json --tx x,y,z [--tx …] --rx-file rx.csv [--noise-db σ] [--noise-ns σ] [--seed n] --out soundings.csv|.json ${CHANNEL_USAGE} [--extrapolate]`;
 
 /**
  * `rftwin synth`: synthetic soundings of the scene with the given (true) materials, on every
@@ -20,7 +23,7 @@ export const usage =
  * CSV gets every link metric; JSON also the multipath lists.
  */
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['scattering', 'extrapolate']);
+  const args = parseArgs(argv, [...CHANNEL_BOOLEAN_FLAGS, 'extrapolate']);
   checkFlags(args, [
     'scene',
     'frequency',
@@ -31,11 +34,12 @@ export async function run(argv: string[]): Promise<number> {
     'noise-ns',
     'seed',
     'out',
-    'max-depth',
-    'scattering',
     'extrapolate',
+    ...CHANNEL_BOOLEAN_FLAGS,
+    ...CHANNEL_VALUE_FLAGS,
   ]);
   const frequencyHz = frequencyFlag(args);
+  const settings = channelSettingsFromArgs(args, frequencyHz);
   const outPath = requireFlag(args, 'out');
   const materialsPath = requireFlag(args, 'materials');
   const rxPath = requireFlag(args, 'rx-file');
@@ -49,26 +53,16 @@ export async function run(argv: string[]): Promise<number> {
   );
   const truth = withMaterialValues(materials, await readMaterialsFile(materialsPath), materialsPath);
   const links = await readLinks(args, rxPath);
-  const trace = calibrationTraceOptions([], {
-    maxDepth: numberFlag(args, 'max-depth', 3),
-    scattering: flag(args, 'scattering') === 'true',
-  });
-  process.stderr.write(`synth: tracing ${links.length} links (depth ${trace.maxDepth})…\n`);
   // only objects whose true S > 0 scatter: the others add no field
-  const traced = await traceSoundedLinks(
-    scene,
-    buildBvh(scene),
-    links,
-    { ...trace, materials: truth },
-    {
-      onProgress: (p) => {
-        if (p.phase === 'receivers' && p.done === p.total)
-          process.stderr.write(`  traced ${p.total} receivers\n`);
-      },
-    },
-  );
-  const model = sceneForwardModel(scene, traced, truth, [], { frequencyHz });
-  const soundings = synthesizeSoundings(model.evaluate(new Float64Array(0)), links, {
+  const simulated = await withSigint(async (signal) => {
+    try {
+      const channel = await Channel.open(scene, settings, { backend: backendFromArgs(args) });
+      return await channel.traceLinks(links, truth, cliControl('synth', settings, signal));
+    } finally {
+      await releaseGpu();
+    }
+  });
+  const soundings = synthesizeSoundings(simulated, {
     frequencyHz,
     noiseDb,
     noiseNs,

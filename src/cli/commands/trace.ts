@@ -1,56 +1,27 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { type TraceLinksResult, traceLinks } from '../../engine/channel/index.ts';
+import { Channel, type ChannelSettings, type LinkResult } from '../../engine/channel/index.ts';
 import type { Vec3 } from '../../engine/core/index.ts';
 import { InputError } from '../../engine/core/index.ts';
-import type { MaterialModel } from '../../engine/field/index.ts';
-import {
-  type AntennaSpec,
-  PATTERN_NAMES,
-  type PatternName,
-  POLARIZATIONS,
-  type Polarization,
-} from '../../engine/field/index.ts';
-import { ITU_EDITION } from '../../engine/materials/index.ts';
+import { releaseGpu } from '../../engine/gpu/index.ts';
+import { ITU_EDITION, resolveSceneMaterials } from '../../engine/materials/index.ts';
 import { nodeFileSource } from '../../engine/node/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
 import { loadScene } from '../../engine/scene/index.ts';
-import type { TraceProgress } from '../../engine/tracer/index.ts';
+import { checkFlags, flag, numberFlag, parseArgs, parsePoint, requireFlag, UsageError } from '../args.ts';
 import {
-  checkFlags,
-  flag,
-  numberFlag,
-  type ParsedArgs,
-  parseArgs,
-  parsePoint,
-  requireFlag,
-  UsageError,
-} from '../args.ts';
+  backendFromArgs,
+  CHANNEL_BOOLEAN_FLAGS,
+  CHANNEL_USAGE,
+  CHANNEL_VALUE_FLAGS,
+  channelSettingsFromArgs,
+  cliControl,
+  withSigint,
+} from '../channelFlags.ts';
 
-export const usage =
-  'rftwin trace --scene S --frequency HZ --tx x,y,z (--rx x,y,z … | --rx-file rx.csv) [--max-depth N] [--no-los] [--no-specular] [--no-transmission] [--no-scattering] [--no-diffraction] [--material-model slab|halfspace] [--pattern iso|dipole|hw_dipole|tr38901] [--polarization V|H|+45|-45] [--rays N] [--scattering-rays N] [--extrapolate] [--out file]';
+export const usage = `rftwin trace --scene S --frequency HZ --tx x,y,z (--rx x,y,z … | --rx-file rx.csv) ${CHANNEL_USAGE} [--extrapolate] [--out file]`;
 
-const BOOLEAN_FLAGS = [
-  'no-los',
-  'no-specular',
-  'no-transmission',
-  'no-scattering',
-  'no-diffraction',
-  'extrapolate',
-];
-const VALUE_FLAGS = [
-  'scene',
-  'frequency',
-  'tx',
-  'rx',
-  'rx-file',
-  'max-depth',
-  'material-model',
-  'pattern',
-  'polarization',
-  'rays',
-  'scattering-rays',
-  'out',
-];
+const BOOLEAN_FLAGS = [...CHANNEL_BOOLEAN_FLAGS, 'extrapolate'];
+const VALUE_FLAGS = ['scene', 'frequency', 'tx', 'rx', 'rx-file', 'out', ...CHANNEL_VALUE_FLAGS];
 
 /** Receivers from a CSV file whose header names columns x, y, z (any order, other columns ignored). */
 export function parseReceiverCsv(text: string, file: string): Vec3[] {
@@ -86,22 +57,36 @@ export function parseReceiverCsv(text: string, file: string): Vec3[] {
   return out;
 }
 
-function choice<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback: T): T {
-  const v = flag(args, name);
-  if (v === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(v))
-    throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${v}'`);
-  return v as T;
-}
-
 /** Finite dB and numbers for JSON (JSON has no ±Infinity/NaN: they become null). */
 const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-export function traceJson(result: TraceLinksResult, scene: Scene) {
+export function traceJson(
+  links: readonly LinkResult[],
+  settings: ChannelSettings,
+  scene: Scene,
+  backend: { label: string; reason: string },
+) {
   return {
-    frequency_hz: result.frequencyHz,
+    frequency_hz: settings.frequencyHz,
     itu_edition: ITU_EDITION,
-    links: result.links.map((l) => ({
+    backend: backend.label,
+    backend_reason: backend.reason,
+    settings: {
+      max_depth: settings.maxDepth,
+      los: settings.los,
+      specular: settings.specular,
+      transmission: settings.transmission,
+      scattering: settings.scattering,
+      diffraction: settings.diffraction,
+      rays: settings.rays,
+      scattering_rays: settings.scatteringRays,
+      material_model: settings.materialModel,
+      tx_antenna: settings.txAntenna,
+      rx_antenna: settings.rxAntenna,
+      scattering_pattern: settings.scatteringPattern,
+      tx_power_dbm: settings.txPowerDbm,
+    },
+    links: links.map((l) => ({
       tx: l.tx,
       rx: l.rx,
       paths: l.paths.map((p) => ({
@@ -124,7 +109,11 @@ export function traceJson(result: TraceLinksResult, scene: Scene) {
         angular_spread_deg: num(l.metrics.angularSpreadDeg),
         k_factor_db: num(l.metrics.kFactorDb),
         k_factor_reference: l.metrics.kFactorReference,
+        // K = ∞ (a single path) and an undefined K both print as null: this says which
+        k_factor_infinite: l.metrics.kFactorDb === Number.POSITIVE_INFINITY,
         los: l.metrics.los,
+        path_count: l.metrics.pathCount,
+        received_power_dbm: num(settings.txPowerDbm + l.metrics.pathGainDb),
       },
     })),
   };
@@ -188,64 +177,37 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     throw new UsageError('missing receivers: give --rx x,y,z (repeatable) or --rx-file rx.csv');
   }
-  const maxDepth = numberFlag(args, 'max-depth', 3);
-  if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > 12) {
-    throw new UsageError(`--max-depth must be an integer from 0 to 12, got ${flag(args, 'max-depth')}`);
-  }
-  const rays = numberFlag(args, 'rays', 10_000);
-  if (!Number.isInteger(rays) || rays < 1)
-    throw new UsageError(`--rays must be a positive integer, got ${flag(args, 'rays')}`);
-  const scatteringRays = numberFlag(args, 'scattering-rays', rays);
-  if (!Number.isInteger(scatteringRays) || scatteringRays < 1) {
-    throw new UsageError(
-      `--scattering-rays must be a positive integer, got ${flag(args, 'scattering-rays')}`,
-    );
-  }
-  const materialModel = choice<MaterialModel>(args, 'material-model', ['slab', 'halfspace'], 'slab');
-  const pattern = choice<PatternName>(args, 'pattern', PATTERN_NAMES, 'iso');
-  const polarization = choice<Polarization>(args, 'polarization', POLARIZATIONS, 'V');
-  const antenna: AntennaSpec = { pattern, polarization };
-  const on = (name: string) => flag(args, `no-${name}`) !== 'true';
-
+  const settings = channelSettingsFromArgs(args, frequencyHz);
+  const backendChoice = backendFromArgs(args);
   const scene = await loadScene(nodeFileSource, scenePath);
+  const materials = resolveSceneMaterials(scene.materials, frequencyHz, {
+    allowExtrapolation: flag(args, 'extrapolate') === 'true',
+  });
   const started = Date.now();
-  let lastReport = 0;
-  const tty = process.stderr.isTTY;
-  const onProgress = (p: TraceProgress) => {
-    const now = Date.now();
-    if (now - lastReport < 500 && p.done < p.total) return;
-    lastReport = now;
-    const what = p.phase === 'candidates' ? 'rays' : 'receivers';
-    process.stderr.write(
-      `${tty ? '\r' : ''}trace: ${p.phase} ${p.done}/${p.total} ${what}${tty ? '   ' : '\n'}`,
-    );
-  };
-  const result = await traceLinks(
-    scene,
-    {
-      frequencyHz,
-      tx,
-      rx,
-      maxDepth,
-      rays,
-      scatteringRays,
-      los: on('los'),
-      specular: on('specular'),
-      transmission: on('transmission'),
-      scattering: on('scattering'),
-      diffraction: on('diffraction'),
-      materialModel,
-      txAntenna: antenna,
-      rxAntenna: antenna,
-      itu: { allowExtrapolation: flag(args, 'extrapolate') === 'true' },
-    },
-    { onProgress },
-  );
-  const nPaths = result.links.reduce((s, l) => s + l.paths.length, 0);
+  let backend = { label: '', reason: '' };
+  const links = await withSigint(async (signal) => {
+    try {
+      const channel = await Channel.open(scene, settings, { backend: backendChoice });
+      const control = cliControl('trace', settings, signal);
+      const report = control.onBackend!;
+      control.onBackend = (d) => {
+        backend = { label: d.label, reason: d.reason };
+        report(d);
+      };
+      return await channel.traceLinks(
+        rx.map((r) => ({ tx, rx: r })),
+        materials,
+        control,
+      );
+    } finally {
+      await releaseGpu();
+    }
+  });
+  const nPaths = links.reduce((s, l) => s + l.paths.length, 0);
   process.stderr.write(
-    `${tty ? '\n' : ''}trace: ${scene.name}: ${rx.length} link(s), ${nPaths} paths in ${((Date.now() - started) / 1000).toFixed(2)} s\n`,
+    `trace: ${scene.name}: ${rx.length} link(s), ${nPaths} paths in ${((Date.now() - started) / 1000).toFixed(2)} s\n`,
   );
-  const json = `${compactJson(traceJson(result, scene))}\n`;
+  const json = `${compactJson(traceJson(links, settings, scene, backend))}\n`;
   const out = flag(args, 'out');
   if (out) {
     try {

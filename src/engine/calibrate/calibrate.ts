@@ -10,14 +10,13 @@ import {
   type ResidualGroup,
 } from './losses.ts';
 import {
-  adamSteps,
+  adam,
   cost,
   type IterationReport,
-  levenbergMarquardtSteps,
+  levenbergMarquardt,
   type Objective,
   type ObjectiveEvaluation,
   type OptimizerKind,
-  runToEnd,
   type StopReason,
 } from './optimizers.ts';
 import { parameterLabel, physicalDerivative, vectorToPhysical, vectorToUnconstrained } from './parameters.ts';
@@ -45,6 +44,8 @@ export interface CalibrationOptions {
   learningRate?: number;
   earlyStop?: Partial<EarlyStopOptions>;
   onIteration?: (report: IterationReport) => void;
+  /** awaited before every optimiser iteration (pause / resume in a worker) */
+  beforeIteration?: () => Promise<void>;
   signal?: AbortSignal;
   /**
    * Gaussian prior on z centred on `center` (physical values, usually the nominal ITU ones) with
@@ -97,9 +98,9 @@ export function calibrationObjective(
   const objective: Objective & { last?: LossEvaluation } = {
     n,
     physical: (z) => vectorToPhysical(params, z),
-    evaluate(z): ObjectiveEvaluation {
+    async evaluate(z): Promise<ObjectiveEvaluation> {
       const theta = vectorToPhysical(params, z);
-      const ev = loss.evaluate(model.evaluate(theta), n);
+      const ev = loss.evaluate(await model.evaluate(theta));
       objective.last = ev;
       const scale = params.map((p, k) => physicalDerivative(p.name, z[k]!));
       const J = new Float64Array(ev.m * n);
@@ -113,37 +114,32 @@ export function calibrationObjective(
         lossGrad: ev.lossGrad.map((g, k) => g * scale[k]!),
       };
     },
+    refine: async () => {
+      const done = (await model.refine?.()) ?? false;
+      if (done) objective.precisionFloor = undefined;
+      return done;
+    },
+    precisionFloor: model.precisionFloor,
   };
   return objective;
 }
 
-/** Count, per parameter, the traced paths whose coefficient depends on it. */
-function pathsTouching(model: ForwardModel, theta: Float64Array): number[] {
-  const counts = model.parameters.map(() => 0);
-  for (const link of model.evaluate(theta)) {
-    for (const p of link)
-      for (let k = 0; k < counts.length; k++) if (p.dA[2 * k] !== 0 || p.dA[2 * k + 1] !== 0) counts[k]!++;
-  }
-  return counts;
-}
-
-export function calibrate(options: CalibrationOptions): CalibrationResult {
-  return runToEnd(calibrateSteps(options));
-}
-
 /**
- * calibrate() as steps: yields before every optimiser iteration (restarts and the prior refit
- * included), so a driver (runWithHook) can pause between iterations or let messages in.
- * An aborted signal ends the optimisation early and returns the best estimate so far.
+ * Calibrate the model's parameters against the soundings. `beforeIteration` is awaited before
+ * every optimiser iteration (restarts and the prior refit included), so a host can pause between
+ * iterations or let messages in. An aborted signal ends the optimisation early and returns the
+ * best estimate so far.
  */
-export function* calibrateSteps(options: CalibrationOptions): Generator<void, CalibrationResult, void> {
+export async function calibrate(options: CalibrationOptions): Promise<CalibrationResult> {
   const { model } = options;
   if (options.soundings.length !== model.linkCount)
     throw new Error(`calibrate: ${options.soundings.length} soundings for ${model.linkCount} traced links`);
   if (model.parameters.length === 0)
     throw new CalibrationError('nothing to calibrate: no trainable parameter');
   // A sounded link without any traced path cannot be predicted (zero power): leave it out, say so.
-  const emptyLinks = model.evaluate(options.initial).flatMap((paths, i) => (paths.length === 0 ? [i] : []));
+  const initialStats = await model.evaluate(options.initial);
+  const emptyLinks: number[] = [];
+  for (let i = 0; i < model.linkCount; i++) if (initialStats.pathCount[i] === 0) emptyLinks.push(i);
   const soundings = options.soundings.map((s, i) =>
     emptyLinks.includes(i) ? { ...s, metrics: {}, paths: undefined } : s,
   );
@@ -154,14 +150,19 @@ export function* calibrateSteps(options: CalibrationOptions): Generator<void, Ca
         ]
       : [];
   if (emptyLinks.length === soundings.length) throw new CalibrationError(skipped[0]!);
-  const loss = makeLoss(soundings, options.loss);
+  const loss = makeLoss(soundings, options.loss, model.tracedDelays);
+  if (
+    loss.taps.length !== model.taps.length ||
+    loss.taps.some((t, k) => t.link !== model.taps[k]!.link || t.path !== model.taps[k]!.path)
+  )
+    throw new Error('calibrate: the forward model was built for other path taps than the loss uses');
   const objective = calibrationObjective(model, loss);
   const z0 = vectorToUnconstrained(model.parameters, options.initial);
   // Refuse parameters that no sounding informs, before spending any iteration on them.
-  const first = objective.evaluate(z0);
+  const first = await objective.evaluate(z0);
   const uninformed = uninformedParameters(model.parameters, first.J, first.m);
   if (uninformed.length > 0) {
-    const touching = pathsTouching(model, options.initial);
+    const touching = model.pathsTouching;
     const lines = uninformed.map(({ index }) => {
       const label = parameterLabel(model.parameters[index]!);
       return touching[index] === 0
@@ -174,14 +175,15 @@ export function* calibrateSteps(options: CalibrationOptions): Generator<void, Ca
   }
   const optimizer = options.optimizer;
   const earlyStop = { ...DEFAULT_EARLY_STOP[optimizer], ...options.earlyStop };
-  const run = optimizer === 'lm' ? levenbergMarquardtSteps : adamSteps;
+  const run = optimizer === 'lm' ? levenbergMarquardt : adam;
   // One iteration budget for the whole calibration: restarts and the prior refit below
   // spend what the first run left, so --max-iterations caps the total a person sees.
   const budget = options.maxIterations ?? DEFAULT_MAX_ITERATIONS[optimizer];
-  const result = yield* run(objective, z0, {
+  const result = await run(objective, z0, {
     maxIterations: budget,
     earlyStop,
     onIteration: options.onIteration,
+    beforeIteration: options.beforeIteration,
     signal: options.signal,
     learningRate: options.learningRate,
   });
@@ -197,12 +199,13 @@ export function* calibrateSteps(options: CalibrationOptions): Generator<void, Ca
     const rnd = seededRandom(options.seed ?? 1);
     for (let k = 0; k < (options.restarts ?? 2) && iterations < budget; k++) {
       const start = z0.map((z) => z + 0.5 * gaussian(rnd));
-      const again = yield* run(objective, start, {
+      const again = await run(objective, start, {
         maxIterations: budget - iterations,
         earlyStop,
         onIteration:
           options.onIteration &&
           ((it) => options.onIteration!({ ...it, iteration: iterations + it.iteration })),
+        beforeIteration: options.beforeIteration,
         signal: options.signal,
       });
       starts++;
@@ -218,7 +221,7 @@ export function* calibrateSteps(options: CalibrationOptions): Generator<void, Ca
       if (rms(result.final) <= PERFECT_FIT_RMS || again.stoppedBecause === 'aborted') break;
     }
   }
-  let final = objective.evaluate(result.z);
+  let final = await objective.evaluate(result.z);
   let ev = objective.last!;
   const nuisance = ev.powerScale !== undefined ? 1 : 0;
   let usedPrior = false;
@@ -234,12 +237,13 @@ export function* calibrateSteps(options: CalibrationOptions): Generator<void, Ca
     const noise = residualNoiseVariance(final.r, ev.groups, model.parameters.length + nuisance);
     const center = vectorToUnconstrained(model.parameters, prior.center);
     const map = mapObjective(objective, noise, center, prior.std);
-    const second = yield* levenbergMarquardtSteps(map, z0, {
+    const second = await levenbergMarquardt(map, z0, {
       maxIterations: budget - iterations,
       earlyStop,
       onIteration:
         options.onIteration &&
         ((it) => options.onIteration!({ ...it, iteration: iterations + it.iteration })),
+      beforeIteration: options.beforeIteration,
       signal: options.signal,
     });
     usedPrior = true;
@@ -247,7 +251,7 @@ export function* calibrateSteps(options: CalibrationOptions): Generator<void, Ca
     stoppedBecause = second.stoppedBecause;
     lossHistory.push(...second.lossHistory);
     result.z = second.z;
-    final = objective.evaluate(result.z);
+    final = await objective.evaluate(result.z);
     ev = objective.last!;
   }
   const uncertainty = gaussNewtonUncertainty(
@@ -285,11 +289,11 @@ function mapObjective(
   priorStd: number | Float64Array,
 ): Objective {
   const n = base.n;
-  return {
+  const map: Objective = {
     n,
     physical: base.physical,
-    evaluate(z) {
-      const e = base.evaluate(z);
+    async evaluate(z) {
+      const e = await base.evaluate(z);
       const groups = base.last!.groups;
       const m = e.m + n;
       const r = new Float64Array(m);
@@ -306,7 +310,14 @@ function mapObjective(
       }
       return { r, J, m, weights: new Float64Array(m).fill(1), loss: e.loss, lossGrad: e.lossGrad };
     },
+    refine: async () => {
+      const done = (await base.refine?.()) ?? false;
+      if (done) map.precisionFloor = undefined;
+      return done;
+    },
+    precisionFloor: base.precisionFloor,
   };
+  return map;
 }
 
 /** Mean relative error over parameters: mean |θ̂ − θ| / θ (docs/physics.md). */

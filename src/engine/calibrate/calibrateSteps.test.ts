@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { calibrate, calibrateSteps } from './calibrate.ts';
-import { type ChainMaterial, fresnelChainModel, randomChainLinks } from './fresnelChainModel.ts';
-import { runWithHook } from './optimizers.ts';
+import {
+  type ChainMaterial,
+  fresnelChainModel,
+  randomChainLinks,
+  simulateChain,
+} from '../../test/oracles/fresnelChainModel.ts';
+import { calibrate } from './calibrate.ts';
 import type { TrainableParameter } from './parameters.ts';
 import { predictLinks } from './predictions.ts';
 import { synthesizeSoundings } from './synthesize.ts';
 
 /**
- * Calibration as steps (what lets the studio's worker pause, resume and stop it between
- * iterations): the same result as the synchronous run, one hook call per iteration, and an
- * interruption that returns the best estimate so far instead of failing.
+ * Calibration with an awaited hook before every iteration (what lets the studio's worker pause,
+ * resume and stop it between iterations): the same result as without the hook, one hook call per
+ * iteration, and an interruption that returns the best estimate so far instead of failing.
  */
 const F = 28e9;
 const NOMINAL: Record<string, ChainMaterial> = {
@@ -26,25 +30,25 @@ const TRUTH: Record<string, ChainMaterial> = Object.fromEntries(
     { ...NOMINAL[id]!, conductivity: NOMINAL[id]!.conductivity * [1.3, 0.75, 1.4][k]! },
   ]),
 );
-const truthSigma = Float64Array.from(IDS, (id) => TRUTH[id]!.conductivity);
 
-function setup(noiseDb = 0) {
+async function setup(noiseDb = 0) {
   const geometry = randomChainLinks(IDS, 30, 7);
-  const truthModel = fresnelChainModel(geometry, TRUTH, SIGMAS, F);
-  const soundings = synthesizeSoundings(
-    truthModel.evaluate(truthSigma),
-    Array.from({ length: 30 }, (_, i) => ({
-      tx: [0, 0, i] as [number, number, number],
-      rx: [1, 1, 1] as [number, number, number],
-    })),
-    { frequencyHz: F, noiseDb, noiseNs: 0, seed: 3 },
-  );
+  const positions = Array.from({ length: 30 }, (_, i) => ({
+    tx: [0, 0, i] as [number, number, number],
+    rx: [1, 1, 1] as [number, number, number],
+  }));
+  const soundings = synthesizeSoundings(await simulateChain(geometry, TRUTH, F, positions), {
+    frequencyHz: F,
+    noiseDb,
+    noiseNs: 0,
+    seed: 3,
+  });
   return { model: fresnelChainModel(geometry, NOMINAL, SIGMAS, F), soundings };
 }
 
-describe('calibrateSteps', () => {
-  it('driven with an awaited hook gives the synchronous result, the hook running once per iteration', async () => {
-    const { model, soundings } = setup();
+describe('calibration with an awaited hook between iterations', () => {
+  it('gives the result of a run without the hook, the hook running once per iteration', async () => {
+    const { model, soundings } = await setup();
     const options = {
       model,
       soundings,
@@ -52,46 +56,57 @@ describe('calibrateSteps', () => {
       optimizer: 'lm' as const,
       initial: nominal,
     };
-    const sync = calibrate(options);
+    const plain = await calibrate(options);
     let hooks = 0;
     let reported = 0;
-    const stepped = await runWithHook(
-      calibrateSteps({ ...options, onIteration: () => reported++ }),
-      async () => {
+    const hooked = await calibrate({
+      ...options,
+      onIteration: () => reported++,
+      beforeIteration: async () => {
         hooks++;
       },
-    );
-    expect(Array.from(stepped.theta)).toEqual(Array.from(sync.theta));
-    expect(stepped.iterations).toBe(sync.iterations);
-    expect(reported).toBe(sync.iterations);
-    // one yield before each iteration, plus the last check that ends each optimiser run
-    expect(hooks).toBeGreaterThanOrEqual(sync.iterations);
-    expect(hooks).toBeLessThanOrEqual(sync.iterations + 1 + 3);
+    });
+    expect(Array.from(hooked.theta)).toEqual(Array.from(plain.theta));
+    expect(hooked.iterations).toBe(plain.iterations);
+    expect(reported).toBe(plain.iterations);
+    // one call before each iteration, plus the last check that ends each optimiser run
+    expect(hooks).toBeGreaterThanOrEqual(plain.iterations);
+    expect(hooks).toBeLessThanOrEqual(plain.iterations + 1 + 3);
   });
 
   it('no iteration runs while the hook waits (paused); aborting there returns the best estimate so far', async () => {
-    const { model, soundings } = setup(1);
+    const { model, soundings } = await setup(1);
     const ac = new AbortController();
     const losses: number[] = [];
     let release: (() => void) | undefined;
-    const run = runWithHook(
-      calibrateSteps({
-        model,
-        soundings,
-        loss: { kind: 'smape', frequencyHz: F },
-        optimizer: 'adam',
-        initial: nominal,
-        maxIterations: 200,
-        // a large step makes Adam overshoot, so the last iterate is not the best one
-        learningRate: 1.5,
-        signal: ac.signal,
-        onIteration: (it) => losses.push(it.loss),
-      }),
-      // pause before iteration 6: wait until released
-      () => (losses.length === 5 ? new Promise<void>((r) => (release = r)) : Promise.resolve()),
-    );
-    await new Promise((r) => setTimeout(r, 50));
-    expect(losses).toHaveLength(5); // paused: nothing moved
+    let held: () => void = () => {};
+    const holding = new Promise<void>((r) => {
+      held = r;
+    });
+    const run = calibrate({
+      model,
+      soundings,
+      loss: { kind: 'smape', frequencyHz: F },
+      optimizer: 'adam',
+      initial: nominal,
+      maxIterations: 200,
+      // a large step makes Adam overshoot, so the last iterate is not the best one
+      learningRate: 1.5,
+      signal: ac.signal,
+      onIteration: (it) => losses.push(it.loss),
+      // pause before iteration 6: hold until released
+      beforeIteration: () => {
+        if (losses.length !== 5) return Promise.resolve();
+        held();
+        return new Promise<void>((r) => {
+          release = r;
+        });
+      },
+    });
+    await holding;
+    // the run is parked in the hook: many turns of the event loop move nothing
+    for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 0));
+    expect(losses).toHaveLength(5);
     ac.abort(); // Stop while paused
     release!();
     const r = await run;
@@ -103,32 +118,37 @@ describe('calibrateSteps', () => {
     expect(r.lossHistory.at(-1)!, 'precondition: the last iterate is worse than the best').toBeGreaterThan(
       best,
     );
-    const end = setup(1);
-    const lossAt = (theta: Float64Array) =>
-      calibrate({
-        model: end.model,
-        soundings: end.soundings,
-        loss: { kind: 'smape', frequencyHz: F },
-        optimizer: 'adam',
-        initial: theta,
-        maxIterations: 0,
-      }).lossHistory[0]!;
-    expect(lossAt(r.theta)).toBeCloseTo(best, 12);
+    const end = await setup(1);
+    const lossAt = async (theta: Float64Array) =>
+      (
+        await calibrate({
+          model: end.model,
+          soundings: end.soundings,
+          loss: { kind: 'smape', frequencyHz: F },
+          optimizer: 'adam',
+          initial: theta,
+          maxIterations: 0,
+        })
+      ).lossHistory[0]!;
+    expect(await lossAt(r.theta)).toBeCloseTo(best, 12);
     expect(best).toBeLessThan(r.lossHistory[0]!);
   });
 });
 
 describe('predictLinks', () => {
-  it('gives each link its path gain (incoherent sum) and coherent gain, −∞ without paths', () => {
-    const { model } = setup();
-    const links = model.evaluate(nominal);
-    const [p] = predictLinks([links[0]!], F);
-    const power = links[0]!.reduce((s, q) => s + q.a.re ** 2 + q.a.im ** 2, 0);
+  it('gives each link its path gain (incoherent sum) and coherent gain, −∞ without paths', async () => {
+    const geometry = randomChainLinks(IDS, 3, 7);
+    geometry[2] = [];
+    const one = [[geometry[0]![0]!]];
+    const stats = await fresnelChainModel(geometry, NOMINAL, SIGMAS, F).evaluate(nominal);
+    const [p, , none] = predictLinks(stats);
+    const sim = await simulateChain(geometry.slice(0, 1), NOMINAL, F, [{ tx: [0, 0, 0], rx: [1, 1, 1] }]);
+    const power = sim[0]!.paths.reduce((s, q) => s + q.a.re ** 2 + q.a.im ** 2, 0);
     expect(p!.pathGainDb).toBeCloseTo(10 * Math.log10(power), 10);
-    // one path: coherent and incoherent gains coincide
-    const single = predictLinks([[links[0]![0]!]], F)[0]!;
+    expect(none!.pathGainDb).toBe(-Infinity);
+    // one path: coherent and incoherent gains coincide, no delay spread
+    const single = predictLinks(await fresnelChainModel(one, NOMINAL, SIGMAS, F).evaluate(nominal))[0]!;
     expect(single.coherentGainDb).toBeCloseTo(single.pathGainDb, 10);
     expect(single.rmsDelaySpreadNs).toBe(0);
-    expect(predictLinks([[]], F)[0]!.pathGainDb).toBe(-Infinity);
   });
 });

@@ -1,10 +1,6 @@
 import type { MeasuredPath, Sounding } from '../io/soundings.ts';
-import {
-  coherentGainDbGradient,
-  type DifferentiablePath,
-  pathGainDbGradient,
-  rmsDelaySpreadNsGradient,
-} from './metricGradients.ts';
+import { metricWithGradient } from '../metrics/linkMetrics.ts';
+import type { LinkStats } from '../metrics/linkStats.ts';
 
 /**
  * Calibration losses in residual + Jacobian form, so that Levenberg–Marquardt can work on
@@ -17,7 +13,10 @@ import {
  * - nae (paper 003): r = (ŝ − s)/s on the coherent received signal strength
  *   s = |Σ aᵢ e^{−j2πfτᵢ}|² (docs/physics.md: incoherent power hardly sees the boxes).
  * - paths: r = predicted − measured gain (dB) of each measured multipath component, matched
- *   once to a traced path by delay (geometry does not change during calibration).
+ *   once to a traced path by delay (geometry does not change during calibration); the matched
+ *   paths are single-path "taps" the forward model reduces after the links.
+ * Every loss reads link statistics (metrics/linkStats.ts): link l of the statistics is
+ * sounding l; taps follow the links.
  */
 export type LossKind = 'smape' | 'nae' | 'paths';
 export const LOSS_KINDS: readonly LossKind[] = ['smape', 'nae', 'paths'];
@@ -63,7 +62,9 @@ export interface CalibrationLoss {
   /** human-readable description of what the loss uses, and notes (e.g. unmatched paths) */
   description: string;
   notes: string[];
-  evaluate(links: readonly DifferentiablePath[][], n: number): LossEvaluation;
+  /** paths (link, index in the link's traced paths) the forward model must also reduce alone */
+  taps: { link: number; path: number }[];
+  evaluate(stats: LinkStats): LossEvaluation;
 }
 
 class ResidualBuilder {
@@ -107,14 +108,21 @@ class ResidualBuilder {
   }
 }
 
-export function makeLoss(soundings: readonly Sounding[], options: LossOptions): CalibrationLoss {
+/** Delays (s) of each sounding's traced paths: what the paths loss matches measured paths to. */
+export type TracedDelays = readonly (readonly number[])[];
+
+export function makeLoss(
+  soundings: readonly Sounding[],
+  options: LossOptions,
+  traced?: TracedDelays,
+): CalibrationLoss {
   switch (options.kind) {
     case 'smape':
       return smapeLoss(soundings, options);
     case 'nae':
       return naeLoss(soundings, options);
     case 'paths':
-      return pathLoss(soundings, options);
+      return pathLoss(soundings, options, traced);
   }
 }
 
@@ -139,17 +147,15 @@ function smapeLoss(soundings: readonly Sounding[], options: LossOptions): Calibr
     kind: 'smape',
     description: `SMAPE on ${powerMetric === 'path_gain_db' ? 'incoherent path gain' : 'coherent gain'} (${powerLinks.length} links${fit ? ', unknown power scale' : ''}) and RMS delay spread (${dsLinks.length} links)`,
     notes,
-    evaluate(links, n) {
+    taps: [],
+    evaluate(stats) {
+      const n = stats.parameters;
       const b = new ResidualBuilder();
       // Power: d = ln P̂ − ln P, r = tanh((d − ln α)/2) = (P̂ − αP)/(P̂ + αP).
       const d: number[] = [];
       const dd: Float64Array[] = [];
       for (const i of powerLinks) {
-        const paths = links[i]!;
-        const g =
-          powerMetric === 'path_gain_db'
-            ? pathGainDbGradient(paths, n)
-            : coherentGainDbGradient(paths, n, options.frequencyHz);
+        const g = metricWithGradient(stats, i, powerMetric);
         const toLn = Math.LN10 / 10;
         d.push((soundings[i]!.metrics[powerMetric]! - g.value) * toLn);
         dd.push(g.grad.map((x) => -x * toLn));
@@ -175,7 +181,7 @@ function smapeLoss(soundings: readonly Sounding[], options: LossOptions): Calibr
         );
       }
       for (const i of dsLinks) {
-        const g = rmsDelaySpreadNsGradient(links[i]!, n);
+        const g = metricWithGradient(stats, i, 'rms_delay_spread_ns');
         const meas = soundings[i]!.metrics.rms_delay_spread_ns!;
         const sum = meas + g.value;
         if (sum <= 0) continue; // both zero: nothing to compare
@@ -212,16 +218,14 @@ function naeLoss(soundings: readonly Sounding[], options: LossOptions): Calibrat
     kind: 'nae',
     description: `NAE on ${coherent ? 'coherent received signal strength' : 'incoherent path gain'} (${used.length} links)`,
     notes,
-    evaluate(links, n) {
+    taps: [],
+    evaluate(stats) {
+      const n = stats.parameters;
       const b = new ResidualBuilder();
       let nae = 0;
       const naeGrad = new Float64Array(n);
       for (const i of used) {
-        const paths = links[i]!;
-        const g =
-          metric === 'coherent_gain_db'
-            ? coherentGainDbGradient(paths, n, options.frequencyHz)
-            : pathGainDbGradient(paths, n);
+        const g = metricWithGradient(stats, i, metric);
         const lnRatio = ((g.value - soundings[i]!.metrics[metric]!) * Math.LN10) / 10; // ln(ŝ/s)
         const ratio = Math.exp(lnRatio);
         const f = Math.LN10 / 10;
@@ -275,47 +279,51 @@ export function matchPaths(
   return out;
 }
 
-function pathLoss(soundings: readonly Sounding[], options: LossOptions): CalibrationLoss {
+function pathLoss(
+  soundings: readonly Sounding[],
+  options: LossOptions,
+  traced?: TracedDelays,
+): CalibrationLoss {
   const tol = options.pathMatchToleranceS ?? 0.5e-9;
   const withPaths = soundings.flatMap((s, i) => (s.paths && s.paths.length > 0 ? [i] : []));
   if (withPaths.length === 0)
     throw new Error('paths loss needs soundings with multipath lists (JSON soundings with "paths")');
-  let matches: (number | undefined)[][] | undefined;
+  if (!traced) throw new Error('paths loss needs the traced paths of the sounded links');
+  // Geometry is fixed during calibration, so measured paths are matched to traced ones once.
   const notes: string[] = [];
-  const loss: CalibrationLoss = {
+  const taps: { link: number; path: number }[] = [];
+  /** per matched measured path: its sounding, measured gain and tap index */
+  const matched: { link: number; gainDb: number; tap: number }[] = [];
+  let unmatched = 0;
+  for (const i of withPaths) {
+    const delays = traced[i]!.map((delay) => ({ delay }));
+    const m = matchPaths(soundings[i]!.paths!, delays, tol);
+    m.forEach((t, j) => {
+      if (t === undefined) {
+        unmatched++;
+        return;
+      }
+      matched.push({ link: i, gainDb: soundings[i]!.paths![j]!.gainDb, tap: taps.length });
+      taps.push({ link: i, path: t });
+    });
+  }
+  if (unmatched > 0)
+    notes.push(`${unmatched} measured paths have no traced path within ${tol * 1e9} ns and are ignored`);
+  return {
     kind: 'paths',
     description: `per-path gain error (dB) on ${withPaths.length} links`,
     notes,
-    evaluate(links, n) {
-      // Geometry is fixed during calibration, so paths are matched once, on first evaluation.
-      if (!matches) {
-        let unmatched = 0;
-        matches = withPaths.map((i) => {
-          const m = matchPaths(soundings[i]!.paths!, links[i]!, tol);
-          unmatched += m.filter((x) => x === undefined).length;
-          return m;
-        });
-        if (unmatched > 0)
-          notes.push(
-            `${unmatched} measured paths have no traced path within ${tol * 1e9} ns and are ignored`,
-          );
-      }
+    taps,
+    evaluate(stats) {
+      const n = stats.parameters;
+      const links = stats.links - taps.length;
       const b = new ResidualBuilder();
-      const DB = 10 / Math.LN10;
-      withPaths.forEach((i, w) => {
-        const measured = soundings[i]!.paths!;
-        matches![w]!.forEach((t, j) => {
-          if (t === undefined) return;
-          const p = links[i]![t]!;
-          const pow = p.a.re * p.a.re + p.a.im * p.a.im;
-          const row = new Float64Array(n);
-          for (let k = 0; k < n; k++)
-            row[k] = (DB * 2 * (p.a.re * p.dA[2 * k]! + p.a.im * p.dA[2 * k + 1]!)) / pow;
-          b.push(DB * Math.log(pow) - measured[j]!.gainDb, row, 1, 'path_gain', i);
-        });
-      });
+      for (const m of matched) {
+        // a tap is a link of one path: its path gain is that path's gain
+        const g = metricWithGradient(stats, links + m.tap, 'path_gain_db');
+        b.push(g.value - m.gainDb, g.grad, 1, 'path_gain', m.link);
+      }
       return b.finish(n, withPaths.length);
     },
   };
-  return loss;
 }

@@ -20,7 +20,15 @@ export interface ObjectiveEvaluation {
 
 export interface Objective {
   n: number;
-  evaluate(z: Float64Array): ObjectiveEvaluation;
+  evaluate(z: Float64Array): Promise<ObjectiveEvaluation>;
+  /**
+   * Switch to a more precise evaluation (float32 WebGPU kernels → the float64 CPU chain) when
+   * the optimiser can no longer make progress; true if it did (then the optimiser re-evaluates
+   * and goes on). Absent or false: the evaluation is as precise as it gets.
+   */
+  refine?(): Promise<boolean>;
+  /** relative precision of the evaluation (≈1e-6 for float32 kernels; absent: float64) */
+  precisionFloor?: number;
   /** physical parameters at z (for the early stop on θ and for progress) */
   physical(z: Float64Array): Float64Array;
 }
@@ -53,6 +61,11 @@ export interface OptimizeOptions {
   learningRate?: number;
   /** LM: stop when the cost fell less than 1 % over this many iterations (default 4; 0 = never) */
   stallWindow?: number;
+  /**
+   * Awaited before every iteration: a host that must stay reachable (the studio's worker) yields
+   * to its event loop here and waits while the person has paused the run.
+   */
+  beforeIteration?: () => Promise<void>;
 }
 
 export interface OptimizeResult {
@@ -61,32 +74,6 @@ export interface OptimizeResult {
   lossHistory: number[];
   stoppedBecause: StopReason;
   final: ObjectiveEvaluation;
-}
-
-/**
- * An optimiser run as a generator: it yields once before every iteration, so that a driver can
- * let other work run (a worker receiving pause/stop messages) between iterations. runToEnd
- * drives it synchronously, runWithHook awaits a hook at every yield.
- */
-export type OptimizerSteps<T = OptimizeResult> = Generator<void, T, void>;
-
-export function runToEnd<T>(steps: Generator<void, T, void>): T {
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
-}
-
-/** Drive `steps`, awaiting `beforeIteration` at each yield (e.g. to wait while paused). */
-export async function runWithHook<T>(
-  steps: Generator<void, T, void>,
-  beforeIteration: () => Promise<void>,
-): Promise<T> {
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-    await beforeIteration();
-  }
 }
 
 export const cost = (e: ObjectiveEvaluation): number => {
@@ -100,23 +87,14 @@ export const cost = (e: ObjectiveEvaluation): number => {
  * accept when Σλr² decreases (μ ÷ 3), otherwise raise μ (× 4) and retry at the same z.
  * One iteration = one accepted step (or failure to find one).
  */
-export function levenbergMarquardt(
+export async function levenbergMarquardt(
   objective: Objective,
   z0: Float64Array,
   options: OptimizeOptions,
-): OptimizeResult {
-  return runToEnd(levenbergMarquardtSteps(objective, z0, options));
-}
-
-/** levenbergMarquardt as steps (yields before each iteration). */
-export function* levenbergMarquardtSteps(
-  objective: Objective,
-  z0: Float64Array,
-  options: OptimizeOptions,
-): OptimizerSteps {
+): Promise<OptimizeResult> {
   const n = objective.n;
   let z = Float64Array.from(z0);
-  let current = objective.evaluate(z);
+  let current = await objective.evaluate(z);
   let currentCost = cost(current);
   const lossHistory = [current.loss];
   const stop = new EarlyStop(options.earlyStop);
@@ -129,7 +107,7 @@ export function* levenbergMarquardtSteps(
   let iterations = 0;
   let reason: StopReason = 'max_iterations';
   while (iterations < options.maxIterations) {
-    yield;
+    await options.beforeIteration?.();
     if (options.signal?.aborted) {
       reason = 'aborted';
       break;
@@ -167,7 +145,7 @@ export function* levenbergMarquardtSteps(
       // weakly seen parameter with a huge Gauss–Newton step (e.g. S starting near 0 in the
       // sigmoid's tail) from freezing all the others.
       const trial = z.map((x, k) => x + Math.max(-MAX_STEP, Math.min(MAX_STEP, delta[k]!)));
-      const next = objective.evaluate(trial);
+      const next = await objective.evaluate(trial);
       const nextCost = cost(next);
       if (Number.isFinite(nextCost) && nextCost < currentCost) {
         z = trial;
@@ -175,12 +153,30 @@ export function* levenbergMarquardtSteps(
         currentCost = nextCost;
         mu = Math.max(mu / 3, 1e-12);
         accepted = true;
+        // residuals within 100× of a float32 evaluation's precision: its steps would follow its
+        // rounding, not the data — the rest of the run goes on in float64
+        const floor = objective.precisionFloor ?? 0;
+        if (
+          floor > 0 &&
+          Math.sqrt(currentCost / Math.max(1, current.m)) < 100 * floor &&
+          (await objective.refine?.())
+        ) {
+          current = await objective.evaluate(z);
+          currentCost = cost(current);
+        }
       } else {
         mu *= 4;
         if (mu > 1e16) break;
       }
     }
     if (!accepted) {
+      // at the precision floor of a float32 evaluation: go on in float64 from here
+      if (await objective.refine?.()) {
+        current = await objective.evaluate(z);
+        currentCost = cost(current);
+        mu = 1e-2;
+        continue;
+      }
       reason = 'no_progress';
       break;
     }
@@ -208,12 +204,11 @@ export function* levenbergMarquardtSteps(
  * Adam (Kingma & Ba) on the paper's loss, as paper 003 does with Sionna/Mitsuba: β1 0.9,
  * β2 0.999, ε 1e-8, learning rate configurable; parameters are the unconstrained z.
  */
-export function adam(objective: Objective, z0: Float64Array, options: OptimizeOptions): OptimizeResult {
-  return runToEnd(adamSteps(objective, z0, options));
-}
-
-/** adam as steps (yields before each iteration). */
-export function* adamSteps(objective: Objective, z0: Float64Array, options: OptimizeOptions): OptimizerSteps {
+export async function adam(
+  objective: Objective,
+  z0: Float64Array,
+  options: OptimizeOptions,
+): Promise<OptimizeResult> {
   const n = objective.n;
   const lr = options.learningRate ?? 0.05;
   const b1 = 0.9;
@@ -222,7 +217,7 @@ export function* adamSteps(objective: Objective, z0: Float64Array, options: Opti
   const z = Float64Array.from(z0);
   const m1 = new Float64Array(n);
   const m2 = new Float64Array(n);
-  let current = objective.evaluate(z);
+  let current = await objective.evaluate(z);
   const lossHistory = [current.loss];
   const stop = new EarlyStop(options.earlyStop);
   stop.update(current.loss, objective.physical(z));
@@ -231,7 +226,7 @@ export function* adamSteps(objective: Objective, z0: Float64Array, options: Opti
   // Adam's loss is not monotone: an interrupted run returns the best iterate seen, not the last.
   let best = { z: Float64Array.from(z), ev: current };
   while (iterations < options.maxIterations) {
-    yield;
+    await options.beforeIteration?.();
     if (options.signal?.aborted) {
       reason = 'aborted';
       break;
@@ -245,7 +240,7 @@ export function* adamSteps(objective: Objective, z0: Float64Array, options: Opti
       const vh = m2[k]! / (1 - b2 ** iterations);
       z[k]! -= (lr * mh) / (Math.sqrt(vh) + eps);
     }
-    current = objective.evaluate(z);
+    current = await objective.evaluate(z);
     if (current.loss < best.ev.loss) best = { z: Float64Array.from(z), ev: current };
     lossHistory.push(current.loss);
     const theta = objective.physical(z);

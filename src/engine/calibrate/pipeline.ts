@@ -1,14 +1,13 @@
-import type { FieldOptions } from '../field/index.ts';
+import type { Channel, ChannelControl, TracedLink } from '../channel/channel.ts';
+import { SPEED_OF_LIGHT } from '../core/constants.ts';
 import type { MaterialValues } from '../io/materialsJson.ts';
 import type { Sounding } from '../io/soundings.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
 import type { Scene } from '../scene/types.ts';
-import { buildBvh } from '../tracer/bvh.ts';
-import type { TraceControl, TracePathsOptions } from '../tracer/cpu/tracePaths.ts';
-import { type CalibrationOptions, type CalibrationResult, calibrateSteps } from './calibrate.ts';
+import { type CalibrationOptions, type CalibrationResult, calibrate } from './calibrate.ts';
 import { type InitKind, initialValues } from './initialization.ts';
-import type { LossOptions } from './losses.ts';
-import { type IterationReport, type OptimizerKind, runToEnd, runWithHook } from './optimizers.ts';
+import { type LossOptions, makeLoss } from './losses.ts';
+import type { IterationReport, OptimizerKind } from './optimizers.ts';
 import {
   type MaterialParameterName,
   PARAMETER_FIELD,
@@ -18,21 +17,20 @@ import {
 } from './parameters.ts';
 import { type LinkPrediction, predictLinks } from './predictions.ts';
 import {
+  calibrationScatteringObjects,
   type ParameterScope,
   sceneForwardModel,
   scopedMaterials,
-  type TracedLink,
-  traceSoundedLinks,
 } from './sceneModel.ts';
 
 /**
- * Scene calibration end to end: trace the sounded links once, build the differentiable model,
- * initialise, optimise, and return the calibrated radio parameters with their uncertainty.
- * Used by `rftwin calibrate`, the benchmarks and the studio worker.
+ * Scene calibration end to end on a channel (its settings and backend): trace the sounded links
+ * once, build the differentiable model (geometry uploaded once on WebGPU), initialise, optimise,
+ * and return the calibrated radio parameters with their uncertainty. Used by `rftwin calibrate`,
+ * the benchmarks and the studio worker.
  */
 export interface SceneCalibrationOptions {
-  scene: Scene;
-  frequencyHz: number;
+  channel: Channel;
   /** the scene's radio parameters at the frequency (resolveSceneMaterials) */
   materials: Record<string, RadioParameters>;
   soundings: readonly Sounding[];
@@ -57,9 +55,7 @@ export interface SceneCalibrationOptions {
    */
   priorStds?: Record<string, Partial<Record<MaterialParameterName, number>>>;
   earlyStop?: CalibrationOptions['earlyStop'];
-  trace?: TracePathsOptions;
-  field?: Omit<FieldOptions, 'frequencyHz' | 'materialOf'>;
-  /** reuse links traced earlier for the same positions and trace options */
+  /** reuse links traced earlier by this channel for the same positions and materials */
   traced?: TracedLink[];
   onIteration?: (report: IterationReport) => void;
   /**
@@ -67,8 +63,8 @@ export interface SceneCalibrationOptions {
    * worker) yields to its event loop here and waits while the person has paused the run.
    */
   beforeIteration?: () => Promise<void>;
-  traceControl?: TraceControl;
-  signal?: AbortSignal;
+  /** progress of the trace, cancellation, and which backend ran (trace, then calibration) */
+  control?: ChannelControl;
 }
 
 export interface SceneCalibrationResult extends CalibrationResult {
@@ -79,6 +75,18 @@ export interface SceneCalibrationResult extends CalibrationResult {
   traced: TracedLink[];
   initNotes: string[];
   traceSeconds: number;
+  /** the backend the iterations ran on, and why; float64 refinement evaluations on the CPU, if any */
+  backend: {
+    label: string;
+    reason: string;
+    evaluations: number;
+    float64RefinementEvaluations: number;
+    /**
+     * Paths the backend's kernel cannot hold (more than MAX_INTERACTIONS interactions), evaluated
+     * per path by the float64 host chain in every evaluation; 0 on the CPU.
+     */
+    fallbackPaths: number;
+  };
   /**
    * The model's prediction of every sounded link (soundings order) with the nominal materials
    * (before) and with the estimates (after), to compare with what was measured.
@@ -86,102 +94,95 @@ export interface SceneCalibrationResult extends CalibrationResult {
   predictions: { before: LinkPrediction[]; after: LinkPrediction[] };
 }
 
-/** Trace options for calibration: LoS, specular and transmission to depth 3 (paper 003), scattering when S is trained. */
-export function calibrationTraceOptions(
-  parameterNames: readonly MaterialParameterName[],
-  overrides: TracePathsOptions = {},
-): TracePathsOptions {
-  return {
-    maxDepth: 3,
-    los: true,
-    specular: true,
-    transmission: true,
-    scattering: parameterNames.includes('scattering_coefficient'),
-    diffraction: false,
-    ...overrides,
-  };
-}
-
 export function materialsInUse(scene: Scene): string[] {
   return [...new Set(scene.objects.map((o) => o.materialId))];
 }
 
 export async function calibrateScene(options: SceneCalibrationOptions): Promise<SceneCalibrationResult> {
-  const { scene } = options;
+  const { channel } = options;
+  const scene = channel.scene;
+  const frequencyHz = channel.settings.frequencyHz;
   const scope = options.scope ?? 'material';
   const owners =
     options.owners ?? (scope === 'object' ? scene.objects.map((o) => o.name) : materialsInUse(scene));
   const parameters: TrainableParameter[] = owners.flatMap((owner) =>
     options.parameterNames.map((name) => ({ owner, name })),
   );
+  const control = options.control ?? {};
   const t0 = performance.now();
   const traced =
     options.traced ??
-    (await traceSoundedLinks(
-      scene,
-      buildBvh(scene),
+    (await channel.trace(
       options.soundings,
-      {
-        ...calibrationTraceOptions(options.parameterNames, options.trace),
-        materials: options.materials,
-        trained: parameters,
-        scope,
-      },
-      { ...options.traceControl, signal: options.signal },
+      options.materials,
+      control,
+      calibrationScatteringObjects(scene, options.materials, parameters, scope),
     ));
   const traceSeconds = (performance.now() - t0) / 1000;
   const base = scopedMaterials(scene, options.materials, scope);
   const key = (owner: string) => (scope === 'object' ? `object:${owner}` : owner);
-  const model = sceneForwardModel(
-    scene,
-    traced,
-    options.materials,
-    parameters,
-    { ...options.field, frequencyHz: options.frequencyHz },
-    scope,
-  );
-  const nominal = Float64Array.from(parameters, (p) => base[key(p.owner)]![PARAMETER_FIELD[p.name]]);
-  const { theta: initial, notes } = initialValues(parameters, {
-    kind: options.init,
-    nominal,
-    seed: options.seed,
-    priors: options.priors,
-  });
-  const steps = calibrateSteps({
-    model,
-    soundings: options.soundings,
-    loss: { ...options.loss, frequencyHz: options.frequencyHz },
-    optimizer: options.optimizer,
-    initial,
-    maxIterations: options.maxIterations,
-    learningRate: options.learningRate,
-    earlyStop: options.earlyStop,
-    prior: mapPrior(parameters, nominal, initial, options),
-    onIteration: options.onIteration,
-    signal: options.signal,
-  });
-  const result = options.beforeIteration
-    ? await runWithHook(steps, options.beforeIteration)
-    : runToEnd(steps);
-  const predictions = {
-    before: predictLinks(model.evaluate(nominal), options.frequencyHz),
-    after: predictLinks(model.evaluate(result.theta), options.frequencyHz),
-  };
-  const calibrated: Record<string, RadioParameters> = {};
-  for (const [k, v] of Object.entries(base)) calibrated[k] = { ...v };
-  parameters.forEach((p, k) => {
-    calibrated[key(p.owner)]![PARAMETER_FIELD[p.name]] = result.theta[k]!;
-  });
-  return {
-    ...result,
-    parameters,
-    initial,
-    calibrated,
-    traced,
-    initNotes: notes,
-    traceSeconds,
-    predictions,
-  };
+  const pathCount = traced.reduce((s, l) => s + l.geometries.length, 0);
+  const { backend, decision } = channel.backendFor({ kind: 'calibration', paths: pathCount });
+  control.onBackend?.(channel.used(decision, backend));
+  const loss = { ...options.loss, frequencyHz };
+  // the paths loss reduces single matched paths too: the model must know them up front
+  const taps = makeLoss(
+    options.soundings,
+    loss,
+    traced.map((l) => l.geometries.map((g) => g.length / SPEED_OF_LIGHT)),
+  ).taps;
+  const model = sceneForwardModel(channel, backend, traced, options.materials, parameters, scope, taps);
+  try {
+    const nominal = Float64Array.from(parameters, (p) => base[key(p.owner)]![PARAMETER_FIELD[p.name]]);
+    const { theta: initial, notes } = initialValues(parameters, {
+      kind: options.init,
+      nominal,
+      seed: options.seed,
+      priors: options.priors,
+    });
+    const result = await calibrate({
+      model,
+      soundings: options.soundings,
+      loss,
+      optimizer: options.optimizer,
+      initial,
+      maxIterations: options.maxIterations,
+      learningRate: options.learningRate,
+      earlyStop: options.earlyStop,
+      prior: mapPrior(parameters, nominal, initial, options),
+      onIteration: options.onIteration,
+      beforeIteration: options.beforeIteration,
+      signal: control.signal,
+    });
+    const predictions = {
+      before: predictLinks(await model.evaluate(nominal), traced.length),
+      after: predictLinks(await model.evaluate(result.theta), traced.length),
+    };
+    const calibrated: Record<string, RadioParameters> = {};
+    for (const [k, v] of Object.entries(base)) calibrated[k] = { ...v };
+    parameters.forEach((p, k) => {
+      calibrated[key(p.owner)]![PARAMETER_FIELD[p.name]] = result.theta[k]!;
+    });
+    return {
+      ...result,
+      parameters,
+      initial,
+      calibrated,
+      traced,
+      initNotes: notes,
+      traceSeconds,
+      predictions,
+      backend: {
+        label: backend.label,
+        reason: decision.reason,
+        evaluations: model.evaluations.backend,
+        float64RefinementEvaluations: model.evaluations.float64Refinement,
+        fallbackPaths: model.fallbackPaths ?? 0,
+      },
+    };
+  } finally {
+    model.dispose();
+  }
 }
 
 /**

@@ -1,11 +1,7 @@
 import { gaussian, seededRandom } from '../core/random.ts';
+import { metricWithGradient } from '../metrics/linkMetrics.ts';
+import type { LinkStats } from '../metrics/linkStats.ts';
 import { cholesky, logDetSpd, spdInverse } from './linalg.ts';
-import {
-  coherentGainDbGradient,
-  type DifferentiablePath,
-  pathGainDbGradient,
-  rmsDelaySpreadNsGradient,
-} from './metricGradients.ts';
 import { physicalDerivative, type TrainableParameter, toPhysical, toUnconstrained } from './parameters.ts';
 
 /**
@@ -45,26 +41,21 @@ export interface PlanResult {
   marginalGains: number[];
 }
 
-/** Information rows of every candidate link: (∂metric/∂z)/noise, k×n row-major. */
+/** Information rows of every candidate link (links of the statistics): (∂metric/∂z)/noise, k×n row-major. */
 export function candidateRows(
-  links: readonly DifferentiablePath[][],
+  stats: LinkStats,
   parameters: readonly TrainableParameter[],
   theta: Float64Array,
-  options: Pick<PlanOptions, 'metrics' | 'noiseDb' | 'noiseNs' | 'frequencyHz'>,
+  options: Pick<PlanOptions, 'metrics' | 'noiseDb' | 'noiseNs'>,
 ): Float64Array[] {
   const n = parameters.length;
   const metrics = options.metrics ?? ['coherent_gain_db'];
   const scale = parameters.map((p, k) => physicalDerivative(p.name, toUnconstrained(p.name, theta[k]!)));
-  return links.map((paths) => {
+  return Array.from({ length: stats.links }, (_, l) => {
     const rows = new Float64Array(metrics.length * n);
-    if (paths.length === 0) return rows;
+    if (stats.pathCount[l] === 0) return rows;
     metrics.forEach((m, j) => {
-      const g =
-        m === 'coherent_gain_db'
-          ? coherentGainDbGradient(paths, n, options.frequencyHz)
-          : m === 'path_gain_db'
-            ? pathGainDbGradient(paths, n)
-            : rmsDelaySpreadNsGradient(paths, n);
+      const g = metricWithGradient(stats, l, m);
       const noise = m === 'rms_delay_spread_ns' ? (options.noiseNs ?? 1) : (options.noiseDb ?? 1);
       for (let k = 0; k < n; k++)
         rows[j * n + k] = Number.isFinite(g.grad[k]!) ? (g.grad[k]! * scale[k]!) / noise : 0;
@@ -80,13 +71,15 @@ export function candidateRows(
  * σ changes) does not look better than it is. Stacking the rows of each sample scaled by 1/√K
  * gives exactly that mean.
  */
-export function priorAveragedRows(
-  evaluate: (theta: Float64Array) => DifferentiablePath[][],
+export async function priorAveragedRows(
+  evaluate: (theta: Float64Array) => Promise<LinkStats>,
   parameters: readonly TrainableParameter[],
   samples: readonly Float64Array[],
-  options: Pick<PlanOptions, 'metrics' | 'noiseDb' | 'noiseNs' | 'frequencyHz'>,
-): Float64Array[] {
-  const perSample = samples.map((theta) => candidateRows(evaluate(theta), parameters, theta, options));
+  options: Pick<PlanOptions, 'metrics' | 'noiseDb' | 'noiseNs'>,
+): Promise<Float64Array[]> {
+  const perSample: Float64Array[][] = [];
+  for (const theta of samples)
+    perSample.push(candidateRows(await evaluate(theta), parameters, theta, options));
   const w = 1 / Math.sqrt(samples.length);
   return perSample[0]!.map((_, c) => {
     const size = perSample[0]![c]!.length;

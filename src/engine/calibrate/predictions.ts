@@ -1,9 +1,5 @@
-import {
-  coherentGainDbGradient,
-  type DifferentiablePath,
-  pathGainDbGradient,
-  rmsDelaySpreadNsGradient,
-} from './metricGradients.ts';
+import { linkMetricsFromStats } from '../metrics/linkMetrics.ts';
+import type { LinkStats } from '../metrics/linkStats.ts';
 
 /**
  * What the model predicts for one sounded link at given material values, in the soundings'
@@ -18,15 +14,16 @@ export interface LinkPrediction {
   rmsDelaySpreadNs: number;
 }
 
-export function predictLinks(links: readonly DifferentiablePath[][], frequencyHz: number): LinkPrediction[] {
-  return links.map((paths) => {
-    if (paths.length === 0)
+/** Predictions of the first `links` links of the statistics (the sounded ones). */
+export function predictLinks(stats: LinkStats, links = stats.links): LinkPrediction[] {
+  return Array.from({ length: links }, (_, l) => {
+    if (stats.pathCount[l] === 0)
       return { pathGainDb: -Infinity, coherentGainDb: -Infinity, rmsDelaySpreadNs: Number.NaN };
-    // n = 0: the values only, without derivatives
+    const m = linkMetricsFromStats(stats, l);
     return {
-      pathGainDb: pathGainDbGradient(paths, 0).value,
-      coherentGainDb: coherentGainDbGradient(paths, 0, frequencyHz).value,
-      rmsDelaySpreadNs: rmsDelaySpreadNsGradient(paths, 0).value,
+      pathGainDb: m.pathGainDb,
+      coherentGainDb: m.coherentGainDb,
+      rmsDelaySpreadNs: m.rmsDelaySpreadS * 1e9,
     };
   });
 }

@@ -1,23 +1,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ROOM_PATH } from '../../test/paths.ts';
+import { Channel, type TracedLink } from '../channel/channel.ts';
+import { cpuBackend } from '../channel/cpuBackend.ts';
+import { channelSettings } from '../channel/settings.ts';
 import type { Vec3 } from '../core/vec3.ts';
 import { resolveSceneMaterials } from '../materials/radioMaterial.ts';
+import { type FittedMetric, linkMetricsFromStats, metricWithGradient } from '../metrics/linkMetrics.ts';
+import { STAT_COH_IM, STAT_COH_RE } from '../metrics/linkStats.ts';
 import { nodeFileSource } from '../node/nodeFileSource.ts';
 import { loadScene } from '../scene/load.ts';
 import type { Scene } from '../scene/types.ts';
-import { buildBvh } from '../tracer/bvh.ts';
 import { CalibrationError, calibrate, meanRelativeError } from './calibrate.ts';
-import {
-  angularSpreadDegGradient,
-  coherentGainDbGradient,
-  type DifferentiablePath,
-  kFactorDbGradient,
-  pathGainDbGradient,
-  rmsDelaySpreadNsGradient,
-  type ValueAndGradient,
-} from './metricGradients.ts';
 import type { TrainableParameter } from './parameters.ts';
-import { calibrateScene, calibrationTraceOptions, materialsInUse } from './pipeline.ts';
-import { sceneForwardModel, type TracedLink, traceSoundedLinks, withMaterialValues } from './sceneModel.ts';
+import { calibrateScene, materialsInUse } from './pipeline.ts';
+import { calibrationScatteringObjects, sceneForwardModel, withMaterialValues } from './sceneModel.ts';
 import { synthesizeSoundings } from './synthesize.ts';
 
 /**
@@ -43,6 +39,7 @@ const RXS: Vec3[] = [
 const DELTA = [0.3, -0.4, 0.45, -0.2, 0.25];
 
 let scene: Scene;
+let channel: Channel;
 let materials: ReturnType<typeof resolveSceneMaterials>;
 let links: { tx: Vec3; rx: Vec3 }[];
 let traced: TracedLink[];
@@ -51,52 +48,64 @@ let params: TrainableParameter[];
 let truth: Float64Array;
 
 beforeAll(async () => {
-  scene = await loadScene(nodeFileSource, 'public/demo/room.xml');
+  scene = await loadScene(nodeFileSource, DEMO_ROOM_PATH);
+  // paper 003's setup: LoS, reflections and transmissions to depth 3
+  channel = await Channel.open(scene, channelSettings({ frequencyHz: F, diffraction: false }), {
+    backend: 'cpu',
+  });
   materials = resolveSceneMaterials(scene.materials, F);
   ids = materialsInUse(scene);
   params = ids.map((owner) => ({ owner, name: 'conductivity' }));
   truth = Float64Array.from(ids, (id, k) => materials[id]!.conductivity * (1 + DELTA[k]!));
   links = TXS.flatMap((tx) => RXS.map((rx) => ({ tx, rx })));
-  traced = await traceSoundedLinks(scene, buildBvh(scene), links, {
-    ...calibrationTraceOptions(['conductivity']),
-    materials,
-    trained: params,
-  });
+  traced = await channel.trace(links, materials, {}, calibrationScatteringObjects(scene, materials, params));
 });
+
+/** Soundings of the model's links at θ: the metrics of its statistics. */
+async function soundingsAt(model: ReturnType<typeof sceneForwardModel>, theta: Float64Array) {
+  const stats = await model.evaluate(theta);
+  return synthesizeSoundings(
+    links.map((l, i) => ({ ...l, paths: [], metrics: linkMetricsFromStats(stats, i) })),
+    { frequencyHz: F },
+  );
+}
 
 describe('calibration on the demo room (28 GHz, depth 3)', () => {
   it('the five materials are brick, wood, concrete, marble and chipboard', () => {
     expect([...ids].sort()).toEqual(['itu_brick', 'itu_chipboard', 'itu_concrete', 'itu_marble', 'itu_wood']);
   });
 
-  it('scene model: every metric derivative matches finite differences through tracer + field', () => {
-    const model = sceneForwardModel(scene, traced.slice(0, 4), materials, params, { frequencyHz: F });
+  it('scene model: every metric derivative matches finite differences through tracer + field', async () => {
+    const model = sceneForwardModel(channel, cpuBackend, traced.slice(0, 4), materials, params);
     const theta = Float64Array.from(ids, (id) => materials[id]!.conductivity);
     const n = params.length;
-    const metrics: ((p: DifferentiablePath[]) => ValueAndGradient)[] = [
-      (p) => pathGainDbGradient(p, n),
-      (p) => coherentGainDbGradient(p, n, F),
-      (p) => rmsDelaySpreadNsGradient(p, n),
-      (p) => kFactorDbGradient(p, n),
-      (p) => angularSpreadDegGradient(p, n),
+    const metrics: FittedMetric[] = [
+      'path_gain_db',
+      'coherent_gain_db',
+      'rms_delay_spread_ns',
+      'k_factor_db',
+      'angular_spread_deg',
     ];
-    const base = model.evaluate(theta);
-    const shifted = params.map((_, k) => {
+    const base = await model.evaluate(theta);
+    const shifted = [];
+    for (let k = 0; k < n; k++) {
       const h = 1e-6 * theta[k]!;
       const tp = Float64Array.from(theta);
       const tm = Float64Array.from(theta);
       tp[k]! += h;
       tm[k]! -= h;
-      return { h, plus: model.evaluate(tp), minus: model.evaluate(tm) };
-    });
+      shifted.push({ h, plus: await model.evaluate(tp), minus: await model.evaluate(tm) });
+    }
     for (const metric of metrics) {
-      for (let l = 0; l < base.length; l++) {
-        const g = metric(base[l]!);
+      for (let l = 0; l < model.linkCount; l++) {
+        const g = metricWithGradient(base, l, metric);
         const scale = Math.max(...Array.from(g.grad, Math.abs));
         expect(scale).toBeGreaterThan(0);
         for (let k = 0; k < n; k++) {
           const { h, plus, minus } = shifted[k]!;
-          const fd = (metric(plus[l]!).value - metric(minus[l]!).value) / (2 * h);
+          const fd =
+            (metricWithGradient(plus, l, metric).value - metricWithGradient(minus, l, metric).value) /
+            (2 * h);
           expect(Math.abs(g.grad[k]! - fd)).toBeLessThanOrEqual(
             1e-5 * Math.max(Math.abs(fd), scale) + (1e-15 * Math.max(1, Math.abs(g.value))) / h,
           );
@@ -111,17 +120,10 @@ describe('calibration on the demo room (28 GHz, depth 3)', () => {
       Object.fromEntries(ids.map((id, k) => [id, { conductivity: truth[k]! }])),
       'truth',
     );
-    const soundings = synthesizeSoundings(
-      sceneForwardModel(scene, traced, truthMaterials, [], { frequencyHz: F }).evaluate(new Float64Array(0)),
-      links,
-      {
-        frequencyHz: F,
-      },
-    );
+    const soundings = synthesizeSoundings(await channel.evaluate(traced, truthMaterials), { frequencyHz: F });
     const progress: number[] = [];
     const r = await calibrateScene({
-      scene,
-      frequencyHz: F,
+      channel,
       materials,
       soundings,
       parameterNames: ['conductivity'],
@@ -140,16 +142,16 @@ describe('calibration on the demo room (28 GHz, depth 3)', () => {
     expect(r.calibrated.itu_brick!.conductivity).toBeCloseTo(truth[0]!, 6);
   });
 
-  it('per object: the floor and each wall get their own brick conductivity, all recovered', () => {
+  it('per object: the floor and each wall get their own brick conductivity, all recovered', async () => {
     const objectParams: TrainableParameter[] = scene.objects.map((o) => ({
       owner: o.name,
       name: 'conductivity',
     }));
-    const model = sceneForwardModel(scene, traced, materials, objectParams, { frequencyHz: F }, 'object');
+    const model = sceneForwardModel(channel, cpuBackend, traced, materials, objectParams, 'object');
     const nominalByObject = Float64Array.from(scene.objects, (o) => materials[o.materialId]!.conductivity);
     const truthByObject = nominalByObject.map((s, k) => s * (1 + 0.4 * Math.sin(3 * k + 1)));
-    const soundings = synthesizeSoundings(model.evaluate(truthByObject), links, { frequencyHz: F });
-    const r = calibrate({
+    const soundings = await soundingsAt(model, truthByObject);
+    const r = await calibrate({
       model,
       soundings,
       loss: { kind: 'nae', frequencyHz: F },
@@ -160,10 +162,15 @@ describe('calibration on the demo room (28 GHz, depth 3)', () => {
     expect(meanRelativeError(r.theta, truthByObject)).toBeLessThan(1e-3);
   });
 
-  it('scattering is traced only for objects with S > 0 or whose S is calibrated; ∂a/∂S ≠ 0 at S = 0', async () => {
-    const bvh = buildBvh(scene);
+  it('scattering is traced only for objects with S > 0 or whose S is calibrated; ∂H/∂S ≠ 0 at S = 0', async () => {
     const link = [links[0]!];
-    const opts = calibrationTraceOptions(['scattering_coefficient'], { maxDepth: 2, rays: 2000 });
+    const shallow = await Channel.open(
+      scene,
+      channelSettings({ frequencyHz: F, maxDepth: 2, rays: 2000, diffraction: false }),
+      {
+        backend: 'cpu',
+      },
+    );
     const materialOf = (i: number) => scene.objects[i]!.materialId;
     const scattererMaterials = (t: TracedLink) =>
       new Set(
@@ -171,45 +178,51 @@ describe('calibration on the demo room (28 GHz, depth 3)', () => {
           .filter((g) => g.kind === 'scattered')
           .map((g) => materialOf(g.interactions.at(-1)!.objectIndex)),
       );
+    const traceWith = async (
+      m: typeof materials,
+      trained: TrainableParameter[] = [],
+      scope: 'material' | 'object' = 'material',
+    ) => (await shallow.trace(link, m, {}, calibrationScatteringObjects(scene, m, trained, scope)))[0]!;
     // every ITU material of the room has S = 0: nothing scatters unless S is calibrated
     expect(ids.every((id) => materials[id]!.scatteringCoefficient === 0)).toBe(true);
-    const [none] = await traceSoundedLinks(scene, bvh, link, { ...opts, materials });
-    expect(scattererMaterials(none!).size).toBe(0);
+    expect(scattererMaterials(await traceWith(materials)).size).toBe(0);
     // S of wood calibrated (material scope): the wood box scatters, and only it
     const woodS: TrainableParameter[] = [{ owner: 'itu_wood', name: 'scattering_coefficient' }];
-    const [wood] = await traceSoundedLinks(scene, bvh, link, { ...opts, materials, trained: woodS });
-    expect([...scattererMaterials(wood!)]).toEqual(['itu_wood']);
-    // at S = 0 the scattered paths carry no field but a nonzero ∂a/∂S, so S can be calibrated
-    const model = sceneForwardModel(scene, [wood!], materials, woodS, { frequencyHz: F });
-    const paths = model.evaluate(Float64Array.of(0))[0]!;
-    const dS = paths.reduce((m, p) => Math.max(m, Math.hypot(p.dA[0]!, p.dA[1]!)), 0);
-    expect(dS).toBeGreaterThan(0);
+    const wood = await traceWith(materials, woodS);
+    expect([...scattererMaterials(wood)]).toEqual(['itu_wood']);
+    // at S = 0 the scattered paths carry no field but a nonzero ∂a/∂S: the coherent sum moves,
+    // so S can be calibrated
+    const model = sceneForwardModel(shallow, cpuBackend, [wood], materials, woodS);
+    const stats = await model.evaluate(Float64Array.of(0));
+    const dH = Math.hypot(stats.derivatives[STAT_COH_RE]!, stats.derivatives[STAT_COH_IM]!);
+    expect(dH).toBeGreaterThan(0);
     // a material with S > 0 scatters without being calibrated; per object scope names objects
     const roughBrick = withMaterialValues(materials, { itu_brick: { scattering_coefficient: 0.3 } }, 'test');
-    const [brick] = await traceSoundedLinks(scene, bvh, link, { ...opts, materials: roughBrick });
-    expect([...scattererMaterials(brick!)]).toEqual(['itu_brick']);
+    expect([...scattererMaterials(await traceWith(roughBrick))]).toEqual(['itu_brick']);
     const woodObject = scene.objects.find((o) => o.materialId === 'itu_wood')!.name;
-    const [perObject] = await traceSoundedLinks(scene, bvh, link, {
-      ...opts,
+    const perObject = await traceWith(
       materials,
-      trained: [{ owner: woodObject, name: 'scattering_coefficient' }],
-      scope: 'object',
-    });
-    expect([...scattererMaterials(perObject!)]).toEqual(['itu_wood']);
+      [{ owner: woodObject, name: 'scattering_coefficient' }],
+      'object',
+    );
+    expect([...scattererMaterials(perObject)]).toEqual(['itu_wood']);
   });
 
   it('refuses, naming each parameter, when no sounded path touches any material (LoS-only tracing)', async () => {
     const soundings = links.map((l) => ({ ...l, metrics: { coherent_gain_db: -70 }, origin: 'test' }));
-    const run = calibrateScene({
+    const losOnly = await Channel.open(
       scene,
-      frequencyHz: F,
+      channelSettings({ frequencyHz: F, specular: false, transmission: false, diffraction: false }),
+      { backend: 'cpu' },
+    );
+    const run = calibrateScene({
+      channel: losOnly,
       materials,
       soundings,
       parameterNames: ['conductivity'],
       loss: { kind: 'nae' },
       optimizer: 'lm',
       init: 'itu',
-      trace: { specular: false, transmission: false },
     });
     await expect(run).rejects.toThrow(CalibrationError);
     await expect(run).rejects.toThrow(

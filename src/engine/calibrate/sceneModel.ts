@@ -1,50 +1,34 @@
-import { scatteringObjectsOf } from '../channel/traceLinks.ts';
-import type { Vec3 } from '../core/vec3.ts';
-import { evaluatePathsWithGradient, type FieldOptions, parameterKey } from '../field/index.ts';
+import type { ChannelBackend } from '../channel/backend.ts';
+import { type Channel, scatteringObjectsOf, type TracedLink } from '../channel/channel.ts';
+import { cpuBackend } from '../channel/cpuBackend.ts';
+import { fieldOptionsOf } from '../channel/settings.ts';
+import { SPEED_OF_LIGHT } from '../core/constants.ts';
+import { linkFrames, parameterColumns, parameterKey } from '../field/evaluate.ts';
+import { materialTable, setMaterial } from '../field/jonesChain.ts';
 import type { MaterialValues } from '../io/materialsJson.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
+import { linkRanges } from '../metrics/linkStatsModel.ts';
 import type { Scene } from '../scene/types.ts';
-import type { Bvh } from '../tracer/bvh.ts';
-import { type TraceControl, type TracePathsOptions, tracePaths } from '../tracer/cpu/tracePaths.ts';
-import type { PathGeometry } from '../tracer/path.ts';
 import type { ForwardModel } from './forwardModel.ts';
-import type { DifferentiablePath } from './metricGradients.ts';
 import { type MaterialParameterName, PARAMETER_FIELD, type TrainableParameter } from './parameters.ts';
 
 /**
- * The scene-backed forward model: geometry traced once per Tx/Rx set (tracePaths), then each
- * evaluation only recomputes the fields and their exact material derivatives
- * (evaluatePathsWithGradient). Parameters belong to material ids (default) or to objects;
- * per object, every object gets its own material key `object:<name>` initialised from its
- * material.
+ * The scene-backed forward model: the sounded links' geometry, traced once by the channel, is
+ * turned into path frames once (field/pathFrames.ts); each evaluation sets the material table from
+ * θ and reduces the link statistics with exact derivatives on the chosen backend — the CPU chain,
+ * or the WGSL field and link-statistics kernels with the geometry uploaded once and only the
+ * material table per iteration. Parameters belong to material ids (default) or to objects; per
+ * object, every object gets its own material key `object:<name>` initialised from its material.
  */
-export interface TracedLink {
-  tx: Vec3;
-  rx: Vec3;
-  geometries: PathGeometry[];
-}
-
 export type ParameterScope = 'material' | 'object';
 
 export const objectMaterialKey = (objectName: string): string => `object:${objectName}`;
 
-/** Trace options for the sounded links: the tracer's, plus what decides which objects scatter. */
-export interface SoundedTraceOptions extends TracePathsOptions {
-  /** radio parameters per material id: objects whose material has S > 0 scatter */
-  materials: Record<string, RadioParameters>;
-  /** the parameters being calibrated: objects whose scattering_coefficient is one of them scatter too */
-  trained?: readonly TrainableParameter[];
-  /** what the trained parameters' owners are (default 'material') */
-  scope?: ParameterScope;
-}
-
 /**
- * Objects that need diffuse scattering paths: those with S > 0 (scatteringObjectsOf: at S = 0
- * the diffuse field is zero, so their paths only cost time — on the demo room at depth 3 about
- * 10 000 scattered paths per link, against ~35 specular ones, each re-evaluated at every
- * calibration step), plus every object whose scattering coefficient is calibrated:
- * ∂a/∂S of a scattered path is not zero at S = 0, and without those paths the derivative with
- * respect to S would be identically zero and S could not be calibrated.
+ * Objects that need diffuse scattering paths: those with S > 0 (at S = 0 the diffuse field is
+ * zero, so their paths only cost time), plus every object whose scattering coefficient is
+ * calibrated: ∂a/∂S of a scattered path is not zero at S = 0, and without those paths S could not
+ * be calibrated.
  */
 export function calibrationScatteringObjects(
   scene: Scene,
@@ -60,50 +44,6 @@ export function calibrationScatteringObjects(
   return [...objects].sort((a, b) => a - b);
 }
 
-/**
- * Trace every sounded link once (geometry only, for calibration); links sharing a transmitter
- * are traced together. Unless `options.scatteringObjects` is given, only the objects of
- * calibrationScatteringObjects scatter. tracer/traceLinks.ts is the one-Tx entry point that
- * also adds fields.
- */
-export async function traceSoundedLinks(
-  scene: Scene,
-  bvh: Bvh | undefined,
-  links: readonly { tx: Vec3; rx: Vec3 }[],
-  options: SoundedTraceOptions,
-  control: TraceControl = {},
-): Promise<TracedLink[]> {
-  const { materials, trained, scope, ...trace } = options;
-  const traceOptions: TracePathsOptions = {
-    ...trace,
-    scatteringObjects:
-      trace.scatteringObjects ?? calibrationScatteringObjects(scene, materials, trained, scope),
-  };
-  const groups = new Map<string, number[]>();
-  links.forEach((l, i) => {
-    const key = l.tx.join(',');
-    const g = groups.get(key);
-    if (g) g.push(i);
-    else groups.set(key, [i]);
-  });
-  const out: TracedLink[] = new Array(links.length);
-  for (const indices of groups.values()) {
-    const tx = links[indices[0]!]!.tx;
-    const traced = await tracePaths(
-      scene,
-      bvh,
-      tx,
-      indices.map((i) => links[i]!.rx),
-      traceOptions,
-      control,
-    );
-    indices.forEach((i, j) => {
-      out[i] = { tx, rx: links[i]!.rx, geometries: traced[j]! };
-    });
-  }
-  return out;
-}
-
 /** Radio parameters keyed as the field code will look them up for the chosen scope. */
 export function scopedMaterials(
   scene: Scene,
@@ -116,60 +56,109 @@ export function scopedMaterials(
   return out;
 }
 
+export interface SceneForwardModel extends ForwardModel {
+  /** the backend's label ("CPU", "WebGPU (SwiftShader)") */
+  backendLabel: string;
+  /**
+   * Evaluations on the backend, and (after refine) in float64 on the CPU: a WebGPU calibration
+   * whose float32 residuals reach their floor finishes in float64, and says so.
+   */
+  evaluations: { backend: number; float64Refinement: number };
+  dispose(): void;
+}
+
 export function sceneForwardModel(
-  scene: Scene,
-  links: readonly TracedLink[],
+  channel: Channel,
+  backend: ChannelBackend,
+  traced: readonly TracedLink[],
   materials: Record<string, RadioParameters>,
   parameters: readonly TrainableParameter[],
-  fieldOptions: FieldOptions,
   scope: ParameterScope = 'material',
-): ForwardModel {
+  taps: readonly { link: number; path: number }[] = [],
+): SceneForwardModel {
+  const { scene } = channel;
   const base = scopedMaterials(scene, materials, scope);
   const keyOf = (owner: string) => (scope === 'object' ? objectMaterialKey(owner) : owner);
   for (const p of parameters) {
-    if (!base[keyOf(p.owner)]) {
+    if (!Object.hasOwn(base, keyOf(p.owner))) {
       const known = scope === 'object' ? scene.objects.map((o) => o.name) : Object.keys(materials);
       throw new Error(`unknown ${scope} '${p.owner}' (known: ${known.join(', ')})`);
     }
   }
-  const options: FieldOptions =
-    scope === 'object'
-      ? { ...fieldOptions, materialOf: (i) => objectMaterialKey(scene.objects[i]!.name) }
-      : fieldOptions;
-  const gradientKeys = parameters.map((p) => parameterKey(keyOf(p.owner), p.name));
+  const materialOf =
+    scope === 'object' ? (i: number) => objectMaterialKey(scene.objects[i]!.name) : undefined;
+  const { frames, linkStart } = linkFrames(scene, traced, fieldOptionsOf(channel.settings, materialOf));
+  const table = materialTable(frames, base, scene.name);
+  const columns = parameterColumns(
+    frames,
+    parameters.map((p) => parameterKey(keyOf(p.owner), p.name)),
+  );
+  const ranges = linkRanges(
+    frames,
+    linkStart,
+    traced,
+    taps.map((t) => linkStart[t.link]! + t.path),
+  );
+  let evaluator = backend.statsEvaluator(ranges, columns, parameters.length);
+  let refined = false;
+  const evaluations = { backend: 0, float64Refinement: 0 };
+  // material index (in the frames) of each parameter's owner; −1 when no traced path reaches it
+  const materialIndex = parameters.map((p) => frames.materialKeys.indexOf(keyOf(p.owner)));
+  const pathsTouching = materialIndex.map((m) => {
+    if (m < 0) return 0;
+    let count = 0;
+    for (let p = 0; p < frames.pathCount; p++) {
+      const first = frames.first[p]!;
+      for (let q = first; q < first + frames.count[p]!; q++)
+        if (frames.materialA[q] === m || frames.materialB[q] === m) {
+          count++;
+          break;
+        }
+    }
+    return count;
+  });
   return {
     parameters,
-    linkCount: links.length,
-    evaluate(theta) {
-      const current: Record<string, RadioParameters> = {};
-      for (const [k, v] of Object.entries(base)) current[k] = { ...v };
+    linkCount: traced.length,
+    taps,
+    tracedDelays: traced.map((_, l) =>
+      Array.from(
+        { length: linkStart[l + 1]! - linkStart[l]! },
+        (_, k) => frames.length[linkStart[l]! + k]! / SPEED_OF_LIGHT,
+      ),
+    ),
+    pathsTouching,
+    backendLabel: backend.label,
+    async evaluate(theta) {
+      const current = new Map<number, RadioParameters>();
       parameters.forEach((p, k) => {
-        current[keyOf(p.owner)]![PARAMETER_FIELD[p.name]] = theta[k]!;
+        const m = materialIndex[k]!;
+        if (m < 0) return;
+        let params = current.get(m);
+        if (!params) {
+          params = { ...base[frames.materialKeys[m]!]! };
+          current.set(m, params);
+        }
+        params[PARAMETER_FIELD[p.name]] = theta[k]!;
       });
-      const n = parameters.length;
-      return links.map((link) => {
-        const { paths, gradients } = evaluatePathsWithGradient(
-          scene,
-          link.tx,
-          link.rx,
-          link.geometries,
-          current,
-          options,
-        );
-        return paths.map((p, i): DifferentiablePath => {
-          const dA = new Float64Array(2 * n);
-          const g = gradients[i]!;
-          for (let k = 0; k < n; k++) {
-            const d = g.get(gradientKeys[k]!);
-            if (d) {
-              dA[2 * k] = d.re;
-              dA[2 * k + 1] = d.im;
-            }
-          }
-          return { a: p.a, dA, delay: p.delay, aoaAzimuthDeg: p.aoa.azimuthDeg, los: p.kind === 'los' };
-        });
-      });
+      for (const [m, params] of current) setMaterial(table, m, params, frames.frequencyHz);
+      if (refined) evaluations.float64Refinement++;
+      else evaluations.backend++;
+      return evaluator.evaluate(table);
     },
+    evaluations,
+    // float32 link statistics: ~1e-6 relative (fieldGpu.gpu.test.ts, gpuCalibration.gpu.test.ts)
+    precisionFloor: backend.kind === 'cpu' ? undefined : 1e-6,
+    fallbackPaths: evaluator.fallbackPaths,
+    async refine() {
+      if (refined || backend.kind === 'cpu') return false;
+      // the same frames, ranges and columns, in the float64 CPU chain
+      evaluator.dispose();
+      evaluator = cpuBackend.statsEvaluator(ranges, columns, parameters.length);
+      refined = true;
+      return true;
+    },
+    dispose: () => evaluator.dispose(),
   };
 }
 
@@ -182,7 +171,7 @@ export function withMaterialValues(
   const out: Record<string, RadioParameters> = {};
   for (const [k, v] of Object.entries(materials)) out[k] = { ...v };
   for (const [id, vals] of Object.entries(values)) {
-    const m = out[id];
+    const m = Object.hasOwn(out, id) ? out[id] : undefined;
     if (!m)
       throw new Error(
         `${file}: material '${id}' is not in the scene (scene materials: ${Object.keys(materials).join(', ')})`,

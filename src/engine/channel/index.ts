@@ -1,4 +1,11 @@
 /**
- * The channel pipeline: path geometry → fields → metrics for links (traceLinks).
+ * The channel pipeline every consumer uses (CLI, studio worker, benchmarks): ChannelSettings,
+ * the cpu | webgpu backends behind one ChannelBackend interface, the `auto` rule, and
+ * Channel (trace → evaluate → metrics).
  */
-export * from './traceLinks.ts';
+export * from './autoRule.ts';
+export * from './backend.ts';
+export * from './channel.ts';
+export * from './cpuBackend.ts';
+export * from './gpuBackend.ts';
+export * from './settings.ts';

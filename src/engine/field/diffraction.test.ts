@@ -5,10 +5,10 @@ import type { Vec3 } from '../core/vec3.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
 import type { Path, PathGeometry } from '../tracer/path.ts';
 import type { Polarization } from './antenna.ts';
+import type { MaterialModel } from './coefficients.ts';
 import { diffractionTerm } from './diffraction.ts';
 import { fresnelIntegrals, transitionFunction } from './fresnelIntegrals.ts';
 import { evaluatePaths } from './index.ts';
-import type { MaterialModel } from './surfaceCoefficients.ts';
 import { ituRadio, meshScene, quad, wedgeScene } from './testScenes.ts';
 
 const F = 28e9;

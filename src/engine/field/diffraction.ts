@@ -2,7 +2,6 @@ import { type Complex, cadd, cmul } from '../core/complex.ts';
 import { cross, dot, normalize, sub, type Vec3 } from '../core/vec3.ts';
 import type { Scene } from '../scene/types.ts';
 import { transitionFunction } from './fresnelIntegrals.ts';
-import type { CoefficientPair } from './surfaceCoefficients.ts';
 
 /**
  * First-order edge diffraction: uniform theory of diffraction (Kouyoumjian & Pathak 1974) for a
@@ -173,18 +172,20 @@ export function diffractionTerm(x: number, beta: number, sign: 1 | -1, n: number
   return { re: cot * f.re, im: cot * f.im };
 }
 
-export interface UtdCoefficients {
-  /** soft (β̂0 components) and hard (φ̂ components) coefficients, units √m */
-  soft: Complex;
-  hard: Complex;
-  /** factor multiplying R0 (resp. Rn) in both coefficients: ∂D/∂R0, ∂D/∂Rn */
+/**
+ * The material-free terms of the UTD coefficients: D = incident + R0·dR0 + Rn·dRn, the same
+ * terms for the soft (D_s: ⊥ coefficients R0⊥, Rn⊥) and the hard (D_h: ∥) coefficient, units √m.
+ */
+export interface UtdTerms {
+  incident: Complex;
+  /** factor of R0 (and of Rn): ∂D/∂R0, ∂D/∂Rn */
   dR0: Complex;
   dRn: Complex;
 }
 
 /**
- * UTD wedge coefficients D_s, D_h (see file comment). phiIn = φ′, phiOut = φ ∈ [0, nπ],
- * k wavenumber, L distance parameter, r0/rn reflection coefficients of the two faces.
+ * UTD wedge terms (see file comment). phiIn = φ′, phiOut = φ ∈ [0, nπ], k wavenumber, L distance
+ * parameter; the faces' reflection coefficients are added by the field chain (jonesChain.ts).
  */
 export function utdCoefficients(
   n: number,
@@ -193,9 +194,7 @@ export function utdCoefficients(
   sinBeta0: number,
   k: number,
   L: number,
-  r0: CoefficientPair,
-  rn: CoefficientPair,
-): UtdCoefficients {
+): UtdTerms {
   const kL = k * L;
   const bm = phiOut - phiIn;
   const bp = phiOut + phiIn;
@@ -206,12 +205,7 @@ export function utdCoefficients(
   // K = −e^{−jπ/4}/(2n√(2πk) sinβ0)
   const kMag = -1 / (2 * n * Math.sqrt(2 * Math.PI * k) * sinBeta0);
   const K: Complex = { re: kMag * Math.SQRT1_2, im: -kMag * Math.SQRT1_2 };
-  const incident = cmul(K, cadd(t1, t2));
-  const dR0 = cmul(K, t3);
-  const dRn = cmul(K, t4);
-  const soft = cadd(incident, cadd(cmul(r0.perp, dR0), cmul(rn.perp, dRn)));
-  const hard = cadd(incident, cadd(cmul(r0.par, dR0), cmul(rn.par, dRn)));
-  return { soft, hard, dR0, dRn };
+  return { incident: cmul(K, cadd(t1, t2)), dR0: cmul(K, t3), dRn: cmul(K, t4) };
 }
 
 /** Distance parameter L = s·s′·sin²β0/(s + s′) for spherical-wave incidence. */

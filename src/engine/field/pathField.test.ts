@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { halfSpaceReflection } from '../../test/oracles/fresnel.ts';
+import { slabCoefficients } from '../../test/oracles/slab.ts';
 import { type Complex, cabs, cabs2 } from '../core/complex.ts';
 import { SPEED_OF_LIGHT } from '../core/constants.ts';
 import type { Vec3 } from '../core/vec3.ts';
-import { halfSpaceReflection } from '../materials/fresnel.ts';
 import { ituParameters } from '../materials/itu.ts';
 import { complexRelativePermittivity } from '../materials/permittivity.ts';
-import { slabCoefficients } from '../materials/slab.ts';
 import type { PathGeometry } from '../tracer/path.ts';
 import type { AntennaSpec, PatternName, Polarization } from './antenna.ts';
 import { evaluatePaths } from './index.ts';
@@ -271,95 +271,6 @@ describe('two-ray ground model (issue 3 acceptance 3)', () => {
         im += p.a.re * Math.sin(ph) + p.a.im * Math.cos(ph);
       }
       expect(Math.abs(-db(re * re + im * im) - pl)).toBeLessThan(0.1);
-    }
-  });
-});
-
-describe('value path (fastPathField.ts) = reference Jones chain (pathField.ts)', () => {
-  it('reflection, transmission (incl. normal incidence), scattering (all patterns, XPD); both models; oriented antennas', async () => {
-    const { REFERENCE_VALUES } = await import('./pathField.ts');
-    const { meshScene, quad } = await import('./testScenes.ts');
-    const scene = meshScene('gw', [
-      quad('ground', 'ground', [
-        [-50, -50, 0],
-        [50, -50, 0],
-        [50, 50, 0],
-        [-50, 50, 0],
-      ]),
-      quad('wall', 'wall', [
-        [5, -50, -1],
-        [5, 50, -1],
-        [5, 50, 20],
-        [5, -50, 20],
-      ]),
-    ]);
-    const materials = {
-      ground: { ...ituRadio('brick', F), scatteringCoefficient: 0.4, xpdCoefficient: 0.25, thickness: 0.07 },
-      wall: { ...ituRadio('glass', F), scatteringCoefficient: 0.2, thickness: 0.02 },
-    };
-    const tx: Vec3 = [0, 0, 2];
-    const rx: Vec3 = [10, 3, 4];
-    const geos: PathGeometry[] = [
-      LOS,
-      {
-        kind: 'specular',
-        interactions: [
-          { type: 'reflection', objectIndex: 0, faceIndex: 0, point: [10 / 3, 1, 0] },
-          { type: 'transmission', objectIndex: 1, faceIndex: 1, point: [5, 1.5, 1] },
-        ],
-        length: 0,
-      },
-      {
-        kind: 'scattered',
-        interactions: [
-          { type: 'scattering', objectIndex: 0, faceIndex: 0, point: [2, 1, 0], area: 0.02 },
-          { type: 'transmission', objectIndex: 1, faceIndex: 1, point: [5, 1.75, 1.5] },
-        ],
-        length: 0,
-      },
-      // normal incidence on the wall
-      {
-        kind: 'specular',
-        interactions: [{ type: 'transmission', objectIndex: 1, faceIndex: 1, point: [5, 0, 2] }],
-        length: 0,
-      },
-    ];
-    const patterns = [
-      { kind: 'lambertian' as const },
-      { kind: 'directive' as const, alphaR: 3 },
-      { kind: 'backscattering' as const, alphaR: 4, alphaI: 2, lambda: 0.6 },
-    ];
-    for (const model of ['slab', 'halfspace'] as const) {
-      for (const scatteringPattern of patterns) {
-        for (const rxp of [rx, [10, 0, 2] as Vec3]) {
-          const options = {
-            frequencyHz: F,
-            materialModel: model,
-            scatteringPattern,
-            txAntenna: {
-              pattern: 'tr38901' as const,
-              polarization: '+45' as const,
-              orientation: [0.3, 0.2, -0.4] as const,
-            },
-            rxAntenna: {
-              pattern: 'hw_dipole' as const,
-              polarization: 'H' as const,
-              orientation: [2.5, -0.1, 0.7] as const,
-            },
-          };
-          const fast = evaluatePaths(scene, tx, rxp, geos, materials, options);
-          REFERENCE_VALUES.on = true;
-          const ref = evaluatePaths(scene, tx, rxp, geos, materials, options);
-          REFERENCE_VALUES.on = false;
-          fast.forEach((p, i) => {
-            const r = ref[i]!;
-            expect(Math.hypot(p.a.re - r.a.re, p.a.im - r.a.im)).toBeLessThanOrEqual(1e-13 * cabs(r.a));
-            expect(p.delay).toBe(r.delay);
-            expect(p.aoa).toEqual(r.aoa);
-            expect(p.aod).toEqual(r.aod);
-          });
-        }
-      }
     }
   });
 });

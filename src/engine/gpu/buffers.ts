@@ -68,18 +68,31 @@ export async function readBack(
 
 const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
 
-/** Compute pipeline for WGSL `code` (entry `main`), compiled once per device. */
-export function computePipeline(ctx: GpuContext, code: string, label: string): GPUComputePipeline {
+/**
+ * Compute pipeline for WGSL `code` (entry `main`) with values for its pipeline-overridable
+ * constants (`override NAME: bool/u32/f32;` in the kernel), compiled once per device.
+ */
+export function computePipeline(
+  ctx: GpuContext,
+  code: string,
+  label: string,
+  constants: Record<string, number> = {},
+): GPUComputePipeline {
   let cache = pipelines.get(ctx.device);
   if (!cache) {
     cache = new Map();
     pipelines.set(ctx.device, cache);
   }
-  let p = cache.get(code);
+  const key = `${JSON.stringify(constants)}\n${code}`;
+  let p = cache.get(key);
   if (!p) {
     const module = ctx.device.createShaderModule({ label, code });
-    p = ctx.device.createComputePipeline({ label, layout: 'auto', compute: { module, entryPoint: 'main' } });
-    cache.set(code, p);
+    p = ctx.device.createComputePipeline({
+      label,
+      layout: 'auto',
+      compute: { module, entryPoint: 'main', constants },
+    });
+    cache.set(key, p);
   }
   return p;
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { halfSpaceReflection } from '../../test/oracles/fresnel.ts';
+import { slabCoefficients } from '../../test/oracles/slab.ts';
 import { cabs } from '../core/complex.ts';
-import { halfSpaceReflection } from './fresnel.ts';
 import { ituParameters } from './itu.ts';
 import { complexRelativePermittivity } from './permittivity.ts';
-import { slabCoefficients } from './slab.ts';
 
 // docs/physics.md §4 (check values at 28 GHz), every entry, to the 4 digits given.
 const F = 28e9;

@@ -1,6 +1,36 @@
-import { type Complex, cabs2 } from '../core/complex.ts';
+import type { Complex } from '../core/complex.ts';
+import {
+  accumulateLinkStats,
+  emptyLinkStats,
+  type KFactorReference,
+  type LinkStats,
+  pathKindCode,
+  REFERENCE_NAMES,
+  REFERENCE_NONE,
+  STAT_ANG_IM,
+  STAT_ANG_RE,
+  STAT_COH_IM,
+  STAT_COH_RE,
+  STAT_COUNT,
+  STAT_DELAY1,
+  STAT_DELAY2,
+  STAT_POWER,
+  STAT_REF,
+  STAT_REST,
+} from './linkStats.ts';
 
-/** What the metrics need from a path: coefficient, delay, arrival azimuth, LoS or not. */
+/**
+ * Per-link channel metrics (docs/physics.md §10), each a closed form of the link's statistics
+ * (linkStats.ts), with its exact derivative for calibration and planning:
+ *   path gain (incoherent)   10·log10 Σpᵢ
+ *   coherent gain            10·log10 |Σaᵢe^{−j2πf_cτᵢ}|²
+ *   mean delay, RMS delay spread  τ̄ = Σpᵢτᵢ/P,  τrms = √(Σpᵢ(τᵢ−τ̄)²/P)
+ *   angular spread           √(−2·ln|Σpᵢe^{jφᵢ}/P|)  (3GPP TR 38.901 annex A, circular)
+ *   Rician K-factor          P_ref / Σ(other pᵢ): LoS reference, or the strongest deterministic
+ *                            path without LoS (∞ for a single path; undefined without any)
+ */
+
+/** What the metrics need from a path: coefficient, delay, arrival azimuth, its kind. */
 export interface MultipathComponent {
   a: Complex;
   delay: number;
@@ -8,7 +38,7 @@ export interface MultipathComponent {
   kind: string;
 }
 
-/** Per-link channel metrics (docs/physics.md §10). dB values are −Infinity with no paths. */
+/** Per-link channel metrics. dB values are −Infinity with no paths. */
 export interface LinkMetrics {
   /** incoherent: 10·log10 Σ|aᵢ|² */
   pathGainDb: number;
@@ -18,14 +48,77 @@ export interface LinkMetrics {
   rmsDelaySpreadS: number;
   /** 3GPP 38.901 annex A circular angular spread of arrival azimuths, degrees */
   angularSpreadDeg: number;
-  /** Rician K-factor in dB: LoS power over the rest, or the strongest path's if no LoS */
+  /** Rician K-factor in dB: +Infinity for a single path, NaN without any */
   kFactorDb: number;
-  kFactorReference: 'los' | 'strongest' | 'none';
+  kFactorReference: KFactorReference;
   los: boolean;
+  /** paths with a ≠ 0 */
   pathCount: number;
 }
 
+const DB = 10 / Math.LN10;
 export const toDb = (p: number): number => 10 * Math.log10(p);
+
+/** Metrics of link l of the statistics. */
+export function linkMetricsFromStats(stats: LinkStats, l: number): LinkMetrics {
+  const v = stats.values;
+  const o = l * STAT_COUNT;
+  const P = v[o + STAT_POWER]!;
+  const none = stats.pathCount[l] === 0;
+  const mean = none ? 0 : v[o + STAT_DELAY1]! / P;
+  const variance = none ? 0 : v[o + STAT_DELAY2]! / P - mean * mean;
+  const ref = stats.reference[l]!;
+  const rest = v[o + STAT_REST]!;
+  return {
+    pathGainDb: toDb(P),
+    coherentGainDb: toDb(v[o + STAT_COH_RE]! ** 2 + v[o + STAT_COH_IM]! ** 2),
+    meanDelayS: none ? 0 : stats.referenceDelayS[l]! + mean * 1e-9,
+    rmsDelaySpreadS: Math.sqrt(Math.max(0, variance)) * 1e-9,
+    angularSpreadDeg: none
+      ? 0
+      : (angularSpreadRad(v[o + STAT_ANG_RE]!, v[o + STAT_ANG_IM]!, P) * 180) / Math.PI,
+    kFactorDb:
+      ref === REFERENCE_NONE
+        ? Number.NaN
+        : rest > 0
+          ? toDb(v[o + STAT_REF]! / rest)
+          : Number.POSITIVE_INFINITY,
+    kFactorReference: REFERENCE_NAMES[ref]!,
+    los: stats.los[l] === 1,
+    pathCount: stats.pathCount[l]!,
+  };
+}
+
+function angularSpreadRad(ar: number, ai: number, P: number): number {
+  const r = Math.min(1, Math.hypot(ar, ai) / P);
+  return Math.sqrt(Math.max(0, -2 * Math.log(r)));
+}
+
+/** Metrics of one link's paths (the reduction of linkStats.ts, then the closed forms). */
+export function linkMetrics(paths: readonly MultipathComponent[], frequencyHz: number): LinkMetrics {
+  const n = paths.length;
+  const a = new Float64Array(2 * n);
+  const delay = new Float64Array(n);
+  const az = new Float64Array(n);
+  const kind = new Uint8Array(n);
+  paths.forEach((p, i) => {
+    a[2 * i] = p.a.re;
+    a[2 * i + 1] = p.a.im;
+    delay[i] = p.delay;
+    az[i] = p.aoa.azimuthDeg;
+    kind[i] = pathKindCode(p.kind);
+  });
+  const stats = emptyLinkStats(1);
+  accumulateLinkStats(stats, 0, frequencyHz, {
+    count: n,
+    a,
+    offset: 0,
+    delayS: delay,
+    aoaAzimuthDeg: az,
+    kind,
+  });
+  return linkMetricsFromStats(stats, 0);
+}
 
 /** Σ aᵢ·e^{−j2πfτᵢ}: channel frequency response at absolute frequency f (Sionna convention). */
 export function channelFrequencyResponse(paths: readonly MultipathComponent[], frequencyHz: number): Complex {
@@ -41,68 +134,78 @@ export function channelFrequencyResponse(paths: readonly MultipathComponent[], f
   return { re, im };
 }
 
-/** τrms = √(Σpᵢ(τᵢ−τ̄)²/Σpᵢ) with pᵢ = |aᵢ|². */
-export function rmsDelaySpread(
-  powers: readonly number[],
-  delays: readonly number[],
-): { mean: number; rms: number } {
-  let p = 0;
-  let pt = 0;
-  for (let i = 0; i < powers.length; i++) {
-    p += powers[i]!;
-    pt += powers[i]! * delays[i]!;
-  }
-  if (p <= 0) return { mean: 0, rms: 0 };
-  const mean = pt / p;
-  let v = 0;
-  for (let i = 0; i < powers.length; i++) v += powers[i]! * (delays[i]! - mean) ** 2;
-  return { mean, rms: Math.sqrt(Math.max(0, v / p)) };
+/** Metrics a calibration can fit, in the soundings' units. */
+export type FittedMetric =
+  | 'path_gain_db'
+  | 'coherent_gain_db'
+  | 'rms_delay_spread_ns'
+  | 'k_factor_db'
+  | 'angular_spread_deg';
+
+export interface ValueAndGradient {
+  value: number;
+  /** ∂value/∂θₖ for each parameter of the statistics */
+  grad: Float64Array;
 }
 
-/** AS = √(−2·ln|Σpᵢe^{jφᵢ}/Σpᵢ|) in degrees (3GPP TR 38.901 annex A). */
-export function angularSpreadDeg(powers: readonly number[], azimuthsDeg: readonly number[]): number {
-  let p = 0;
-  let re = 0;
-  let im = 0;
-  for (let i = 0; i < powers.length; i++) {
-    const phi = (azimuthsDeg[i]! * Math.PI) / 180;
-    p += powers[i]!;
-    re += powers[i]! * Math.cos(phi);
-    im += powers[i]! * Math.sin(phi);
+/**
+ * A metric of link l and its exact derivatives ∂/∂θₖ from the statistics' derivatives (chain
+ * rule; geometry — delays, angles — does not depend on materials).
+ */
+export function metricWithGradient(stats: LinkStats, l: number, metric: FittedMetric): ValueAndGradient {
+  const n = stats.parameters;
+  const v = stats.values;
+  const o = l * STAT_COUNT;
+  const d = (s: number, k: number) => stats.derivatives[(o + s) * n + k]!;
+  const grad = new Float64Array(n);
+  const P = v[o + STAT_POWER]!;
+  switch (metric) {
+    case 'path_gain_db': {
+      for (let k = 0; k < n; k++) grad[k] = (DB * d(STAT_POWER, k)) / P;
+      return { value: DB * Math.log(P), grad };
+    }
+    case 'coherent_gain_db': {
+      const hr = v[o + STAT_COH_RE]!;
+      const hi = v[o + STAT_COH_IM]!;
+      const g = hr * hr + hi * hi;
+      for (let k = 0; k < n; k++) grad[k] = (DB * 2 * (hr * d(STAT_COH_RE, k) + hi * d(STAT_COH_IM, k))) / g;
+      return { value: DB * Math.log(g), grad };
+    }
+    case 'rms_delay_spread_ns': {
+      // variance = D2/P − (D1/P)²; its derivative needs no ∂τ̄ term beyond the chain rule below
+      const m = v[o + STAT_DELAY1]! / P;
+      const variance = v[o + STAT_DELAY2]! / P - m * m;
+      const rms = Math.sqrt(Math.max(0, variance));
+      if (rms > 0)
+        for (let k = 0; k < n; k++) {
+          const dP = d(STAT_POWER, k);
+          const dm = (d(STAT_DELAY1, k) - m * dP) / P;
+          const dVariance = (d(STAT_DELAY2, k) - (variance + m * m) * dP) / P - 2 * m * dm;
+          grad[k] = dVariance / (2 * rms);
+        }
+      return { value: rms, grad };
+    }
+    case 'k_factor_db': {
+      const pr = v[o + STAT_REF]!;
+      const rest = v[o + STAT_REST]!;
+      for (let k = 0; k < n; k++) grad[k] = DB * (d(STAT_REF, k) / pr - d(STAT_REST, k) / rest);
+      return { value: DB * Math.log(pr / rest), grad };
+    }
+    case 'angular_spread_deg': {
+      const ar = v[o + STAT_ANG_RE]!;
+      const ai = v[o + STAT_ANG_IM]!;
+      const z2 = (ar * ar + ai * ai) / (P * P);
+      const as = Math.sqrt(Math.max(0, -Math.log(Math.min(1, z2))));
+      const toDeg = 180 / Math.PI;
+      if (as > 0)
+        for (let k = 0; k < n; k++) {
+          // AS² = −ln|z|², |z|² = |A|²/P²
+          const dz2 =
+            (2 * (ar * d(STAT_ANG_RE, k) + ai * d(STAT_ANG_IM, k))) / (P * P) -
+            (2 * z2 * d(STAT_POWER, k)) / P;
+          grad[k] = (-dz2 / z2 / (2 * as)) * toDeg;
+        }
+      return { value: as * toDeg, grad };
+    }
   }
-  if (p <= 0) return 0;
-  const r = Math.min(1, Math.hypot(re, im) / p);
-  return (Math.sqrt(Math.max(0, -2 * Math.log(r))) * 180) / Math.PI;
-}
-
-export function linkMetrics(paths: readonly MultipathComponent[], frequencyHz: number): LinkMetrics {
-  const powers = paths.map((p) => cabs2(p.a));
-  const total = powers.reduce((s, x) => s + x, 0);
-  const { mean, rms } = rmsDelaySpread(
-    powers,
-    paths.map((p) => p.delay),
-  );
-  const losIndex = paths.findIndex((p) => p.kind === 'los');
-  let refIndex = losIndex;
-  let reference: LinkMetrics['kFactorReference'] = 'los';
-  if (refIndex < 0) {
-    reference = paths.length > 0 ? 'strongest' : 'none';
-    refIndex = powers.reduce((best, x, i) => (x > (powers[best] ?? -1) ? i : best), -1);
-  }
-  const refPower = refIndex >= 0 ? powers[refIndex]! : 0;
-  const rest = total - refPower;
-  return {
-    pathGainDb: toDb(total),
-    coherentGainDb: toDb(cabs2(channelFrequencyResponse(paths, frequencyHz))),
-    meanDelayS: mean,
-    rmsDelaySpreadS: rms,
-    angularSpreadDeg: angularSpreadDeg(
-      powers,
-      paths.map((p) => p.aoa.azimuthDeg),
-    ),
-    kFactorDb: refIndex < 0 ? Number.NaN : rest > 0 ? toDb(refPower / rest) : Number.POSITIVE_INFINITY,
-    kFactorReference: reference,
-    los: losIndex >= 0,
-    pathCount: paths.length,
-  };
 }

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ROOM_PATH } from '../../test/paths.ts';
+import { Channel } from '../channel/channel.ts';
+import { type ChannelSettings, channelSettings } from '../channel/settings.ts';
 import { SPEED_OF_LIGHT } from '../core/constants.ts';
 import type { Vec3 } from '../core/vec3.ts';
 import { resolveSceneMaterials } from '../materials/radioMaterial.ts';
@@ -34,17 +36,12 @@ describe('radio map', () => {
     scene = await loadScene(nodeFileSource, ROOM);
     materials = resolveSceneMaterials(scene.materials, FREQUENCY);
   });
+  const channel = (s: Partial<ChannelSettings>) =>
+    Channel.open(scene, channelSettings({ frequencyHz: FREQUENCY, ...s }), { backend: 'cpu' });
 
   it('LoS only: every cell has the Friis gain (λ/4πd)² and delay spread 0', async () => {
     const grid = makeGrid({ xmin: -4, ymin: -4, xmax: 4, ymax: 4 }, 1, 1.5);
-    const map = await computeRadioMap(scene, {
-      frequencyHz: FREQUENCY,
-      tx: TX,
-      grid,
-      materials,
-      trace: { maxDepth: 0 },
-      backend: 'cpu',
-    });
+    const map = await computeRadioMap(await channel({ maxDepth: 0 }), { tx: TX, grid, materials });
     const lambda = SPEED_OF_LIGHT / FREQUENCY;
     let los = 0;
     for (let i = 0; i < grid.nx * grid.ny; i++) {
@@ -60,21 +57,14 @@ describe('radio map', () => {
 
   it('tiles do not change the result; progress reaches the total', async () => {
     const grid = makeGrid({ xmin: -5, ymin: -5, xmax: 5, ymax: 5 }, 1, 1.2);
-    const base = {
-      frequencyHz: FREQUENCY,
-      tx: TX,
-      grid,
-      materials,
-      trace: { maxDepth: 1 },
-      backend: 'cpu' as const,
-    };
+    const ch = await channel({ maxDepth: 1 });
     const progress: number[] = [];
-    const whole = await computeRadioMap(scene, base);
-    const tiled = await computeRadioMap(scene, {
-      ...base,
-      tileSize: 23,
-      onProgress: (p) => progress.push(p.done),
-    });
+    const whole = await computeRadioMap(ch, { tx: TX, grid, materials });
+    const tiled = await computeRadioMap(
+      ch,
+      { tx: TX, grid, materials, tileSize: 23 },
+      { onMapProgress: (p) => progress.push(p.done) },
+    );
     expect(Array.from(tiled.pathGainDb)).toEqual(Array.from(whole.pathGainDb));
     expect(Array.from(tiled.rmsDelaySpreadS)).toEqual(Array.from(whole.rmsDelaySpreadS));
     expect(progress.length).toBe(Math.ceil(100 / 20)); // tiles of whole rows: 2 rows of 10
@@ -85,17 +75,44 @@ describe('radio map', () => {
   it('an aborted map rejects with the abort reason', async () => {
     const grid = makeGrid({ xmin: -5, ymin: -5, xmax: 5, ymax: 5 }, 0.5, 1.5);
     const controller = new AbortController();
-    const run = computeRadioMap(scene, {
-      frequencyHz: FREQUENCY,
-      tx: TX,
-      grid,
-      materials,
-      trace: { maxDepth: 1 },
-      backend: 'cpu',
-      tileSize: 20,
-      signal: controller.signal,
-      onProgress: () => controller.abort(new Error('stop here')),
-    });
+    const run = computeRadioMap(
+      await channel({ maxDepth: 1 }),
+      { tx: TX, grid, materials, tileSize: 20 },
+      { signal: controller.signal, onMapProgress: () => controller.abort(new Error('stop here')) },
+    );
     await expect(run).rejects.toThrow('stop here');
+  });
+
+  // Acceptance 2 of issue 12: one pipeline for maps and links — a cell and a link traced at the
+  // same point with the same settings have the same paths and the same metrics.
+  it('a map cell equals the link traced at its centre (all mechanisms, depth 3, scattering on)', async () => {
+    const rough = Object.fromEntries(
+      Object.entries(materials).map(([k, v]) => [
+        k,
+        { ...v, scatteringCoefficient: k === 'itu_brick' ? 0.3 : 0 },
+      ]),
+    );
+    const ch = await channel({ maxDepth: 3, rays: 3000, scatteringRays: 3000 });
+    const grid = makeGrid({ xmin: -4.5, ymin: -4.5, xmax: 4.5, ymax: 4.5 }, 1.5, 1.2);
+    const map = await computeRadioMap(ch, { tx: TX, grid, materials: rough, tileSize: 13 });
+    const cells = [0, 7, 18, 24, 35];
+    const links = await ch.traceLinks(
+      cells.map((i) => ({ tx: TX, rx: cellCenter(grid, i) })),
+      rough,
+    );
+    let scattered = 0;
+    cells.forEach((i, k) => {
+      const m = links[k]!.metrics;
+      scattered += links[k]!.paths.filter((p) => p.kind === 'scattered').length;
+      expect(map.pathCount[i]).toBe(m.pathCount);
+      expect(map.los[i]).toBe(m.los ? 1 : 0);
+      // the map stores gains as float32: equal to the link's value rounded to float32
+      expect(map.pathGainDb[i]).toBe(Math.fround(m.pathGainDb));
+      expect(map.coherentGainDb[i]).toBe(Math.fround(m.coherentGainDb));
+      expect(map.rmsDelaySpreadS[i]).toBe(m.rmsDelaySpreadS);
+      expect(map.kFactorDb[i]).toBe(Math.fround(m.kFactorDb));
+      expect(map.angularSpreadDeg[i]).toBe(Math.fround(m.angularSpreadDeg));
+    });
+    expect(scattered).toBeGreaterThan(100);
   });
 });

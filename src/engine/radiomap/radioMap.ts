@@ -1,41 +1,37 @@
+import type { ChannelBackend, TxTracer } from '../channel/backend.ts';
+import type { Channel, ChannelControl } from '../channel/channel.ts';
+import { scatteringObjectsOf } from '../channel/channel.ts';
+import { fieldOptionsOf, traceOptionsOf } from '../channel/settings.ts';
 import type { Vec3 } from '../core/vec3.ts';
-import { evaluateLinksGpu } from '../field/gpu/fieldGpu.ts';
-import { antennasOf, createFieldContext, evaluatePathField, type FieldOptions } from '../field/index.ts';
-import { type BackendChoice, type ResolvedBackend, resolveBackend } from '../gpu/backend.ts';
+import { linkFrames } from '../field/evaluate.ts';
+import { materialTable } from '../field/jonesChain.ts';
 import { GpuDeviceLostError, GpuOutOfMemoryError } from '../gpu/errors.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
-import { linkMetrics } from '../metrics/linkMetrics.ts';
-import type { Scene } from '../scene/types.ts';
-import { type Bvh, buildBvh } from '../tracer/bvh.ts';
-import { type TracePathsOptions, tracePaths } from '../tracer/cpu/tracePaths.ts';
-import { GpuPathTracer } from '../tracer/gpu/tracePathsGpu.ts';
-import type { Path, PathGeometry } from '../tracer/path.ts';
+import { linkMetricsFromStats } from '../metrics/linkMetrics.ts';
+import { linkRanges, reduceLinks } from '../metrics/linkStatsModel.ts';
+import type { PathGeometry } from '../tracer/path.ts';
 import { cellCenter, cellCount, type RadioMapGrid } from './grid.ts';
 
 /**
- * Radio maps: per grid cell the full multipath set from one transmitter, reduced to link
- * metrics (linkMetrics of src/engine/metrics). Work is done in tiles of receivers, so memory
- * holds one tile's paths at a time plus the per-cell results (≈ 30 bytes per cell):
- * 1,000,000 cells need ~30 MB of results whatever the scene.
+ * Radio maps: per grid cell the full multipath set from one transmitter, reduced to the link
+ * metrics — the channel layer's trace → evaluate → statistics → metrics, exactly as for a link at
+ * the same point with the same settings (a cell and a traced link agree to the last bit).
+ * Work is done in tiles of whole grid rows, so memory holds one tile's paths at a time plus the
+ * per-cell results (≈ 30 bytes per cell); the transmitter's candidates are built once.
  */
 export interface RadioMapOptions {
-  frequencyHz: number;
   tx: Vec3;
   grid: RadioMapGrid;
   materials: Record<string, RadioParameters>;
-  field?: Omit<FieldOptions, 'frequencyHz'>;
-  trace?: TracePathsOptions;
-  backend?: BackendChoice;
-  /**
-   * WebGPU backend: evaluate fields with the WGSL kernel of field/gpu (default true; false
-   * keeps the CPU reference field on GPU-found paths, e.g. to separate search from field errors).
-   */
-  gpuField?: boolean;
-  /** receivers per tile (default 4096) */
+  /** receivers per tile (default 4096; rounded to whole rows) */
   tileSize?: number;
-  bvh?: Bvh;
-  signal?: AbortSignal;
-  onProgress?: (p: { done: number; total: number; backend: 'cpu' | 'webgpu'; label: string }) => void;
+}
+
+export interface RadioMapProgress {
+  done: number;
+  total: number;
+  backend: 'cpu' | 'webgpu';
+  label: string;
 }
 
 export interface RadioMap {
@@ -43,9 +39,9 @@ export interface RadioMap {
   frequencyHz: number;
   tx: Vec3;
   backend: 'cpu' | 'webgpu';
-  /** which backend and adapter were used, and any fallback */
+  /** which backend ran and why, and any fallback */
   backendNote: string;
-  /** the same in a few words for a status line: "WebGPU (SwiftShader)", "CPU (no WebGPU adapter)" */
+  /** the same in a few words for a status line: "WebGPU (SwiftShader)", "CPU" */
   backendLabel: string;
   /** per cell (index iy·nx + ix); −Infinity dB where no path reaches the cell */
   pathGainDb: Float32Array;
@@ -53,51 +49,36 @@ export interface RadioMap {
   /** seconds (float64: sub-ps differences matter when comparing backends) */
   rmsDelaySpreadS: Float64Array;
   kFactorDb: Float32Array;
-  /** 0 LoS, 1 strongest path (no LoS), 2 no path */
+  /** 0 LoS, 1 strongest deterministic path (no LoS), 2 no path */
   kFactorReference: Uint8Array;
   angularSpreadDeg: Float32Array;
   los: Uint8Array;
   pathCount: Uint32Array;
-  stats: {
-    cells: number;
-    paths: number;
-    /** path search, all of it (ms) */
-    traceMs: number;
-    /** WebGPU only: time waiting for the two GPU passes, transfers included (ms) */
-    gpuMs: number;
-    fieldMs: number;
-    totalMs: number;
-    candidatesMs: number;
-    /** WebGPU only: beam culling on the host (beams once, then footprints + shadows per tile) */
-    cullingMs: number;
-    /** WebGPU only: (candidate, cell) pairs dispatched, and pairs culled as certainly blocked */
-    gpuPairs: number;
-    gpuShadowedPairs: number;
-    /** WebGPU only: host work on GPU results (paths from records, undecided pairs, dedupe) */
-    gpuHostMs: number;
-    gpuUndecided: number;
-  };
+  stats: { cells: number; paths: number; traceMs: number; fieldMs: number; totalMs: number };
 }
 
 const REFERENCE_CODE = { los: 0, strongest: 1, none: 2 } as const;
 
-export async function computeRadioMap(scene: Scene, options: RadioMapOptions): Promise<RadioMap> {
+export async function computeRadioMap(
+  channel: Channel,
+  options: RadioMapOptions,
+  control: ChannelControl & { onMapProgress?: (p: RadioMapProgress) => void } = {},
+): Promise<RadioMap> {
   const t0 = performance.now();
-  const { grid, frequencyHz, tx, signal } = options;
+  const { grid, tx, materials } = options;
+  const { signal } = control;
   const n = cellCount(grid);
-  const tileSize = Math.max(1, Math.floor(options.tileSize ?? 4096));
-  const bvh = options.bvh ?? buildBvh(scene);
-  const resolved = await resolveBackend(options.backend ?? 'auto');
-  let backend = resolved.backend;
-  let note = resolved.note;
-  let label = backendLabel(resolved);
+  const choice = channel.backendFor({ kind: 'map', cells: n });
+  let backend: ChannelBackend = choice.backend;
+  let note = choice.decision.reason;
+  control.onBackend?.(channel.used(choice.decision, backend));
   const map: RadioMap = {
     grid,
-    frequencyHz,
+    frequencyHz: channel.settings.frequencyHz,
     tx,
-    backend,
+    backend: backend.kind,
     backendNote: note,
-    backendLabel: label,
+    backendLabel: backend.label,
     pathGainDb: new Float32Array(n),
     coherentGainDb: new Float32Array(n),
     rmsDelaySpreadS: new Float64Array(n),
@@ -106,83 +87,59 @@ export async function computeRadioMap(scene: Scene, options: RadioMapOptions): P
     angularSpreadDeg: new Float32Array(n),
     los: new Uint8Array(n),
     pathCount: new Uint32Array(n),
-    stats: {
-      cells: n,
-      paths: 0,
-      traceMs: 0,
-      gpuMs: 0,
-      fieldMs: 0,
-      totalMs: 0,
-      candidatesMs: 0,
-      cullingMs: 0,
-      gpuPairs: 0,
-      gpuShadowedPairs: 0,
-      gpuHostMs: 0,
-      gpuUndecided: 0,
-    },
+    stats: { cells: n, paths: 0, traceMs: 0, fieldMs: 0, totalMs: 0 },
   };
-  const fieldOptions: FieldOptions = { ...options.field, frequencyHz };
-  const fieldCtx = createFieldContext(scene, options.materials, fieldOptions);
-  const ant = antennasOf(fieldOptions);
-  let gpuTracer: GpuPathTracer | undefined;
-  if (backend === 'webgpu' && resolved.gpu) {
-    gpuTracer = GpuPathTracer.create(resolved.gpu, scene, bvh, tx, options.trace, signal);
-    map.stats.candidatesMs += gpuTracer.candidatesMs;
-  }
+  const traceOptions = traceOptionsOf(channel.settings, scatteringObjectsOf(channel.scene, materials));
+  const fieldOptions = fieldOptionsOf(channel.settings);
+  const tileSize = Math.max(1, Math.floor(options.tileSize ?? 4096));
+  const rowsPerTile = Math.max(1, Math.floor(tileSize / grid.nx));
+  let tracer: TxTracer = await backend.tracer(channel.scene, channel.bvh, tx, traceOptions, { signal });
   try {
-    const rx: Vec3[] = [];
-    // tiles are whole grid rows (the GPU tracer lists each candidate's cells per row)
-    const rowsPerTile = Math.max(1, Math.floor(tileSize / grid.nx));
-    for (let start = 0; start < n; start += rowsPerTile * grid.nx) {
+    for (let row = 0; row < grid.ny; row += rowsPerTile) {
       signal?.throwIfAborted();
-      const end = Math.min(n, start + rowsPerTile * grid.nx);
-      rx.length = 0;
-      for (let i = start; i < end; i++) rx.push(cellCenter(grid, i));
+      const rowEnd = Math.min(grid.ny, row + rowsPerTile);
+      const start = row * grid.nx;
+      const end = rowEnd * grid.nx;
       const tt = performance.now();
-      let tilePaths: PathGeometry[][];
-      if (gpuTracer) {
-        try {
-          const r = await gpuTracer.traceGrid(grid, start / grid.nx, end / grid.nx, { signal });
-          tilePaths = r.paths;
-          map.stats.gpuUndecided += r.stats.undecided;
-          map.stats.gpuMs += r.stats.gpuMs;
-          map.stats.cullingMs += r.stats.cullingMs;
-          map.stats.gpuPairs += r.stats.pairs;
-          map.stats.gpuShadowedPairs += r.stats.shadowed;
-          map.stats.gpuHostMs += r.stats.hostMs;
-        } catch (e) {
-          // a lost device or exhausted GPU memory: `auto` finishes the map on the CPU
-          if (
-            options.backend !== 'auto' ||
-            !(e instanceof GpuDeviceLostError || e instanceof GpuOutOfMemoryError)
-          )
-            throw e;
-          gpuTracer.destroy();
-          gpuTracer = undefined;
-          backend = 'cpu';
-          note = `${note}; ${(e as Error).message}: cells ${start}… computed on the CPU reference`;
-          label = 'CPU (after a WebGPU error)';
-          tilePaths = await tracePaths(scene, bvh, tx, rx, options.trace, { signal });
-        }
-      } else {
-        tilePaths = await tracePaths(scene, bvh, tx, rx, options.trace, { signal });
+      let paths: PathGeometry[][];
+      let a: Float64Array;
+      let frames: ReturnType<typeof linkFrames>;
+      const cells = Array.from({ length: end - start }, (_, k) => ({ tx, rx: cellCenter(grid, start + k) }));
+      try {
+        paths = await tracer.traceGrid(grid, row, rowEnd, { signal });
+        map.stats.traceMs += performance.now() - tt;
+        frames = linkFrames(
+          channel.scene,
+          paths.map((geometries, k) => ({ ...cells[k]!, geometries })),
+          fieldOptions,
+        );
+        const tf = performance.now();
+        a = await backend.evaluate(
+          frames.frames,
+          materialTable(frames.frames, materials, channel.scene.name),
+          signal,
+        );
+        map.stats.fieldMs += performance.now() - tf;
+      } catch (e) {
+        // a lost device or exhausted GPU memory: `auto` finishes the map on the CPU, saying so
+        if (
+          backend.kind !== 'webgpu' ||
+          channel.choice !== 'auto' ||
+          !(e instanceof GpuDeviceLostError || e instanceof GpuOutOfMemoryError)
+        )
+          throw e;
+        tracer.destroy();
+        backend = channel.backend('cpu');
+        note = `${note}; ${(e as Error).message}: cells ${start}… computed on the CPU`;
+        map.backendLabel = 'CPU (after a WebGPU error)';
+        tracer = await backend.tracer(channel.scene, channel.bvh, tx, traceOptions, { signal });
+        row -= rowsPerTile;
+        continue;
       }
-      const tf = performance.now();
-      map.stats.traceMs += tf - tt;
-      // fields: the CPU reference, or (gpuField) the WGSL kernel of field/gpu, one dispatch per tile
-      let tileFields: Path[][] | undefined;
-      if (backend === 'webgpu' && resolved.gpu && options.gpuField !== false) {
-        const links = rx.map((r, k) => ({ tx, rx: r, geometries: tilePaths[k]! }));
-        tileFields = (
-          await evaluateLinksGpu(resolved.gpu, scene, links, options.materials, fieldOptions, signal)
-        ).paths;
-      }
-      for (let k = 0; k < rx.length; k++) {
-        const geometries = tilePaths[k]!;
-        const paths =
-          tileFields?.[k] ??
-          geometries.map((g) => evaluatePathField(fieldCtx, ant.tx, ant.rx, tx, rx[k]!, g, false).path);
-        const m = linkMetrics(paths, frequencyHz);
+      const links = paths.map((geometries) => ({ geometries }));
+      const stats = reduceLinks(linkRanges(frames.frames, frames.linkStart, links), a);
+      for (let k = 0; k < end - start; k++) {
+        const m = linkMetricsFromStats(stats, k);
         const i = start + k;
         map.pathGainDb[i] = m.pathGainDb;
         map.coherentGainDb[i] = m.coherentGainDb;
@@ -194,35 +151,18 @@ export async function computeRadioMap(scene: Scene, options: RadioMapOptions): P
         map.pathCount[i] = m.pathCount;
         map.stats.paths += m.pathCount;
       }
-      map.stats.fieldMs += performance.now() - tf;
-      options.onProgress?.({ done: end, total: n, backend, label });
+      control.onMapProgress?.({ done: end, total: n, backend: backend.kind, label: map.backendLabel });
       // let the event loop breathe (abort signals, progress output) between tiles
       await new Promise((r) => setTimeout(r, 0));
     }
   } finally {
-    gpuTracer?.destroy();
+    tracer.destroy();
   }
-  map.backend = backend;
+  map.backend = backend.kind;
   map.backendNote = note;
-  map.backendLabel = label;
   map.stats.totalMs = performance.now() - t0;
   return map;
 }
-
-/** Short name of the backend (and adapter) for status lines. */
-function backendLabel(r: ResolvedBackend): string {
-  if (r.backend === 'webgpu' && r.gpu) {
-    const a = r.gpu.adapter;
-    const name = [a.vendor, a.architecture, a.description].join(' ');
-    if (/swiftshader/i.test(name)) return 'WebGPU (SwiftShader)';
-    const short = [a.vendor, a.architecture].filter((x) => x && x.length > 0).join(' ');
-    return `WebGPU (${short || a.description || 'unknown adapter'}${a.fallback ? ', software' : ''})`;
-  }
-  if (/no WebGPU adapter/i.test(r.note)) return 'CPU (no WebGPU adapter)';
-  if (/requested/.test(r.note)) return 'CPU';
-  return 'CPU (WebGPU unavailable)';
-}
-
 export type RadioMapMetric = 'path-gain' | 'coherent-gain' | 'delay-spread' | 'k-factor' | 'angular-spread';
 export const RADIO_MAP_METRICS: readonly RadioMapMetric[] = [
   'path-gain',

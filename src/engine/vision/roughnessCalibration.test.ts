@@ -1,13 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ROOM_PATH } from '../../test/paths.ts';
-import { calibrateScene, calibrationTraceOptions } from '../calibrate/pipeline.ts';
-import {
-  sceneForwardModel,
-  type TracedLink,
-  traceSoundedLinks,
-  withMaterialValues,
-} from '../calibrate/sceneModel.ts';
+import { calibrateScene } from '../calibrate/pipeline.ts';
+import { withMaterialValues } from '../calibrate/sceneModel.ts';
 import { synthesizeSoundings } from '../calibrate/synthesize.ts';
+import { Channel, type TracedLink } from '../channel/channel.ts';
+import { channelSettings } from '../channel/settings.ts';
 import { InputError } from '../core/errors.ts';
 import type { Vec3 } from '../core/vec3.ts';
 import { parseMaterialStds } from '../io/materialsJson.ts';
@@ -15,8 +12,6 @@ import type { Sounding } from '../io/soundings.ts';
 import { type RadioParameters, resolveSceneMaterials } from '../materials/radioMaterial.ts';
 import { nodeFileSource } from '../node/nodeFileSource.ts';
 import { loadScene } from '../scene/load.ts';
-import type { Scene } from '../scene/types.ts';
-import { buildBvh } from '../tracer/bvh.ts';
 
 /**
  * The roughness prior carried into calibration (docs/physics.md §7, §11): in the demo room the
@@ -40,13 +35,13 @@ const RXS: Vec3[] = [
   [1.8, -4.3, 0.9],
 ];
 const TRUE_S = { itu_brick: 0.33, itu_marble: 0.085 };
-let scene: Scene;
+let channel: Channel;
 let materials: Record<string, RadioParameters>;
 let soundings: Sounding[];
 let traced: TracedLink[];
 
 beforeAll(async () => {
-  scene = await loadScene(nodeFileSource, DEMO_ROOM_PATH);
+  const scene = await loadScene(nodeFileSource, DEMO_ROOM_PATH);
   materials = resolveSceneMaterials(scene.materials, F);
   const links = TXS.flatMap((tx) => RXS.map((rx) => ({ tx, rx })));
   const truth = withMaterialValues(
@@ -57,14 +52,15 @@ beforeAll(async () => {
     },
     'truth',
   );
-  const trace = {
-    ...calibrationTraceOptions(['scattering_coefficient'], { maxDepth: 1, rays: 1000 }),
-    materials: truth,
-  };
-  // brick scatters in truth (S > 0) as it does when its S is calibrated: one trace serves all
-  traced = await traceSoundedLinks(scene, buildBvh(scene), links, trace);
-  const model = sceneForwardModel(scene, traced, truth, [], { frequencyHz: F });
-  soundings = synthesizeSoundings(model.evaluate(new Float64Array(0)), links, {
+  // specular paths to depth 1 and the diffuse scattering of the two rough-or-not surfaces
+  channel = await Channel.open(
+    scene,
+    channelSettings({ frequencyHz: F, maxDepth: 1, diffraction: false, rays: 1000, scatteringRays: 1000 }),
+    { backend: 'cpu' },
+  );
+  // brick and marble scatter in truth (S > 0) as they do when their S is calibrated: one trace
+  traced = await channel.trace(links, truth);
+  soundings = synthesizeSoundings(await channel.evaluate(traced, truth), {
     frequencyHz: F,
     noiseDb: 0.1,
     noiseNs: 0.1,
@@ -78,8 +74,7 @@ const WIDTH = { itu_brick: 0.058, itu_marble: 0.0087 };
 describe('the S prior and its width in calibration', () => {
   it('brick S moves from its prior 0.4 to the truth 0.33; marble S, unseen, keeps its prior and its width', async () => {
     const r = await calibrateScene({
-      scene,
-      frequencyHz: F,
+      channel,
       materials,
       soundings,
       parameterNames: ['scattering_coefficient'],
@@ -95,7 +90,6 @@ describe('the S prior and its width in calibration', () => {
         itu_brick: { scattering_coefficient: WIDTH.itu_brick },
         itu_marble: { scattering_coefficient: WIDTH.itu_marble },
       },
-      trace: { maxDepth: 1, rays: 1000 },
       traced,
       maxIterations: 80,
     });

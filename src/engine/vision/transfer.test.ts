@@ -3,18 +3,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../test/paths.ts';
 import { meanRelativeError } from '../calibrate/calibrate.ts';
 import { initialValues } from '../calibrate/initialization.ts';
-import {
-  calibrateScene,
-  calibrationTraceOptions,
-  materialsInUse,
-  type SceneCalibrationResult,
-} from '../calibrate/pipeline.ts';
-import { sceneForwardModel, traceSoundedLinks, withMaterialValues } from '../calibrate/sceneModel.ts';
+import { calibrateScene, materialsInUse, type SceneCalibrationResult } from '../calibrate/pipeline.ts';
+import { withMaterialValues } from '../calibrate/sceneModel.ts';
 import { synthesizeSoundings } from '../calibrate/synthesize.ts';
+import { Channel } from '../channel/channel.ts';
+import { channelSettings } from '../channel/settings.ts';
 import type { Vec3 } from '../core/vec3.ts';
 import { type RadioParameters, resolveSceneMaterials } from '../materials/radioMaterial.ts';
 import type { Scene } from '../scene/types.ts';
-import { buildBvh } from '../tracer/bvh.ts';
 import { type ClipEmbedder, loadClipEmbedder } from './clipEmbedder.ts';
 import { type PriorsFile, visionPriorsFile } from './priorsFile.ts';
 import { estimateSurfacePriors, type SurfacePriorsResult } from './surfacePriors.ts';
@@ -119,24 +115,20 @@ describe('transfer translator fitted on a calibrated twin (CLIP embedding → ca
     nominalA = resolveSceneMaterials(a.scene.materials, F);
     truthA = truthMaterials(a.scene, nominalA);
     const links = TXS.flatMap((tx) => RXS.map((rx) => ({ tx, rx })));
-    const traced = await traceSoundedLinks(a.scene, buildBvh(a.scene), links, {
-      ...calibrationTraceOptions(['conductivity'], { maxDepth: 2 }),
-      materials: nominalA,
-    });
-    const truthModel = sceneForwardModel(a.scene, traced, withMaterialValues(nominalA, truthA, 'truth'), [], {
-      frequencyHz: F,
-    });
-    const soundings = synthesizeSoundings(truthModel.evaluate(new Float64Array(0)), links, {
-      frequencyHz: F,
-      noiseDb: NOISE,
-      noiseNs: NOISE,
-      seed: 3,
-    });
+    const channel = await Channel.open(
+      a.scene,
+      channelSettings({ frequencyHz: F, maxDepth: 2, diffraction: false }),
+      { backend: 'cpu' },
+    );
+    const traced = await channel.trace(links, nominalA);
+    const soundings = synthesizeSoundings(
+      await channel.evaluate(traced, withMaterialValues(nominalA, truthA, 'truth')),
+      { frequencyHz: F, noiseDb: NOISE, noiseNs: NOISE, seed: 3 },
+    );
     // the product's chain: A's vision priors initialise A's calibration (rftwin calibrate --init)
     const priorsA: PriorsFile = visionPriorsFile(a.scene, a.result, { frequencyHz: F });
     cal = await calibrateScene({
-      scene: a.scene,
-      frequencyHz: F,
+      channel,
       materials: nominalA,
       soundings,
       parameterNames: ['conductivity'],

@@ -2,36 +2,40 @@ import type { InitKind, LinkPrediction } from '../../../engine/calibrate/index.t
 import { calibrateScene, parameterLabel } from '../../../engine/calibrate/index.ts';
 import type { Sounding } from '../../../engine/io/index.ts';
 import type { Scene } from '../../../engine/scene/index.ts';
-import type { JobContext } from '../engine.worker.ts';
+import type { Bvh } from '../../../engine/tracer/index.ts';
+import type { JobContext } from '../jobContext.ts';
 import type { CalibrationIteration, EngineRequests, SoundingComparison } from '../protocol.ts';
-import { radioParametersOf } from './materials.ts';
+import { channelFor, recordBackend } from './channel.ts';
 
 type CalibrateRequest = EngineRequests['calibrate']['request'];
 
 /**
- * Calibrate the twin's materials from the uploaded soundings with the engine's pipeline
- * (trace the sounded links once, then LM/Adam). Every iteration is posted as progress so the
- * page draws the loss curve live. The scene's objects take the studio's material assignment
- * (overrides included), so the parameters trained are those the person sees.
+ * Calibrate the twin's materials from the uploaded soundings with the engine's pipeline on the
+ * person's channel settings and backend (trace the sounded links once, then LM/Adam; on WebGPU
+ * the geometry is uploaded once and each iteration runs the field and statistics kernels). Every
+ * iteration is posted as progress so the page draws the loss curve live. The scene's objects take
+ * the studio's material assignment (overrides included), so the parameters trained are those the
+ * person sees.
  */
 export async function calibrateJob(
   scene: Scene,
+  bvh: Bvh,
   req: CalibrateRequest,
   ctx: JobContext,
 ): Promise<EngineRequests['calibrate']['response']> {
-  const { params } = radioParametersOf(req);
-  const assigned: Scene = {
-    ...scene,
-    objects: scene.objects.map((o, i) => ({ ...o, materialId: req.objectMaterial[i] ?? o.materialId })),
-  };
+  const { channel, materials } = await channelFor(scene, bvh, req);
   ctx.progress({ fraction: 0, message: `Calibration: tracing ${req.soundings.length} sounded links…` });
   // Stop (keep the best estimate) and Cancel (discard) both end the engine's run early; only
   // Cancel turns the outcome into an error.
   const signal = anySignal([ctx.signal, ctx.stopSignal]);
+  const control = recordBackend({
+    signal,
+    onBackend: (d) => ctx.progress({ message: `Calibration on ${d.label} (${d.reason})` }),
+  });
   const result = await calibrateScene({
-    scene: assigned,
-    frequencyHz: req.frequencyHz,
-    materials: params,
+    channel,
+    control,
+    materials,
     soundings: req.soundings,
     parameterNames: req.parameterNames,
     loss: { kind: req.loss },
@@ -41,8 +45,6 @@ export async function calibrateJob(
     maxIterations: req.maxIterations,
     // the twin's materials are its priors: where one says how sure it is, that is the prior's width
     ...(req.priorStds ? { priorStds: req.priorStds } : {}),
-    trace: { maxDepth: req.maxDepth },
-    signal,
     // let pause/stop/cancel messages in between iterations, and wait here while paused
     beforeIteration: async () => {
       await ctx.yieldToEvents();
@@ -87,6 +89,7 @@ export async function calibrateJob(
     lossDescription: result.lossDescription,
     warnings: [...result.warnings, ...result.initNotes],
     traceSeconds: result.traceSeconds,
+    backend: result.backend,
     comparison: soundingComparison(req.soundings, result.predictions, result.powerScale),
   };
 }

@@ -1,5 +1,5 @@
 import {
-  calibrationTraceOptions,
+  calibrationScatteringObjects,
   materialsInUse,
   PARAMETER_FIELD,
   planMeasurements,
@@ -7,14 +7,13 @@ import {
   priorSamples,
   sceneForwardModel,
   type TrainableParameter,
-  traceSoundedLinks,
 } from '../../../engine/calibrate/index.ts';
 import type { Vec3 } from '../../../engine/core/index.ts';
 import type { Scene } from '../../../engine/scene/index.ts';
 import type { Bvh } from '../../../engine/tracer/index.ts';
-import type { JobContext } from '../engine.worker.ts';
+import type { JobContext } from '../jobContext.ts';
 import type { EngineRequests } from '../protocol.ts';
-import { radioParametersOf } from './materials.ts';
+import { channelFor } from './channel.ts';
 
 type PlanRequest = EngineRequests['planRx']['request'];
 
@@ -47,29 +46,20 @@ export async function planJob(
   const t0 = performance.now();
   if (req.tx.length === 0) throw new Error('planning needs at least one transmitter: place a Tx first');
   if (!(req.spacing > 0)) throw new Error(`candidate spacing must be positive, got ${req.spacing} m`);
-  const assigned: Scene = {
-    ...scene,
-    objects: scene.objects.map((o, i) => ({ ...o, materialId: req.objectMaterial[i] ?? o.materialId })),
-  };
+  const { channel, materials: params } = await channelFor(scene, bvh, req);
+  const assigned = channel.scene;
   const candidates = candidateGrid(assigned, req.spacing, req.rxHeight, req.tx);
   if (candidates.length === 0)
     throw new Error(`no candidate receiver position: the scene is smaller than the ${req.spacing} m grid`);
   const count = Math.min(req.count, candidates.length);
-  const { params } = radioParametersOf(req);
   const parameters: TrainableParameter[] = materialsInUse(assigned).flatMap((owner) =>
     req.parameterNames.map((name) => ({ owner, name })),
   );
   const links = req.tx.flatMap((tx) => candidates.map((rx) => ({ tx, rx })));
   ctx.progress({ fraction: 0, message: `Planning: tracing ${links.length} candidate links…` });
-  const traced = await traceSoundedLinks(
-    assigned,
-    bvh,
+  const traced = await channel.trace(
     links,
-    {
-      ...calibrationTraceOptions(req.parameterNames, { maxDepth: req.maxDepth }),
-      materials: params,
-      trained: parameters,
-    },
+    params,
     {
       signal: ctx.signal,
       onProgress: (p) =>
@@ -78,17 +68,29 @@ export async function planJob(
           message: `Planning: tracing ${links.length} candidate links (${p.phase} ${p.done}/${p.total})`,
         }),
     },
+    calibrationScatteringObjects(assigned, params, parameters),
   );
   ctx.progress({ fraction: 0.8, message: 'Planning: information of each candidate…' });
   await ctx.yieldToEvents();
   if (ctx.signal.aborted) throw new Error('planning cancelled');
-  const model = sceneForwardModel(assigned, traced, params, parameters, { frequencyHz: req.frequencyHz });
+  const paths = traced.reduce((s, l) => s + l.geometries.length, 0);
+  const model = sceneForwardModel(
+    channel,
+    channel.backendFor({ kind: 'calibration', paths }).backend,
+    traced,
+    params,
+    parameters,
+  );
   const theta = Float64Array.from(parameters, (p) => params[p.owner]![PARAMETER_FIELD[p.name]]);
   const samples = priorSamples(parameters, theta, 4, 0.5, 1);
-  const linkRows = priorAveragedRows((t) => model.evaluate(t), parameters, samples, {
-    frequencyHz: req.frequencyHz,
-    metrics: ['coherent_gain_db'],
-  });
+  let linkRows: Float64Array[];
+  try {
+    linkRows = await priorAveragedRows((t) => model.evaluate(t), parameters, samples, {
+      metrics: ['coherent_gain_db'],
+    });
+  } finally {
+    model.dispose();
+  }
   // rows of one receiver position = its links to every transmitter stacked
   const rxRows = candidates.map((_, c) => {
     const parts = req.tx.map((_, t) => linkRows[t * candidates.length + c]!);

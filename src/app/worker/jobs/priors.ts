@@ -12,8 +12,8 @@ import {
   namePriors,
   visionPriorsFile,
 } from '../../../engine/vision/index.ts';
+import type { JobContext } from '../jobContext.ts';
 import type { VisionPriorsOutcome, VisionRequests } from '../protocol.ts';
-import type { JobContext } from '../serve.ts';
 import { webGpuAdapterKind } from './adapter.ts';
 
 /**

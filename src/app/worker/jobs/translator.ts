@@ -5,8 +5,8 @@ import {
   type TranslatorBackend,
   twinSamples,
 } from '../../../engine/vision/index.ts';
+import type { JobContext } from '../jobContext.ts';
 import type { TranslatorFit, VisionRequests } from '../protocol.ts';
-import type { JobContext } from '../serve.ts';
 import { webGpuAdapterKind } from './adapter.ts';
 
 /**

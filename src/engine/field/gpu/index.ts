@@ -1,11 +1,3 @@
-/** WebGPU field evaluation and exact material derivatives (see fieldGpu.ts for layout and precision). */
-export {
-  evaluateLinksGpu,
-  evaluateLinksJacobianGpu,
-  evaluateLinksWithGradientGpu,
-  evaluatePathsGpu,
-  evaluatePathsJacobianGpu,
-  evaluatePathsWithGradientGpu,
-  type FieldGpuStats,
-  type FieldLink,
-} from './fieldGpu.ts';
+/** WebGPU field evaluation and exact material derivatives (fieldGpu.ts, fieldKernel.ts, pathField.wgsl). */
+export * from './fieldGpu.ts';
+export * from './fieldKernel.ts';

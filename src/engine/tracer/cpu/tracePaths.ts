@@ -2,11 +2,11 @@ import type { Vec3 } from '../../core/vec3.ts';
 import type { Scene } from '../../scene/types.ts';
 import type { Bvh } from '../bvh.ts';
 import { type PathGeometry, pathSignature } from '../path.ts';
-import { candidateSteps, losPath, tracerTolerances } from './candidateSet.ts';
+import { type CandidateSet, candidateSteps, losPath, tracerTolerances } from './candidateSet.ts';
 import { diffractedPaths } from './diffraction.ts';
 import { scatteredPaths } from './scattering.ts';
 import { SpecularSolver } from './specular.ts';
-import { tracerGeometry } from './tracerGeometry.ts';
+import { type TracerGeometry, tracerGeometry } from './tracerGeometry.ts';
 
 /**
  * CPU reference path search: one transmitter, many receivers → PathGeometry[] per receiver.
@@ -114,7 +114,95 @@ export function checkPoint(p: readonly number[], what: string): void {
     throw new RangeError(`${what} must be three finite numbers, got [${p.join(', ')}]`);
 }
 
-/** The search as a generator that yields between chunks of work (for cancellation/progress). */
+/**
+ * The search for one transmitter, prepared once: candidates (trie, scattering records, wedges)
+ * and the specular solver; then any number of receiver sets (radio-map tiles, link lists)
+ * without rebuilding them.
+ */
+export class CpuPathTracer {
+  private constructor(
+    private readonly g: TracerGeometry,
+    private readonly tx: Vec3,
+    private readonly o: ResolvedTraceOptions,
+    private readonly candidates: CandidateSet,
+    private readonly solver: SpecularSolver | null,
+    private readonly tol: number,
+    private readonly occlusionEps: number,
+  ) {}
+
+  /** Build the candidates (yields between chunks of shot rays: progress, cancellation). */
+  static *createSteps(
+    scene: Scene,
+    bvh: Bvh | undefined,
+    tx: Vec3,
+    options: TracePathsOptions,
+    control: TraceControl,
+  ): Generator<void, CpuPathTracer> {
+    checkPoint(tx, 'transmitter position');
+    const o = resolveTraceOptions(options);
+    const g = tracerGeometry(scene, bvh);
+    const { tol, occlusionEps } = tracerTolerances(g);
+    control.signal?.throwIfAborted();
+    const c = yield* candidateSteps(g, tx, o, control);
+    const solver = c.specularOn ? new SpecularSolver(g, tx, c.trie, tol, occlusionEps) : null;
+    return new CpuPathTracer(g, tx, o, c, solver, tol, occlusionEps);
+  }
+
+  static async create(
+    scene: Scene,
+    bvh: Bvh | undefined,
+    tx: Vec3,
+    options: TracePathsOptions = {},
+    control: TraceControl = {},
+  ): Promise<CpuPathTracer> {
+    return runYielding(CpuPathTracer.createSteps(scene, bvh, tx, options, control), control);
+  }
+
+  /** Paths to every receiver, as a generator that yields between chunks of work. */
+  *traceSteps(rxList: readonly Vec3[], control: TraceControl = {}): Generator<void, PathGeometry[][]> {
+    rxList.forEach((r, i) => {
+      checkPoint(r, `receiver ${i} position`);
+    });
+    const { g, tx, o, solver, tol, occlusionEps } = this;
+    const { trie, records, scatterFace, wedges } = this.candidates;
+    const abort = () => control.signal?.throwIfAborted();
+    const report = control.onProgress ?? (() => {});
+    const result: PathGeometry[][] = [];
+    report({ phase: 'receivers', done: 0, total: rxList.length });
+    for (let r = 0; r < rxList.length; r++) {
+      const rx = rxList[r]!;
+      const paths: PathGeometry[] = [];
+      if (o.los) {
+        const los = losPath(g, tx, rx, occlusionEps);
+        if (los) paths.push(los);
+      }
+      if (solver) {
+        for (let node = 1; node < trie.size; node++) {
+          const p = solver.solve(node, rx);
+          if (p) paths.push(p);
+          if ((node & 8191) === 0) {
+            yield;
+            abort();
+          }
+        }
+      }
+      if (records && scatterFace)
+        scatteredPaths(g, records, rx, scatterFace, o.maxDepth, tol, occlusionEps, paths);
+      if (wedges.length > 0) diffractedPaths(g, wedges, tx, rx, occlusionEps, paths);
+      result.push(dedupeAndSort(paths));
+      report({ phase: 'receivers', done: r + 1, total: rxList.length });
+      yield;
+      abort();
+    }
+    return result;
+  }
+
+  trace(rxList: readonly Vec3[], control: TraceControl = {}): Promise<PathGeometry[][]> {
+    return runYielding(this.traceSteps(rxList, control), control);
+  }
+}
+
+/** Candidates, then receivers: the whole search for one transmitter as one generator. */
 function* traceSteps(
   scene: Scene,
   bvh: Bvh | undefined,
@@ -123,50 +211,28 @@ function* traceSteps(
   options: TracePathsOptions,
   control: TraceControl,
 ): Generator<void, PathGeometry[][]> {
-  checkPoint(tx, 'transmitter position');
   rxList.forEach((r, i) => {
     checkPoint(r, `receiver ${i} position`);
   });
-  const o = resolveTraceOptions(options);
-  const g = tracerGeometry(scene, bvh);
-  const { tol, occlusionEps } = tracerTolerances(g);
-  const abort = () => control.signal?.throwIfAborted();
-  const report = control.onProgress ?? (() => {});
-  abort();
+  const tracer = yield* CpuPathTracer.createSteps(scene, bvh, tx, options, control);
+  return yield* tracer.traceSteps(rxList, control);
+}
 
-  // 1. candidates (shared with the WebGPU tracer)
-  const { trie, records, specularOn, scatterFace, wedges } = yield* candidateSteps(g, tx, o, control);
-  const solver = specularOn ? new SpecularSolver(g, tx, trie, tol, occlusionEps) : null;
-
-  // 2. receivers
-  const result: PathGeometry[][] = [];
-  report({ phase: 'receivers', done: 0, total: rxList.length });
-  for (let r = 0; r < rxList.length; r++) {
-    const rx = rxList[r]!;
-    const paths: PathGeometry[] = [];
-    if (o.los) {
-      const los = losPath(g, tx, rx, occlusionEps);
-      if (los) paths.push(los);
+/**
+ * Run a generator to its end, yielding to the event loop every ~30 ms so that `control.signal`
+ * can abort the run (it rejects with the signal's reason) and progress can be shown.
+ */
+async function runYielding<T>(it: Generator<void, T>, control: TraceControl): Promise<T> {
+  let last = Date.now();
+  for (;;) {
+    const step = it.next();
+    if (step.done) return step.value;
+    if (Date.now() - last > 30) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      control.signal?.throwIfAborted();
+      last = Date.now();
     }
-    if (solver) {
-      for (let node = 1; node < trie.size; node++) {
-        const p = solver.solve(node, rx);
-        if (p) paths.push(p);
-        if ((node & 8191) === 0) {
-          yield;
-          abort();
-        }
-      }
-    }
-    if (records && scatterFace)
-      scatteredPaths(g, records, rx, scatterFace, o.maxDepth, tol, occlusionEps, paths);
-    if (wedges.length > 0) diffractedPaths(g, wedges, tx, rx, occlusionEps, paths);
-    result.push(dedupeAndSort(paths));
-    report({ phase: 'receivers', done: r + 1, total: rxList.length });
-    yield;
-    abort();
   }
-  return result;
 }
 
 const SAME_POINT = 1e-6;
@@ -244,7 +310,7 @@ export function tracePathsSync(
  * the event loop every ~30 ms so that `control.signal` can abort the run (it rejects with the
  * signal's reason) and progress can be shown.
  */
-export async function tracePaths(
+export function tracePaths(
   scene: Scene,
   bvh: Bvh | undefined,
   tx: Vec3,
@@ -252,15 +318,5 @@ export async function tracePaths(
   options: TracePathsOptions = {},
   control: TraceControl = {},
 ): Promise<PathGeometry[][]> {
-  const it = traceSteps(scene, bvh, tx, rxList, options, control);
-  let last = Date.now();
-  for (;;) {
-    const step = it.next();
-    if (step.done) return step.value;
-    if (Date.now() - last > 30) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      control.signal?.throwIfAborted();
-      last = Date.now();
-    }
-  }
+  return runYielding(traceSteps(scene, bvh, tx, rxList, options, control), control);
 }

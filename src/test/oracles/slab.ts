@@ -1,5 +1,5 @@
-import { type Complex, cdiv, cexp, cmul, complex, csub } from '../core/complex.ts';
-import { wavelength } from '../core/constants.ts';
+import { type Complex, cdiv, cexp, cmul, complex, csub } from '../../engine/core/complex.ts';
+import { wavelength } from '../../engine/core/constants.ts';
 import { halfSpaceReflection, type PolarizedCoefficients, refractedCosineTerm } from './fresnel.ts';
 
 /**

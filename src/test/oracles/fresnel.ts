@@ -1,4 +1,4 @@
-import { type Complex, cadd, cdiv, cmul, complex, csqrt, csub } from '../core/complex.ts';
+import { type Complex, cadd, cdiv, cmul, complex, csqrt, csub } from '../../engine/core/complex.ts';
 
 /** Reflection/transmission coefficients for the two polarizations: ⊥ (TE) and ∥ (TM). */
 export interface PolarizedCoefficients {

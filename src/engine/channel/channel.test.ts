@@ -2,15 +2,38 @@ import { describe, expect, it } from 'vitest';
 import { sionnaScenePath } from '../../test/paths.ts';
 import { SPEED_OF_LIGHT } from '../core/constants.ts';
 import type { Vec3 } from '../core/vec3.ts';
+import { type RadioParameters, resolveSceneMaterials } from '../materials/radioMaterial.ts';
 import { nodeFileSource } from '../node/nodeFileSource.ts';
 import { loadScene } from '../scene/load.ts';
+import type { Scene } from '../scene/types.ts';
 import { cuboid, quad, sceneFromMeshes } from '../tracer/cpu/testScenes.ts';
 import type { Path } from '../tracer/path.ts';
-import { traceLinks } from './traceLinks.ts';
+import { Channel } from './channel.ts';
+import { type ChannelSettings, channelSettings } from './settings.ts';
 
 const gainDb = (p: Path) => 10 * Math.log10(p.a.re ** 2 + p.a.im ** 2);
 
-describe('traceLinks: geometry + fields + metrics', () => {
+/** One transmitter to receivers through the channel pipeline on the CPU. */
+async function traceLinks(
+  scene: Scene,
+  o: Partial<ChannelSettings> & {
+    frequencyHz: number;
+    tx: Vec3;
+    rx: Vec3[];
+    materials?: Record<string, RadioParameters>;
+  },
+) {
+  const { tx, rx, materials: given, ...settings } = o;
+  const channel = await Channel.open(scene, channelSettings(settings), { backend: 'cpu' });
+  const materials = given ?? resolveSceneMaterials(scene.materials, o.frequencyHz);
+  const links = await channel.traceLinks(
+    rx.map((r) => ({ tx, rx: r })),
+    materials,
+  );
+  return { links, materials };
+}
+
+describe('the channel pipeline: geometry + fields + metrics', () => {
   it('box reciprocity (acceptance 4): swapping Tx and Rx gives the same delays and gains', async () => {
     const box = await loadScene(nodeFileSource, sionnaScenePath('box'));
     const a: Vec3 = [1.2, 2.1, 1.5];
@@ -79,6 +102,7 @@ describe('traceLinks: geometry + fields + metrics', () => {
       diffraction: false,
     });
     expect(noDiff.links[0]!.paths).toHaveLength(0);
+    expect(noDiff.links[0]!.metrics.kFactorReference).toBe('none');
     expect(noDiff.links[1]!.paths).toHaveLength(1);
   });
 

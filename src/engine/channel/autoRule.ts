@@ -1,0 +1,59 @@
+import type { BackendKind } from './backend.ts';
+
+/**
+ * How `auto` picks a backend for a job: a hardware adapter runs everything on WebGPU; without an
+ * adapter everything runs on the CPU; on a software adapter (SwiftShader: Vulkan emulated on the
+ * same CPU cores) WebGPU only pays where the committed benchmark measured it faster, for jobs of
+ * at least the sizes below. These numbers are the crossovers `npm run bench -- channel` measured
+ * (bench/results/channel.json, `crossovers`); src/engine/channel/autoRule.test.ts fails when the
+ * committed benchmark and this table disagree.
+ */
+export type ChannelJob =
+  | { kind: 'links'; links: number }
+  | { kind: 'map'; cells: number }
+  | { kind: 'calibration'; paths: number };
+
+/** Smallest job (links, cells, traced paths) at which WebGPU on SwiftShader beat the CPU; Infinity: never. */
+export const SOFTWARE_ADAPTER_CROSSOVER: Record<ChannelJob['kind'], number> = {
+  links: Number.POSITIVE_INFINITY,
+  map: 2_500,
+  calibration: Number.POSITIVE_INFINITY,
+};
+
+export interface AdapterFacts {
+  /** a WebGPU adapter was found */
+  available: boolean;
+  software: boolean;
+  /** why there is none, when there is none */
+  problem?: string;
+}
+
+export interface BackendDecision {
+  kind: BackendKind;
+  /** one line for the status bar and stderr */
+  reason: string;
+}
+
+const jobSize = (job: ChannelJob) =>
+  job.kind === 'links' ? job.links : job.kind === 'map' ? job.cells : job.paths;
+const unit = (job: ChannelJob) =>
+  job.kind === 'links' ? 'links' : job.kind === 'map' ? 'cells' : 'traced paths';
+
+export function autoBackend(adapter: AdapterFacts, job: ChannelJob): BackendDecision {
+  if (!adapter.available)
+    return { kind: 'cpu', reason: `auto: no WebGPU adapter (${adapter.problem ?? 'none found'})` };
+  if (!adapter.software) return { kind: 'webgpu', reason: 'auto: hardware WebGPU adapter' };
+  const size = jobSize(job);
+  const from = SOFTWARE_ADAPTER_CROSSOVER[job.kind];
+  if (size >= from)
+    return {
+      kind: 'webgpu',
+      reason: `auto: software adapter, ${size} ${unit(job)} ≥ ${from} where the benchmark found WebGPU faster`,
+    };
+  return {
+    kind: 'cpu',
+    reason: Number.isFinite(from)
+      ? `auto: software adapter, ${size} ${unit(job)} < ${from}: the CPU is faster there (bench/results/channel.json)`
+      : `auto: software adapter: the CPU was faster for ${job.kind} jobs of every size measured (bench/results/channel.json)`,
+  };
+}

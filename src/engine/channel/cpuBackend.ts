@@ -1,0 +1,46 @@
+import type { Vec3 } from '../core/vec3.ts';
+import { evaluateFrames } from '../field/jonesChain.ts';
+import type { PathFrames } from '../field/pathFrames.ts';
+import { CpuStatsEvaluator, type LinkRanges } from '../metrics/linkStatsModel.ts';
+import type { Scene } from '../scene/types.ts';
+import type { Bvh } from '../tracer/bvh.ts';
+import { CpuPathTracer, type TraceControl, type TracePathsOptions } from '../tracer/cpu/tracePaths.ts';
+import type { ReceiverGrid } from '../tracer/gpu/tracePathsGpu.ts';
+import type { ChannelBackend, TxTracer } from './backend.ts';
+
+/** The CPU reference backend (float64 everywhere). */
+export const cpuBackend: ChannelBackend = {
+  kind: 'cpu',
+  label: 'CPU',
+  async tracer(
+    scene: Scene,
+    bvh: Bvh,
+    tx: Vec3,
+    options: TracePathsOptions,
+    control: TraceControl = {},
+  ): Promise<TxTracer> {
+    const t = await CpuPathTracer.create(scene, bvh, tx, options, control);
+    return {
+      trace: (rx, c) => t.trace(rx, c),
+      traceGrid: (grid, rowStart, rowEnd, c) => t.trace(gridReceivers(grid, rowStart, rowEnd), c),
+      destroy() {},
+    };
+  },
+  async evaluate(frames: PathFrames, table: Float64Array): Promise<Float64Array> {
+    const a = new Float64Array(2 * frames.pathCount);
+    evaluateFrames(frames, table, a);
+    return a;
+  },
+  statsEvaluator(ranges: LinkRanges, columns: Int32Array, parameters: number) {
+    return new CpuStatsEvaluator(ranges, columns, parameters);
+  },
+};
+
+/** Cell-centre receivers of grid rows [rowStart, rowEnd), row-major. */
+export function gridReceivers(grid: ReceiverGrid, rowStart: number, rowEnd: number): Vec3[] {
+  const out: Vec3[] = [];
+  for (let iy = rowStart; iy < rowEnd; iy++)
+    for (let ix = 0; ix < grid.nx; ix++)
+      out.push([grid.xmin + (ix + 0.5) * grid.cellSize, grid.ymin + (iy + 0.5) * grid.cellSize, grid.z]);
+  return out;
+}

@@ -1,0 +1,288 @@
+/**
+ * Reflection and transmission coefficients of a material surface, and their exact derivatives
+ * (docs/physics.md §4). The one host implementation: the reference field, radio maps and
+ * calibration all call it; field/gpu/pathField.wgsl is its f32 port (`coefficients`).
+ *
+ * Every coefficient is an analytic function of the complex relative permittivity η (and of the
+ * slab thickness d), so one complex derivative ∂/∂η serves both real parameters:
+ *   ∂/∂ε'r = ∂/∂η,   ∂/∂σ = ∂/∂η · (−j/(ε0·ω))   (η = ε'r − j·σ/(ε0·ω)).
+ *
+ * Half-space, s = √(η − sin²θ) (principal branch: Re s ≥ 0, Im s with the sign of Im η),
+ * c = cos θ, ∂s/∂η = 1/(2s):
+ *   r⊥ = (c − s)/(c + s)          r∥ = (ηc − s)/(ηc + s)
+ *   t⊥ = 2c/(c + s)               t∥ = 2√η·c/(ηc + s)
+ * (PEC limit with the bases of §5: r⊥ → −1, r∥ → +1.) The half-space t is the first interface's
+ * only (no exit face, no loss inside): the model is meant for reflection.
+ * Single-layer slab (ITU-R P.2040 eqs. 43–44), q = k0·d·s, E1 = e^{−jq}, E2 = E1², D = 1 − r′²E2:
+ *   R = r′(1 − E2)/D,   T = (1 − r′²)·E1/D     (r′ = r⊥ or r∥)
+ * Derivatives by forward differentiation of these expressions (dual numbers value, ∂/∂η, ∂/∂d).
+ *
+ * Written in real arithmetic on number pairs so that the radio-map and calibration loops
+ * allocate nothing.
+ */
+export type MaterialModel = 'slab' | 'halfspace';
+
+/**
+ * Layout of `out`: [⊥re, ⊥im, ∥re, ∥im] values, then with derivatives [∂⊥/∂η, ∂∥/∂η] (re, im)
+ * at 4…7 and [∂⊥/∂d, ∂∥/∂d] at 8…11.
+ */
+export const COEFFICIENT_FLOATS = 12;
+
+// ---- complex arithmetic on number pairs: results in (zr, zi) ----
+let zr = 0;
+let zi = 0;
+function mul(ar: number, ai: number, br: number, bi: number): void {
+  const r = ar * br - ai * bi;
+  zi = ar * bi + ai * br;
+  zr = r;
+}
+/** Smith's division (no overflow of |b|² for metals, |η| ~ 1e7). */
+function div(ar: number, ai: number, br: number, bi: number): void {
+  if (Math.abs(br) >= Math.abs(bi)) {
+    const r = bi / br;
+    const d = br + bi * r;
+    const re = (ar + ai * r) / d;
+    zi = (ai - ar * r) / d;
+    zr = re;
+  } else {
+    const r = br / bi;
+    const d = br * r + bi;
+    const re = (ar * r + ai) / d;
+    zi = (ai * r - ar) / d;
+    zr = re;
+  }
+}
+/** Principal square root, without the cancellation of √((|z| − Re z)/2) for low-loss media. */
+function sqrt(ar: number, ai: number): void {
+  const m = Math.hypot(ar, ai);
+  if (m === 0) {
+    zr = 0;
+    zi = 0;
+  } else if (ar >= 0) {
+    const r = Math.sqrt((m + ar) / 2);
+    zr = r;
+    zi = ai / (2 * r);
+  } else {
+    let i = Math.sqrt((m - ar) / 2);
+    if (ai < 0) i = -i;
+    zr = Math.abs(ai) / (2 * Math.abs(i));
+    zi = i;
+  }
+}
+
+// A dual complex number (value, ∂/∂η, ∂/∂d) is 6 floats in a scratch array.
+const E = 2;
+const T = 4;
+const DUAL = 6;
+// registers: s, r⊥, r∥, E1, E2, the slab's scratch (5…9) and the coefficients' own (10…14)
+const REG = new Float64Array(15 * DUAL);
+const S_ = 0;
+const RP = 1;
+const RA = 2;
+const E1 = 3;
+const E2 = 4;
+const TMP = 5;
+
+function setDual(i: number, vr: number, vi: number, er: number, ei: number, tr: number, ti: number): void {
+  const o = i * DUAL;
+  REG[o] = vr;
+  REG[o + 1] = vi;
+  REG[o + 2] = er;
+  REG[o + 3] = ei;
+  REG[o + 4] = tr;
+  REG[o + 5] = ti;
+}
+
+/** Whether the dual operations carry tangents (off for value-only evaluations: radio maps). */
+let tangents = true;
+
+/** c = a·b (duals; product rule on both tangents). */
+function dmul(c: number, a: number, b: number): void {
+  const x = a * DUAL;
+  const y = b * DUAL;
+  const ar = REG[x]!;
+  const ai = REG[x + 1]!;
+  const br = REG[y]!;
+  const bi = REG[y + 1]!;
+  mul(ar, ai, br, bi);
+  const vr = zr;
+  const vi = zi;
+  if (!tangents) {
+    setDual(c, vr, vi, 0, 0, 0, 0);
+    return;
+  }
+  mul(REG[x + E]!, REG[x + E + 1]!, br, bi);
+  let er = zr;
+  let ei = zi;
+  mul(ar, ai, REG[y + E]!, REG[y + E + 1]!);
+  er += zr;
+  ei += zi;
+  mul(REG[x + T]!, REG[x + T + 1]!, br, bi);
+  let tr = zr;
+  let ti = zi;
+  mul(ar, ai, REG[y + T]!, REG[y + T + 1]!);
+  tr += zr;
+  ti += zi;
+  setDual(c, vr, vi, er, ei, tr, ti);
+}
+
+/** c = a/b (duals: (a′ − (a/b)·b′)/b). */
+function ddiv(c: number, a: number, b: number): void {
+  const x = a * DUAL;
+  const y = b * DUAL;
+  const br = REG[y]!;
+  const bi = REG[y + 1]!;
+  div(REG[x]!, REG[x + 1]!, br, bi);
+  const vr = zr;
+  const vi = zi;
+  if (!tangents) {
+    setDual(c, vr, vi, 0, 0, 0, 0);
+    return;
+  }
+  mul(vr, vi, REG[y + E]!, REG[y + E + 1]!);
+  div(REG[x + E]! - zr, REG[x + E + 1]! - zi, br, bi);
+  const er = zr;
+  const ei = zi;
+  mul(vr, vi, REG[y + T]!, REG[y + T + 1]!);
+  div(REG[x + T]! - zr, REG[x + T + 1]! - zi, br, bi);
+  setDual(c, vr, vi, er, ei, zr, zi);
+}
+
+/** c = a + sign·b (duals). */
+function dadd(c: number, a: number, b: number, sign: 1 | -1): void {
+  const x = a * DUAL;
+  const y = b * DUAL;
+  const o = c * DUAL;
+  for (let k = 0; k < DUAL; k++) REG[o + k] = REG[x + k]! + sign * REG[y + k]!;
+}
+
+/** c = constant (zero tangents). */
+function dconst(c: number, re: number, im: number): void {
+  setDual(c, re, im, 0, 0, 0, 0);
+}
+
+/** Slab R (or T) of one polarisation from r′ in register `r` into register `out`. */
+function slab(out: number, r: number, transmission: boolean): void {
+  const ONE = TMP;
+  const R2 = TMP + 1;
+  const DEN = TMP + 2;
+  const NUM = TMP + 3;
+  const W = TMP + 4;
+  dconst(ONE, 1, 0);
+  dmul(R2, r, r);
+  dmul(W, R2, E2);
+  dadd(DEN, ONE, W, -1);
+  if (transmission) {
+    dadd(W, ONE, R2, -1);
+    dmul(NUM, W, E1);
+  } else {
+    dadd(W, ONE, E2, -1);
+    dmul(NUM, r, W);
+  }
+  ddiv(out, NUM, DEN);
+}
+
+/**
+ * Coefficients (⊥, ∥) of reflection (`transmission` false) or straight-through transmission at
+ * incidence cos θ, written to out[o…] (COEFFICIENT_FLOATS layout; derivatives only when asked).
+ * k0 = 2π/λ; the thickness matters for the slab model only.
+ */
+export function surfaceCoefficients(
+  etaRe: number,
+  etaIm: number,
+  cosTheta: number,
+  thickness: number,
+  k0: number,
+  model: MaterialModel,
+  transmission: boolean,
+  derivatives: boolean,
+  out: Float64Array,
+  o = 0,
+): void {
+  const c = cosTheta;
+  tangents = derivatives;
+  // s = √(η − sin²θ), ∂s/∂η = 1/(2s)
+  sqrt(etaRe - (1 - c * c), etaIm);
+  const sr = zr;
+  const si = zi;
+  let ser = 0;
+  let sei = 0;
+  if (sr !== 0 || si !== 0) {
+    div(0.5, 0, sr, si);
+    ser = zr;
+    sei = zi;
+  }
+  setDual(S_, sr, si, ser, sei, 0, 0);
+  const CPLUS = TMP + 5;
+  const CMINUS = TMP + 6;
+  const EC = TMP + 7;
+  const N = TMP + 8;
+  const D = TMP + 9;
+  if (model === 'halfspace' && transmission) {
+    // t⊥ = 2c/(c + s), t∥ = 2c·√η/(ηc + s)
+    dconst(N, 2 * c, 0);
+    setDual(CPLUS, c + sr, si, ser, sei, 0, 0);
+    ddiv(RP, N, CPLUS);
+    sqrt(etaRe, etaIm);
+    const qr = zr;
+    const qi = zi;
+    let qer = 0;
+    let qei = 0;
+    if (qr !== 0 || qi !== 0) {
+      div(0.5, 0, qr, qi);
+      qer = zr;
+      qei = zi;
+    }
+    setDual(N, 2 * c * qr, 2 * c * qi, 2 * c * qer, 2 * c * qei, 0, 0);
+    setDual(D, etaRe * c + sr, etaIm * c + si, c + ser, sei, 0, 0);
+    ddiv(RA, N, D);
+    writeOut(RP, RA, derivatives, out, o);
+    return;
+  }
+  // r⊥ = (c − s)/(c + s), r∥ = (ηc − s)/(ηc + s)
+  setDual(CMINUS, c - sr, -si, -ser, -sei, 0, 0);
+  setDual(CPLUS, c + sr, si, ser, sei, 0, 0);
+  ddiv(RP, CMINUS, CPLUS);
+  setDual(EC, etaRe * c, etaIm * c, c, 0, 0, 0);
+  dadd(N, EC, S_, -1);
+  dadd(D, EC, S_, 1);
+  ddiv(RA, N, D);
+  if (model === 'halfspace') {
+    writeOut(RP, RA, derivatives, out, o);
+    return;
+  }
+  // q = k0·d·s; E1 = e^{−jq} = e^{Im q}(cos Re q − j sin Re q); ∂q/∂η = k0·d·∂s, ∂q/∂d = k0·s
+  const kd = k0 * thickness;
+  const m = Math.exp(kd * si);
+  const e1r = m * Math.cos(kd * sr);
+  const e1i = -m * Math.sin(kd * sr);
+  // ∂E1 = −j·E1·∂q
+  mul(e1i, -e1r, kd * ser, kd * sei);
+  const de1r = zr;
+  const de1i = zi;
+  mul(e1i, -e1r, k0 * sr, k0 * si);
+  setDual(E1, e1r, e1i, de1r, de1i, zr, zi);
+  dmul(E2, E1, E1);
+  // (the r′ inputs' own scratch registers are free again: reuse two of them for the results)
+  slab(CPLUS, RP, transmission);
+  slab(CMINUS, RA, transmission);
+  writeOut(CPLUS, CMINUS, derivatives, out, o);
+}
+
+function writeOut(perp: number, par: number, derivatives: boolean, out: Float64Array, o: number): void {
+  const p = perp * DUAL;
+  const a = par * DUAL;
+  out[o] = REG[p]!;
+  out[o + 1] = REG[p + 1]!;
+  out[o + 2] = REG[a]!;
+  out[o + 3] = REG[a + 1]!;
+  if (!derivatives) return;
+  out[o + 4] = REG[p + E]!;
+  out[o + 5] = REG[p + E + 1]!;
+  out[o + 6] = REG[a + E]!;
+  out[o + 7] = REG[a + E + 1]!;
+  out[o + 8] = REG[p + T]!;
+  out[o + 9] = REG[p + T + 1]!;
+  out[o + 10] = REG[a + T]!;
+  out[o + 11] = REG[a + T + 1]!;
+}

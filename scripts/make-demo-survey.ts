@@ -6,9 +6,12 @@
  * `rftwin synth` with 0.05 dB and 0.05 ns noise (seed 1) from public/demo/survey-truth.json:
  * truth.json's conductivities and the roughness the surfaces are rendered with (classTextures.ts
  * CLASS_ROUGHNESS: brick and concrete rough, wood and chipboard slightly rough, marble smooth),
- * as S at its Table 2 range centre. Specular paths only (their reflection carries √(1 − S²)),
- * as the calibration of σ traces them. A translator is fitted on the demo twin calibrated from
- * it (e2e/11-translator.spec.ts).
+ * as S at its Table 2 range centre. Channel: LoS, reflection and transmission to depth 2; no
+ * diffraction and no diffuse paths, the specular reflections carrying the √(1 − S²) the
+ * roughness leaves them (scattered paths multiply the calibration's cost by ~100 on this room,
+ * and σ is what the translator learns). Calibrate with the same settings (studio: Paths depth 2,
+ * diffr. and scatter off). A translator is fitted on the demo twin calibrated from it
+ * (e2e/12-translator.spec.ts).
  * Run: node bin/run-ts.mjs scripts/make-demo-survey.ts
  */
 import { spawnSync } from 'node:child_process';
@@ -48,7 +51,16 @@ const rftwin = (args: string[]) => {
   const r = spawnSync(process.execPath, [join(root, 'bin', 'rftwin.mjs'), ...args], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
-const scene = ['--scene', join(demo, 'room.xml'), '--frequency', '28e9'];
+const scene = [
+  '--scene',
+  join(demo, 'room.xml'),
+  '--frequency',
+  '28e9',
+  '--max-depth',
+  '2',
+  '--no-diffraction',
+  '--no-scattering',
+];
 rftwin([
   'plan',
   ...scene,

@@ -61,6 +61,11 @@ test('fit the translator on the calibrated demo twin, save it, apply it to a sec
   await page.getByTestId('soundings-input').setInputFiles('public/demo/survey.csv');
   await expect(page.getByTestId('soundings-summary')).toContainText('survey.csv: 100 links');
   await page.getByLabel('loss').selectOption('nae');
+  // the channel the survey was synthesised on (scripts/make-demo-survey.ts): depth 2, no
+  // diffraction, no diffuse paths
+  await page.getByLabel('maximum interactions per path').fill('2');
+  await page.getByLabel('diffr.').uncheck();
+  await page.getByLabel('scatter').uncheck();
   await page.getByTestId('calibrate-button').click();
   await expect(page.getByTestId('calibration-results')).toBeVisible({ timeout: 120_000 });
   await expect(status).toContainText('Calibration done');

@@ -6,7 +6,9 @@ import { defineConfig } from 'vitest/config';
  * - gpu:  WebGPU kernels through Dawn (SwiftShader where there is no GPU): `*.gpu.test.ts`
  * - cli:  the real `rftwin` command run as a subprocess: `src/cli/**`; and the production build
  *         (`vite build` as a subprocess: src/test/buildAssets.test.ts)
- * `npm test` runs all three, then the e2e suites.
+ * - fuzz: property-based fuzzing of every loader (`*.fuzz.test.ts`, fast-check, fixed seed):
+ *         1,000 cases per loader here; `npm run fuzz` runs 10,000 each and records the counts
+ * `npm test` runs all four, then the e2e suites.
  */
 const shared = {
   environment: 'node' as const,
@@ -23,9 +25,15 @@ export default defineConfig({
           ...shared,
           name: 'unit',
           include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
-          exclude: ['src/**/*.gpu.test.ts', 'src/cli/**', 'src/test/buildAssets.test.ts'],
+          exclude: [
+            'src/**/*.gpu.test.ts',
+            'src/**/*.fuzz.test.ts',
+            'src/cli/**',
+            'src/test/buildAssets.test.ts',
+          ],
         },
       },
+      { test: { ...shared, name: 'fuzz', include: ['src/**/*.fuzz.test.ts'] } },
       {
         test: {
           ...shared,

@@ -49,7 +49,7 @@ export default async function calibrationBench(
 ): Promise<Record<string, unknown>> {
   const F = 28e9;
   const SCENE = 'public/demo/room.xml';
-  const PAPER_003_SECONDS = 703.07; // paper 003, Table (6 measurement trials row): 703.07 s, 191 iterations
+  const PAPER_003_SECONDS = 703.07; // paper 003, Table 1 (ray-tracing depth 6 row): 703.07 s, 191 iterations
   const SEEDS = Number(process.env.CAL_SEEDS ?? 20);
   const TABLE_SEEDS = Number(process.env.CAL_TABLE_SEEDS ?? 3);
   const ONLY = new Set((process.env.CAL_ONLY ?? 'A,B,C,D').split(','));

@@ -21,7 +21,7 @@ test('a surface is clicked, inspected and overridden (ITU and validated custom v
   // custom values are validated before they are applied
   await inspector.getByTestId('custom-relativePermittivity').fill('0.5');
   await inspector.getByTestId('apply-custom').click();
-  await expect(inspector.getByRole('alert')).toContainText('relativePermittivity must be a number ≥ 1');
+  await expect(inspector.getByRole('alert')).toContainText('relative_permittivity must be a number ≥ 1');
   await expect(inspector.getByTestId('inspector-material')).toContainText('ITU metal');
   await inspector.getByTestId('custom-relativePermittivity').fill('3.3');
   await inspector.getByTestId('custom-conductivity').fill('0.12');

@@ -11,7 +11,7 @@
  * roughness leaves them (scattered paths multiply the calibration's cost by ~100 on this room,
  * and σ is what the translator learns). Calibrate with the same settings (studio: Paths depth 2,
  * diffr. and scatter off). A translator is fitted on the demo twin calibrated from it
- * (e2e/12-translator.spec.ts).
+ * (e2e/13-translator.spec.ts).
  * Run: node bin/run-ts.mjs scripts/make-demo-survey.ts
  */
 import { spawnSync } from 'node:child_process';

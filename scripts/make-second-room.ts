@@ -4,7 +4,7 @@
  * same ITU materials, ids and truth as public/demo/survey-truth.json) in a differently
  * arranged room (8 m × 8 m × 2.8 m, other box sizes and places), with its rendered views
  * (scripts/render-demo-views.ts, three.js in Chromium) and transforms.json. A translator fitted on
- * the calibrated demo twin is applied to it in e2e/12-translator.spec.ts.
+ * the calibrated demo twin is applied to it in e2e/13-translator.spec.ts.
  * Run: node bin/run-ts.mjs scripts/make-second-room.ts
  */
 import { spawnSync } from 'node:child_process';

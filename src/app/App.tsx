@@ -3,7 +3,7 @@ import { pauseCalibration, resumeCalibration, stopCalibration } from './actions/
 import { removeDevice, togglePlacing } from './actions/devices.ts';
 import { exportSionnaZip } from './actions/exportTwin.ts';
 import { computeHeatmap } from './actions/heatmap.ts';
-import { openInputs, readBrowserFiles } from './actions/loadInputs.ts';
+import { openBrowserFiles } from './actions/loadInputs.ts';
 import { CalibrationPanel } from './panels/CalibrationPanel.tsx';
 import { DeviceList } from './panels/DeviceList.tsx';
 import { ExportPanel } from './panels/ExportPanel.tsx';
@@ -154,7 +154,7 @@ export function App() {
       onDrop={async (e) => {
         e.preventDefault();
         setDragOver(false);
-        await openInputs(await readBrowserFiles(Array.from(e.dataTransfer.files)));
+        await openBrowserFiles(Array.from(e.dataTransfer.files));
       }}
     >
       <input
@@ -168,7 +168,7 @@ export function App() {
         onChange={async (e) => {
           const files = Array.from(e.currentTarget.files ?? []);
           e.currentTarget.value = '';
-          await openInputs(await readBrowserFiles(files));
+          await openBrowserFiles(files);
         }}
       />
       <Toolbar onOpen={openPicker} />

@@ -1,3 +1,5 @@
+import { numberProblem, parseDecimal } from '../engine/core/index.ts';
+
 /** Minimal argument parsing for the `rftwin` commands: --flag value, --flag=value, repeated flags, booleans. */
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -61,16 +63,16 @@ export function numberFlag(args: ParsedArgs, name: string, fallback?: number): n
     if (fallback === undefined) throw new UsageError(`missing --${name}`);
     return fallback;
   }
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${v}'`);
+  const n = parseDecimal(v.trim());
+  if (n === undefined) throw new UsageError(`--${name}: ${numberProblem(v)}`);
   return n;
 }
 
 /** Parse "x,y,z" into a finite 3-vector; `what` names the option in the error. */
 export function parsePoint(text: string, what: string): [number, number, number] {
   const parts = text.split(',').map((s) => s.trim());
-  const v = parts.map(Number);
-  if (parts.length !== 3 || parts.some((p) => p === '') || !v.every(Number.isFinite)) {
+  const v = parts.map((p) => parseDecimal(p));
+  if (parts.length !== 3 || v.some((x) => x === undefined)) {
     throw new UsageError(`${what} must be x,y,z in metres (three finite numbers), got '${text}'`);
   }
   return [v[0]!, v[1]!, v[2]!];

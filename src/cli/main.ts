@@ -1,11 +1,13 @@
 import { InputError } from '../engine/core/index.ts';
 import { registerNodeGpu } from '../engine/node/index.ts';
 import { UsageError } from './args.ts';
+import { NonFiniteResultError } from './output.ts';
 
 /**
  * `rftwin` command registry. Each command lives in commands/<name>.ts and exports
  * `usage` and `run(argv) → exit code`. Commands are loaded lazily so `rftwin info` does not
- * pay for WebGPU or CLIP start-up.
+ * pay for WebGPU or CLIP start-up. Every command takes `--verbose` (bin/rftwin.mjs then shows
+ * the native WebGPU libraries' own messages, filtered out otherwise).
  */
 const COMMANDS: Record<string, () => Promise<{ usage: string; run(argv: string[]): Promise<number> }>> = {
   info: () => import('./commands/info.ts'),
@@ -23,7 +25,13 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const usages = await Promise.all(Object.values(COMMANDS).map(async (load) => (await load()).usage));
-    process.stdout.write(`rftwin: radio digital-twin engine\n\n${usages.map((u) => `  ${u}`).join('\n')}\n`);
+    process.stdout.write(
+      `rftwin: radio digital-twin engine\n\n${usages.map((u) => `  ${u}`).join('\n')}\n\n` +
+        'Every command: --limit NAME=N raises an input limit (file-bytes, decompressed-bytes, vertices, faces,\n' +
+        '  indices-per-face, objects, nodes, frames, rows, depth); --allow-outside reads files a scene references\n' +
+        "  outside its folder; --verbose shows the WebGPU libraries' own messages. An existing output file is\n" +
+        '  replaced only with --force; outputs are written whole or not at all.\n',
+    );
     return 0;
   }
   const load = COMMANDS[name];
@@ -37,11 +45,13 @@ export async function main(argv: string[]): Promise<number> {
     return await (await load()).run(rest);
   } catch (e) {
     // One line for the person, no stack trace: input problems name file and element.
-    const err = e as Error;
-    const message =
-      err instanceof InputError || err instanceof UsageError
-        ? err.message
-        : `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}`;
+    const err = e instanceof Error ? e : new Error(String(e));
+    const known =
+      err instanceof InputError || err instanceof UsageError || err instanceof NonFiniteResultError;
+    // anything else is a fault of rftwin, not of the input: still one line, and said so
+    const message = known
+      ? err.message
+      : `${err.name === 'Error' ? '' : `${err.name}: `}${err.message.split('\n')[0]} (an internal error; RFTWIN_DEBUG=1 shows where)`;
     process.stderr.write(`rftwin ${name}: ${message.split('\n').join('\n  ')}\n`);
     if (process.env.RFTWIN_DEBUG) process.stderr.write(`${err.stack}\n`);
     return err instanceof UsageError ? 2 : 1;

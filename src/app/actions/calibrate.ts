@@ -1,5 +1,5 @@
 import type { LossKind, OptimizerKind } from '../../engine/calibrate/index.ts';
-import { MAX_INTERACTIONS } from '../../engine/field/gpu/index.ts';
+import { MAX_INTERACTIONS } from '../../engine/channel/index.ts';
 import type { MaterialParameterName } from '../../engine/io/index.ts';
 import { soundingErrors } from '../soundingErrors.ts';
 import { reportError, setStatus, studio } from '../store.ts';

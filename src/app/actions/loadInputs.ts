@@ -1,5 +1,11 @@
-import { unzipSync } from 'fflate';
-import { InputError } from '../../engine/core/index.ts';
+import {
+  DEFAULT_LIMITS,
+  FileAccessError,
+  InputError,
+  limitHint,
+  parseJsonText,
+  unzipCapped,
+} from '../../engine/core/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
 import { type LoadedTwin, reportError, type StudioMaterial, setStatus, studio } from '../store.ts';
 import { parseTwinJson, translatorOfTwin } from '../twin/twinJson.ts';
@@ -14,43 +20,52 @@ const ext = (path: string) => path.split('.').pop()!.toLowerCase();
 const base = (path: string) => path.split('/').pop()!;
 const IMAGE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'webp']);
 
+/**
+ * The studio reads dropped files under the same limits as the CLI's defaults: a file larger
+ * than the limit is refused before its bytes are read.
+ */
+const LIMITS = DEFAULT_LIMITS;
+
 /** Read browser File objects, keeping folder paths when the browser provides them. */
 export async function readBrowserFiles(files: Iterable<File>): Promise<InputFile[]> {
   const out: InputFile[] = [];
   for (const f of files) {
     const path = (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
+    if (f.size > LIMITS.fileBytes)
+      throw new FileAccessError(
+        path,
+        `is ${f.size.toLocaleString('en-US')} bytes, more than the file size limit (${limitHint('fileBytes', LIMITS)})`,
+      );
     out.push({ path, data: new Uint8Array(await f.arrayBuffer()) });
   }
   return out;
 }
 
-/** Zips (a twin exported by the studio, a zipped Sionna scene) are opened in place. */
+/** Read and open dropped or picked files; every problem is reported in the status line. */
+export async function openBrowserFiles(files: Iterable<File>): Promise<void> {
+  let inputs: InputFile[];
+  try {
+    inputs = await readBrowserFiles(files);
+  } catch (e) {
+    reportError((e as Error).message);
+    return;
+  }
+  await openInputs(inputs);
+}
+
+/** Zips (a twin exported by the studio, a zipped Sionna scene) are opened in place, bombs refused. */
 function expandZips(files: InputFile[]): InputFile[] {
   const out: InputFile[] = [];
   for (const f of files) {
-    if (ext(f.path) !== 'zip') {
-      out.push(f);
-      continue;
-    }
-    let entries: Record<string, Uint8Array>;
-    try {
-      entries = unzipSync(f.data);
-    } catch (e) {
-      throw new InputError(f.path, undefined, `not a readable zip archive (${(e as Error).message})`);
-    }
-    for (const [name, data] of Object.entries(entries))
-      if (!name.endsWith('/')) out.push({ path: name, data });
+    if (ext(f.path) === 'zip') out.push(...unzipCapped(f.data, f.path, LIMITS));
+    else out.push(f);
   }
   return out;
 }
 
 function parseJsonFile(f: InputFile): unknown {
-  const text = new TextDecoder().decode(f.data);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new InputError(f.path, undefined, `not valid JSON (${(e as Error).message})`);
-  }
+  if (f.data.length > 2 ** 29 - 24) throw new InputError(f.path, 'file', 'is too large to read as JSON text');
+  return parseJsonText(new TextDecoder().decode(f.data), f.path);
 }
 
 /** The scene file among dropped files: a Sionna/Mitsuba XML wins (its PLYs are its meshes), then glTF, OBJ, PLY. */
@@ -203,7 +218,7 @@ async function openTwinJson(f: InputFile) {
   });
   adoptTwin(
     loaded,
-    [f.path, ...twin.provenance.inputs],
+    [f.path, ...(twin.provenance?.inputs ?? [])],
     materials,
     twin.objects.map((o) => o.material),
   );

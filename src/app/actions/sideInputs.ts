@@ -5,7 +5,8 @@ import type { InputFile } from '../worker/protocol.ts';
 
 /** Soundings (CSV or JSON) are validated by the engine's parser (errors carry line numbers). */
 export async function acceptSoundings(f: InputFile) {
-  const items = parseSoundings(new TextDecoder().decode(f.data), f.path);
+  // the same reader as rftwin calibrate: strict numbers, rows and nesting limits, a chunk at a time
+  const items = parseSoundings(f.data, f.path);
   studio.set({ soundings: { file: f.path, items } });
   const metrics = new Set(items.flatMap((s) => Object.keys(s.metrics)));
   setStatus({

@@ -9,7 +9,7 @@ import {
   runCalibration,
   stopCalibration,
 } from '../actions/calibrate.ts';
-import { openInputs, readBrowserFiles } from '../actions/loadInputs.ts';
+import { openBrowserFiles } from '../actions/loadInputs.ts';
 import { soundingErrors } from '../soundingErrors.ts';
 import { useStudio } from '../store.ts';
 import type { CalibrationIteration, CalibrationOutcome } from '../worker/protocol.ts';
@@ -101,7 +101,7 @@ export function CalibrationPanel() {
             onChange={async (e) => {
               const files = Array.from(e.currentTarget.files ?? []);
               e.currentTarget.value = '';
-              await openInputs(await readBrowserFiles(files));
+              await openBrowserFiles(files);
             }}
           />
         </label>

@@ -1,7 +1,7 @@
-import type { Vec3 } from '../../engine/core/index.ts';
-import { InputError } from '../../engine/core/index.ts';
+import type { InputLimits, Vec3 } from '../../engine/core/index.ts';
+import { checkLimit, DEFAULT_LIMITS, hasId, InputError } from '../../engine/core/index.ts';
 import type { MaterialSource, MaterialSpec } from '../../engine/materials/index.ts';
-import { resolveRadioParameters } from '../../engine/materials/index.ts';
+import { materialSpecProblems, resolveRadioParameters } from '../../engine/materials/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
 import { objectMesh } from '../../engine/scene/index.ts';
 import { parseTranslatorJson, type TranslatorJson } from '../../engine/vision/index.ts';
@@ -145,35 +145,85 @@ const SOURCES: MaterialSource[] = [
   'default',
 ];
 
-/** Check a parsed twin file and say precisely what is wrong (file + JSON path). */
-export function parseTwinJson(value: unknown, file: string): TwinFile {
+/**
+ * Check a parsed twin file and say precisely what is wrong (file + JSON path): the same rules as
+ * the scene loaders (limits, finite numbers, integer indices, material values by the one
+ * physical-value rule, ids that are own keys, never inherited names such as "constructor").
+ */
+export function parseTwinJson(value: unknown, file: string, limits: InputLimits = DEFAULT_LIMITS): TwinFile {
   const fail = (where: string, problem: string): never => {
     throw new InputError(file, where, problem);
   };
-  if (typeof value !== 'object' || value === null) fail('root', 'expected a JSON object');
+  const finiteList = (v: unknown, where: string, per: number, what: string): number[] => {
+    if (!Array.isArray(v) || v.length % per !== 0) fail(where, `expected ${per} numbers per ${what}`);
+    const bad = (v as unknown[]).findIndex((x) => typeof x !== 'number' || !Number.isFinite(x));
+    if (bad >= 0)
+      fail(`${where}[${bad}]`, `expected a finite number, got ${JSON.stringify((v as unknown[])[bad])}`);
+    return v as number[];
+  };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    fail('root', 'expected a JSON object');
   const t = value as Partial<TwinFile>;
   if (t.format !== TWIN_FORMAT) fail('format', `expected "${TWIN_FORMAT}", got ${JSON.stringify(t.format)}`);
   if (t.version !== TWIN_VERSION)
     fail('version', `expected ${TWIN_VERSION}, got ${JSON.stringify(t.version)}`);
-  if (!(typeof t.frequency_hz === 'number' && t.frequency_hz > 0))
+  if (typeof t.name !== 'string') fail('name', 'expected a string');
+  if (!(typeof t.frequency_hz === 'number' && Number.isFinite(t.frequency_hz) && t.frequency_hz > 0))
     fail('frequency_hz', 'expected a positive number');
   if (!Array.isArray(t.objects) || t.objects.length === 0) fail('objects', 'expected a non-empty array');
-  if (typeof t.materials !== 'object' || t.materials === null) fail('materials', 'expected an object');
+  checkLimit(limits, 'objects', t.objects!.length, file, 'objects', `has ${t.objects!.length} objects`);
+  if (typeof t.materials !== 'object' || t.materials === null || Array.isArray(t.materials))
+    fail('materials', 'expected an object');
   t.objects!.forEach((o, i) => {
+    if (typeof o !== 'object' || o === null) fail(`objects[${i}]`, 'expected an object');
     if (typeof o.name !== 'string') fail(`objects[${i}].name`, 'expected a string');
-    if (!t.materials![o.material]) fail(`objects[${i}].material`, `'${o.material}' is not in "materials"`);
-    if (!Array.isArray(o.vertices) || o.vertices.length % 3 !== 0)
-      fail(`objects[${i}].vertices`, 'expected 3 numbers per vertex');
-    if (!Array.isArray(o.indices) || o.indices.length % 3 !== 0)
-      fail(`objects[${i}].indices`, 'expected 3 indices per triangle');
+    if (typeof o.material !== 'string' || !hasId(t.materials!, o.material))
+      fail(`objects[${i}].material`, `${JSON.stringify(o.material)} is not in "materials"`);
+    const v = finiteList(o.vertices, `objects[${i}].vertices`, 3, 'vertex');
+    checkLimit(
+      limits,
+      'vertices',
+      v.length / 3,
+      file,
+      `objects[${i}].vertices`,
+      `has ${v.length / 3} vertices`,
+    );
+    const idx = finiteList(o.indices, `objects[${i}].indices`, 3, 'triangle');
+    checkLimit(
+      limits,
+      'faces',
+      idx.length / 3,
+      file,
+      `objects[${i}].indices`,
+      `has ${idx.length / 3} triangles`,
+    );
+    const bad = idx.findIndex((k) => !Number.isInteger(k) || k < 0 || k >= v.length / 3);
+    if (bad >= 0)
+      fail(`objects[${i}].indices[${bad}]`, `${idx[bad]} is not a vertex index (0…${v.length / 3 - 1})`);
   });
   for (const [id, m] of Object.entries(t.materials!)) {
-    const kind = (m?.spec as { kind?: string } | undefined)?.kind;
+    if (typeof m !== 'object' || m === null) fail(`materials.${id}`, 'expected an object');
+    const kind = (m.spec as { kind?: string } | undefined)?.kind;
     if (kind !== 'itu' && kind !== 'custom' && kind !== 'unknown')
       fail(`materials.${id}.spec.kind`, `expected itu, custom or unknown, got ${JSON.stringify(kind)}`);
+    const problems = materialSpecProblems(m.spec);
+    if (problems.length > 0) fail(`materials.${id}.spec`, problems.join('; '));
     if (!SOURCES.includes(m.source)) fail(`materials.${id}.source`, `expected one of ${SOURCES.join(', ')}`);
   }
-  if (t.devices !== undefined && !Array.isArray(t.devices)) fail('devices', 'expected an array');
+  if (t.devices !== undefined) {
+    if (!Array.isArray(t.devices)) fail('devices', 'expected an array');
+    t.devices!.forEach((d, i) => {
+      if (typeof d !== 'object' || d === null || (d.kind !== 'tx' && d.kind !== 'rx'))
+        fail(`devices[${i}]`, 'expected {"kind": "tx" | "rx", "name", "position"}');
+      if (typeof d.name !== 'string') fail(`devices[${i}].name`, 'expected a string');
+      const p = finiteList(d.position, `devices[${i}].position`, 3, 'position');
+      if (p.length !== 3) fail(`devices[${i}].position`, 'expected [x, y, z]');
+    });
+  }
+  if (t.provenance !== undefined && (typeof t.provenance !== 'object' || t.provenance === null))
+    fail('provenance', 'expected an object');
+  if (t.provenance?.inputs !== undefined && !Array.isArray(t.provenance.inputs))
+    fail('provenance.inputs', 'expected an array of file names');
   if (t.translator !== undefined) {
     if (typeof t.translator !== 'object' || t.translator === null || typeof t.translator.name !== 'string')
       fail('translator', 'expected {"name", "model": {…}, …}');

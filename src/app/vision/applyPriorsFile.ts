@@ -1,4 +1,4 @@
-import { InputError } from '../../engine/core/index.ts';
+import { InputError, parseJsonText } from '../../engine/core/index.ts';
 import { parseMaterialsJson } from '../../engine/io/index.ts';
 import type { PriorsFile } from '../../engine/vision/index.ts';
 import { clearResults } from '../actions/results.ts';
@@ -19,7 +19,7 @@ export function applyPriorsFile(f: InputFile) {
   const text = new TextDecoder().decode(f.data);
   // ranges and names checked as `rftwin calibrate --init` checks them (errors carry the line)
   parseMaterialsJson(text, f.path);
-  const file = JSON.parse(text) as PriorsFile;
+  const file = parseJsonText(text, f.path) as PriorsFile;
   if (
     typeof file.material_evidence !== 'object' ||
     typeof file.objects !== 'object' ||
@@ -34,7 +34,7 @@ export function applyPriorsFile(f: InputFile) {
   const twin = s.twin;
   if (!twin) throw new InputError(f.path, undefined, 'load the scene the priors are for first');
   const ids = Object.keys(file.materials);
-  const foreign = ids.filter((id) => !(id in twin.scene.materials));
+  const foreign = ids.filter((id) => !Object.hasOwn(twin.scene.materials, id));
   if (foreign.length === ids.length)
     throw new InputError(
       f.path,

@@ -1,4 +1,3 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import type { InitKind, OptimizerKind } from '../../engine/calibrate/index.ts';
 import {
   CalibrationError,
@@ -11,7 +10,7 @@ import {
   parameterLabel,
 } from '../../engine/calibrate/index.ts';
 import { Channel, describeSettings } from '../../engine/channel/index.ts';
-import type { Vec3 } from '../../engine/core/index.ts';
+import { InputError, type Vec3 } from '../../engine/core/index.ts';
 import { releaseGpu } from '../../engine/gpu/index.ts';
 import {
   MATERIAL_PARAMETER_NAMES,
@@ -36,16 +35,35 @@ import {
   cliControl,
   withSigint,
 } from '../channelFlags.ts';
+import {
+  INPUT_BOOLEAN_FLAGS,
+  INPUT_USAGE,
+  INPUT_VALUE_FLAGS,
+  inputOptions,
+  readInput,
+  readInputText,
+} from '../inputs.ts';
+import { checkFinite, prepareOutput, writeOutput } from '../output.ts';
 
-export const usage = `rftwin calibrate --scene S --frequency HZ --soundings F [--params conductivity,relative_permittivity,scattering_coefficient] [--loss smape|nae|paths] [--optimizer lm|adam] [--init itu|uniform|random|FILE] [--truth truth.json] [--max-iterations N] [--out result.json] [--materials id,…] [--per-object] [--learning-rate r] [--prior-std s] [--seed n] ${CHANNEL_USAGE} [--extrapolate]`;
+type Inputs = ReturnType<typeof inputOptions>;
+
+export const usage = `rftwin calibrate --scene S --frequency HZ --soundings F [--params conductivity,relative_permittivity,scattering_coefficient] [--loss smape|nae|paths] [--optimizer lm|adam] [--init itu|uniform|random|FILE] [--truth truth.json] [--max-iterations N] [--out result.json] [--materials id,…] [--per-object] [--learning-rate r] [--prior-std s] [--seed n] ${CHANNEL_USAGE} [--extrapolate] [--max-links N] [--force] ${INPUT_USAGE}`;
+
+/**
+ * Most soundings calibrate takes by default: it traces every link and keeps its paths and their
+ * derivatives in memory (10,000 links of the metal box scene at depth 3: about 1 GB and 80 s here), so
+ * a larger file is refused with its row count rather than run out of memory.
+ */
+export const DEFAULT_MAX_LINKS = 10_000;
 
 /** Scene + its radio parameters at a frequency: shared by synth, calibrate and plan. */
 export async function loadSceneAt(
   path: string,
   frequencyHz: number,
   extrapolate: boolean,
+  inputs: Inputs,
 ): Promise<{ scene: Scene; materials: Record<string, RadioParameters> }> {
-  const scene = await loadScene(nodeFileSource, path);
+  const scene = await loadScene(nodeFileSource, path, inputs);
   return {
     scene,
     materials: resolveSceneMaterials(scene.materials, frequencyHz, { allowExtrapolation: extrapolate }),
@@ -59,16 +77,31 @@ export async function loadSceneAt(
 export async function readLinks(
   args: ReturnType<typeof parseArgs>,
   path: string,
+  inputs: Inputs,
 ): Promise<{ tx: Vec3; rx: Vec3 }[]> {
-  const positions = parsePositionsCsv(await readFile(path, 'utf8'), path);
+  const positions = parsePositionsCsv(await readInput(path, inputs), path, inputs);
   const txs: Vec3[] = (args.flags.get('tx') ?? []).map((t) => parsePoint(t, '--tx'));
-  if (txs.length > 0) return txs.flatMap((tx) => positions.map((c) => ({ tx, rx: c.rx })));
+  if (txs.length > 0) {
+    const links = txs.length * positions.length;
+    if (links > inputs.limits.rows)
+      throw new UsageError(
+        `${txs.length} --tx × ${positions.length} positions = ${links} links, more than --limit rows=${inputs.limits.rows}`,
+      );
+    for (const tx of txs)
+      for (const c of positions)
+        if (c.rx.every((x, k) => x === tx[k]))
+          throw new InputError(path, c.origin.slice(path.length + 1), `Rx is at --tx ${tx.join(',')}`);
+    return txs.flatMap((tx) => positions.map((c) => ({ tx, rx: c.rx })));
+  }
   if (positions.some((c) => !c.tx)) throw new UsageError(`give --tx, or tx_x,tx_y,tx_z columns in ${path}`);
   return positions.map((c) => ({ tx: c.tx!, rx: c.rx }));
 }
 
-export async function readMaterialsFile(path: string): Promise<Record<string, MaterialValues>> {
-  return parseMaterialsJson(await readFile(path, 'utf8'), path);
+export async function readMaterialsFile(
+  path: string,
+  inputs: Inputs,
+): Promise<Record<string, MaterialValues>> {
+  return parseMaterialsJson(await readInput(path, inputs), path, inputs.limits);
 }
 
 export function parseParameterNames(text: string | undefined): MaterialParameterName[] {
@@ -92,7 +125,13 @@ export function frequencyFlag(args: ReturnType<typeof parseArgs>): number {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['per-object', 'extrapolate', ...CHANNEL_BOOLEAN_FLAGS]);
+  const args = parseArgs(argv, [
+    'per-object',
+    'extrapolate',
+    'force',
+    ...CHANNEL_BOOLEAN_FLAGS,
+    ...INPUT_BOOLEAN_FLAGS,
+  ]);
   checkFlags(args, [
     'scene',
     'frequency',
@@ -110,10 +149,21 @@ export async function run(argv: string[]): Promise<number> {
     'prior-std',
     'seed',
     'extrapolate',
+    'max-links',
+    'force',
     ...CHANNEL_BOOLEAN_FLAGS,
     ...CHANNEL_VALUE_FLAGS,
+    ...INPUT_VALUE_FLAGS,
+    ...INPUT_BOOLEAN_FLAGS,
   ]);
   const started = performance.now();
+  const inputs = inputOptions(args);
+  const outPath = flag(args, 'out');
+  const force = flag(args, 'force') === 'true';
+  if (outPath) await prepareOutput(outPath, force);
+  const maxLinks = numberFlag(args, 'max-links', DEFAULT_MAX_LINKS);
+  if (!Number.isSafeInteger(maxLinks) || maxLinks < 1)
+    throw new UsageError(`--max-links must be a positive integer, got ${flag(args, 'max-links')}`);
   const scenePath = requireFlag(args, 'scene');
   const frequencyHz = frequencyFlag(args);
   const settings = channelSettingsFromArgs(args, frequencyHz);
@@ -129,8 +179,25 @@ export async function run(argv: string[]): Promise<number> {
     scenePath,
     frequencyHz,
     flag(args, 'extrapolate') === 'true',
+    inputs,
   );
-  const soundings = parseSoundings(await readFile(soundingsPath, 'utf8'), soundingsPath);
+  // read a chunk at a time with progress; rows past --max-links are checked and counted, not kept
+  let rows = 0;
+  const soundings = parseSoundings(await readInput(soundingsPath, inputs), soundingsPath, {
+    limits: inputs.limits,
+    keep: maxLinks,
+    onProgress: (n) => {
+      if (n >= 100_000 && n > rows)
+        process.stderr.write(`calibrate: read ${n.toLocaleString('en-US')} soundings…\n`);
+      rows = n;
+    },
+  });
+  if (rows > maxLinks)
+    throw new InputError(
+      soundingsPath,
+      `${rows.toLocaleString('en-US')} rows`,
+      `more soundings than calibrate takes (--max-links ${maxLinks}): it traces every link and keeps its paths in memory. Calibrate on a subset (rftwin plan chooses informative links) or raise --max-links if the memory is there`,
+    );
   const lossText =
     flag(args, 'loss') ?? (soundings.some((s) => s.metrics.coherent_gain_db !== undefined) ? 'nae' : 'smape');
   if (!LOSS_KINDS.includes(lossText as LossKind))
@@ -143,13 +210,14 @@ export async function run(argv: string[]): Promise<number> {
   if (initText === 'itu' || initText === 'uniform' || initText === 'random') init = initText;
   else {
     init = 'priors';
-    priors = await readMaterialsFile(initText);
-    priorStds = parseMaterialStds(await readFile(initText, 'utf8'), initText);
+    const text = await readInputText(initText, inputs);
+    priors = parseMaterialsJson(text, initText, inputs.limits);
+    priorStds = parseMaterialStds(text, initText);
   }
   const owners = flag(args, 'materials')
     ?.split(',')
     .map((s) => s.trim());
-  const truth = flag(args, 'truth') ? await readMaterialsFile(flag(args, 'truth')!) : undefined;
+  const truth = flag(args, 'truth') ? await readMaterialsFile(flag(args, 'truth')!, inputs) : undefined;
   if (truth) {
     // check the truth file before spending time: it must give every trained parameter
     const everyOwner =
@@ -271,9 +339,9 @@ export async function run(argv: string[]): Promise<number> {
     itu_edition: ITU_EDITION,
     warnings: [...result.initNotes, ...result.warnings],
   };
+  checkFinite(report, 'result', `scene ${scenePath} and soundings ${soundingsPath}`);
   const text = `${JSON.stringify(report, null, 2)}\n`;
-  const outPath = flag(args, 'out');
-  if (outPath) await writeFile(outPath, text);
+  if (outPath) await writeOutput(outPath, text, force);
   else process.stdout.write(text);
   report.wall_time_s = (performance.now() - started) / 1000;
   for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);

@@ -6,17 +6,22 @@ import {
 import { nodeFileSource } from '../../engine/node/index.ts';
 import { loadScene } from '../../engine/scene/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, UsageError } from '../args.ts';
+import { INPUT_BOOLEAN_FLAGS, INPUT_USAGE, INPUT_VALUE_FLAGS, inputOptions } from '../inputs.ts';
 
-export const usage = 'rftwin info <scene> [--frequency Hz] [--extrapolate] [--json]';
+export const usage = `rftwin info <scene> [--frequency Hz] [--extrapolate] [--json] ${INPUT_USAGE}`;
 
 /** `rftwin info`: objects, triangle and face counts, materials at a frequency, bounding box. */
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['json', 'extrapolate']);
-  checkFlags(args, ['frequency', 'json', 'extrapolate']);
+  const args = parseArgs(argv, ['json', 'extrapolate', ...INPUT_BOOLEAN_FLAGS]);
+  checkFlags(args, ['frequency', 'json', 'extrapolate', ...INPUT_VALUE_FLAGS, ...INPUT_BOOLEAN_FLAGS]);
   const path = args.positional[0];
   if (!path) throw new UsageError(`missing scene file\nusage: ${usage}`);
+  if (args.positional.length > 1)
+    throw new UsageError(`unexpected argument '${args.positional[1]}'\nusage: ${usage}`);
   const frequencyHz = numberFlag(args, 'frequency', 28e9);
-  const scene = await loadScene(nodeFileSource, path);
+  if (!(frequencyHz > 0))
+    throw new UsageError(`--frequency must be a positive number of Hz, got ${frequencyHz}`);
+  const scene = await loadScene(nodeFileSource, path, inputOptions(args));
   const allowExtrapolation = flag(args, 'extrapolate') === 'true';
   const materials = Object.values(scene.materials).map((m) => {
     const p = resolveRadioParameters(m.spec, frequencyHz, { allowExtrapolation });

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import {
   calibrationScatteringObjects,
   materialsInUse,
@@ -22,9 +21,11 @@ import {
   cliControl,
   withSigint,
 } from '../channelFlags.ts';
+import { INPUT_BOOLEAN_FLAGS, INPUT_USAGE, INPUT_VALUE_FLAGS, inputOptions } from '../inputs.ts';
+import { prepareOutput, writeOutput } from '../output.ts';
 import { frequencyFlag, loadSceneAt, parseParameterNames, readLinks } from './calibrate.ts';
 
-export const usage = `rftwin plan --scene S --frequency HZ --tx x,y,z [--tx …] --candidates rx.csv --count N [--params …] [--metrics coherent_gain_db,path_gain_db,rms_delay_spread_ns] [--noise-db σ] [--noise-ns σ] [--seed n] --out chosen.csv ${CHANNEL_USAGE} [--extrapolate]`;
+export const usage = `rftwin plan --scene S --frequency HZ --tx x,y,z [--tx …] --candidates rx.csv --count N [--params …] [--metrics coherent_gain_db,path_gain_db,rms_delay_spread_ns] [--noise-db σ] [--noise-ns σ] [--seed n] --out chosen.csv ${CHANNEL_USAGE} [--extrapolate] [--force] ${INPUT_USAGE}`;
 
 const METRICS: readonly PlanMetric[] = ['coherent_gain_db', 'path_gain_db', 'rms_delay_spread_ns'];
 
@@ -34,7 +35,7 @@ const METRICS: readonly PlanMetric[] = ['coherent_gain_db', 'path_gain_db', 'rms
  * nominal materials and three draws from the prior, and print the information gain against random picks of the same size.
  */
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, [...CHANNEL_BOOLEAN_FLAGS, 'extrapolate']);
+  const args = parseArgs(argv, [...CHANNEL_BOOLEAN_FLAGS, 'extrapolate', 'force', ...INPUT_BOOLEAN_FLAGS]);
   checkFlags(args, [
     'scene',
     'frequency',
@@ -48,15 +49,21 @@ export async function run(argv: string[]): Promise<number> {
     'seed',
     'out',
     'extrapolate',
+    'force',
     ...CHANNEL_BOOLEAN_FLAGS,
     ...CHANNEL_VALUE_FLAGS,
+    ...INPUT_VALUE_FLAGS,
+    ...INPUT_BOOLEAN_FLAGS,
   ]);
   const frequencyHz = frequencyFlag(args);
   const settings = channelSettingsFromArgs(args, frequencyHz);
+  const inputs = inputOptions(args);
   const count = numberFlag(args, 'count');
   if (!Number.isInteger(count) || count < 1)
     throw new UsageError(`--count must be a positive integer, got ${count}`);
   const outPath = requireFlag(args, 'out');
+  const force = flag(args, 'force') === 'true';
+  await prepareOutput(outPath, force);
   const candidatesPath = requireFlag(args, 'candidates');
   const parameterNames = parseParameterNames(flag(args, 'params'));
   const metrics = (flag(args, 'metrics') ?? 'coherent_gain_db')
@@ -69,8 +76,9 @@ export async function run(argv: string[]): Promise<number> {
     requireFlag(args, 'scene'),
     frequencyHz,
     flag(args, 'extrapolate') === 'true',
+    inputs,
   );
-  const links = await readLinks(args, candidatesPath);
+  const links = await readLinks(args, candidatesPath, inputs);
   if (count > links.length)
     throw new UsageError(`--count ${count} exceeds the ${links.length} candidate links`);
   const parameters: TrainableParameter[] = materialsInUse(scene).flatMap((owner) =>
@@ -111,7 +119,7 @@ export async function run(argv: string[]): Promise<number> {
     'tx_x,tx_y,tx_z,rx_x,rx_y,rx_z',
     ...plan.chosen.map((c) => [...links[c]!.tx, ...links[c]!.rx].join(',')),
   ];
-  await writeFile(outPath, `${lines.join('\n')}\n`);
+  await writeOutput(outPath, `${lines.join('\n')}\n`, force);
   const bits = (nats: number) => nats / Math.LN2;
   process.stdout.write(
     `${[

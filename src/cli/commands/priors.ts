@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { InputError } from '../../engine/core/index.ts';
 import { nodeFileSource, nodeImageDecoder } from '../../engine/node/index.ts';
 import { loadScene } from '../../engine/scene/index.ts';
@@ -19,9 +18,18 @@ import {
   visionPriorsFile,
 } from '../../engine/vision/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, requireFlag, UsageError } from '../args.ts';
+import {
+  INPUT_BOOLEAN_FLAGS,
+  INPUT_USAGE,
+  INPUT_VALUE_FLAGS,
+  inputOptions,
+  readInputText,
+} from '../inputs.ts';
+import { checkFinite, prepareOutput, writeOutput } from '../output.ts';
 
 export const usage =
-  'rftwin priors --scene S --images transforms.json [--model ID|PATH] [--candidates list] [--frequency Hz] [--extrapolate] [--offline] [--max-crops N] [--translator translator.json] --out priors.json';
+  'rftwin priors --scene S --images transforms.json [--model ID|PATH] [--candidates list] [--frequency Hz] [--extrapolate] [--offline] [--max-crops N] [--translator translator.json] --out priors.json [--force] ' +
+  INPUT_USAGE;
 
 /**
  * `rftwin priors`: material priors from posed photos with CLIP. When the model cannot be
@@ -29,7 +37,7 @@ export const usage =
  * `rftwin translator` on calibrated twins) the learned parameters come from the embeddings.
  */
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['extrapolate', 'offline']);
+  const args = parseArgs(argv, ['extrapolate', 'offline', 'force', ...INPUT_BOOLEAN_FLAGS]);
   checkFlags(args, [
     'scene',
     'images',
@@ -41,12 +49,18 @@ export async function run(argv: string[]): Promise<number> {
     'max-crops',
     'translator',
     'out',
+    'force',
+    ...INPUT_VALUE_FLAGS,
+    ...INPUT_BOOLEAN_FLAGS,
   ]);
   if (args.positional.length > 0)
     throw new UsageError(`unexpected argument '${args.positional[0]}'\nusage: ${usage}`);
   const scenePath = requireFlag(args, 'scene');
   const imagesPath = requireFlag(args, 'images');
   const out = requireFlag(args, 'out');
+  const force = flag(args, 'force') === 'true';
+  await prepareOutput(out, force);
+  const inputs = inputOptions(args);
   // a local model folder is handed to the engine as an absolute path (it has no notion of a cwd)
   const modelArg = flag(args, 'model') ?? DEFAULT_CLIP_MODEL;
   const model = existsSync(modelArg) ? resolve(modelArg) : modelArg;
@@ -66,21 +80,11 @@ export async function run(argv: string[]): Promise<number> {
   const translatorPath = flag(args, 'translator');
   let translator: TranslatorJson | undefined;
   if (translatorPath !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(translatorPath, 'utf8');
-    } catch (e) {
-      throw new InputError(
-        translatorPath,
-        undefined,
-        `cannot read it (${(e as NodeJS.ErrnoException).code ?? e})`,
-      );
-    }
-    translator = parseTranslatorJson(text, translatorPath);
+    translator = parseTranslatorJson(await readInputText(translatorPath, inputs), translatorPath);
   }
 
-  const scene = await loadScene(nodeFileSource, scenePath);
-  const views = await loadViews(nodeFileSource, imagesPath, nodeImageDecoder);
+  const scene = await loadScene(nodeFileSource, scenePath, inputs);
+  const views = await loadViews(nodeFileSource, imagesPath, nodeImageDecoder, inputs);
   progress(`${scene.name}: ${scene.objects.length} objects, ${views.length} views from ${imagesPath}`);
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error('cancelled (SIGINT)'));
@@ -128,6 +132,7 @@ export async function run(argv: string[]): Promise<number> {
             allowExtrapolation,
           })
         : visionPriorsFile(scene, result, { frequencyHz, allowExtrapolation });
+      checkFinite(file, 'priors', `scene ${scenePath} and images ${imagesPath}`);
       text = priorsJsonText(file);
       const seen = result.objects.filter(Boolean).length;
       summary = `${seen}/${scene.objects.length} objects seen; ${Object.entries(file.material_evidence)
@@ -142,6 +147,7 @@ export async function run(argv: string[]): Promise<number> {
           ? [`the translator ${translatorPath} needs CLIP embeddings: not used without the model`]
           : [],
       });
+      checkFinite(file, 'priors', `scene ${scenePath}`);
       text = priorsJsonText(file);
       summary = `name-based priors for ${Object.keys(file.materials).length} materials`;
       for (const w of file.warnings) process.stderr.write(`warning: ${w}\n`);
@@ -149,8 +155,7 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
   }
-  await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, text);
+  await writeOutput(out, text, force);
   process.stdout.write(`wrote ${out}: ${summary}\n`);
   return 0;
 }

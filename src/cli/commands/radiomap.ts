@@ -1,6 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Channel } from '../../engine/channel/index.ts';
+import { parseDecimal } from '../../engine/core/index.ts';
 import { releaseGpu } from '../../engine/gpu/index.ts';
 import { ITU_EDITION, resolveSceneMaterials } from '../../engine/materials/index.ts';
 import { nodeFileSource } from '../../engine/node/index.ts';
@@ -23,13 +22,16 @@ import {
   cliControl,
   withSigint,
 } from '../channelFlags.ts';
+import { INPUT_BOOLEAN_FLAGS, INPUT_USAGE, INPUT_VALUE_FLAGS, inputOptions } from '../inputs.ts';
+import { NonFiniteResultError, prepareOutput, writeOutput } from '../output.ts';
 
 export const usage =
   'rftwin radiomap --scene S --frequency HZ --tx x,y,z --plane z=1.5 [--bounds xmin,ymin,xmax,ymax] --cell 0.25 ' +
-  `[--metric path-gain|coherent-gain|delay-spread|k-factor|angular-spread] ${CHANNEL_USAGE} [--tile CELLS] [--extrapolate] --out map.json [--png map.png]`;
+  `[--metric path-gain|coherent-gain|delay-spread|k-factor|angular-spread] ${CHANNEL_USAGE} [--tile CELLS] [--extrapolate] --out map.json [--png map.png] [--force] ${INPUT_USAGE}`;
 
-const BOOLEAN = [...CHANNEL_BOOLEAN_FLAGS, 'extrapolate'];
+const BOOLEAN = [...CHANNEL_BOOLEAN_FLAGS, 'extrapolate', 'force', ...INPUT_BOOLEAN_FLAGS];
 const KNOWN = [
+  ...INPUT_VALUE_FLAGS,
   'scene',
   'frequency',
   'tx',
@@ -60,8 +62,8 @@ export async function run(argv: string[]): Promise<number> {
   const tx = parsePoint(requireFlag(args, 'tx'), '--tx');
   const plane = requireFlag(args, 'plane');
   const pm = /^z=(.+)$/.exec(plane.trim());
-  const z = pm ? Number(pm[1]) : Number.NaN;
-  if (!Number.isFinite(z))
+  const z = pm ? parseDecimal(pm[1]!.trim()) : undefined;
+  if (z === undefined)
     throw new UsageError(`--plane must be z=HEIGHT in metres (a horizontal plane), got '${plane}'`);
   const cell = numberFlag(args, 'cell');
   if (!(cell > 0)) throw new UsageError(`--cell must be a positive number of metres, got ${cell}`);
@@ -73,8 +75,13 @@ export async function run(argv: string[]): Promise<number> {
   const out = requireFlag(args, 'out');
   const pngPath = flag(args, 'png');
   const tileSize = numberFlag(args, 'tile', 4096);
+  if (!Number.isInteger(tileSize) || tileSize < 1)
+    throw new UsageError(`--tile must be a positive integer number of cells, got ${tileSize}`);
+  const force = flag(args, 'force') === 'true';
+  await prepareOutput(out, force);
+  if (pngPath) await prepareOutput(pngPath, force, '--png');
 
-  const scene = await loadScene(nodeFileSource, scenePath);
+  const scene = await loadScene(nodeFileSource, scenePath, inputOptions(args));
   let bounds = {
     xmin: scene.bbox.min[0],
     ymin: scene.bbox.min[1],
@@ -83,10 +90,11 @@ export async function run(argv: string[]): Promise<number> {
   };
   const b = flag(args, 'bounds');
   if (b !== undefined) {
-    const v = b.split(',').map((s) => Number(s.trim()));
-    if (v.length !== 4 || !v.every(Number.isFinite))
+    const v = b.split(',').map((s) => parseDecimal(s.trim()));
+    if (v.length !== 4 || v.some((x) => x === undefined))
       throw new UsageError(`--bounds must be xmin,ymin,xmax,ymax in metres, got '${b}'`);
-    bounds = { xmin: v[0]!, ymin: v[1]!, xmax: v[2]!, ymax: v[3]! };
+    const [xmin, ymin, xmax, ymax] = v as number[];
+    bounds = { xmin: xmin!, ymin: ymin!, xmax: xmax!, ymax: ymax! };
   }
   let grid: ReturnType<typeof makeGrid>;
   try {
@@ -126,13 +134,22 @@ export async function run(argv: string[]): Promise<number> {
         },
       );
       process.stderr.write(`radiomap: ${map.backendNote}\n`);
-      const json = { ...radioMapToJson(map, scene.name), itu_edition: ITU_EDITION, metric_shown: metric };
-      mkdirSync(dirname(out) || '.', { recursive: true });
-      writeFileSync(out, `${JSON.stringify(json)}\n`);
-      if (pngPath) {
-        mkdirSync(dirname(pngPath) || '.', { recursive: true });
-        writeFileSync(pngPath, renderRadioMapPng(map, metric));
+      // JSON writes null where a cell has no value; a NaN gain where paths exist would hide a fault
+      for (const [name, values] of [
+        ['path_gain_db', map.pathGainDb],
+        ['coherent_gain_db', map.coherentGainDb],
+      ] as const) {
+        const bad = values.findIndex(
+          (v, i) => Number.isNaN(v) || (map.pathCount[i]! > 0 && !Number.isFinite(v)),
+        );
+        if (bad >= 0)
+          throw new NonFiniteResultError(
+            `${name}[${bad}] is ${values[bad]} with ${map.pathCount[bad]} path(s): the map is not written. It was computed from scene ${scenePath} at ${frequencyHz} Hz with Tx ${tx.join(',')}; check them (or report a bug)`,
+          );
       }
+      const json = { ...radioMapToJson(map, scene.name), itu_edition: ITU_EDITION, metric_shown: metric };
+      await writeOutput(out, `${JSON.stringify(json)}\n`, force);
+      if (pngPath) await writeOutput(pngPath, renderRadioMapPng(map, metric), force, '--png');
       const s = (performance.now() - t0) / 1000;
       process.stderr.write(
         `radiomap: ${total} cells in ${s.toFixed(1)} s (${(total / s).toFixed(0)} cells/s), ${map.stats.paths} paths → ${out}${pngPath ? `, ${pngPath}` : ''}\n`,

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { synthesizeSoundings, withMaterialValues } from '../../engine/calibrate/index.ts';
 import { Channel } from '../../engine/channel/index.ts';
 import { releaseGpu } from '../../engine/gpu/index.ts';
@@ -13,9 +12,11 @@ import {
   cliControl,
   withSigint,
 } from '../channelFlags.ts';
+import { INPUT_BOOLEAN_FLAGS, INPUT_USAGE, INPUT_VALUE_FLAGS, inputOptions } from '../inputs.ts';
+import { checkFinite, prepareOutput, writeOutput } from '../output.ts';
 import { frequencyFlag, loadSceneAt, readLinks, readMaterialsFile } from './calibrate.ts';
 
-export const usage = `rftwin synth --scene S --frequency HZ --materials truth.json --tx x,y,z [--tx …] --rx-file rx.csv [--noise-db σ] [--noise-ns σ] [--seed n] --out soundings.csv|.json ${CHANNEL_USAGE} [--extrapolate]`;
+export const usage = `rftwin synth --scene S --frequency HZ --materials truth.json --tx x,y,z [--tx …] --rx-file rx.csv [--noise-db σ] [--noise-ns σ] [--seed n] --out soundings.csv|.json ${CHANNEL_USAGE} [--extrapolate] [--force] ${INPUT_USAGE}`;
 
 /**
  * `rftwin synth`: synthetic soundings of the scene with the given (true) materials, on every
@@ -23,7 +24,7 @@ export const usage = `rftwin synth --scene S --frequency HZ --materials truth.js
  * CSV gets every link metric; JSON also the multipath lists.
  */
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, [...CHANNEL_BOOLEAN_FLAGS, 'extrapolate']);
+  const args = parseArgs(argv, [...CHANNEL_BOOLEAN_FLAGS, 'extrapolate', 'force', ...INPUT_BOOLEAN_FLAGS]);
   checkFlags(args, [
     'scene',
     'frequency',
@@ -35,12 +36,18 @@ export async function run(argv: string[]): Promise<number> {
     'seed',
     'out',
     'extrapolate',
+    'force',
     ...CHANNEL_BOOLEAN_FLAGS,
     ...CHANNEL_VALUE_FLAGS,
+    ...INPUT_VALUE_FLAGS,
+    ...INPUT_BOOLEAN_FLAGS,
   ]);
   const frequencyHz = frequencyFlag(args);
   const settings = channelSettingsFromArgs(args, frequencyHz);
   const outPath = requireFlag(args, 'out');
+  const force = flag(args, 'force') === 'true';
+  await prepareOutput(outPath, force);
+  const inputs = inputOptions(args);
   const materialsPath = requireFlag(args, 'materials');
   const rxPath = requireFlag(args, 'rx-file');
   const noiseDb = numberFlag(args, 'noise-db', 0);
@@ -50,9 +57,10 @@ export async function run(argv: string[]): Promise<number> {
     requireFlag(args, 'scene'),
     frequencyHz,
     flag(args, 'extrapolate') === 'true',
+    inputs,
   );
-  const truth = withMaterialValues(materials, await readMaterialsFile(materialsPath), materialsPath);
-  const links = await readLinks(args, rxPath);
+  const truth = withMaterialValues(materials, await readMaterialsFile(materialsPath, inputs), materialsPath);
+  const links = await readLinks(args, rxPath, inputs);
   // only objects whose true S > 0 scatter: the others add no field
   const simulated = await withSigint(async (signal) => {
     try {
@@ -72,9 +80,15 @@ export async function run(argv: string[]): Promise<number> {
   const empty = soundings.filter((s) => Object.keys(s.metrics).length === 0).length;
   const kept = soundings.filter((s) => Object.keys(s.metrics).length > 0);
   if (kept.length === 0) throw new UsageError('no link has any path: check the positions against the scene');
-  await writeFile(
+  checkFinite(
+    kept.map((s) => ({ tx: s.tx, rx: s.rx, ...s.metrics, paths: s.paths })),
+    'soundings',
+    `scene ${requireFlag(args, 'scene')} with materials ${materialsPath} and positions ${rxPath}`,
+  );
+  await writeOutput(
     outPath,
     outPath.toLowerCase().endsWith('.json') ? writeSoundingsJson(kept) : writeSoundingsCsv(kept),
+    force,
   );
   process.stderr.write(
     `synth: ${kept.length} soundings (${noiseDb} dB, ${noiseNs} ns noise, seed ${numberFlag(args, 'seed', 1)}) → ${outPath}${empty ? `; ${empty} links without any path left out` : ''}\n`,

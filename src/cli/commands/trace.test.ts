@@ -149,13 +149,16 @@ describe('rftwin trace input errors', () => {
   it('malformed receiver files', async () => {
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'x,y,z\n1,2,3\n4,five,6\n');
-    await fails([...base, '--tx', '1,2,1', '--rx-file', bad], /bad\.csv: line 3: expected finite numbers/);
+    await fails(
+      [...base, '--tx', '1,2,1', '--rx-file', bad],
+      /bad\.csv: line 3: column y: 'five' is not a number/,
+    );
     const noHeader = join(dir, 'noheader.csv');
     writeFileSync(noHeader, '1,2,3\n');
     await fails([...base, '--tx', '1,2,1', '--rx-file', noHeader], /header must name columns x, y, z/);
     await fails(
       [...base, '--tx', '1,2,1', '--rx-file', join(dir, 'missing.csv')],
-      /missing\.csv: cannot read receivers file \(ENOENT\)/,
+      /missing\.csv: was not found/,
     );
   });
 

@@ -1,7 +1,14 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { Channel, type ChannelSettings, type LinkResult } from '../../engine/channel/index.ts';
 import type { Vec3 } from '../../engine/core/index.ts';
-import { InputError } from '../../engine/core/index.ts';
+import {
+  checkLimit,
+  DEFAULT_LIMITS,
+  forEachLine,
+  InputError,
+  type InputLimits,
+  numberProblem,
+  parseDecimal,
+} from '../../engine/core/index.ts';
 import { releaseGpu } from '../../engine/gpu/index.ts';
 import { ITU_EDITION, resolveSceneMaterials } from '../../engine/materials/index.ts';
 import { nodeFileSource } from '../../engine/node/index.ts';
@@ -17,43 +24,65 @@ import {
   cliControl,
   withSigint,
 } from '../channelFlags.ts';
+import { INPUT_BOOLEAN_FLAGS, INPUT_USAGE, INPUT_VALUE_FLAGS, inputOptions, readInput } from '../inputs.ts';
+import { checkFinite, prepareOutput, writeOutput } from '../output.ts';
 
-export const usage = `rftwin trace --scene S --frequency HZ --tx x,y,z (--rx x,y,z … | --rx-file rx.csv) ${CHANNEL_USAGE} [--extrapolate] [--out file]`;
+export const usage = `rftwin trace --scene S --frequency HZ --tx x,y,z (--rx x,y,z … | --rx-file rx.csv) ${CHANNEL_USAGE} [--extrapolate] [--out file [--force]] ${INPUT_USAGE}`;
 
-const BOOLEAN_FLAGS = [...CHANNEL_BOOLEAN_FLAGS, 'extrapolate'];
-const VALUE_FLAGS = ['scene', 'frequency', 'tx', 'rx', 'rx-file', 'out', ...CHANNEL_VALUE_FLAGS];
+const BOOLEAN_FLAGS = [...CHANNEL_BOOLEAN_FLAGS, 'extrapolate', 'force', ...INPUT_BOOLEAN_FLAGS];
+const VALUE_FLAGS = [
+  'scene',
+  'frequency',
+  'tx',
+  'rx',
+  'rx-file',
+  'out',
+  ...CHANNEL_VALUE_FLAGS,
+  ...INPUT_VALUE_FLAGS,
+];
 
-/** Receivers from a CSV file whose header names columns x, y, z (any order, other columns ignored). */
-export function parseReceiverCsv(text: string, file: string): Vec3[] {
-  const lines = text.split(/\r?\n/);
+/**
+ * Receivers from a CSV file whose header names columns x, y, z (any order, other columns
+ * ignored); at most limits.rows receivers, numbers in the strict decimal grammar.
+ */
+export function parseReceiverCsv(
+  data: string | Uint8Array,
+  file: string,
+  limits: InputLimits = DEFAULT_LIMITS,
+): Vec3[] {
   let header: string[] | undefined;
   let cols: number[] = [];
+  let lastLine = 1;
   const out: Vec3[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '' || line.startsWith('#')) continue;
+  forEachLine(typeof data === 'string' ? new TextEncoder().encode(data) : data, file, (raw, lineNo) => {
+    lastLine = lineNo;
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
     const cells = line.split(',').map((c) => c.trim());
     if (!header) {
       header = cells.map((c) => c.toLowerCase().replace(/^"|"$/g, ''));
       cols = ['x', 'y', 'z'].map((n) => header!.indexOf(n));
       if (cols.some((c) => c < 0)) {
-        throw new InputError(file, `line ${i + 1}`, `header must name columns x, y, z; got '${line}'`);
+        throw new InputError(
+          file,
+          `line ${lineNo}`,
+          `header must name columns x, y, z; got '${line.slice(0, 80)}'`,
+        );
       }
-      continue;
+      return;
     }
-    const v = cols.map((c) => (cells[c] === undefined || cells[c] === '' ? Number.NaN : Number(cells[c])));
-    if (!v.every(Number.isFinite)) {
-      throw new InputError(
-        file,
-        `line ${i + 1}`,
-        `expected finite numbers in columns x, y, z; got '${line}'`,
-      );
-    }
+    checkLimit(limits, 'rows', out.length + 1, file, `line ${lineNo}`, `more than ${out.length} receivers`);
+    const v = cols.map((c, k) => {
+      const x = parseDecimal(cells[c] ?? '');
+      if (x === undefined)
+        throw new InputError(file, `line ${lineNo}`, `column ${'xyz'[k]}: ${numberProblem(cells[c] ?? '')}`);
+      return x;
+    });
     out.push([v[0]!, v[1]!, v[2]!]);
-  }
+  });
   if (!header)
-    throw new InputError(file, undefined, 'empty file; expected a header x,y,z and one receiver per line');
-  if (out.length === 0) throw new InputError(file, undefined, 'no receivers (only a header)');
+    throw new InputError(file, 'line 1', 'empty file; expected a header x,y,z and one receiver per line');
+  if (out.length === 0) throw new InputError(file, `line ${lastLine}`, 'no receivers (only a header)');
   return out;
 }
 
@@ -158,19 +187,13 @@ export async function run(argv: string[]): Promise<number> {
   if (args.positional.length > rxTexts.length - (args.flags.get('rx')?.length ?? 0)) {
     throw new UsageError(`unexpected argument '${args.positional[0]}' (receivers go after --rx)`);
   }
+  const inputs = inputOptions(args);
+  const out = flag(args, 'out');
+  const force = flag(args, 'force') === 'true';
+  if (out) await prepareOutput(out, force);
   let rx: Vec3[];
   if (rxFile) {
-    let text: string;
-    try {
-      text = await readFile(rxFile, 'utf8');
-    } catch (e) {
-      throw new InputError(
-        rxFile,
-        undefined,
-        `cannot read receivers file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      );
-    }
-    rx = parseReceiverCsv(text, rxFile);
+    rx = parseReceiverCsv(await readInput(rxFile, inputs), rxFile, inputs.limits);
   } else if (rxTexts.length > 0) {
     // `--rx a --rx b` or `--rx a b c`
     rx = rxTexts.map((t) => parsePoint(t, '--rx'));
@@ -179,7 +202,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const settings = channelSettingsFromArgs(args, frequencyHz);
   const backendChoice = backendFromArgs(args);
-  const scene = await loadScene(nodeFileSource, scenePath);
+  const scene = await loadScene(nodeFileSource, scenePath, inputs);
   const materials = resolveSceneMaterials(scene.materials, frequencyHz, {
     allowExtrapolation: flag(args, 'extrapolate') === 'true',
   });
@@ -207,18 +230,11 @@ export async function run(argv: string[]): Promise<number> {
   process.stderr.write(
     `trace: ${scene.name}: ${rx.length} link(s), ${nPaths} paths in ${((Date.now() - started) / 1000).toFixed(2)} s\n`,
   );
-  const json = `${compactJson(traceJson(links, settings, scene, backend))}\n`;
-  const out = flag(args, 'out');
+  const report = traceJson(links, settings, scene, backend);
+  checkFinite(report, 'result', `scene ${scenePath} at ${frequencyHz} Hz with Tx ${tx.join(',')}`);
+  const json = `${compactJson(report)}\n`;
   if (out) {
-    try {
-      await writeFile(out, json);
-    } catch (e) {
-      throw new InputError(
-        out,
-        undefined,
-        `cannot write output (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      );
-    }
+    await writeOutput(out, json, force);
   } else {
     process.stdout.write(json);
   }

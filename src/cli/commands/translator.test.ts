@@ -276,7 +276,7 @@ describe('rftwin translator + rftwin priors --translator', () => {
     // missing file; and without the model the translator cannot be used: name-based priors, said so
     r = runCli(['priors', ...DEMO, '--translator', file('nowhere.json'), '--out', file('w.json')]);
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain(`${file('nowhere.json')}: cannot read it (ENOENT)`);
+    expect(r.stderr).toContain(`${file('nowhere.json')}: was not found`);
     r = ok(
       runCli([
         'priors',

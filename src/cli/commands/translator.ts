@@ -1,4 +1,3 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { InputError } from '../../engine/core/index.ts';
 import {
   calibratedTwinSamples,
@@ -6,18 +5,19 @@ import {
   type TranslatorSample,
   translatorJsonText,
 } from '../../engine/vision/index.ts';
-import { checkFlags, numberFlag, parseArgs, requireFlag, UsageError } from '../args.ts';
+import { checkFlags, flag, numberFlag, parseArgs, requireFlag, UsageError } from '../args.ts';
+import {
+  INPUT_BOOLEAN_FLAGS,
+  INPUT_USAGE,
+  INPUT_VALUE_FLAGS,
+  inputOptions,
+  readInputText,
+} from '../inputs.ts';
+import { checkFinite, prepareOutput, writeOutput } from '../output.ts';
 
 export const usage =
-  'rftwin translator --priors A-priors.json --calibrated A-calibration.json [--priors B-priors.json --calibrated B-calibration.json …] [--epochs N] [--hidden N] [--seed n] --out translator.json';
-
-async function readText(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    throw new InputError(path, undefined, `cannot read it (${(e as NodeJS.ErrnoException).code ?? e})`);
-  }
-}
+  'rftwin translator --priors A-priors.json --calibrated A-calibration.json [--priors B-priors.json --calibrated B-calibration.json …] [--epochs N] [--hidden N] [--seed n] --out translator.json [--force] ' +
+  INPUT_USAGE;
 
 /**
  * `rftwin translator`: fit the transfer model (CLIP embedding → calibrated radio parameters)
@@ -26,8 +26,18 @@ async function readText(path: string): Promise<string> {
  * wrote for it. `rftwin priors --translator` then proposes priors for a new scene.
  */
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  checkFlags(args, ['priors', 'calibrated', 'epochs', 'hidden', 'seed', 'out']);
+  const args = parseArgs(argv, ['force', ...INPUT_BOOLEAN_FLAGS]);
+  checkFlags(args, [
+    'priors',
+    'calibrated',
+    'epochs',
+    'hidden',
+    'seed',
+    'out',
+    'force',
+    ...INPUT_VALUE_FLAGS,
+    ...INPUT_BOOLEAN_FLAGS,
+  ]);
   if (args.positional.length > 0)
     throw new UsageError(`unexpected argument '${args.positional[0]}'\nusage: ${usage}`);
   const priors = args.flags.get('priors') ?? [];
@@ -37,6 +47,10 @@ export async function run(argv: string[]): Promise<number> {
       `give one --calibrated result per --priors file, in the same order (got ${priors.length} and ${calibrated.length})\nusage: ${usage}`,
     );
   const out = requireFlag(args, 'out');
+  const force = flag(args, 'force') === 'true';
+  await prepareOutput(out, force);
+  const inputs = inputOptions(args);
+  const readText = (path: string) => readInputText(path, inputs);
   const epochs = numberFlag(args, 'epochs', 800);
   const hidden = numberFlag(args, 'hidden', 16);
   if (!(Number.isInteger(epochs) && epochs > 0) || !(Number.isInteger(hidden) && hidden > 0))
@@ -84,7 +98,8 @@ export async function run(argv: string[]): Promise<number> {
     hidden,
     seed: numberFlag(args, 'seed', 7),
   });
-  await writeFile(out, translatorJsonText(translator));
+  checkFinite(translator, 'translator', `the priors and calibrations ${fittedFrom.join('; ')}`);
+  await writeOutput(out, translatorJsonText(translator), force);
   process.stdout.write(
     `wrote ${out}: ${translator.parameters.join(', ')} from ${samples.length} samples (${dim}-d embeddings), final loss ${translator.finalLoss.toPrecision(3)}\n`,
   );

@@ -3,6 +3,8 @@ import { type Channel, scatteringObjectsOf, type TracedLink } from '../channel/c
 import { cpuBackend } from '../channel/cpuBackend.ts';
 import { fieldOptionsOf } from '../channel/settings.ts';
 import { SPEED_OF_LIGHT } from '../core/constants.ts';
+import { InputError } from '../core/errors.ts';
+import { getId, idRecord } from '../core/idRecord.ts';
 import { linkFrames, parameterColumns, parameterKey } from '../field/evaluate.ts';
 import { materialTable, setMaterial } from '../field/jonesChain.ts';
 import type { MaterialValues } from '../io/materialsJson.ts';
@@ -168,13 +170,16 @@ export function withMaterialValues(
   values: Record<string, MaterialValues>,
   file: string,
 ): Record<string, RadioParameters> {
-  const out: Record<string, RadioParameters> = {};
+  // ids come from files: a record without prototype keeps "__proto__" an id like any other
+  const out = idRecord<RadioParameters>();
   for (const [k, v] of Object.entries(materials)) out[k] = { ...v };
   for (const [id, vals] of Object.entries(values)) {
-    const m = Object.hasOwn(out, id) ? out[id] : undefined;
+    const m = getId(out, id);
     if (!m)
-      throw new Error(
-        `${file}: material '${id}' is not in the scene (scene materials: ${Object.keys(materials).join(', ')})`,
+      throw new InputError(
+        file,
+        `material '${id}'`,
+        `is not in the scene (scene materials: ${Object.keys(materials).join(', ')})`,
       );
     for (const [name, v] of Object.entries(vals)) m[PARAMETER_FIELD[name as MaterialParameterName]] = v!;
   }

@@ -16,9 +16,29 @@ export type ChannelJob =
 /** Smallest job (links, cells, traced paths) at which WebGPU on SwiftShader beat the CPU; Infinity: never. */
 export const SOFTWARE_ADAPTER_CROSSOVER: Record<ChannelJob['kind'], number> = {
   links: Number.POSITIVE_INFINITY,
-  map: 2_500,
+  map: 100,
   calibration: Number.POSITIVE_INFINITY,
 };
+
+/** One benchmark measurement: a job size and the time each backend took for it. */
+export interface BackendTiming {
+  size: number;
+  cpuMs: number;
+  webgpuMs: number;
+}
+
+/**
+ * The crossover a benchmark's measurements imply: the smallest measured size from which WebGPU
+ * was faster at that size and every larger one measured; Infinity when it never was (at the
+ * largest size at least). Sizes between measurements follow the next smaller one.
+ */
+export function crossoverFrom(timings: readonly BackendTiming[]): number {
+  const sorted = [...timings].sort((a, b) => a.size - b.size);
+  let from = Number.POSITIVE_INFINITY;
+  for (let i = sorted.length - 1; i >= 0 && sorted[i]!.webgpuMs < sorted[i]!.cpuMs; i--)
+    from = sorted[i]!.size;
+  return from;
+}
 
 export interface AdapterFacts {
   /** a WebGPU adapter was found */

@@ -3,6 +3,9 @@
  * the cpu | webgpu backends behind one ChannelBackend interface, the `auto` rule, and
  * Channel (trace → evaluate → metrics).
  */
+
+/** the most interactions a path may have on the WebGPU field kernel (longer ones: the CPU chain) */
+export { MAX_INTERACTIONS } from '../field/gpu/fieldKernel.ts';
 export * from './autoRule.ts';
 export * from './backend.ts';
 export * from './channel.ts';

@@ -1,5 +1,7 @@
-import { unzlibSync, zlibSync } from 'fflate';
+import { zlibSync } from 'fflate';
 import { InputError } from './errors.ts';
+import { inflateCapped } from './inflate.ts';
+import { DEFAULT_LIMITS } from './limits.ts';
 
 /**
  * A decoded image as the vision engine consumes it, the same in Node and in a Worker:
@@ -90,10 +92,15 @@ export const isPng = (bytes: Uint8Array): boolean => PNG_SIGNATURE.every((b, i) 
 
 /**
  * Decode a non-interlaced PNG (grey, grey+alpha, RGB, RGBA, palette; 1–16 bits) to RGBA8.
- * `file` names the image in errors.
+ * `file` names the image in errors. The image data may inflate to at most what the header's
+ * size needs, and that size to at most `maxDecodedBytes` (RGBA pixels and the raw rows alike).
  */
-export function decodePng(bytes: Uint8Array, file: string): RgbaImage {
-  if (!isPng(bytes)) throw new InputError(file, undefined, 'not a PNG file (bad signature)');
+export function decodePng(
+  bytes: Uint8Array,
+  file: string,
+  maxDecodedBytes: number = DEFAULT_LIMITS.decompressedBytes,
+): RgbaImage {
+  if (!isPng(bytes)) throw new InputError(file, 'signature', 'not a PNG file (bad signature)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = 8;
   let width = 0;
@@ -109,6 +116,7 @@ export function decodePng(bytes: Uint8Array, file: string): RgbaImage {
     const data = bytes.subarray(pos + 8, pos + 8 + len);
     if (data.length < len) throw new InputError(file, `chunk ${type}`, 'truncated PNG');
     if (type === 'IHDR') {
+      if (len !== 13) throw new InputError(file, 'IHDR', `has ${len} bytes, expected 13`);
       width = view.getUint32(pos + 8);
       height = view.getUint32(pos + 12);
       depth = data[8]!;
@@ -125,18 +133,34 @@ export function decodePng(bytes: Uint8Array, file: string): RgbaImage {
   if (!width || !height || channels === undefined || ![1, 2, 4, 8, 16].includes(depth)) {
     throw new InputError(file, 'IHDR', `unsupported PNG (colour type ${colorType}, bit depth ${depth})`);
   }
+  const bitsPerPixel = channels * depth;
+  const stride = Math.ceil((width * bitsPerPixel) / 8);
+  const bpp = Math.max(1, bitsPerPixel >> 3);
+  const rawBytes = (stride + 1) * height;
+  const decoded = Math.max(rawBytes, 4 * width * height);
+  if (decoded > maxDecodedBytes)
+    throw new InputError(
+      file,
+      'IHDR',
+      `${width}×${height} pixels need ${decoded.toLocaleString('en-US')} bytes decoded, more than the limit of ${maxDecodedBytes.toLocaleString('en-US')} (raise --limit decompressed-bytes)`,
+    );
+  if (idat.length === 0) throw new InputError(file, 'IDAT', 'no image data (file truncated?)');
   const joined = new Uint8Array(idat.reduce((s, d) => s + d.length, 0));
   let o = 0;
   for (const d of idat) {
     joined.set(d, o);
     o += d.length;
   }
-  const raw = unzlibSync(joined);
-  const bitsPerPixel = channels * depth;
-  const stride = Math.ceil((width * bitsPerPixel) / 8);
-  const bpp = Math.max(1, bitsPerPixel >> 3);
-  if (raw.length < (stride + 1) * height)
-    throw new InputError(file, 'IDAT', 'image data shorter than width × height');
+  // the rows need exactly rawBytes: more is a decompression bomb, stopped at that size
+  const raw = inflateCapped(
+    joined,
+    rawBytes,
+    file,
+    'IDAT',
+    'zlib',
+    `(${width}×${height} pixels need that much)`,
+  );
+  if (raw.length < rawBytes) throw new InputError(file, 'IDAT', 'image data shorter than width × height');
   const rows = new Uint8Array(stride * height);
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (stride + 1)]!;

@@ -5,7 +5,8 @@ import type { Vec3 } from '../core/vec3.ts';
  * Antenna patterns and polarizations (docs/physics.md §5–6, Sionna RT's
  * `antenna_pattern`). An antenna's far field in a direction (zenith θ, azimuth φ) is the complex
  * 2-vector (C_θ, C_φ) in the spherical basis (θ̂, φ̂) of that direction; |C|² is the gain.
- * The antenna frame is the world frame (no orientation yet): z up, tr38901 boresight +x.
+ * Patterns are given in the antenna frame (z up, tr38901 boresight +x); an orientation
+ * R = Rz(α)·Ry(β)·Rx(γ) turns that frame into the world (`rotationMatrix`, `antennaFieldVector` below).
  */
 export type PatternName = 'iso' | 'dipole' | 'hw_dipole' | 'tr38901';
 /** V (along θ̂), H (along φ̂) or slanted ±45° (Sionna's polarization model 2). */

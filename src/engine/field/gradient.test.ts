@@ -60,7 +60,7 @@ function checkGradients(
   const { paths, gradients } = evaluatePathsWithGradient(scene, tx, rx, geos, materials, options);
   const base = evaluatePaths(scene, tx, rx, geos, materials, options);
   paths.forEach((p, i) => {
-    // the value path (fastPathField.ts) and the reference chain used with derivatives agree
+    // the value chain (evaluateFrames) and the chain with derivatives agree
     expect(Math.hypot(p.a.re - base[i]!.a.re, p.a.im - base[i]!.a.im)).toBeLessThan(1e-13 * cabs(p.a));
     expect(p.delay).toBe(base[i]!.delay);
     expect(cabs(p.a)).toBeGreaterThan(0);

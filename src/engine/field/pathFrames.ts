@@ -11,7 +11,7 @@ import { LAMBERTIAN, type ScatteringPattern, scatteringPatternValue } from './sc
 /**
  * The material-free description of each path, in float64, computed once per traced path and
  * consumed by every field evaluation: the CPU chain (jonesChain.ts: values, radio maps, and exact
- * derivatives for calibration) and the WGSL kernel's packer (gpu/fieldGpu.ts). Geometry does not
+ * derivatives for calibration) and the WGSL kernel's packer (gpu/fieldKernel.ts). Geometry does not
  * depend on materials, so a calibration step only re-applies the material-dependent
  * coefficients to these frames.
  *

@@ -1,4 +1,7 @@
 import { InputError } from '../core/errors.ts';
+import { idRecord } from '../core/idRecord.ts';
+import { DEFAULT_LIMITS, type InputLimits } from '../core/limits.ts';
+import { type RadioParameters, radioParameterProblems } from '../materials/radioMaterial.ts';
 import { getField, parseLocatedJson } from './jsonLines.ts';
 
 /**
@@ -16,19 +19,25 @@ export const MATERIAL_PARAMETER_NAMES = [
 export type MaterialParameterName = (typeof MATERIAL_PARAMETER_NAMES)[number];
 export type MaterialValues = Partial<Record<MaterialParameterName, number>>;
 
-const RANGES: Record<MaterialParameterName, { ok: (v: number) => boolean; expected: string }> = {
-  relative_permittivity: { ok: (v) => v >= 1, expected: 'a number ≥ 1' },
-  conductivity: { ok: (v) => v >= 0, expected: 'a number ≥ 0 (S/m)' },
-  scattering_coefficient: { ok: (v) => v >= 0 && v <= 1, expected: 'in [0, 1]' },
-  thickness: { ok: (v) => v >= 0, expected: 'a thickness ≥ 0 (m)' },
+/** The RadioParameters field each file key sets (validated by radioParameterProblems). */
+const FIELD: Record<MaterialParameterName, keyof RadioParameters> = {
+  relative_permittivity: 'relativePermittivity',
+  conductivity: 'conductivity',
+  scattering_coefficient: 'scatteringCoefficient',
+  thickness: 'thickness',
 };
 
-export function parseMaterialsJson(text: string, file: string): Record<string, MaterialValues> {
-  const root = parseLocatedJson(text, file);
+/** Materials by id; the record has no prototype, so any id (even "__proto__") is kept as given. */
+export function parseMaterialsJson(
+  data: string | Uint8Array,
+  file: string,
+  limits: InputLimits = DEFAULT_LIMITS,
+): Record<string, MaterialValues> {
+  const root = parseLocatedJson(data, file, limits);
   const mats = getField(root, 'materials');
   if (mats?.kind !== 'object')
     throw new InputError(file, `line ${root.line}`, 'expected {"materials": {"<material id>": {…}}}');
-  const out: Record<string, MaterialValues> = {};
+  const out = idRecord<MaterialValues>();
   for (const [id, entry] of mats.entries) {
     if (entry.kind !== 'object')
       throw new InputError(file, `line ${entry.line}`, `material '${id}' must be an object of parameters`);
@@ -43,13 +52,19 @@ export function parseMaterialsJson(text: string, file: string): Record<string, M
         );
       }
       const name = key as MaterialParameterName;
-      if (v.kind !== 'number' || !RANGES[name].ok(v.value as number)) {
+      if (v.kind !== 'number')
         throw new InputError(
           file,
           `line ${v.line}`,
-          `material '${id}': ${key} must be ${RANGES[name].expected}, got ${JSON.stringify(v.kind === 'number' ? v.value : v.kind)}`,
+          `material '${id}': ${key} must be a number, got ${v.kind}`,
         );
-      }
+      const [problem] = radioParameterProblems({ [FIELD[name]]: v.value as number });
+      if (problem)
+        throw new InputError(
+          file,
+          `line ${v.line}`,
+          `material '${id}': ${problem.replace(FIELD[name], key)}`,
+        );
       values[name] = v.value as number;
     }
     out[id] = values;

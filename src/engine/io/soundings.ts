@@ -1,4 +1,7 @@
 import { InputError } from '../core/errors.ts';
+import { checkLimit, DEFAULT_LIMITS, type InputLimits } from '../core/limits.ts';
+import { forEachLine, textBytes } from '../core/lines.ts';
+import { numberProblem, parseDecimal } from '../core/numbers.ts';
 import type { Vec3 } from '../core/vec3.ts';
 
 /**
@@ -106,10 +109,8 @@ function parseNumber(
     if (allowEmpty) return undefined;
     throw new InputError(file, where, `column ${column} is empty; a number is required`);
   }
-  const v = Number(t);
-  if (!Number.isFinite(v) || /^[+-]?(nan|inf)/i.test(t)) {
-    throw new InputError(file, where, `column ${column} = '${t}' is not a finite number`);
-  }
+  const v = parseDecimal(t);
+  if (v === undefined) throw new InputError(file, where, `column ${column}: ${numberProblem(t)}`);
   return v;
 }
 
@@ -118,65 +119,54 @@ function splitCsv(line: string): string[] {
   return line.split(',').map((f) => f.trim().replace(/^"(.*)"$/, '$1'));
 }
 
+/** How soundings are read: limits (rows) and progress for files of 10⁶ rows. */
+export interface SoundingsReadOptions {
+  limits?: InputLimits;
+  /** called every 100,000 rows and at the end, with the rows read so far */
+  onProgress?: (rows: number) => void;
+  /**
+   * Keep at most this many soundings: later rows are still checked and counted (onProgress
+   * gets the total at the end) but not kept, so a caller that cannot use more can say how many
+   * the file has in bounded memory (CSV; a JSON file is parsed whole).
+   */
+  keep?: number;
+}
+
+const PROGRESS_EVERY = 100_000;
+
 /**
  * Parse soundings CSV. Header: tx_x,tx_y,tx_z,rx_x,rx_y,rx_z then any of the metric columns,
  * `power_dbm` / `rss_dbm` (received power, incoherent / coherent, with `tx_power_dbm`).
- * Empty metric cells mean "not measured". Lines starting with # are comments.
+ * Empty metric cells mean "not measured". Lines starting with # are comments. The text is read
+ * a chunk at a time (10⁶ rows never become one string), at most limits.rows rows.
  */
-export function parseSoundingsCsv(text: string, file: string): Sounding[] {
-  const lines = text.split(/\r?\n/);
-  let headerLine = -1;
-  for (let i = 0; i < lines.length; i++) {
-    const t = lines[i]!.trim();
-    if (t !== '' && !t.startsWith('#')) {
-      headerLine = i;
-      break;
-    }
-  }
-  if (headerLine < 0)
-    throw new InputError(file, undefined, 'empty file; expected a header tx_x,tx_y,tx_z,rx_x,rx_y,rx_z,…');
-  const header = splitCsv(lines[headerLine]!.replace(/^\uFEFF/, '')).map((h) => h.toLowerCase());
-  const hWhere = `line ${headerLine + 1}`;
+export function parseSoundingsCsv(
+  data: string | Uint8Array,
+  file: string,
+  options: SoundingsReadOptions = {},
+): Sounding[] {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  let header: string[] | undefined;
+  let hWhere = '';
   const seen = new Set<string>();
-  for (const h of header) {
-    if (!SOUNDING_CSV_COLUMNS.includes(h)) {
-      throw new InputError(file, hWhere, `unknown column '${h}' (known: ${SOUNDING_CSV_COLUMNS.join(', ')})`);
-    }
-    if (seen.has(h)) throw new InputError(file, hWhere, `column '${h}' appears twice`);
-    seen.add(h);
-  }
-  for (const c of POSITION_COLUMNS) {
-    if (!seen.has(c))
-      throw new InputError(
-        file,
-        hWhere,
-        `missing column '${c}' (positions tx_x,tx_y,tx_z,rx_x,rx_y,rx_z in metres are required)`,
-      );
-  }
-  if ((seen.has('power_dbm') || seen.has('rss_dbm')) && !seen.has('tx_power_dbm')) {
-    throw new InputError(
-      file,
-      hWhere,
-      'power_dbm / rss_dbm need a tx_power_dbm column to give the path gain',
-    );
-  }
-  if (seen.has('power_dbm') && seen.has('path_gain_db')) {
-    throw new InputError(file, hWhere, 'give either power_dbm (with tx_power_dbm) or path_gain_db, not both');
-  }
-  if (seen.has('rss_dbm') && seen.has('coherent_gain_db')) {
-    throw new InputError(
-      file,
-      hWhere,
-      'give either rss_dbm (with tx_power_dbm) or coherent_gain_db, not both',
-    );
-  }
-  const col = (name: string) => header.indexOf(name);
+  let col: Record<string, number> = {};
   const out: Sounding[] = [];
-  for (let i = headerLine + 1; i < lines.length; i++) {
-    const raw = lines[i]!;
+  const keep = options.keep ?? Number.POSITIVE_INFINITY;
+  let rows = 0;
+  let lastLine = 1;
+  forEachLine(textBytes(data), file, (raw, lineNo) => {
+    lastLine = lineNo;
     const t = raw.trim();
-    if (t === '' || t.startsWith('#')) continue;
-    const where = `line ${i + 1}`;
+    if (t === '' || t.startsWith('#')) return;
+    const where = `line ${lineNo}`;
+    if (!header) {
+      header = splitCsv(t.replace(/^\uFEFF/, '')).map((h) => h.toLowerCase());
+      hWhere = where;
+      checkHeader(header, seen, file, hWhere);
+      col = Object.fromEntries(header.map((h, k) => [h, k]));
+      return;
+    }
+    checkLimit(limits, 'rows', rows + 1, file, where, `more than ${rows} soundings`);
     const fields = splitCsv(raw);
     if (fields.length !== header.length) {
       throw new InputError(
@@ -186,7 +176,7 @@ export function parseSoundingsCsv(text: string, file: string): Sounding[] {
       );
     }
     const num = (name: string, allowEmpty: boolean) =>
-      parseNumber(fields[col(name)]!, file, where, name, allowEmpty);
+      parseNumber(fields[col[name]!]!, file, where, name, allowEmpty);
     const tx: Vec3 = [num('tx_x', false)!, num('tx_y', false)!, num('tx_z', false)!];
     const rx: Vec3 = [num('rx_x', false)!, num('rx_y', false)!, num('rx_z', false)!];
     if (tx[0] === rx[0] && tx[1] === rx[1] && tx[2] === rx[2])
@@ -224,10 +214,50 @@ export function parseSoundingsCsv(text: string, file: string): Sounding[] {
         metrics[metric] = p - txPowerDbm;
       }
     }
-    out.push({ tx, rx, metrics, txPowerDbm, origin: `${file} ${where}` });
-  }
-  if (out.length === 0) throw new InputError(file, undefined, 'no soundings after the header');
+    rows++;
+    if (rows <= keep) out.push({ tx, rx, metrics, txPowerDbm, origin: `${file} ${where}` });
+    if (rows % PROGRESS_EVERY === 0) options.onProgress?.(rows);
+  });
+  if (!header)
+    throw new InputError(file, 'line 1', 'empty file; expected a header tx_x,tx_y,tx_z,rx_x,rx_y,rx_z,…');
+  if (rows === 0) throw new InputError(file, `line ${lastLine}`, 'no soundings after the header');
+  options.onProgress?.(rows);
   return out;
+}
+
+function checkHeader(header: string[], seen: Set<string>, file: string, hWhere: string) {
+  for (const h of header) {
+    if (!SOUNDING_CSV_COLUMNS.includes(h)) {
+      throw new InputError(file, hWhere, `unknown column '${h}' (known: ${SOUNDING_CSV_COLUMNS.join(', ')})`);
+    }
+    if (seen.has(h)) throw new InputError(file, hWhere, `column '${h}' appears twice`);
+    seen.add(h);
+  }
+  for (const c of POSITION_COLUMNS) {
+    if (!seen.has(c))
+      throw new InputError(
+        file,
+        hWhere,
+        `missing column '${c}' (positions tx_x,tx_y,tx_z,rx_x,rx_y,rx_z in metres are required)`,
+      );
+  }
+  if ((seen.has('power_dbm') || seen.has('rss_dbm')) && !seen.has('tx_power_dbm')) {
+    throw new InputError(
+      file,
+      hWhere,
+      'power_dbm / rss_dbm need a tx_power_dbm column to give the path gain',
+    );
+  }
+  if (seen.has('power_dbm') && seen.has('path_gain_db')) {
+    throw new InputError(file, hWhere, 'give either power_dbm (with tx_power_dbm) or path_gain_db, not both');
+  }
+  if (seen.has('rss_dbm') && seen.has('coherent_gain_db')) {
+    throw new InputError(
+      file,
+      hWhere,
+      'give either rss_dbm (with tx_power_dbm) or coherent_gain_db, not both',
+    );
+  }
 }
 
 /** Write soundings CSV with the metrics present in any of them (empty cells where absent). */
@@ -249,47 +279,58 @@ export function writeSoundingsCsv(
 }
 
 /** Tx/Rx positions only (candidate lists, plans): header tx_x…rx_z or rx_x,rx_y,rx_z. */
-export function parsePositionsCsv(text: string, file: string): { tx?: Vec3; rx: Vec3; origin: string }[] {
-  const lines = text.split(/\r?\n/);
-  const headerIndex = lines.findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#'));
-  if (headerIndex < 0)
-    throw new InputError(
-      file,
-      undefined,
-      'empty file; expected a header rx_x,rx_y,rx_z (optionally tx_x,tx_y,tx_z)',
-    );
-  const header = splitCsv(lines[headerIndex]!.replace(/^\uFEFF/, '')).map((h) => h.toLowerCase());
-  const hWhere = `line ${headerIndex + 1}`;
-  for (const h of header) {
-    if (!SOUNDING_CSV_COLUMNS.includes(h))
-      throw new InputError(
-        file,
-        hWhere,
-        `unknown column '${h}' (expected rx_x,rx_y,rx_z and optionally tx_x,tx_y,tx_z)`,
-      );
-  }
-  for (const c of ['rx_x', 'rx_y', 'rx_z'])
-    if (!header.includes(c)) throw new InputError(file, hWhere, `missing column '${c}'`);
-  const hasTx = ['tx_x', 'tx_y', 'tx_z'].every((c) => header.includes(c));
+export function parsePositionsCsv(
+  data: string | Uint8Array,
+  file: string,
+  options: SoundingsReadOptions = {},
+): { tx?: Vec3; rx: Vec3; origin: string }[] {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  let header: string[] | undefined;
+  let hasTx = false;
+  let lastLine = 1;
   const out: { tx?: Vec3; rx: Vec3; origin: string }[] = [];
-  for (let i = headerIndex + 1; i < lines.length; i++) {
-    const t = lines[i]!.trim();
-    if (t === '' || t.startsWith('#')) continue;
-    const where = `line ${i + 1}`;
-    const fields = splitCsv(lines[i]!);
+  forEachLine(textBytes(data), file, (raw, lineNo) => {
+    lastLine = lineNo;
+    const t = raw.trim();
+    if (t === '' || t.startsWith('#')) return;
+    const where = `line ${lineNo}`;
+    if (!header) {
+      header = splitCsv(t.replace(/^\uFEFF/, '')).map((h) => h.toLowerCase());
+      for (const h of header) {
+        if (!SOUNDING_CSV_COLUMNS.includes(h))
+          throw new InputError(
+            file,
+            where,
+            `unknown column '${h}' (expected rx_x,rx_y,rx_z and optionally tx_x,tx_y,tx_z)`,
+          );
+      }
+      for (const c of ['rx_x', 'rx_y', 'rx_z'])
+        if (!header.includes(c)) throw new InputError(file, where, `missing column '${c}'`);
+      hasTx = ['tx_x', 'tx_y', 'tx_z'].every((c) => header!.includes(c));
+      return;
+    }
+    checkLimit(limits, 'rows', out.length + 1, file, where, `more than ${out.length} positions`);
+    const fields = splitCsv(raw);
     if (fields.length !== header.length)
       throw new InputError(
         file,
         where,
         `${fields.length} fields, but the header has ${header.length} columns`,
       );
-    const num = (name: string) => parseNumber(fields[header.indexOf(name)]!, file, where, name, false)!;
-    out.push({
-      tx: hasTx ? [num('tx_x'), num('tx_y'), num('tx_z')] : undefined,
-      rx: [num('rx_x'), num('rx_y'), num('rx_z')],
-      origin: `${file} ${where}`,
-    });
-  }
-  if (out.length === 0) throw new InputError(file, undefined, 'no positions after the header');
+    const num = (name: string) => parseNumber(fields[header!.indexOf(name)]!, file, where, name, false)!;
+    const rx: Vec3 = [num('rx_x'), num('rx_y'), num('rx_z')];
+    const tx: Vec3 | undefined = hasTx ? [num('tx_x'), num('tx_y'), num('tx_z')] : undefined;
+    if (tx && tx[0] === rx[0] && tx[1] === rx[1] && tx[2] === rx[2])
+      throw new InputError(file, where, 'Tx and Rx are at the same position');
+    out.push({ tx, rx, origin: `${file} ${where}` });
+    if (out.length % PROGRESS_EVERY === 0) options.onProgress?.(out.length);
+  });
+  if (!header)
+    throw new InputError(
+      file,
+      'line 1',
+      'empty file; expected a header rx_x,rx_y,rx_z (optionally tx_x,tx_y,tx_z)',
+    );
+  if (out.length === 0) throw new InputError(file, `line ${lastLine}`, 'no positions after the header');
   return out;
 }

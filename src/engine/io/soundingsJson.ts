@@ -5,6 +5,7 @@ import {
   SOUNDING_METRICS,
   type Sounding,
   type SoundingMetric,
+  type SoundingsReadOptions,
   validateMetric,
 } from './soundings.ts';
 
@@ -24,12 +25,18 @@ const PATH_KEYS: Record<string, keyof MeasuredPath> = {
   aod_elevation_deg: 'aodElevationDeg',
 };
 
-export function parseSoundingsJson(text: string, file: string): Sounding[] {
-  const root = parseLocatedJson(text, file);
+export function parseSoundingsJson(
+  data: string | Uint8Array,
+  file: string,
+  options: SoundingsReadOptions = {},
+): Sounding[] {
+  const root = parseLocatedJson(data, file, options.limits);
   const links = getField(root, 'links');
   if (links?.kind !== 'array') throw new InputError(file, `line ${root.line}`, 'expected {"links": [ … ]}');
   if (links.items.length === 0) throw new InputError(file, `line ${links.line}`, 'no links');
-  return links.items.map((link) => parseLink(link, file));
+  const out = links.items.map((link) => parseLink(link, file));
+  options.onProgress?.(out.length);
+  return out.slice(0, options.keep ?? out.length);
 }
 
 function parseLink(link: LocatedJson, file: string): Sounding {
@@ -46,6 +53,8 @@ function parseLink(link: LocatedJson, file: string): Sounding {
   }
   const tx = expectPoint(link.entries.get('tx'), file, 'tx', link.line);
   const rx = expectPoint(link.entries.get('rx'), file, 'rx', link.line);
+  if (tx[0] === rx[0] && tx[1] === rx[1] && tx[2] === rx[2])
+    throw new InputError(file, where, 'Tx and Rx are at the same position');
   const metrics: Sounding['metrics'] = {};
   for (const m of SOUNDING_METRICS) {
     const v = link.entries.get(m);

@@ -63,7 +63,7 @@ export function ituParameters(
   frequencyHz: number,
   options: ItuOptions = {},
 ): { relativePermittivity: number; conductivity: number } {
-  const bands = ITU_MATERIALS[name];
+  const bands = Object.hasOwn(ITU_MATERIALS, name) ? ITU_MATERIALS[name] : undefined;
   if (!bands) throw new Error(`unknown ITU material '${name}' (known: ${ITU_MATERIAL_NAMES.join(', ')})`);
   if (!(frequencyHz > 0) || !Number.isFinite(frequencyHz)) {
     throw new Error(`frequency must be a positive number of Hz, got ${frequencyHz}`);
@@ -92,7 +92,7 @@ export function ituParameters(
 export function ituNameFromLabel(label: string): string | undefined {
   const lower = label.toLowerCase();
   const direct = lower.replace(/^mat-/, '').replace(/^itu_/, '');
-  if (ITU_MATERIALS[direct]) return direct;
+  if (Object.hasOwn(ITU_MATERIALS, direct)) return direct;
   // longest names first so that "ceiling_board" wins over "board" style partial matches
   const byLength = [...ITU_MATERIAL_NAMES].sort((a, b) => b.length - a.length);
   for (const name of byLength) {

@@ -1,4 +1,5 @@
-import { type ItuOptions, ituNameFromLabel, ituParameters } from './itu.ts';
+import { idRecord } from '../core/idRecord.ts';
+import { ITU_MATERIALS, type ItuOptions, ituNameFromLabel, ituParameters } from './itu.ts';
 
 /** Radio parameters of a surface at one frequency; what the field code consumes. */
 export interface RadioParameters {
@@ -85,21 +86,54 @@ export function resolveRadioParameters(
   }
 }
 
-/** Validate explicit radio parameters; returns a list of problems (empty when valid). */
+/**
+ * The one rule for physical values wherever they enter (scene XML, materials JSON, twin files,
+ * the studio's inputs): every value finite, ε′r ≥ 1, σ ≥ 0, S and Kx in [0, 1], thickness > 0.
+ * Returns a list of problems (empty when valid); absent values are not checked.
+ */
 export function radioParameterProblems(p: Partial<RadioParameters>): string[] {
   const problems: string[] = [];
+  // named as files write them (relative_permittivity …), in XML, JSON and the studio alike
   const check = (name: keyof RadioParameters, ok: (v: number) => boolean, expected: string) => {
     const v = p[name];
     if (v === undefined) return;
     if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v))
-      problems.push(`${name} must be ${expected}, got ${v}`);
+      problems.push(`${PARAMETER_FILE_NAMES[name]} must be ${expected}, got ${v}`);
   };
   check('relativePermittivity', (v) => v >= 1, 'a number ≥ 1');
   check('conductivity', (v) => v >= 0, 'a number ≥ 0 (S/m)');
   check('scatteringCoefficient', (v) => v >= 0 && v <= 1, 'in [0, 1]');
   check('xpdCoefficient', (v) => v >= 0 && v <= 1, 'in [0, 1]');
-  check('thickness', (v) => v >= 0, 'a thickness ≥ 0 (m)');
+  check('thickness', (v) => v > 0, 'a number > 0 (m)');
   return problems;
+}
+
+/** How scene XML, materials JSON and twin files name each radio parameter. */
+export const PARAMETER_FILE_NAMES: Readonly<Record<keyof RadioParameters, string>> = {
+  relativePermittivity: 'relative_permittivity',
+  conductivity: 'conductivity',
+  scatteringCoefficient: 'scattering_coefficient',
+  xpdCoefficient: 'xpd_coefficient',
+  thickness: 'thickness',
+};
+
+/** Problems of a material spec: its explicit values by radioParameterProblems, an ITU name that exists. */
+export function materialSpecProblems(spec: MaterialSpec): string[] {
+  switch (spec.kind) {
+    case 'custom':
+      return radioParameterProblems(spec);
+    case 'itu':
+      return [
+        ...(Object.hasOwn(ITU_MATERIALS, spec.ituName) ? [] : [`'${spec.ituName}' is not an ITU material`]),
+        ...radioParameterProblems({
+          thickness: spec.thickness,
+          scatteringCoefficient: spec.scatteringCoefficient,
+          xpdCoefficient: spec.xpdCoefficient,
+        }),
+      ];
+    case 'unknown':
+      return [];
+  }
 }
 
 /** Radio parameters of every material of a scene at one frequency, keyed by material id. */
@@ -108,7 +142,7 @@ export function resolveSceneMaterials(
   frequencyHz: number,
   options: ItuOptions = {},
 ): Record<string, RadioParameters> {
-  const out: Record<string, RadioParameters> = {};
+  const out = idRecord<RadioParameters>();
   for (const [id, m] of Object.entries(materials))
     out[id] = resolveRadioParameters(m.spec, frequencyHz, options);
   return out;

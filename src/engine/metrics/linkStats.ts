@@ -2,7 +2,7 @@
  * The sufficient statistics of a link's multipath components, from which every link metric and
  * its derivatives follow in closed form (linkMetrics.ts, docs/physics.md §10). Computed once per
  * evaluation — on the host from per-path coefficients (accumulateLinkStats), or on the GPU by
- * channel/gpu/linkStats.wgsl (its port) — so a calibration step moves link-sized data, not
+ * metrics/gpu/linkStats.wgsl (its port) — so a calibration step moves link-sized data, not
  * path-sized data, and the studio, the CLI and both backends reduce paths the same way.
  *
  * Per link, with pᵢ = |aᵢ|², τᵢ the delays (ns, about the link's reference delay τ0, its first

@@ -32,6 +32,29 @@ describe('channel metrics (docs/physics.md)', () => {
     expect(m.los).toBe(false);
   });
 
+  it('K-factor reference: never a diffuse path, even the strongest one (docs/physics.md §10)', () => {
+    // NLoS: a scattered path 6 dB above the specular one; the reference is the specular path
+    const paths = [mpc(0, 12e-9, 0, 'scattered'), mpc(-6, 10e-9), mpc(-16, 20e-9, 0, 'diffracted')];
+    const m = linkMetrics(paths, 28e9);
+    expect(m.kFactorReference).toBe('strongest');
+    const p = (db: number) => 10 ** (db / 10);
+    expect(m.kFactorDb).toBeCloseTo(10 * Math.log10(p(-6) / (p(0) + p(-16))), 10);
+    // LoS present: LoS is the reference even below a stronger scattered path
+    const withLos = linkMetrics([mpc(0, 12e-9, 0, 'scattered'), mpc(-3, 8e-9, 0, 'los')], 28e9);
+    expect(withLos.kFactorReference).toBe('los');
+    expect(withLos.kFactorDb).toBeCloseTo(-3, 10);
+  });
+
+  it('K-factor: ∞ for a single deterministic path, undefined (NaN, reference none) for only diffuse paths', () => {
+    const single = linkMetrics([mpc(-7, 10e-9, 0, 'los')], 28e9);
+    expect(single.kFactorDb).toBe(Number.POSITIVE_INFINITY);
+    expect(single.kFactorReference).toBe('los');
+    const diffuse = linkMetrics([mpc(-7, 10e-9, 0, 'scattered'), mpc(-9, 11e-9, 10, 'scattered')], 28e9);
+    expect(diffuse.kFactorReference).toBe('none');
+    expect(Number.isNaN(diffuse.kFactorDb)).toBe(true);
+    expect(diffuse.pathGainDb).toBeCloseTo(10 * Math.log10(10 ** -0.7 + 10 ** -0.9), 12);
+  });
+
   it('angular spread by hand: equal powers at 0° and 90° → √(−2 ln(√2/2)) rad = 47.70°', () => {
     // |Σpe^{jφ}|/Σp = |1 + j|/2 = 0.70711; −2·ln 0.70711 = 0.693147; √ = 0.832555 rad = 47.7019°
     const m = linkMetrics([mpc(0, 1e-9, 0), mpc(0, 2e-9, 90)], 28e9);

@@ -1,7 +1,11 @@
 import { InputError } from '../core/errors.ts';
+import { getId } from '../core/idRecord.ts';
+import { checkLimit, DEFAULT_LIMITS, type InputLimits } from '../core/limits.ts';
 import type { Vec3 } from '../core/vec3.ts';
 import type { SceneMaterial } from '../materials/radioMaterial.ts';
+import { Float64List, Uint32List } from './arrays.ts';
 import { groupFaces, triangleNormalArea } from './faces.ts';
+import { transformProblem } from './matrix4.ts';
 import type { Face, MeshInput, Scene, SceneObject } from './types.ts';
 
 /** Apply a column-major 4×4 matrix to a point. */
@@ -15,33 +19,38 @@ export function transformPoint(m: readonly number[], x: number, y: number, z: nu
 }
 
 /**
+ * Largest coordinate a scene may have, in metres: beyond it normals and distances lose all
+ * precision (and squares overflow); a twin spans at most a city, so such a value is a unit error.
+ */
+export const MAX_COORDINATE = 1e9;
+
+export interface BuildOptions {
+  limits?: InputLimits;
+  /** the scene file, named when the scene as a whole is wrong (empty) */
+  file?: string;
+}
+
+/**
  * Assemble meshes into the scene representation: world-space triangles, faces, bounding box.
- * Rejects NaN/infinite vertices and out-of-range indices with the file and object named;
- * drops zero-area triangles with a warning.
+ * Rejects NaN/infinite vertices, out-of-range indices, singular or non-finite transforms and
+ * scenes without triangles, with the file and object named; drops zero-area triangles with a
+ * warning.
  */
 export function buildScene(
   name: string,
   meshes: MeshInput[],
   materials: Record<string, SceneMaterial>,
   warnings: string[] = [],
+  options: BuildOptions = {},
 ): Scene {
-  const tris: number[] = [];
-  const triObject: number[] = [];
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const sceneFile = options.file ?? meshes[0]?.file ?? name;
+  checkLimit(limits, 'objects', meshes.length, sceneFile, 'scene', `has ${meshes.length} objects`);
+  const tris = new Float64List();
+  const triObject = new Uint32List();
   const objects: SceneObject[] = [];
   for (const mesh of meshes) {
     const nVerts = Math.floor(mesh.vertices.length / 3);
-    for (let v = 0; v < nVerts; v++) {
-      for (let k = 0; k < 3; k++) {
-        const x = mesh.vertices[3 * v + k]!;
-        if (!Number.isFinite(x)) {
-          throw new InputError(
-            mesh.file,
-            `object '${mesh.name}' vertex ${v}`,
-            `coordinate ${'xyz'[k]} is ${x}, expected a finite number`,
-          );
-        }
-      }
-    }
     if (mesh.indices.length % 3 !== 0) {
       throw new InputError(
         mesh.file,
@@ -50,22 +59,50 @@ export function buildScene(
       );
     }
     if (mesh.transform) {
-      if (mesh.transform.length !== 16 || !mesh.transform.every(Number.isFinite)) {
-        throw new InputError(mesh.file, `object '${mesh.name}'`, 'transform must be 16 finite numbers');
-      }
+      const problem = transformProblem(mesh.transform);
+      if (problem) throw new InputError(mesh.file, `object '${mesh.name}' transform`, problem);
     }
-    const world: Vec3[] = [];
+    const world = new Float64Array(3 * nVerts);
     for (let v = 0; v < nVerts; v++) {
       const x = mesh.vertices[3 * v]!;
       const y = mesh.vertices[3 * v + 1]!;
       const z = mesh.vertices[3 * v + 2]!;
-      world.push(mesh.transform ? transformPoint(mesh.transform, x, y, z) : [x, y, z]);
+      for (const [k, c] of [x, y, z].entries()) {
+        if (!Number.isFinite(c)) {
+          throw new InputError(
+            mesh.file,
+            `object '${mesh.name}' vertex ${v}`,
+            `coordinate ${'xyz'[k]} is ${c}, expected a finite number`,
+          );
+        }
+      }
+      const p = mesh.transform ? transformPoint(mesh.transform, x, y, z) : [x, y, z];
+      if (!p.every((c) => Math.abs(c) <= MAX_COORDINATE))
+        throw new InputError(
+          mesh.file,
+          `object '${mesh.name}' vertex ${v}`,
+          `is at (${p.map((c) => c.toPrecision(4)).join(', ')}) m${mesh.transform ? ' after the transform' : ''}, beyond ±${MAX_COORDINATE} m (wrong units?)`,
+        );
+      world[3 * v] = p[0]!;
+      world[3 * v + 1] = p[1]!;
+      world[3 * v + 2] = p[2]!;
     }
     const start = triObject.length;
     let dropped = 0;
-    for (let t = 0; t < mesh.indices.length / 3; t++) {
-      const idx = [mesh.indices[3 * t]!, mesh.indices[3 * t + 1]!, mesh.indices[3 * t + 2]!];
-      for (const i of idx) {
+    const nTris = mesh.indices.length / 3;
+    checkLimit(
+      limits,
+      'faces',
+      start + nTris,
+      mesh.file,
+      `object '${mesh.name}'`,
+      `the scene has more than ${start} triangles`,
+    );
+    for (let t = 0; t < nTris; t++) {
+      const i0 = mesh.indices[3 * t]!;
+      const i1 = mesh.indices[3 * t + 1]!;
+      const i2 = mesh.indices[3 * t + 2]!;
+      for (const i of [i0, i1, i2]) {
         if (!Number.isInteger(i) || i < 0 || i >= nVerts) {
           throw new InputError(
             mesh.file,
@@ -74,21 +111,33 @@ export function buildScene(
           );
         }
       }
-      const p = idx.map((i) => world[i]!);
-      const e1 = [p[1]![0] - p[0]![0], p[1]![1] - p[0]![1], p[1]![2] - p[0]![2]];
-      const e2 = [p[2]![0] - p[0]![0], p[2]![1] - p[0]![1], p[2]![2] - p[0]![2]];
-      const cx = e1[1]! * e2[2]! - e1[2]! * e2[1]!;
-      const cy = e1[2]! * e2[0]! - e1[0]! * e2[2]!;
-      const cz = e1[0]! * e2[1]! - e1[1]! * e2[0]!;
-      if (Math.hypot(cx, cy, cz) < 1e-12) {
+      const a = 3 * i0;
+      const b = 3 * i1;
+      const c = 3 * i2;
+      const e1x = world[b]! - world[a]!;
+      const e1y = world[b + 1]! - world[a + 1]!;
+      const e1z = world[b + 2]! - world[a + 2]!;
+      const e2x = world[c]! - world[a]!;
+      const e2y = world[c + 1]! - world[a + 1]!;
+      const e2z = world[c + 2]! - world[a + 2]!;
+      const cx = e1y * e2z - e1z * e2y;
+      const cy = e1z * e2x - e1x * e2z;
+      const cz = e1x * e2y - e1y * e2x;
+      if (!(Math.hypot(cx, cy, cz) >= 1e-12)) {
         dropped++;
         continue;
       }
-      for (const q of p) tris.push(q[0], q[1], q[2]);
+      for (const q of [a, b, c]) {
+        tris.push(world[q]!);
+        tris.push(world[q + 1]!);
+        tris.push(world[q + 2]!);
+      }
       triObject.push(objects.length);
     }
     if (dropped > 0)
       warnings.push(`${mesh.file}: object '${mesh.name}': dropped ${dropped} zero-area triangle(s)`);
+    if (triObject.length === start)
+      warnings.push(`${mesh.file}: object '${mesh.name}' has no triangles with an area; it is empty`);
     objects.push({
       name: mesh.name,
       materialId: mesh.materialId,
@@ -97,7 +146,15 @@ export function buildScene(
       faceIds: [],
     });
   }
-  const positions = Float64Array.from(tris);
+  if (triObject.length === 0)
+    throw new InputError(
+      sceneFile,
+      'scene',
+      meshes.length === 0
+        ? 'has no objects: nothing to trace'
+        : `its ${meshes.length} object(s) have no triangle with an area: nothing to trace`,
+    );
+  const positions = tris.toArray();
   const min: Vec3 = [Infinity, Infinity, Infinity];
   const max: Vec3 = [-Infinity, -Infinity, -Infinity];
   for (let i = 0; i < positions.length; i += 3) {
@@ -105,10 +162,6 @@ export function buildScene(
       min[k] = Math.min(min[k]!, positions[i + k]!);
       max[k] = Math.max(max[k]!, positions[i + k]!);
     }
-  }
-  if (positions.length === 0) {
-    min.fill(0);
-    max.fill(0);
   }
   const size = Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]);
   const faces: Face[] = [];
@@ -122,10 +175,12 @@ export function buildScene(
     }
   });
   for (const obj of objects) {
-    const mat = materials[obj.materialId];
+    const mat = getId(materials, obj.materialId);
     if (!mat)
-      throw new Error(
-        `object '${obj.name}' references material '${obj.materialId}' which the scene does not define`,
+      throw new InputError(
+        sceneFile,
+        `object '${obj.name}'`,
+        `references material '${obj.materialId}' which the scene does not define`,
       );
     if (mat.spec.kind === 'unknown') {
       warnings.push(
@@ -138,7 +193,7 @@ export function buildScene(
     objects,
     materials,
     positions,
-    triangleObject: Uint32Array.from(triObject),
+    triangleObject: triObject.toArray(),
     triangleFace,
     faces,
     bbox: { min, max },

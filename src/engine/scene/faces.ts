@@ -71,17 +71,44 @@ export function groupFaces(
     return i;
   };
   const tol = OFFSET_TOLERANCE * Math.max(1, sceneSize);
-  for (const owners of edgeOwners.values()) {
-    for (let x = 0; x < owners.length; x++) {
-      for (let y = x + 1; y < owners.length; y++) {
-        const a = owners[x]!;
-        const b = owners[y]!;
-        const c = dot(normals[a]!, normals[b]!);
-        if (Math.abs(c) < 1 - NORMAL_TOLERANCE) continue;
-        if (Math.abs(offsets[a]! - Math.sign(c) * offsets[b]!) > tol) continue;
-        parent[find(a)] = find(b);
-      }
+  const unite = (a: number, b: number) => {
+    const c = dot(normals[a]!, normals[b]!);
+    if (Math.abs(c) < 1 - NORMAL_TOLERANCE) return;
+    if (Math.abs(offsets[a]! - Math.sign(c) * offsets[b]!) > tol) return;
+    parent[find(a)] = find(b);
+  };
+  for (const [key, owners] of edgeOwners) {
+    if (owners.length < 2) continue;
+    if (owners.length === 2) {
+      unite(owners[0]!, owners[1]!);
+      continue;
     }
+    // Many triangles on one edge (a fan of walls, or a hostile file with 10⁵ of them): comparing
+    // every pair is quadratic. Their planes all contain the edge, so a plane is fixed by its
+    // angle about the edge; sorted by that angle (mod π), coplanar triangles are neighbours.
+    const first = owners[0]!;
+    const o = 9 * (start + first);
+    let d: Vec3 = [0, 0, 0];
+    for (let k = 0; k < 3; k++) {
+      const a = vkey(first, k);
+      const b = vkey(first, (k + 1) % 3);
+      if ((a < b ? `${a}|${b}` : `${b}|${a}`) !== key) continue;
+      const m = (k + 1) % 3;
+      d = [
+        positions[o + 3 * m]! - positions[o + 3 * k]!,
+        positions[o + 3 * m + 1]! - positions[o + 3 * k + 1]!,
+        positions[o + 3 * m + 2]! - positions[o + 3 * k + 2]!,
+      ];
+    }
+    const u = normals[first]!;
+    const w = cross(d, u);
+    const angle = (t: number) => {
+      const a = Math.atan2(dot(normals[t]!, w), dot(normals[t]!, u));
+      return a < 0 ? a + Math.PI : a >= Math.PI ? a - Math.PI : a;
+    };
+    const sorted = owners.map((t) => ({ t, a: angle(t) })).sort((x, y) => x.a - y.a);
+    for (let k = 0; k + 1 < sorted.length; k++) unite(sorted[k]!.t, sorted[k + 1]!.t);
+    unite(sorted.at(-1)!.t, sorted[0]!.t); // angles near π meet those near 0
   }
   const groups = new Map<number, number[]>();
   for (let i = 0; i < count; i++) {

@@ -333,7 +333,7 @@ describe('malformed input gives one-line errors naming file and element', () => 
     );
     await expectInputError(
       load(join(dir, 'nan_wall.ply')),
-      /nan_wall\.ply: object 'nan_wall' vertex 1: coordinate y is NaN/,
+      /nan_wall\.ply: line 11: vertex 1 y 'nan' is not a finite number/,
     );
   });
 

@@ -85,3 +85,27 @@ export function lookAtMatrix(origin: Vec3, target: Vec3, up: Vec3): number[] {
     1,
   ];
 }
+
+/**
+ * Why a column-major 4×4 matrix is not a usable object-to-world transform, or undefined:
+ * it must be 16 finite numbers, affine (last row 0 0 0 1) and invertible (a singular matrix
+ * flattens the object onto a plane, line or point, and its normals become NaN).
+ */
+export function transformProblem(m: readonly number[]): string | undefined {
+  if (m.length !== 16) return `has ${m.length} numbers, expected 16`;
+  const bad = m.findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0) return `entry ${bad} is ${m[bad]}, expected a finite number`;
+  if (m[3] !== 0 || m[7] !== 0 || m[11] !== 0 || m[15] !== 1)
+    return `last row is ${m[3]} ${m[7]} ${m[11]} ${m[15]}, expected 0 0 0 1 (an affine transform)`;
+  const c0: Vec3 = [m[0]!, m[1]!, m[2]!];
+  const c1: Vec3 = [m[4]!, m[5]!, m[6]!];
+  const c2: Vec3 = [m[8]!, m[9]!, m[10]!];
+  const det =
+    c0[0] * (c1[1] * c2[2] - c1[2] * c2[1]) -
+    c0[1] * (c1[0] * c2[2] - c1[2] * c2[0]) +
+    c0[2] * (c1[0] * c2[1] - c1[1] * c2[0]);
+  const scale = Math.hypot(...c0) * Math.hypot(...c1) * Math.hypot(...c2);
+  if (!(Math.abs(det) > 1e-12 * scale) || scale === 0)
+    return `is singular (determinant ${det.toPrecision(3)}): it flattens the object`;
+  return undefined;
+}

@@ -1,4 +1,6 @@
 import { InputError } from '../core/errors.ts';
+import { idRecord } from '../core/idRecord.ts';
+import { checkLimit, DEFAULT_LIMITS, type InputLimits } from '../core/limits.ts';
 
 /** A parsed XML element with the line it starts on (for error messages). */
 export interface XmlElement {
@@ -8,23 +10,39 @@ export interface XmlElement {
   line: number;
 }
 
-const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-const decode = (s: string) =>
-  s.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) => {
-    if (e[0] === '#')
-      return String.fromCodePoint(
-        e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1)),
-      );
-    return ENTITIES[e] ?? m;
-  });
+const ENTITIES: Record<string, string> = idRecord([
+  ['lt', '<'],
+  ['gt', '>'],
+  ['amp', '&'],
+  ['quot', '"'],
+  ['apos', "'"],
+]);
 
 /**
  * A small, strict XML parser (elements, attributes, comments, declarations; text is ignored,
- * which is all Mitsuba scene files use). Errors name the file and line.
+ * which is all Mitsuba scene files use). Errors name the file and line. Iterative: nesting is
+ * bounded by limits.depth, not by the call stack. Character references must name a Unicode
+ * scalar value and entities must be XML's five.
  */
-export function parseXml(text: string, file: string): XmlElement {
+export function parseXml(text: string, file: string, limits: InputLimits = DEFAULT_LIMITS): XmlElement {
   let i = 0;
   let line = 1;
+  const decode = (s: string) =>
+    s.replace(/&([^;&\s]*);?/g, (m, e: string) => {
+      if (!m.endsWith(';')) fail(`'&' must start an entity such as &amp; (got '${m.slice(0, 12)}')`);
+      if (e[0] === '#') {
+        const hex = e[1] === 'x' || e[1] === 'X';
+        const digits = e.slice(hex ? 2 : 1);
+        const ok = hex ? /^[0-9a-fA-F]{1,8}$/.test(digits) : /^\d{1,9}$/.test(digits);
+        const cp = ok ? Number.parseInt(digits, hex ? 16 : 10) : -1;
+        if (cp < 1 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+          fail(`character reference ${m} is not a Unicode character`);
+        return String.fromCodePoint(cp);
+      }
+      const v = ENTITIES[e];
+      if (v === undefined) fail(`unknown entity ${m} (XML has &lt; &gt; &amp; &quot; &apos;)`);
+      return v!;
+    });
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   const advance = (to: number) => {
@@ -82,17 +100,30 @@ export function parseXml(text: string, file: string): XmlElement {
       const m = /^\s*([A-Za-z_][\w.:-]*)/.exec(inner);
       if (!m) fail(`malformed tag '<${body.slice(0, 30)}'`);
       const tag = m![1]!;
-      const attrs: Record<string, string> = {};
+      const attrs = idRecord<string>();
       const attrRe = /([A-Za-z_][\w.:-]*)\s*=\s*("([^"]*)"|'([^']*)')/g;
       const rest = inner.slice(m![0].length);
-      for (const a of rest.matchAll(attrRe)) attrs[a[1]!] = decode(a[3] ?? a[4] ?? '');
+      for (const a of rest.matchAll(attrRe)) {
+        if (Object.hasOwn(attrs, a[1]!)) fail(`attribute '${a[1]}' appears twice in <${tag}>`);
+        attrs[a[1]!] = decode(a[3] ?? a[4] ?? '');
+      }
       if (rest.replace(attrRe, '').trim() !== '') fail(`malformed attributes in <${tag}>`);
       const el: XmlElement = { tag, attrs, children: [], line: startLine };
       const parent = stack.at(-1);
       if (parent) parent.children.push(el);
       else if (root) fail(`second root element <${tag}>`);
       else root = el;
-      if (!selfClosing) stack.push(el);
+      if (!selfClosing) {
+        checkLimit(
+          limits,
+          'depth',
+          stack.length + 1,
+          file,
+          `line ${startLine}`,
+          `elements nest deeper than ${stack.length}`,
+        );
+        stack.push(el);
+      }
       advance(k + 1);
     }
   }

@@ -1,4 +1,5 @@
-import { InputError } from '../core/errors.ts';
+import { InputError, parseJsonText } from '../core/errors.ts';
+import { checkLimit, DEFAULT_LIMITS, type InputLimits } from '../core/limits.ts';
 import type { Vec3 } from '../core/vec3.ts';
 
 /**
@@ -158,20 +159,16 @@ const INTRINSIC_KEYS = ['fl_x', 'fl_y', 'cx', 'cy', 'w', 'h'] as const;
  * Parse Nerfstudio's transforms.json (also instant-ngp's `camera_angle_x` form). Intrinsics may
  * be global or per frame; per-frame values win. `file` names the file in errors.
  */
-export function parseTransforms(text: string, file: string): Frame[] {
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch (e) {
-    throw new InputError(file, undefined, `not valid JSON (${(e as Error).message})`);
-  }
-  if (!json || typeof json !== 'object' || !Array.isArray(json.frames)) {
+export function parseTransforms(text: string, file: string, limits: InputLimits = DEFAULT_LIMITS): Frame[] {
+  const json = parseJsonText(text, file) as Record<string, unknown>;
+  if (!json || typeof json !== 'object' || Array.isArray(json) || !Array.isArray(json.frames)) {
     throw new InputError(
       file,
-      undefined,
+      'frames',
       'expected an object with a "frames" array (Nerfstudio transforms.json)',
     );
   }
+  checkLimit(limits, 'frames', json.frames.length, file, 'frames', `has ${json.frames.length} frames`);
   const model = (json.camera_model as string | undefined) ?? 'OPENCV';
   if (typeof model !== 'string' || !['OPENCV', 'PINHOLE', 'SIMPLE_PINHOLE'].includes(model)) {
     throw new InputError(
@@ -216,7 +213,18 @@ export function parseTransforms(text: string, file: string): Frame[] {
     if (fy === undefined && angleY !== undefined) fy = (0.5 * h) / Math.tan(angleY / 2);
     if (fy === undefined) fy = fx;
     if (fx === undefined) fx = fy;
-    if (fx === undefined || fy === undefined || !(fx > 0) || !(fy > 0)) {
+    for (const [key, angle] of [
+      ['camera_angle_x', angleX],
+      ['camera_angle_y', angleY],
+    ] as const)
+      if (angle !== undefined && !(angle > 0 && angle < Math.PI))
+        throw new InputError(file, `${where}.${key}`, `${angle} rad is not a field of view in (0, π)`);
+    if (
+      fx === undefined ||
+      fy === undefined ||
+      !(fx > 0 && Number.isFinite(fx)) ||
+      !(fy > 0 && Number.isFinite(fy))
+    ) {
       throw new InputError(
         file,
         where,

@@ -1,4 +1,4 @@
-import { InputError } from '../core/errors.ts';
+import { InputError, parseJsonText } from '../core/errors.ts';
 import { cosine, meanDirection } from './matching.ts';
 
 /**
@@ -311,12 +311,7 @@ export async function translate(
  * tfjs). Errors name the file and the field.
  */
 export function parseTranslatorJson(text: string, file: string): TranslatorJson {
-  let root: unknown;
-  try {
-    root = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(file, undefined, `not valid JSON (${(e as Error).message})`);
-  }
+  const root = parseJsonText(text, file);
   const fail = (field: string, problem: string): never => {
     throw new InputError(file, field, problem);
   };

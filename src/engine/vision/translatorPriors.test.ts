@@ -85,7 +85,7 @@ describe('calibratedTwinSamples', () => {
       'p.json: objects.door.embedding: embedding has 2 numbers, the others 3',
     );
     expect(err(() => calibratedTwinSamples('not json', 'p.json', materialScope, 'c.json'))).toMatch(
-      /^p\.json: not valid JSON/,
+      /^p\.json: JSON: not valid JSON/,
     );
   });
 });

@@ -1,4 +1,4 @@
-import { InputError } from '../core/errors.ts';
+import { InputError, parseJsonText } from '../core/errors.ts';
 import type { Scene } from '../scene/types.ts';
 import { meanDirection } from './matching.ts';
 import {
@@ -195,14 +195,9 @@ export interface CalibratedTwinSamples {
 }
 
 function parseJsonObject(text: string, file: string): Record<string, unknown> {
-  let root: unknown;
-  try {
-    root = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(file, undefined, `not valid JSON (${(e as Error).message})`);
-  }
+  const root = parseJsonText(text, file);
   if (typeof root !== 'object' || root === null || Array.isArray(root))
-    throw new InputError(file, undefined, 'expected a JSON object');
+    throw new InputError(file, 'JSON', 'expected a JSON object');
   return root as Record<string, unknown>;
 }
 

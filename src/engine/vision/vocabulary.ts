@@ -112,7 +112,9 @@ export function candidatesFromList(list: string): MaterialCandidate[] {
 /** Whether a candidate's ITU material is defined at the frequency. */
 export function candidateValidAt(c: MaterialCandidate, frequencyHz: number): boolean {
   const f = frequencyHz / 1e9;
-  return (ITU_MATERIALS[c.ituName] ?? []).some((b) => f >= b.fMinGHz && f <= b.fMaxGHz);
+  return (Object.hasOwn(ITU_MATERIALS, c.ituName) ? ITU_MATERIALS[c.ituName]! : []).some(
+    (b) => f >= b.fMinGHz && f <= b.fMaxGHz,
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 // Field of propagation paths and its exact material derivatives, one invocation per path: the f32
 // port of field/jonesChain.ts on the frames of field/pathFrames.ts (the host packs them; the
 // structs PathRecord, InteractionRecord, MaterialRecord and the constant MAX_INTERACTIONS are
-// declared by fieldGpu.ts from one TypeScript layout).
+// declared by fieldKernel.ts from one TypeScript layout).
 //
 // a = amplitude·C_Rᴴ·M_n⋯M_1·C_T; each M_i maps the field between the interaction's host bases
 // with its material's coefficients (the port of field/coefficients.ts below). Derivatives in
@@ -189,7 +189,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let p = local + P.pathOffset;
   let path = paths[p];
   let n = path.count;
-  // paths longer than the kernel's arrays are evaluated by the host (fieldGpu.ts says so)
+  // paths longer than the kernel's arrays are evaluated by the host (fieldKernel.ts hostPaths)
   if (path.amplitude == 0.0 || n > MAX_INTERACTIONS) {
     outA[p] = vec2f(0.0);
     if (WITH_GRAD) {

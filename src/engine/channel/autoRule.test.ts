@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../test/paths.ts';
+import {
+  autoBackend,
+  type BackendTiming,
+  type ChannelJob,
+  crossoverFrom,
+  SOFTWARE_ADAPTER_CROSSOVER,
+} from './autoRule.ts';
+
+/** Issue 12, acceptance 5: the `auto` rule is the committed benchmark's crossovers. */
+const bench = JSON.parse(readFileSync(join(REPO_ROOT, 'bench/results/channel.json'), 'utf8')) as {
+  timings: Record<ChannelJob['kind'], BackendTiming[]>;
+  crossovers: Record<ChannelJob['kind'], number | null>;
+};
+const KINDS: ChannelJob['kind'][] = ['links', 'map', 'calibration'];
+
+describe('the auto rule', () => {
+  it('is the crossover of the committed benchmark (bench/results/channel.json) for every job kind', () => {
+    for (const kind of KINDS) {
+      const measured = bench.crossovers[kind] ?? Number.POSITIVE_INFINITY;
+      expect(crossoverFrom(bench.timings[kind]), `${kind}: recomputed from the timings`).toBe(measured);
+      expect(SOFTWARE_ADAPTER_CROSSOVER[kind], `${kind}: the table in autoRule.ts`).toBe(measured);
+      expect(bench.timings[kind].length, kind).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it('crossoverFrom: the smallest size from which WebGPU stays faster', () => {
+    const t = (size: number, cpuMs: number, webgpuMs: number) => ({ size, cpuMs, webgpuMs });
+    expect(crossoverFrom([t(10, 1, 2), t(100, 10, 12)])).toBe(Number.POSITIVE_INFINITY);
+    expect(crossoverFrom([t(100, 10, 5), t(10, 1, 2), t(1000, 100, 20)])).toBe(100);
+    // faster only in the middle, slower again at the largest size: never trusted
+    expect(crossoverFrom([t(10, 1, 2), t(100, 10, 5), t(1000, 100, 120)])).toBe(Number.POSITIVE_INFINITY);
+    expect(crossoverFrom([])).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('a hardware adapter runs WebGPU, none runs the CPU, a software adapter follows the table', () => {
+    const job: ChannelJob = { kind: 'map', cells: 1 };
+    expect(autoBackend({ available: false, software: false, problem: 'x' }, job).kind).toBe('cpu');
+    expect(autoBackend({ available: true, software: false }, job).kind).toBe('webgpu');
+    for (const kind of KINDS) {
+      const from = SOFTWARE_ADAPTER_CROSSOVER[kind];
+      const jobOf = (size: number): ChannelJob =>
+        kind === 'links'
+          ? { kind, links: size }
+          : kind === 'map'
+            ? { kind, cells: size }
+            : { kind, paths: size };
+      const software = { available: true, software: true };
+      if (Number.isFinite(from)) {
+        expect(autoBackend(software, jobOf(from)).kind).toBe('webgpu');
+        expect(autoBackend(software, jobOf(from - 1)).kind).toBe('cpu');
+      } else expect(autoBackend(software, jobOf(1e12)).kind).toBe('cpu');
+      expect(autoBackend(software, jobOf(1)).reason).toMatch(/auto: software adapter/);
+    }
+  });
+});

@@ -6,14 +6,22 @@ import { defineConfig } from 'vitest/config';
  * - gpu:  WebGPU kernels through Dawn (SwiftShader where there is no GPU): `*.gpu.test.ts`
  * - cli:  the real `rftwin` command run as a subprocess: `src/cli/**`; and the production build
  *         (`vite build` as a subprocess: src/test/buildAssets.test.ts)
+ * - heavy: engine tests that render or ray-cast whole scenes, and repository-wide checks
+ *         (each tens of seconds; kept out of unit so the inner loop stays under 90 s)
  * - fuzz: property-based fuzzing of every loader (`*.fuzz.test.ts`, fast-check, fixed seed):
  *         1,000 cases per loader here; `npm run fuzz` runs 10,000 each and records the counts
- * `npm test` runs all four, then the e2e suites.
+ * `npm test` runs all five, then the e2e suites.
  */
+const HEAVY = [
+  'src/engine/vision/demoViews.test.ts',
+  'src/engine/vision/roughness.test.ts',
+  'src/test/boundaries.test.ts',
+];
+// A hang guard, not a speed bound: these machines are shared, and speed lives in benchmarks.
 const shared = {
   environment: 'node' as const,
-  testTimeout: 120_000,
-  hookTimeout: 120_000,
+  testTimeout: 900_000,
+  hookTimeout: 900_000,
 };
 export default defineConfig({
   test: {
@@ -30,9 +38,11 @@ export default defineConfig({
             'src/**/*.fuzz.test.ts',
             'src/cli/**',
             'src/test/buildAssets.test.ts',
+            ...HEAVY,
           ],
         },
       },
+      { test: { ...shared, name: 'heavy', include: HEAVY } },
       { test: { ...shared, name: 'fuzz', include: ['src/**/*.fuzz.test.ts'] } },
       {
         test: {

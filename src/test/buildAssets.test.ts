@@ -35,7 +35,7 @@ beforeAll(() => {
     });
   const total = files.reduce((s, f) => s + f.bytes, 0);
   process.stderr.write(`vite build: ${files.length} files, ${(total / 1e6).toFixed(1)} MB\n`);
-}, 180_000);
+});
 
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 

@@ -107,7 +107,7 @@ describe('materialsFromPriors', () => {
       /^translator translator\.json: conductivity 0\.123 \(label 0\.0406\), relative_permittivity 4\.2 \(label 3\.91\); CLIP /,
     );
     expect(t.materials.itu_concrete!.spec).toMatchObject({ kind: 'itu', ituName: 'concrete' });
-  }, 60_000);
+  });
 
   it('name-based priors (model unavailable) carry no confidence and say where the name came from', async () => {
     const { scene, current } = await demo();

@@ -61,7 +61,7 @@ describe('rftwin priors', () => {
     ]);
     expect(cal.status, cal.stderr).toBe(0);
     expect(cal.stderr).toContain(`init ${out}`);
-  }, 60_000);
+  });
 
   it('without the model says so in one line and writes name-based priors (exit 0)', () => {
     for (const [model, extra] of [
@@ -87,7 +87,7 @@ describe('rftwin priors', () => {
         );
       }
     }
-  }, 60_000);
+  });
 
   it('bad input is reported, not crashed on: missing transforms.json, unknown candidate', () => {
     const missing = runCli([
@@ -111,7 +111,7 @@ describe('rftwin priors', () => {
     ]);
     expect(cand.status).not.toBe(0);
     expect(cand.stderr).toContain('unobtainium');
-  }, 60_000);
+  });
 
   it('views with wrong poses: the one off frame is named and left out; all off frame is an error and no file', () => {
     const views = join(dir, 'views');
@@ -164,5 +164,5 @@ describe('rftwin priors', () => {
       `${join(views, 'all-off.json')}: no view shows the scene (view 1 (images/frame_00001.png): the scene is not in frame;`,
     );
     expect(existsSync(none)).toBe(false);
-  }, 60_000);
+  });
 });

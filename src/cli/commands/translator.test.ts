@@ -231,7 +231,7 @@ describe('rftwin translator + rftwin priors --translator', () => {
       ]),
     );
     expect(calB.stderr).toContain(`init ${file('B-priors.json')}`);
-  }, 120_000);
+  });
 
   it('reports bad translator inputs naming the file and what was expected', () => {
     const good = JSON.parse(readFileSync(file('translator.json'), 'utf8'));
@@ -336,5 +336,5 @@ describe('rftwin translator + rftwin priors --translator', () => {
     r = runCli(['translator', '--priors', file('A-priors.json'), '--out', file('t.json')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('one --calibrated result per --priors file');
-  }, 120_000);
+  });
 });

@@ -66,7 +66,7 @@ beforeAll(async () => {
     noiseNs: 0.1,
     seed: 5,
   });
-}, 120_000);
+});
 
 const PRIOR = { itu_brick: 0.4, itu_marble: 0.085 };
 const WIDTH = { itu_brick: 0.058, itu_marble: 0.0087 };
@@ -107,7 +107,7 @@ describe('the S prior and its width in calibration', () => {
     expect(Math.abs(r.theta[1]! - PRIOR.itu_marble)).toBeLessThan(0.01);
     expect(marble!.std).toBeGreaterThan(0.6 * WIDTH.itu_marble);
     expect(marble!.std).toBeLessThan(1.05 * WIDTH.itu_marble);
-  }, 120_000);
+  });
 });
 
 describe('parseMaterialStds: the widths a priors file gives', () => {

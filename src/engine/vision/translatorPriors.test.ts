@@ -213,5 +213,5 @@ describe('applyTranslator: only where the translator has learned', () => {
     ).toBe(true);
     // the input file is not changed
     expect(priors.materials.like_a!.conductivity).toBe(0.03);
-  }, 60_000);
+  });
 });

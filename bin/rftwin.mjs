@@ -17,10 +17,10 @@ async function bundleDir() {
 
 const verbose = process.argv.includes('--verbose');
 const dir = await bundleDir();
+// computed-import: the CLI bundle built by scripts/build-cli.mjs
+const cli = await import(pathToFileURL(join(dir, 'main.js')).href);
 // commands that may load Dawn (WebGPU) or onnxruntime, whose native code writes to fd 2
-const NATIVE = new Set(['trace', 'radiomap', 'synth', 'calibrate', 'plan', 'priors']);
-const [command, ...rest] = process.argv.slice(2);
-const native = NATIVE.has(command) && !rest.includes('--help') && !rest.includes('-h');
+const native = cli.loadsNativeLibraries(process.argv.slice(2).filter((a) => a !== '--verbose'));
 if (native && !verbose && process.env.RFTWIN_CHILD !== '1') {
   // Dawn and the Vulkan loader write warnings to file descriptor 2 from native code, which Node
   // cannot redirect inside its own process; so the CLI runs as a child whose stderr passes
@@ -57,7 +57,5 @@ if (native && !verbose && process.env.RFTWIN_CHILD !== '1') {
     process.channel.unref();
     process.on('disconnect', () => process.exit(1));
   }
-  // computed-import: the CLI bundle built by scripts/build-cli.mjs
-  const { main } = await import(pathToFileURL(join(dir, 'main.js')).href);
-  process.exitCode = await main(process.argv.slice(2).filter((a) => a !== '--verbose'));
+  process.exitCode = await cli.main(process.argv.slice(2).filter((a) => a !== '--verbose'));
 }

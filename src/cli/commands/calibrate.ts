@@ -238,7 +238,10 @@ export async function run(argv: string[]): Promise<number> {
   try {
     result = await withSigint(async (signal) => {
       try {
-        const channel = await Channel.open(scene, settings, { backend: backendChoice });
+        const channel = await Channel.open(scene, settings, {
+          backend: backendChoice,
+          jobs: ['links', 'calibration'],
+        });
         return await calibrateScene({
           channel,
           control: cliControl('calibrate', settings, signal),

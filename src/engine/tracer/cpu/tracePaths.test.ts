@@ -88,7 +88,8 @@ describe('CPU path search in the closed metal box (acceptance 4, geometry)', () 
     const [paths] = tracePathsSync(box, undefined, tx, [rx], {
       maxDepth: 4,
       ...specularOnly,
-      exhaustiveMaxDepth: 0,
+      treeMaxDepth: 0,
+      receiverTrees: false,
       rays: 4000,
     });
     const expected = boxImageLengths(tx, rx, 4);

@@ -7,6 +7,8 @@ import { defineConfig } from 'vitest/config';
  * - cli:  the real `rftwin` command run as a subprocess: `src/cli/**`
  * - fuzz: property-based fuzzing of every loader (`*.fuzz.test.ts`, fast-check, fixed seed):
  *         1,000 cases per loader here; `npm run fuzz` runs 10,000 each and records the counts
+ * - fidelity: the path search against an exhaustive image-method reference on generated scenes
+ *         (`*.fidelity.test.ts`, minutes; `npm run test:fidelity`)
  * `npm test` runs all four, then the e2e suites.
  */
 const shared = {
@@ -24,11 +26,24 @@ export default defineConfig({
           ...shared,
           name: 'unit',
           include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
-          exclude: ['src/**/*.gpu.test.ts', 'src/**/*.fuzz.test.ts', 'src/cli/**'],
+          exclude: [
+            'src/**/*.gpu.test.ts',
+            'src/**/*.fuzz.test.ts',
+            'src/**/*.fidelity.test.ts',
+            'src/cli/**',
+          ],
         },
       },
       { test: { ...shared, name: 'fuzz', include: ['src/**/*.fuzz.test.ts'] } },
-      { test: { ...shared, name: 'gpu', include: ['src/**/*.gpu.test.ts'], setupFiles: ['src/test/gpuSetup.ts'] } },
+      { test: { ...shared, name: 'fidelity', include: ['src/**/*.fidelity.test.ts'], testTimeout: 600_000 } },
+      {
+        test: {
+          ...shared,
+          name: 'gpu',
+          include: ['src/**/*.gpu.test.ts'],
+          setupFiles: ['src/test/gpuSetup.ts'],
+        },
+      },
       { test: { ...shared, name: 'cli', include: ['src/cli/**/*.test.ts'] } },
     ],
   },

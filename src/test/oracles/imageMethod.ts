@@ -1,5 +1,6 @@
 import type { Vec3 } from '../../engine/core/vec3.ts';
 import type { Scene } from '../../engine/scene/types.ts';
+import type { PathGeometry } from '../../engine/tracer/path.ts';
 
 /**
  * Exhaustive image-method reference for one link, written for the tests only and independent of
@@ -264,4 +265,29 @@ export function imageMethodPaths(scene: Scene, tx: Vec3, rx: Vec3, options: Orac
   };
   visit();
   return out.sort((a, b) => a.length - b.length);
+}
+
+/**
+ * Compare a tracer's specular paths (LoS, reflections, transmissions) for one link with the
+ * reference: the reference paths it misses (by signature, or with a length off by more than
+ * 1e-6 m) and the paths it has that the reference does not.
+ */
+export function compareWithReference(
+  found: readonly PathGeometry[],
+  reference: readonly OraclePath[],
+): { missed: string[]; extra: string[] } {
+  const sig = (p: PathGeometry) =>
+    p.interactions.map((i) => `${i.type === 'reflection' ? 'r' : 't'}${i.faceIndex}`).join('-') || 'los';
+  const got = new Map<string, number[]>();
+  for (const p of found) {
+    if (p.kind !== 'los' && p.kind !== 'specular') continue;
+    const k = sig(p);
+    got.set(k, [...(got.get(k) ?? []), p.length]);
+  }
+  const refKeys = new Set(reference.map((p) => p.signature));
+  const missed = reference
+    .filter((p) => !(got.get(p.signature) ?? []).some((l) => Math.abs(l - p.length) <= 1e-6))
+    .map((p) => p.signature);
+  const extra = [...got.keys()].filter((k) => !refKeys.has(k));
+  return { missed, extra };
 }

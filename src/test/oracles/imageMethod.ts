@@ -269,25 +269,31 @@ export function imageMethodPaths(scene: Scene, tx: Vec3, rx: Vec3, options: Orac
 
 /**
  * Compare a tracer's specular paths (LoS, reflections, transmissions) for one link with the
- * reference: the reference paths it misses (by signature, or with a length off by more than
- * 1e-6 m) and the paths it has that the reference does not.
+ * reference: the reference paths it misses and the paths it has that the reference does not.
+ * Two paths match when they have the same interaction types, the same points (1e-6 m) and the
+ * same length (1e-6 m): where two surfaces coincide (a building's bottom on the floor) the
+ * reference lists the crossing once per face and the tracer once, on either face.
  */
 export function compareWithReference(
   found: readonly PathGeometry[],
   reference: readonly OraclePath[],
 ): { missed: string[]; extra: string[] } {
-  const sig = (p: PathGeometry) =>
-    p.interactions.map((i) => `${i.type === 'reflection' ? 'r' : 't'}${i.faceIndex}`).join('-') || 'los';
-  const got = new Map<string, number[]>();
-  for (const p of found) {
-    if (p.kind !== 'los' && p.kind !== 'specular') continue;
-    const k = sig(p);
-    got.set(k, [...(got.get(k) ?? []), p.length]);
-  }
-  const refKeys = new Set(reference.map((p) => p.signature));
-  const missed = reference
-    .filter((p) => !(got.get(p.signature) ?? []).some((l) => Math.abs(l - p.length) <= 1e-6))
-    .map((p) => p.signature);
-  const extra = [...got.keys()].filter((k) => !refKeys.has(k));
+  const types = (sig: string) => (sig === 'los' ? '' : sig.replace(/\d+/g, ''));
+  const mine = found
+    .filter((p) => p.kind === 'los' || p.kind === 'specular')
+    .map((p) => ({
+      signature:
+        p.interactions.map((i) => `${i.type === 'reflection' ? 'r' : 't'}${i.faceIndex}`).join('-') || 'los',
+      length: p.length,
+      points: p.interactions.map((i) => i.point),
+    }));
+  const same = (a: { signature: string; length: number; points: Vec3[] }, b: typeof a) =>
+    types(a.signature) === types(b.signature) &&
+    Math.abs(a.length - b.length) <= 1e-6 &&
+    a.points.every(
+      (p, k) => Math.hypot(p[0] - b.points[k]![0], p[1] - b.points[k]![1], p[2] - b.points[k]![2]) <= 1e-6,
+    );
+  const missed = reference.filter((r) => !mine.some((m) => same(r, m))).map((r) => r.signature);
+  const extra = mine.filter((m) => !reference.some((r) => same(r, m))).map((m) => m.signature);
   return { missed, extra };
 }

@@ -94,8 +94,16 @@ describe('CPU path search in the closed metal box (acceptance 4, geometry)', () 
 
   it('is deterministic and sorted by length', () => {
     const bvh = buildBvh(box);
-    const a = tracePathsSync(box, bvh, tx, [rx, [0, 0, 2]], { maxDepth: 3, rays: 3000 });
-    const b = tracePathsSync(box, bvh, tx, [rx, [0, 0, 2]], { maxDepth: 3, rays: 3000 });
+    const a = tracePathsSync(box, bvh, tx, [rx, [0, 0, 2]], {
+      maxDepth: 3,
+      rays: 3000,
+      scatteringRays: 3000,
+    });
+    const b = tracePathsSync(box, bvh, tx, [rx, [0, 0, 2]], {
+      maxDepth: 3,
+      rays: 3000,
+      scatteringRays: 3000,
+    });
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
     for (const list of a) {
       for (let i = 1; i < list.length; i++)

@@ -124,7 +124,7 @@ describe('watertight edges: a closed metal box, transmitter outside (acceptance 
       expect(scene.faces).toHaveLength(6);
       for (const tx of TXS) {
         for (let depth = 1; depth <= 6; depth++) {
-          const options = { maxDepth: depth, transmission: false, scatteringRays: 1000 };
+          const options = { maxDepth: depth, transmission: false, scatteringRays: 300 };
           const leaks = tracePathsSync(scene, undefined, tx, inside, options)
             .map((paths, i) => ({ rx: inside[i]!, kinds: paths.map((p) => p.kind) }))
             .filter((r) => r.kinds.length > 0);

@@ -9,7 +9,7 @@ import { defineConfig } from 'vitest/config';
  *         1,000 cases per loader here; `npm run fuzz` runs 10,000 each and records the counts
  * - fidelity: the path search against an exhaustive image-method reference on generated scenes
  *         (`*.fidelity.test.ts`, minutes; `npm run test:fidelity`)
- * `npm test` runs all four, then the e2e suites.
+ * `npm test` runs all five, then the e2e suites.
  */
 const shared = {
   environment: 'node' as const,

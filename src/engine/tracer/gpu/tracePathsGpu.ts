@@ -39,10 +39,12 @@ import { kernelSource, type SceneOnGpu, uploadScene } from './sceneBuffers.ts';
 /**
  * WebGPU path search with the CPU reference's algorithm and output (tracePaths in
  * cpu/tracePaths.ts), so both give the same path set:
- * 1. Candidate trie per transmitter on the host, by the reference's own code (exhaustive
- *    enumeration + rays shot on the Fibonacci sphere): cheap, once per transmitter.
+ * 1. Candidate tree per transmitter on the host, by the reference's own code (the beam tree,
+ *    cpu/beamTree.ts, within its budget), once per transmitter; what lies beyond the tree's
+ *    depth (receiver trees met in the middle, shot rays) is solved on the host per receiver by
+ *    the reference's cpu/receiverSearch.ts.
  * 2. Culling on the host, in float64 with a margin, so that no path of the reference is lost:
- *    - beams (candidateBeams.ts, once per transmitter): the cone each candidate's reflections and
+ *    - beams (cpu/beams.ts, built with the tree): the cone each candidate's reflections and
  *      transmissions can send energy into; only receivers inside it are listed (radio maps:
  *      its footprint per grid row);
  *    - shadows (beamShadows.ts, per candidate with many receivers): where a triangle certainly

@@ -10,12 +10,15 @@ import { defineConfig } from 'vitest/config';
  *         (each tens of seconds; kept out of unit so the inner loop stays under 90 s)
  * - fuzz: property-based fuzzing of every loader (`*.fuzz.test.ts`, fast-check, fixed seed):
  *         1,000 cases per loader here; `npm run fuzz` runs 10,000 each and records the counts
- * `npm test` runs all five, then the e2e suites.
+ * - fidelity: the path search against an exhaustive image-method reference on generated scenes
+ *         (`*.fidelity.test.ts`, minutes; `npm run test:fidelity`)
+ * `npm test` runs all six, then the e2e suites.
  */
 const HEAVY = [
   'src/engine/vision/demoViews.test.ts',
   'src/engine/vision/roughness.test.ts',
   'src/test/boundaries.test.ts',
+  'src/engine/tracer/cpu/watertight.test.ts',
 ];
 // A hang guard, not a speed bound: these machines are shared, and speed lives in benchmarks.
 const shared = {
@@ -36,6 +39,7 @@ export default defineConfig({
           exclude: [
             'src/**/*.gpu.test.ts',
             'src/**/*.fuzz.test.ts',
+            'src/**/*.fidelity.test.ts',
             'src/cli/**',
             'src/test/buildAssets.test.ts',
             ...HEAVY,
@@ -44,6 +48,7 @@ export default defineConfig({
       },
       { test: { ...shared, name: 'heavy', include: HEAVY } },
       { test: { ...shared, name: 'fuzz', include: ['src/**/*.fuzz.test.ts'] } },
+      { test: { ...shared, name: 'fidelity', include: ['src/**/*.fidelity.test.ts'] } },
       {
         test: {
           ...shared,

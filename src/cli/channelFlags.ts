@@ -87,7 +87,7 @@ export function channelSettingsFromArgs(args: ParsedArgs, frequencyHz: number): 
     pattern: choice<PatternName>(args, 'pattern', PATTERN_NAMES, 'iso'),
     polarization: choice<Polarization>(args, 'polarization', POLARIZATIONS, 'V'),
   };
-  const rays = integerFlag(args, 'rays', d.rays, 1, 100_000_000);
+  const rays = flag(args, 'rays') === undefined ? undefined : integerFlag(args, 'rays', 1, 1, 100_000_000);
   const sp = flag(args, 'scattering-pattern');
   try {
     return channelSettings({
@@ -95,7 +95,7 @@ export function channelSettingsFromArgs(args: ParsedArgs, frequencyHz: number): 
       maxDepth: integerFlag(args, 'max-depth', d.maxDepth, 0, 12),
       ...Object.fromEntries(MECHANISMS.map((m) => [m, flag(args, `no-${m}`) !== 'true'])),
       rays,
-      scatteringRays: integerFlag(args, 'scattering-rays', rays, 1, 100_000_000),
+      scatteringRays: integerFlag(args, 'scattering-rays', d.scatteringRays, 1, 100_000_000),
       materialModel: choice<MaterialModel>(args, 'material-model', ['slab', 'halfspace'], d.materialModel),
       txAntenna: antenna,
       rxAntenna: antenna,
@@ -132,9 +132,10 @@ export function cliControl(
       const now = Date.now();
       if (now - lastReport < everyMs && p.done < p.total) return;
       lastReport = now;
-      const what = p.phase === 'candidates' ? 'rays' : 'receivers';
+      // candidates: beam-tree nodes against the budget, then scattering rays
+      const what = p.phase === 'candidates' ? '' : ' receivers';
       process.stderr.write(
-        `${tty ? '\r' : ''}${command}: ${p.phase} ${p.done}/${p.total} ${what}${tty ? '   ' : '\n'}`,
+        `${tty ? '\r' : ''}${command}: ${p.phase} ${p.done}/${p.total}${what}${tty ? '   ' : '\n'}`,
       );
     },
     onBackend: (d) => {

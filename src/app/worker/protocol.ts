@@ -145,7 +145,14 @@ export interface EngineRequests {
       tx: { id: string; position: Vec3 }[];
       rx: { id: string; position: Vec3 }[];
     };
-    response: { trace: CompactTrace; extrapolated: string[]; elapsedMs: number; backend: BackendUsed };
+    response: {
+      trace: CompactTrace;
+      extrapolated: string[];
+      elapsedMs: number;
+      backend: BackendUsed;
+      /** the path search over every link: all complete, and the largest estimated miss rate */
+      search: { complete: boolean; missRate: number };
+    };
   };
   /** Radio map over a horizontal plane from one transmitter (all metrics at once). */
   radioMap: {

@@ -66,6 +66,8 @@ describe('rftwin radiomap', () => {
     expect(map.path_gain_db).toHaveLength(64);
     // every cell sees the transmitter (no obstacle between z = 1.5 m cells and a 2.5 m Tx)
     expect(map.los.every((v: number) => v === 1)).toBe(true);
+    // the path search is exhaustive here (docs/physics.md §9)
+    expect([map.complete, map.incomplete_cells, map.estimated_miss_rate]).toEqual([true, 0, 0]);
     const { width, height, raw } = readPng(readFileSync(png));
     expect(raw.length).toBe((4 * width + 1) * height);
     expect(width).toBeGreaterThan(height); // map plus colour bar and labels on the right

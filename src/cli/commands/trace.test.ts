@@ -73,6 +73,8 @@ describe('rftwin trace on every Sionna scene (acceptance 8)', () => {
       expect(link.metrics).toHaveProperty('rms_delay_spread_s');
       expect(link.metrics).toHaveProperty('angular_spread_deg');
       expect(link.metrics).toHaveProperty('coherent_gain_db');
+      // the Sionna scenes are small: the search is exhaustive at depth 3 (docs/physics.md §9)
+      expect(link.search).toEqual({ complete: true, exhaustive_depth: 3, rays: 0, estimated_miss_rate: 0 });
     });
   }
 

@@ -107,7 +107,7 @@ export function traceJson(
       transmission: settings.transmission,
       scattering: settings.scattering,
       diffraction: settings.diffraction,
-      rays: settings.rays,
+      rays: settings.rays ?? 'auto',
       scattering_rays: settings.scatteringRays,
       material_model: settings.materialModel,
       tx_antenna: settings.txAntenna,
@@ -143,6 +143,14 @@ export function traceJson(
         los: l.metrics.los,
         path_count: l.metrics.pathCount,
         received_power_dbm: num(settings.txPowerDbm + l.metrics.pathGainDb),
+      },
+      // the path search (docs/physics.md §9): complete, or exhaustive to a depth and shot rays
+      // beyond it with their estimated miss rate
+      search: {
+        complete: l.search.complete,
+        exhaustive_depth: l.search.exhaustiveDepth,
+        rays: l.search.rays,
+        estimated_miss_rate: l.search.missRate,
       },
     })),
   };

@@ -3,7 +3,7 @@ import type { PathFrames } from '../field/pathFrames.ts';
 import type { LinkRanges, StatsEvaluator } from '../metrics/linkStatsModel.ts';
 import type { Scene } from '../scene/types.ts';
 import type { Bvh } from '../tracer/bvh.ts';
-import type { TraceControl, TracePathsOptions } from '../tracer/cpu/tracePaths.ts';
+import type { SearchReport, TraceControl, TracePathsOptions } from '../tracer/cpu/tracePaths.ts';
 import type { ReceiverGrid } from '../tracer/gpu/tracePathsGpu.ts';
 import type { PathGeometry } from '../tracer/path.ts';
 
@@ -16,16 +16,22 @@ import type { PathGeometry } from '../tracer/path.ts';
  */
 export type BackendKind = 'cpu' | 'webgpu';
 
+/** Paths per receiver, and how completely each receiver's paths were searched. */
+export interface TracedPaths {
+  paths: PathGeometry[][];
+  reports: SearchReport[];
+}
+
 /** A transmitter prepared for the path search: candidates built once, then receiver sets. */
 export interface TxTracer {
-  trace(rx: readonly Vec3[], control?: TraceControl): Promise<PathGeometry[][]>;
+  trace(rx: readonly Vec3[], control?: TraceControl): Promise<TracedPaths>;
   /** receivers at the cell centres of grid rows [rowStart, rowEnd) */
   traceGrid(
     grid: ReceiverGrid,
     rowStart: number,
     rowEnd: number,
     control?: TraceControl,
-  ): Promise<PathGeometry[][]>;
+  ): Promise<TracedPaths>;
   destroy(): void;
 }
 

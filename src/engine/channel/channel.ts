@@ -14,7 +14,7 @@ import { type LinkMetrics, linkMetricsFromStats } from '../metrics/linkMetrics.t
 import { linkRanges, reduceLinks } from '../metrics/linkStatsModel.ts';
 import type { Scene } from '../scene/types.ts';
 import { type Bvh, buildBvh } from '../tracer/bvh.ts';
-import type { TraceControl, TraceProgress } from '../tracer/cpu/tracePaths.ts';
+import type { SearchReport, TraceControl, TraceProgress } from '../tracer/cpu/tracePaths.ts';
 import type { Path, PathGeometry } from '../tracer/path.ts';
 import {
   type AdapterFacts,
@@ -51,12 +51,18 @@ export interface LinkEndpoints {
 
 export interface TracedLink extends LinkEndpoints {
   geometries: PathGeometry[];
+  /**
+   * how completely the path search covered this link (docs/physics.md §9): complete, or the
+   * estimated miss rate of the shot rays beyond the exhaustive depth
+   */
+  search: SearchReport;
 }
 
 export interface LinkResult extends LinkEndpoints {
   /** paths with a ≠ 0, sorted by delay */
   paths: Path[];
   metrics: LinkMetrics;
+  search: SearchReport;
 }
 
 export interface ChannelControl extends TraceControl {
@@ -194,7 +200,12 @@ export class Channel {
           { signal: control.signal, onProgress: progress },
         );
         indices.forEach((i, j) => {
-          out[i] = { tx: [...tx], rx: [...links[i]!.rx], geometries: traced[j]! };
+          out[i] = {
+            tx: [...tx],
+            rx: [...links[i]!.rx],
+            geometries: traced.paths[j]!,
+            search: traced.reports[j]!,
+          };
         });
       } finally {
         tracer.destroy();
@@ -228,7 +239,7 @@ export class Channel {
         if (a[2 * p] !== 0 || a[2 * p + 1] !== 0)
           out.push(pathOfFrame(frames, p, g, a[2 * p]!, a[2 * p + 1]!));
       });
-      return { tx: l.tx, rx: l.rx, paths: out, metrics: linkMetricsFromStats(stats, i) };
+      return { tx: l.tx, rx: l.rx, paths: out, metrics: linkMetricsFromStats(stats, i), search: l.search };
     });
   }
 

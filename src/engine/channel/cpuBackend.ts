@@ -4,7 +4,12 @@ import type { PathFrames } from '../field/pathFrames.ts';
 import { CpuStatsEvaluator, type LinkRanges } from '../metrics/linkStatsModel.ts';
 import type { Scene } from '../scene/types.ts';
 import type { Bvh } from '../tracer/bvh.ts';
-import { CpuPathTracer, type TraceControl, type TracePathsOptions } from '../tracer/cpu/tracePaths.ts';
+import {
+  CpuPathTracer,
+  type SearchReport,
+  type TraceControl,
+  type TracePathsOptions,
+} from '../tracer/cpu/tracePaths.ts';
 import type { ReceiverGrid } from '../tracer/gpu/tracePathsGpu.ts';
 import type { ChannelBackend, TxTracer } from './backend.ts';
 
@@ -20,9 +25,13 @@ export const cpuBackend: ChannelBackend = {
     control: TraceControl = {},
   ): Promise<TxTracer> {
     const t = await CpuPathTracer.create(scene, bvh, tx, options, control);
+    const trace = async (rx: readonly Vec3[], c?: TraceControl) => {
+      const reports: SearchReport[] = [];
+      return { paths: await t.trace(rx, c, reports), reports };
+    };
     return {
-      trace: (rx, c) => t.trace(rx, c),
-      traceGrid: (grid, rowStart, rowEnd, c) => t.trace(gridReceivers(grid, rowStart, rowEnd), c),
+      trace,
+      traceGrid: (grid, rowStart, rowEnd, c) => trace(gridReceivers(grid, rowStart, rowEnd), c),
       destroy() {},
     };
   },

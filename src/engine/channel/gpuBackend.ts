@@ -28,8 +28,8 @@ export function gpuBackend(gpu: GpuContext): ChannelBackend {
     async tracer(scene, bvh, tx, options, control = {}) {
       const t = GpuPathTracer.create(gpu, scene, bvh, tx, options, control.signal);
       return {
-        trace: async (rx, c) => (await t.trace(rx, c)).paths,
-        traceGrid: async (grid, rowStart, rowEnd, c) => (await t.traceGrid(grid, rowStart, rowEnd, c)).paths,
+        trace: (rx, c) => t.trace(rx, c),
+        traceGrid: (grid, rowStart, rowEnd, c) => t.traceGrid(grid, rowStart, rowEnd, c),
         destroy: () => t.destroy(),
       };
     },

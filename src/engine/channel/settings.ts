@@ -21,8 +21,12 @@ export interface ChannelSettings {
   /** diffuse scattering (objects with S > 0) */
   scattering: boolean;
   diffraction: boolean;
-  /** rays shot from each transmitter to find candidates beyond the exhaustive search */
-  rays: number;
+  /**
+   * rays shot from each transmitter for the candidates beyond the exhaustive search's budget;
+   * undefined (the default): derived from the scene's smallest face and a 10⁻³ miss probability
+   * (docs/physics.md §9)
+   */
+  rays?: number;
   /** rays whose hits become diffuse-scattering points */
   scatteringRays: number;
   materialModel: MaterialModel;
@@ -40,7 +44,7 @@ export const DEFAULT_CHANNEL_SETTINGS: Omit<ChannelSettings, 'frequencyHz'> = {
   transmission: true,
   scattering: true,
   diffraction: true,
-  rays: 10_000,
+  rays: undefined,
   scatteringRays: 10_000,
   materialModel: 'slab',
   txAntenna: DEFAULT_ANTENNA,
@@ -69,7 +73,7 @@ export function channelSettings(
   if (!Number.isInteger(s.maxDepth) || s.maxDepth < 0 || s.maxDepth > 12)
     throw new RangeError(`max depth must be an integer from 0 to 12, got ${s.maxDepth}`);
   for (const [name, v] of [
-    ['rays', s.rays],
+    ['rays', s.rays ?? 1],
     ['scattering rays', s.scatteringRays],
   ] as const) {
     if (!Number.isInteger(v) || v < 1 || v > MAX_RAYS)

@@ -9,6 +9,7 @@ import { GpuDeviceLostError, GpuOutOfMemoryError } from '../gpu/errors.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
 import { linkMetricsFromStats } from '../metrics/linkMetrics.ts';
 import { linkRanges, reduceLinks } from '../metrics/linkStatsModel.ts';
+import type { SearchReport } from '../tracer/cpu/tracePaths.ts';
 import type { PathGeometry } from '../tracer/path.ts';
 import { cellCenter, cellCount, type RadioMapGrid } from './grid.ts';
 
@@ -54,6 +55,10 @@ export interface RadioMap {
   angularSpreadDeg: Float32Array;
   los: Uint8Array;
   pathCount: Uint32Array;
+  /** per cell: 1 when its path search was complete (docs/physics.md §9) */
+  complete: Uint8Array;
+  /** the largest estimated miss rate of a cell (0 when every cell is complete) */
+  missRate: number;
   stats: { cells: number; paths: number; traceMs: number; fieldMs: number; totalMs: number };
 }
 
@@ -87,6 +92,8 @@ export async function computeRadioMap(
     angularSpreadDeg: new Float32Array(n),
     los: new Uint8Array(n),
     pathCount: new Uint32Array(n),
+    complete: new Uint8Array(n),
+    missRate: 0,
     stats: { cells: n, paths: 0, traceMs: 0, fieldMs: 0, totalMs: 0 },
   };
   const traceOptions = traceOptionsOf(channel.settings, scatteringObjectsOf(channel.scene, materials));
@@ -102,11 +109,12 @@ export async function computeRadioMap(
       const end = rowEnd * grid.nx;
       const tt = performance.now();
       let paths: PathGeometry[][];
+      let reports: SearchReport[];
       let a: Float64Array;
       let frames: ReturnType<typeof linkFrames>;
       const cells = Array.from({ length: end - start }, (_, k) => ({ tx, rx: cellCenter(grid, start + k) }));
       try {
-        paths = await tracer.traceGrid(grid, row, rowEnd, { signal });
+        ({ paths, reports } = await tracer.traceGrid(grid, row, rowEnd, { signal }));
         map.stats.traceMs += performance.now() - tt;
         frames = linkFrames(
           channel.scene,
@@ -150,6 +158,8 @@ export async function computeRadioMap(
         map.los[i] = m.los ? 1 : 0;
         map.pathCount[i] = m.pathCount;
         map.stats.paths += m.pathCount;
+        map.complete[i] = reports[k]!.complete ? 1 : 0;
+        map.missRate = Math.max(map.missRate, reports[k]!.missRate);
       }
       control.onMapProgress?.({ done: end, total: n, backend: backend.kind, label: map.backendLabel });
       // let the event loop breathe (abort signals, progress output) between tiles
@@ -235,6 +245,11 @@ export function radioMapToJson(map: RadioMap, sceneName: string): Record<string,
     angular_spread_deg: arr(map.angularSpreadDeg, 3),
     los: Array.from(map.los),
     path_count: Array.from(map.pathCount),
+    // the path search (docs/physics.md §9): every cell complete, or the cells that are not and
+    // the largest estimated miss rate among them
+    complete: map.complete.every((c) => c === 1),
+    incomplete_cells: map.complete.reduce((s, c) => s + (c ? 0 : 1), 0),
+    estimated_miss_rate: map.missRate,
     stats: map.stats,
   };
 }

@@ -47,7 +47,16 @@ export async function traceJob(
     })),
   );
   return new WithTransfer(
-    { trace, extrapolated, elapsedMs: performance.now() - t0, backend: control.used },
+    {
+      trace,
+      extrapolated,
+      elapsedMs: performance.now() - t0,
+      backend: control.used,
+      search: {
+        complete: results.every((r) => r.search.complete),
+        missRate: results.reduce((m, r) => Math.max(m, r.search.missRate), 0),
+      },
+    },
     transfer,
   );
 }

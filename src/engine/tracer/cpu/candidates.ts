@@ -1,10 +1,11 @@
 import type { Vec3 } from '../../core/vec3.ts';
 import { castRay, lastHit } from './rayCast.ts';
-import { coplanarFaces, planeDistance, type TracerGeometry } from './tracerGeometry.ts';
+import { planeDistance, type TracerGeometry } from './tracerGeometry.ts';
 
 /**
  * Candidate interaction sequences for the image method, stored as a trie: node 0 is the empty
  * sequence (LoS), each other node appends one interaction (face, type) to its parent's sequence.
+ * Built by the beam tree (beamTree.ts) and, beyond its budget, by shot rays (shootRays below).
  * Children are always created after their parent, so `parent[i] < i` and a single pass in index
  * order can compute per-node data that depends on the parent (the image of the transmitter).
  *
@@ -18,31 +19,97 @@ export class CandidateTrie {
   face: number[] = [-1];
   type: number[] = [-1];
   depth: number[] = [0];
-  private children: (Map<number, number> | undefined)[] = [undefined];
+  /** child lookup: key (parent, face, type) → node (one map for the whole trie, not one per node) */
+  private readonly children = new Map<number, number>();
 
   get size(): number {
     return this.parent.length;
   }
 
+  private static key(node: number, face: number, type: number): number {
+    // exact in a double: node < 2³¹, face < 2²¹
+    return node * 4_194_304 + 2 * face + type;
+  }
+
+  /** The child of `node` for (face, type), or −1 when there is none. */
+  find(node: number, face: number, type: number): number {
+    return this.children.get(CandidateTrie.key(node, face, type)) ?? -1;
+  }
+
   /** The child of `node` for (face, type), created when missing. */
   child(node: number, face: number, type: number): number {
-    let m = this.children[node];
-    if (!m) {
-      m = new Map();
-      this.children[node] = m;
-    }
-    const key = 2 * face + type;
-    const existing = m.get(key);
+    const key = CandidateTrie.key(node, face, type);
+    const existing = this.children.get(key);
     if (existing !== undefined) return existing;
     const id = this.parent.length;
     this.parent.push(node);
     this.face.push(face);
     this.type.push(type);
     this.depth.push(this.depth[node]! + 1);
-    this.children.push(undefined);
-    m.set(key, id);
+    this.children.set(key, id);
     return id;
   }
+
+  /** Drop the nodes from `size` on (the last ones created), keeping the first `size`. */
+  truncate(size: number): void {
+    for (let v = size; v < this.parent.length; v++)
+      this.children.delete(CandidateTrie.key(this.parent[v]!, this.face[v]!, this.type[v]!));
+    this.parent.length = size;
+    this.face.length = size;
+    this.type.length = size;
+    this.depth.length = size;
+  }
+
+  /** The interaction sequence of a node, first interaction first: [face, type] pairs. */
+  sequence(node: number): [number, number][] {
+    const out: [number, number][] = [];
+    for (let v = node; v > 0; v = this.parent[v]!) out.push([this.face[v]!, this.type[v]!]);
+    return out.reverse();
+  }
+}
+
+/**
+ * Transmitter images of trie nodes [from, trie.size) into `images` (3 per node, grown as
+ * needed; node 0 = the source): a reflection mirrors the parent's image in the face's plane,
+ * a transmission keeps it (no bending).
+ */
+export function extendImages(
+  g: TracerGeometry,
+  source: Vec3,
+  trie: CandidateTrie,
+  images: Float64Array,
+  from: number,
+): Float64Array {
+  const n = trie.size;
+  if (images.length < 3 * n) {
+    const grown = new Float64Array(Math.max(3 * n, 2 * images.length));
+    grown.set(images);
+    images = grown;
+  }
+  if (from === 0) {
+    images[0] = source[0];
+    images[1] = source[1];
+    images[2] = source[2];
+    from = 1;
+  }
+  for (let i = from; i < n; i++) {
+    const p = trie.parent[i]!;
+    const x = images[3 * p]!,
+      y = images[3 * p + 1]!,
+      z = images[3 * p + 2]!;
+    if (trie.type[i] === REFLECTION) {
+      const f = trie.face[i]!;
+      const d = planeDistance(g, f, x, y, z);
+      images[3 * i] = x - 2 * d * g.facePlane[4 * f]!;
+      images[3 * i + 1] = y - 2 * d * g.facePlane[4 * f + 1]!;
+      images[3 * i + 2] = z - 2 * d * g.facePlane[4 * f + 2]!;
+    } else {
+      images[3 * i] = x;
+      images[3 * i + 1] = y;
+      images[3 * i + 2] = z;
+    }
+  }
+  return images;
 }
 
 /**
@@ -174,89 +241,4 @@ export function shootRays(
       }
     }
   }
-}
-
-/**
- * Bits per ordered face pair (i, j): 1 when face j has a vertex strictly on the positive side
- * of face i's plane, 2 when strictly on the negative side. Used to prune exhaustive sequences.
- */
-export function faceSideTable(g: TracerGeometry, tol: number): Uint8Array {
-  const F = g.faceCount;
-  const p = g.scene.positions;
-  const table = new Uint8Array(F * F);
-  for (let i = 0; i < F; i++) {
-    for (let j = 0; j < F; j++) {
-      if (i === j) continue;
-      let bits = 0;
-      for (let k = g.faceTriStart[j]!; k < g.faceTriStart[j + 1]! && bits !== 3; k++) {
-        const t = g.faceTriangles[k]!;
-        for (let v = 0; v < 3; v++) {
-          const d = planeDistance(g, i, p[9 * t + 3 * v]!, p[9 * t + 3 * v + 1]!, p[9 * t + 3 * v + 2]!);
-          if (d > tol) bits |= 1;
-          else if (d < -tol) bits |= 2;
-        }
-      }
-      table[i * F + j] = bits;
-    }
-  }
-  return table;
-}
-
-/** Upper bound on the number of sequences of length ≤ depth over F faces and `types` types. */
-export function exhaustiveCount(F: number, depth: number, types: number): number {
-  let total = 0;
-  let level = 1;
-  for (let d = 1; d <= depth; d++) {
-    level *= (d === 1 ? F : F - 1) * types;
-    total += level;
-  }
-  return total;
-}
-
-/**
- * Add every interaction sequence of length ≤ depth to the trie, pruned by geometry that holds
- * for any receiver:
- * - a face never follows a face in the same plane (a ray leaving a plane cannot meet it again);
- * - the path leaves face k on a known side s (the transmitter's side for k = 1, or the side on
- *   which the whole previous face lies); a reflection keeps s, a transmission flips it; the
- *   next face must then have a vertex strictly on side s.
- */
-export function enumerateExhaustive(
-  g: TracerGeometry,
-  tx: Vec3,
-  trie: CandidateTrie,
-  depth: number,
-  reflection: boolean,
-  transmission: boolean,
-  tol: number,
-): void {
-  const F = g.faceCount;
-  const sides = faceSideTable(g, tol);
-  const types: number[] = [];
-  if (reflection) types.push(REFLECTION);
-  if (transmission) types.push(TRANSMISSION);
-  // side (+1/−1/0 unknown) from which the path arrives at face f after previous face prev
-  const arrival = (prev: number, f: number): number => {
-    if (prev < 0) {
-      const d = planeDistance(g, f, tx[0], tx[1], tx[2]);
-      return d > tol ? 1 : d < -tol ? -1 : 0;
-    }
-    const bits = sides[f * F + prev]!;
-    return bits === 1 ? 1 : bits === 2 ? -1 : 0;
-  };
-  const visit = (node: number, prev: number, leave: number, d: number): void => {
-    if (d === depth) return;
-    for (let f = 0; f < F; f++) {
-      if (prev >= 0 && (f === prev || coplanarFaces(g, prev, f, tol))) continue;
-      if (prev >= 0 && leave !== 0 && (sides[prev * F + f]! & (leave > 0 ? 1 : 2)) === 0) continue;
-      const arrive = arrival(prev, f);
-      if (prev < 0 && arrive === 0) continue; // transmitter on the face's plane
-      for (const type of types) {
-        const child = trie.child(node, f, type);
-        const out = arrive === 0 ? 0 : type === REFLECTION ? arrive : -arrive;
-        visit(child, f, out, d + 1);
-      }
-    }
-  };
-  visit(0, -1, 0, 0);
 }

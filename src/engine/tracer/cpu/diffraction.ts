@@ -67,9 +67,10 @@ export function diffractedPath(
   const s = s1 + ((s2 - s1) * r1) / (r1 + r2);
   if (s < 0 || s > w.length) return undefined;
   const q: Vec3 = [w.start[0] + s * w.e[0], w.start[1] + s * w.e[1], w.start[2] + s * w.e[2]];
-  if (segmentOccluded(g, tx[0], tx[1], tx[2], q[0], q[1], q[2], w.faceA, w.faceB, occlusionEps))
+  // the edge end lies on both faces of the wedge: their planes are ignored there
+  if (segmentOccluded(g, tx[0], tx[1], tx[2], q[0], q[1], q[2], -1, w.faceA, occlusionEps, -1, w.faceB))
     return undefined;
-  if (segmentOccluded(g, q[0], q[1], q[2], rx[0], rx[1], rx[2], w.faceA, w.faceB, occlusionEps))
+  if (segmentOccluded(g, q[0], q[1], q[2], rx[0], rx[1], rx[2], w.faceA, -1, occlusionEps, w.faceB, -1))
     return undefined;
   const length =
     Math.hypot(q[0] - tx[0], q[1] - tx[1], q[2] - tx[2]) +

@@ -156,9 +156,13 @@ export function castRay(
 }
 
 /**
- * Whether the segment from (ax, ay, az) to (bx, by, bz) is blocked, ignoring hits within `eps`
- * metres of either end and the faces skipA/skipB (the faces the segment starts/ends on).
- * Stops at the first blocking triangle.
+ * Whether the segment from (ax, ay, az) to (bx, by, bz) is blocked. Each end is an antenna
+ * (face −1: hits within `eps` metres of it are ignored) or a point on a surface: an interaction
+ * on face endA (endB), or on an edge between endA and endA2 (endB, endB2) for diffraction.
+ * Faces in the plane of an end's face(s) are ignored (the segment leaves that plane at the end:
+ * it can meet them nowhere else); every other surface blocks, however close to the end
+ * (watertight rule, docs/physics.md §9: a segment that enters a closed solid through the edge
+ * next to its interaction point is blocked). Stops at the first blocking triangle.
  */
 export function segmentOccluded(
   g: TracerGeometry,
@@ -168,25 +172,33 @@ export function segmentOccluded(
   bx: number,
   by: number,
   bz: number,
-  skipA: number,
-  skipB: number,
+  endA: number,
+  endB: number,
   eps: number,
+  endA2 = -1,
+  endB2 = -1,
 ): boolean {
   let dx = bx - ax,
     dy = by - ay,
     dz = bz - az;
   const len = Math.sqrt(dx * dx + dy * dy + dz * dz);
-  if (len <= 2 * eps) return false;
+  const tMin = endA < 0 ? eps : 0;
+  const tMax = endB < 0 ? len - eps : len;
+  if (tMax <= tMin) return false;
   dx /= len;
   dy /= len;
   dz /= len;
   const { bounds, nodes, triangleOrder } = g.bvh;
   const pos = g.scene.positions;
   const triFace = g.scene.triangleFace;
+  const group = g.faceGroup;
+  const gA = endA < 0 ? -1 : group[endA]!;
+  const gA2 = endA2 < 0 ? -1 : group[endA2]!;
+  const gB = endB < 0 ? -1 : group[endB]!;
+  const gB2 = endB2 < 0 ? -1 : group[endB2]!;
   const ix = 1 / dx,
     iy = 1 / dy,
     iz = 1 / dz;
-  const tMax = len - eps;
   let sp = 0;
   stack[sp++] = 0;
   while (sp > 0) {
@@ -197,9 +209,9 @@ export function segmentOccluded(
     if (b <= 0) {
       for (let i = a; i < a - b; i++) {
         const tri = triangleOrder[i]!;
-        const f = triFace[tri]!;
-        if (f === skipA || f === skipB) continue;
-        if (hitTriangle(pos, tri, ax, ay, az, dx, dy, dz, eps, tMax) !== Infinity) return true;
+        const fg = group[triFace[tri]!]!;
+        if (fg === gA || fg === gB || fg === gA2 || fg === gB2) continue;
+        if (hitTriangle(pos, tri, ax, ay, az, dx, dy, dz, tMin, tMax) !== Infinity) return true;
       }
     } else {
       stack[sp++] = a;

@@ -17,7 +17,7 @@ describe('diffuse scattering points (box)', () => {
   });
 
   it('first-order points lie on their faces and their footprints sum to each wall area', () => {
-    const [paths] = tracePathsSync(box, undefined, tx, [rx], { ...only, maxDepth: 1, rays: 20000 });
+    const [paths] = tracePathsSync(box, undefined, tx, [rx], { ...only, maxDepth: 1, scatteringRays: 20000 });
     const g = tracerGeometry(box);
     // every wall point sees every other interior point: all 20000 hits connect
     expect(paths).toHaveLength(20000);
@@ -42,7 +42,7 @@ describe('diffuse scattering points (box)', () => {
       ...only,
       specular: true,
       maxDepth: 2,
-      rays: 20000,
+      scatteringRays: 20000,
     });
     const second = paths!.filter((p) => p.kind === 'scattered' && p.interactions.length === 2);
     expect(second.length).toBeGreaterThan(15000);
@@ -77,7 +77,7 @@ describe('diffuse scattering points (box)', () => {
     const [paths] = tracePathsSync(floorWall, undefined, [1, 0.2, 1.5], [[-1, -0.3, 1.2]], {
       ...only,
       maxDepth: 1,
-      rays: 5000,
+      scatteringRays: 5000,
     });
     expect(paths!.length).toBeGreaterThan(0);
     for (const p of paths!) {
@@ -87,7 +87,7 @@ describe('diffuse scattering points (box)', () => {
     const [none] = tracePathsSync(floorWall, undefined, [1, 0.2, 1.5], [[-1, -0.3, 1.2]], {
       ...only,
       maxDepth: 1,
-      rays: 5000,
+      scatteringRays: 5000,
       scatteringObjects: [wall],
     });
     expect(none).toHaveLength(0);

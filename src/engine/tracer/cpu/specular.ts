@@ -3,6 +3,7 @@ import type { Interaction, PathGeometry } from '../path.ts';
 import { type CandidateTrie, REFLECTION } from './candidates.ts';
 import { segmentOccluded } from './rayCast.ts';
 import { insideFace, planeDistance, type TracerGeometry } from './tracerGeometry.ts';
+import { pointOnSurface } from './wedges.ts';
 
 /**
  * Exact specular paths (reflections and straight-through transmissions) by the image method.
@@ -10,78 +11,106 @@ import { insideFace, planeDistance, type TracerGeometry } from './tracerGeometry
  * For a sequence of interactions (f₁,t₁)…(fₙ,tₙ) the transmitter images are
  * I₀ = Tx, Iₖ = mirror of Iₖ₋₁ in the plane of fₖ for a reflection, Iₖ = Iₖ₋₁ for a
  * transmission (no bending). They depend on the transmitter only, so they are computed once per
- * trie node. For a receiver, the points are found backwards: Pₙ₊₁ = Rx and
+ * trie node (candidates.ts extendImages). For a receiver, the points are found backwards: Pₙ₊₁ = Rx and
  * Pₖ = (line Iₖ → Pₖ₊₁) ∩ plane(fₖ), which must lie strictly between Iₖ and Pₖ₊₁.
- * The path is valid when every Pₖ lies inside its face (point-in-triangle with a small slack),
- * the neighbours Pₖ₋₁, Pₖ₊₁ are strictly on the same side of fₖ for a reflection and on
- * opposite sides for a transmission, and no segment PₖPₖ₊₁ is blocked (ignoring the faces it
- * starts and ends on). Cheap tests run first, visibility last.
+ * The path is valid when every Pₖ lies inside its face (insideFace: at least tol inside the
+ * face's open edges), the neighbours Pₖ₋₁, Pₖ₊₁ are strictly on the same side of fₖ for a
+ * reflection and on opposite sides for a transmission, no segment PₖPₖ₊₁ is blocked (ignoring
+ * the planes it starts and ends on, segmentOccluded), and no Pₖ lies on another surface.
+ * Cheap tests run first. These are the watertight rules of docs/physics.md §9.
  */
 export class SpecularSolver {
-  /** 3 per trie node: transmitter image */
-  readonly images: Float64Array;
   private readonly pts: Float64Array;
   private readonly faces: Int32Array;
   private readonly types: Int32Array;
+  /** 3 per interaction: the source image before it (I_k) */
+  private readonly imgs: Float64Array;
 
+  /**
+   * `images`: the transmitter image per trie node (candidates.ts extendImages; read at solve
+   * time, so a trie that grows later is fine as long as `images` is the current array).
+   */
   constructor(
     private readonly g: TracerGeometry,
     private readonly tx: Vec3,
     private readonly trie: CandidateTrie,
+    public images: Float64Array,
     private readonly tol: number,
     private readonly occlusionEps: number,
   ) {
-    const n = trie.size;
-    const img = new Float64Array(3 * n);
-    img[0] = tx[0];
-    img[1] = tx[1];
-    img[2] = tx[2];
-    for (let i = 1; i < n; i++) {
-      const p = trie.parent[i]!;
-      const x = img[3 * p]!,
-        y = img[3 * p + 1]!,
-        z = img[3 * p + 2]!;
-      if (trie.type[i] === REFLECTION) {
-        const f = trie.face[i]!;
-        const d = planeDistance(g, f, x, y, z);
-        img[3 * i] = x - 2 * d * g.facePlane[4 * f]!;
-        img[3 * i + 1] = y - 2 * d * g.facePlane[4 * f + 1]!;
-        img[3 * i + 2] = z - 2 * d * g.facePlane[4 * f + 2]!;
-      } else {
-        img[3 * i] = x;
-        img[3 * i + 1] = y;
-        img[3 * i + 2] = z;
-      }
-    }
-    this.images = img;
-    let maxDepth = 0;
-    for (const d of trie.depth) maxDepth = Math.max(maxDepth, d);
-    this.pts = new Float64Array(3 * (maxDepth + 2));
-    this.faces = new Int32Array(maxDepth + 2);
-    this.types = new Int32Array(maxDepth + 2);
+    const n = MAX_INTERACTIONS + 2;
+    this.pts = new Float64Array(3 * n);
+    this.faces = new Int32Array(n);
+    this.types = new Int32Array(n);
+    this.imgs = new Float64Array(3 * n);
   }
 
   /** The path of trie node `node` (depth ≥ 1) to the receiver, or undefined when invalid. */
   solve(node: number, rx: Vec3): PathGeometry | undefined {
-    const { g, trie, pts, faces, types, tol } = this;
-    const img = this.images;
+    const { trie, faces, types, imgs, images } = this;
     const n = trie.depth[node]!;
-    // chain: index k = 1..n, point k+1 = receiver, point 0 = transmitter. Walking up the trie
-    // from the node visits the interactions last-first, which is the order the points are found
-    // in, so a candidate that fails early costs one plane intersection.
+    for (let k = n, v = node; k >= 1; k--, v = trie.parent[v]!) {
+      faces[k] = trie.face[v]!;
+      types[k] = trie.type[v]!;
+      imgs[3 * k] = images[3 * v]!;
+      imgs[3 * k + 1] = images[3 * v + 1]!;
+      imgs[3 * k + 2] = images[3 * v + 2]!;
+    }
+    return this.solveChain(n, rx);
+  }
+
+  /**
+   * The path of trie node `prefix` followed by `suffix` (face, type per interaction, in path
+   * order), or undefined when invalid: the meet-in-the-middle candidates of receiverSearch.ts.
+   */
+  solveJoined(prefix: number, suffixFaces: readonly number[], suffixTypes: readonly number[], rx: Vec3) {
+    const { g, trie, faces, types, imgs, images } = this;
+    const a = trie.depth[prefix]!;
+    const n = a + suffixFaces.length;
+    for (let k = a, v = prefix; k >= 1; k--, v = trie.parent[v]!) {
+      faces[k] = trie.face[v]!;
+      types[k] = trie.type[v]!;
+      imgs[3 * k] = images[3 * v]!;
+      imgs[3 * k + 1] = images[3 * v + 1]!;
+      imgs[3 * k + 2] = images[3 * v + 2]!;
+    }
+    let x = images[3 * prefix]!,
+      y = images[3 * prefix + 1]!,
+      z = images[3 * prefix + 2]!;
+    for (let j = 0; j < suffixFaces.length; j++) {
+      const k = a + 1 + j;
+      const f = suffixFaces[j]!;
+      faces[k] = f;
+      types[k] = suffixTypes[j]!;
+      if (types[k] === REFLECTION) {
+        const d = planeDistance(g, f, x, y, z);
+        x -= 2 * d * g.facePlane[4 * f]!;
+        y -= 2 * d * g.facePlane[4 * f + 1]!;
+        z -= 2 * d * g.facePlane[4 * f + 2]!;
+      }
+      imgs[3 * k] = x;
+      imgs[3 * k + 1] = y;
+      imgs[3 * k + 2] = z;
+    }
+    return this.solveChain(n, rx);
+  }
+
+  /** Solve and validate the chain in faces/types/imgs [1..n]. */
+  private solveChain(n: number, rx: Vec3): PathGeometry | undefined {
+    const { g, pts, faces, types, imgs, tol } = this;
+    // chain: index k = 1..n, point k+1 = receiver, point 0 = transmitter. The points are found
+    // last-first, so a candidate that fails early costs one plane intersection.
     pts[0] = this.tx[0];
     pts[1] = this.tx[1];
     pts[2] = this.tx[2];
     pts[3 * (n + 1)] = rx[0];
     pts[3 * (n + 1) + 1] = rx[1];
     pts[3 * (n + 1) + 2] = rx[2];
-    for (let k = n, v = node; k >= 1; k--, v = trie.parent[v]!) {
-      const f = trie.face[v]!;
-      faces[k] = f;
-      types[k] = trie.type[v]!;
-      const ix = img[3 * v]!,
-        iy = img[3 * v + 1]!,
-        iz = img[3 * v + 2]!;
+    for (let k = n; k >= 1; k--) {
+      const f = faces[k]!;
+      const ix = imgs[3 * k]!,
+        iy = imgs[3 * k + 1]!,
+        iz = imgs[3 * k + 2]!;
       const qx = pts[3 * (k + 1)]!,
         qy = pts[3 * (k + 1) + 1]!,
         qz = pts[3 * (k + 1) + 2]!;
@@ -118,10 +147,16 @@ export class SpecularSolver {
       const bx = pts[3 * k + 3]!,
         by = pts[3 * k + 4]!,
         bz = pts[3 * k + 5]!;
-      const skipA = k > 0 ? faces[k]! : -1;
-      const skipB = k < n ? faces[k + 1]! : -1;
-      if (segmentOccluded(g, ax, ay, az, bx, by, bz, skipA, skipB, this.occlusionEps)) return undefined;
+      const endA = k > 0 ? faces[k]! : -1;
+      const endB = k < n ? faces[k + 1]! : -1;
+      if (segmentOccluded(g, ax, ay, az, bx, by, bz, endA, endB, this.occlusionEps)) return undefined;
       length += Math.hypot(bx - ax, by - ay, bz - az);
+    }
+    // an interaction point on another surface (a junction: a wall's foot on a floor) belongs to
+    // neither: the watertight rule resolves it as no specular point at all
+    for (let k = 1; k <= n; k++) {
+      if (pointOnSurface(g, pts[3 * k]!, pts[3 * k + 1]!, pts[3 * k + 2]!, tol, faces[k]!, false))
+        return undefined;
     }
     const interactions: Interaction[] = [];
     for (let k = 1; k <= n; k++) {
@@ -136,3 +171,6 @@ export class SpecularSolver {
     return { kind: 'specular', interactions, length };
   }
 }
+
+/** Longest interaction chain the solver holds (the depth limit of the settings). */
+export const MAX_INTERACTIONS = 12;

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { boxImageLengths } from '../../../test/oracles/boxImages.ts';
 import { sionnaScenePath } from '../../../test/paths.ts';
 import type { Vec3 } from '../../core/vec3.ts';
 import { nodeFileSource } from '../../node/nodeFileSource.ts';
@@ -7,40 +8,6 @@ import type { Scene } from '../../scene/types.ts';
 import { buildBvh } from '../bvh.ts';
 import { type PathGeometry, pathSignature } from '../path.ts';
 import { tracePaths, tracePathsSync } from './tracePaths.ts';
-
-/**
- * Independent image-source enumeration for the box [−5,5]×[−5,5]×[0,5] (walls as mirrors):
- * along one axis with walls at a and b (W = b − a) the images of x are x + 2kW (order 2|k|) and
- * 2a − x + 2kW (order |2k − 1|). In a convex box every image is a valid path, so the unfolded
- * lengths of all paths with ≤ D reflections are the distances from the combined images to Rx.
- */
-function boxImageLengths(tx: Vec3, rx: Vec3, maxOrder: number): number[] {
-  const walls: [number, number][] = [
-    [-5, 5],
-    [-5, 5],
-    [0, 5],
-  ];
-  const perAxis = walls.map(([a, b], axis) => {
-    const W = b - a;
-    const x = tx[axis]!;
-    const out: { c: number; order: number }[] = [];
-    for (let k = -maxOrder; k <= maxOrder; k++) {
-      out.push({ c: x + 2 * k * W, order: 2 * Math.abs(k) });
-      out.push({ c: 2 * a - x + 2 * k * W, order: Math.abs(2 * k - 1) });
-    }
-    return out.filter((i) => i.order <= maxOrder);
-  });
-  const lengths: number[] = [];
-  for (const ix of perAxis[0]!) {
-    for (const iy of perAxis[1]!) {
-      for (const iz of perAxis[2]!) {
-        if (ix.order + iy.order + iz.order > maxOrder) continue;
-        lengths.push(Math.hypot(ix.c - rx[0], iy.c - rx[1], iz.c - rx[2]));
-      }
-    }
-  }
-  return lengths.sort((p, q) => p - q);
-}
 
 const specularOnly = { scattering: false, diffraction: false, transmission: false } as const;
 
@@ -88,7 +55,8 @@ describe('CPU path search in the closed metal box (acceptance 4, geometry)', () 
     const [paths] = tracePathsSync(box, undefined, tx, [rx], {
       maxDepth: 4,
       ...specularOnly,
-      exhaustiveMaxDepth: 0,
+      treeMaxDepth: 0,
+      receiverTrees: false,
       rays: 4000,
     });
     const expected = boxImageLengths(tx, rx, 4);
@@ -126,8 +94,16 @@ describe('CPU path search in the closed metal box (acceptance 4, geometry)', () 
 
   it('is deterministic and sorted by length', () => {
     const bvh = buildBvh(box);
-    const a = tracePathsSync(box, bvh, tx, [rx, [0, 0, 2]], { maxDepth: 3, rays: 3000 });
-    const b = tracePathsSync(box, bvh, tx, [rx, [0, 0, 2]], { maxDepth: 3, rays: 3000 });
+    const a = tracePathsSync(box, bvh, tx, [rx, [0, 0, 2]], {
+      maxDepth: 3,
+      rays: 3000,
+      scatteringRays: 3000,
+    });
+    const b = tracePathsSync(box, bvh, tx, [rx, [0, 0, 2]], {
+      maxDepth: 3,
+      rays: 3000,
+      scatteringRays: 3000,
+    });
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
     for (const list of a) {
       for (let i = 1; i < list.length; i++)

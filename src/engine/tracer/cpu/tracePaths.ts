@@ -2,25 +2,30 @@ import type { Vec3 } from '../../core/vec3.ts';
 import type { Scene } from '../../scene/types.ts';
 import type { Bvh } from '../bvh.ts';
 import { type PathGeometry, pathSignature } from '../path.ts';
-import { type CandidateSet, candidateSteps, losPath, tracerTolerances } from './candidateSet.ts';
+import { beamContains } from './beams.ts';
+import { type CandidateSet, candidateSteps, losPath } from './candidateSet.ts';
 import { diffractedPaths } from './diffraction.ts';
+import { BeyondTree, type SearchReport } from './receiverSearch.ts';
 import { scatteredPaths } from './scattering.ts';
 import { SpecularSolver } from './specular.ts';
-import { type TracerGeometry, tracerGeometry } from './tracerGeometry.ts';
+import { type TracerGeometry, tracerGeometry, tracerTolerances } from './tracerGeometry.ts';
+
+export type { SearchReport };
 
 /**
  * CPU reference path search: one transmitter, many receivers → PathGeometry[] per receiver.
  *
  * Algorithm (deterministic; the WebGPU port reproduces it and is compared by pathSignature):
- * 1. Candidate sequences of (face, reflection|transmission) in a trie (candidates.ts), built
- *    by candidateSet.ts, the one function the WebGPU tracer also calls:
- *    exhaustive enumeration up to `exhaustiveMaxDepth` when the scene is small (pruned by
- *    coplanarity and sides), plus the sequences met by `rays` rays shot from the transmitter on
- *    the Fibonacci sphere and followed through every enabled branch up to maxDepth.
- * 2. Per receiver: LoS (segment unobstructed); every trie node solved exactly by the image
- *    method and validated (specular.ts); diffuse scattering at the last interaction from the
- *    hits of `scatteringRays` shot rays (scattering.ts); first-order diffraction on wedges and
- *    free edges (diffraction.ts, wedges.ts).
+ * 1. Candidate sequences of (face, reflection|transmission) in a trie, built once per
+ *    transmitter by candidateSet.ts (the one function the WebGPU tracer also calls): the beam
+ *    tree (beamTree.ts), every sequence any receiver could complete, pruned by exact beam and
+ *    occlusion culling, level by level while it fits `candidateBudget` nodes.
+ * 2. Per receiver: LoS (segment unobstructed); every tree node whose beam holds the receiver,
+ *    solved exactly by the image method and validated (specular.ts); beyond the tree's depth,
+ *    receiverSearch.ts (the receiver's own tree met in the middle, then shot rays); diffuse
+ *    scattering at the last interaction from the hits of `scatteringRays` shot rays
+ *    (scattering.ts); first-order diffraction on wedges and free edges (diffraction.ts,
+ *    wedges.ts). Each receiver gets a SearchReport: complete, or the estimated miss rate.
  * 3. Geometric duplicates (same interaction types and points, e.g. a bounce on the seam of two
  *    coplanar faces) are removed; paths are sorted by length, then signature, then discovery.
  * Depth counts every interaction (reflection, transmission, scattering, diffraction).
@@ -45,16 +50,25 @@ export const DEFAULT_PATH_TYPES: PathTypes = {
 export interface TracePathsOptions extends Partial<PathTypes> {
   /** maximum number of interactions per path (default 3) */
   maxDepth?: number;
-  /** rays shot from the transmitter to find candidate sequences (default 10 000) */
+  /**
+   * shot rays for the candidates beyond the exhaustive search (default: derived from the scene
+   * and `missProbability`, receiverSearch.ts rayPlan); only used where the search is incomplete
+   */
   rays?: number;
-  /** rays whose hits become scattering points (default: `rays`) */
+  /** rays whose hits become scattering points (default 10 000) */
   scatteringRays?: number;
-  /** exhaustive enumeration only for scenes with at most this many faces (default 64) */
-  exhaustiveMaxFaces?: number;
-  /** … and up to this depth (default 3) */
-  exhaustiveMaxDepth?: number;
-  /** … and while the number of sequences stays below this bound (default 300 000) */
-  exhaustiveMaxCandidates?: number;
+  /** nodes the transmitter's candidate tree may hold (default 1 000 000) */
+  candidateBudget?: number;
+  /** nodes each receiver's own tree may hold (default 100 000) */
+  receiverBudget?: number;
+  /** depth limit of the transmitter's tree (default: none; tests use it to force the rest) */
+  treeMaxDepth?: number;
+  /** grow receiver trees beyond the transmitter's (default true; false: shot rays only) */
+  receiverTrees?: boolean;
+  /** target miss probability of the shot rays (default 10⁻³) */
+  missProbability?: number;
+  /** at most this many derived rays (default 1 000 000) */
+  maxRays?: number;
   /** objects that scatter diffusely (default: all) */
   scatteringObjects?: Iterable<number>;
   /** diffraction on free edges (edges of one face only, e.g. a plate or a screen); default true */
@@ -73,7 +87,11 @@ export interface TraceControl {
 }
 
 export const DEFAULT_MAX_DEPTH = 3;
-export const DEFAULT_RAYS = 10_000;
+export const DEFAULT_SCATTERING_RAYS = 10_000;
+export const DEFAULT_CANDIDATE_BUDGET = 1_000_000;
+export const DEFAULT_RECEIVER_BUDGET = 100_000;
+export const DEFAULT_MISS_PROBABILITY = 1e-3;
+export const DEFAULT_MAX_RAYS = 1_000_000;
 
 /** Resolved options with defaults, also reported by traceLinks. */
 export function resolveTraceOptions(o: TracePathsOptions = {}) {
@@ -81,26 +99,36 @@ export function resolveTraceOptions(o: TracePathsOptions = {}) {
   if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > 12) {
     throw new RangeError(`maxDepth must be an integer from 0 to 12, got ${maxDepth}`);
   }
-  const rays = o.rays ?? DEFAULT_RAYS;
-  const scatteringRays = o.scatteringRays ?? rays;
-  for (const [name, v] of [
-    ['rays', rays],
+  const scatteringRays = o.scatteringRays ?? DEFAULT_SCATTERING_RAYS;
+  const counts = [
+    ['rays', o.rays ?? 1],
     ['scatteringRays', scatteringRays],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+    ['candidateBudget', o.candidateBudget ?? 1],
+    ['receiverBudget', o.receiverBudget ?? 0],
+    ['maxRays', o.maxRays ?? 1],
+  ] as const;
+  for (const [name, v] of counts) {
+    if (!Number.isInteger(v) || v < (name === 'receiverBudget' ? 0 : 1))
+      throw new RangeError(`${name} must be a positive integer, got ${v}`);
   }
+  const missProbability = o.missProbability ?? DEFAULT_MISS_PROBABILITY;
+  if (!(missProbability > 0 && missProbability < 1))
+    throw new RangeError(`missProbability must be in (0, 1), got ${missProbability}`);
   return {
     maxDepth,
-    rays,
+    rays: o.rays,
     scatteringRays,
     los: o.los ?? true,
     specular: o.specular ?? true,
     transmission: o.transmission ?? true,
     scattering: o.scattering ?? true,
     diffraction: o.diffraction ?? true,
-    exhaustiveMaxFaces: o.exhaustiveMaxFaces ?? 64,
-    exhaustiveMaxDepth: o.exhaustiveMaxDepth ?? 3,
-    exhaustiveMaxCandidates: o.exhaustiveMaxCandidates ?? 300_000,
+    candidateBudget: o.candidateBudget ?? DEFAULT_CANDIDATE_BUDGET,
+    receiverBudget: o.receiverBudget ?? DEFAULT_RECEIVER_BUDGET,
+    treeMaxDepth: o.treeMaxDepth ?? 12,
+    receiverTrees: o.receiverTrees ?? true,
+    missProbability,
+    maxRays: o.maxRays ?? DEFAULT_MAX_RAYS,
     freeEdges: o.freeEdges ?? true,
     scatteringObjects: o.scatteringObjects ? [...o.scatteringObjects] : undefined,
   };
@@ -125,12 +153,13 @@ export class CpuPathTracer {
     private readonly tx: Vec3,
     private readonly o: ResolvedTraceOptions,
     private readonly candidates: CandidateSet,
-    private readonly solver: SpecularSolver | null,
+    private readonly solver: SpecularSolver,
+    private readonly beyond: BeyondTree,
     private readonly tol: number,
     private readonly occlusionEps: number,
   ) {}
 
-  /** Build the candidates (yields between chunks of shot rays: progress, cancellation). */
+  /** Build the candidates (yields between chunks of work: progress, cancellation). */
   static *createSteps(
     scene: Scene,
     bvh: Bvh | undefined,
@@ -144,8 +173,9 @@ export class CpuPathTracer {
     const { tol, occlusionEps } = tracerTolerances(g);
     control.signal?.throwIfAborted();
     const c = yield* candidateSteps(g, tx, o, control);
-    const solver = c.specularOn ? new SpecularSolver(g, tx, c.trie, tol, occlusionEps) : null;
-    return new CpuPathTracer(g, tx, o, c, solver, tol, occlusionEps);
+    const solver = new SpecularSolver(g, tx, c.tree.trie, c.tree.images, tol, occlusionEps);
+    const beyond = new BeyondTree(g, tx, o, c, solver);
+    return new CpuPathTracer(g, tx, o, c, solver, beyond, tol, occlusionEps);
   }
 
   static async create(
@@ -158,16 +188,31 @@ export class CpuPathTracer {
     return runYielding(CpuPathTracer.createSteps(scene, bvh, tx, options, control), control);
   }
 
-  /** Paths to every receiver, as a generator that yields between chunks of work. */
-  *traceSteps(rxList: readonly Vec3[], control: TraceControl = {}): Generator<void, PathGeometry[][]> {
+  /** The transmitter's candidate tree: how deep it is complete, and its size. */
+  get tree() {
+    const t = this.candidates.tree;
+    return { completeDepth: t.completeDepth, nodes: t.completeSize - 1 };
+  }
+
+  /**
+   * Paths to every receiver, as a generator that yields between chunks of work; each
+   * receiver's SearchReport goes to `reports` when given.
+   */
+  *traceSteps(
+    rxList: readonly Vec3[],
+    control: TraceControl = {},
+    reports?: SearchReport[],
+  ): Generator<void, PathGeometry[][]> {
     rxList.forEach((r, i) => {
       checkPoint(r, `receiver ${i} position`);
     });
     const { g, tx, o, solver, tol, occlusionEps } = this;
-    const { trie, records, scatterFace, wedges } = this.candidates;
+    const { tree, records, scatterFace, wedges, specularOn } = this.candidates;
     const abort = () => control.signal?.throwIfAborted();
     const report = control.onProgress ?? (() => {});
     const result: PathGeometry[][] = [];
+    const beams = tree.beams;
+    const nodes = specularOn ? tree.completeSize : 1;
     report({ phase: 'receivers', done: 0, total: rxList.length });
     for (let r = 0; r < rxList.length; r++) {
       const rx = rxList[r]!;
@@ -176,16 +221,18 @@ export class CpuPathTracer {
         const los = losPath(g, tx, rx, occlusionEps);
         if (los) paths.push(los);
       }
-      if (solver) {
-        for (let node = 1; node < trie.size; node++) {
+      for (let node = 1; node < nodes; node++) {
+        if (beamContains(beams, node, rx[0], rx[1], rx[2])) {
           const p = solver.solve(node, rx);
           if (p) paths.push(p);
-          if ((node & 8191) === 0) {
-            yield;
-            abort();
-          }
+        }
+        if ((node & 65535) === 0) {
+          yield;
+          abort();
         }
       }
+      const searched = this.beyond.paths(rx, paths);
+      reports?.push(searched);
       if (records && scatterFace)
         scatteredPaths(g, records, rx, scatterFace, o.maxDepth, tol, occlusionEps, paths);
       if (wedges.length > 0) diffractedPaths(g, wedges, tx, rx, occlusionEps, paths);
@@ -197,8 +244,12 @@ export class CpuPathTracer {
     return result;
   }
 
-  trace(rxList: readonly Vec3[], control: TraceControl = {}): Promise<PathGeometry[][]> {
-    return runYielding(this.traceSteps(rxList, control), control);
+  trace(
+    rxList: readonly Vec3[],
+    control: TraceControl = {},
+    reports?: SearchReport[],
+  ): Promise<PathGeometry[][]> {
+    return runYielding(this.traceSteps(rxList, control, reports), control);
   }
 }
 
@@ -210,12 +261,13 @@ function* traceSteps(
   rxList: readonly Vec3[],
   options: TracePathsOptions,
   control: TraceControl,
+  reports?: SearchReport[],
 ): Generator<void, PathGeometry[][]> {
   rxList.forEach((r, i) => {
     checkPoint(r, `receiver ${i} position`);
   });
   const tracer = yield* CpuPathTracer.createSteps(scene, bvh, tx, options, control);
-  return yield* tracer.traceSteps(rxList, control);
+  return yield* tracer.traceSteps(rxList, control, reports);
 }
 
 /**
@@ -289,7 +341,10 @@ function samePath(a: PathGeometry, b: PathGeometry): boolean {
   return true;
 }
 
-/** Trace paths, synchronously (tests, workers that do not need to be interrupted mid-run). */
+/**
+ * Trace paths, synchronously (tests, workers that do not need to be interrupted mid-run); each
+ * receiver's SearchReport goes to `reports` when given.
+ */
 export function tracePathsSync(
   scene: Scene,
   bvh: Bvh | undefined,
@@ -297,8 +352,9 @@ export function tracePathsSync(
   rxList: readonly Vec3[],
   options: TracePathsOptions = {},
   control: TraceControl = {},
+  reports?: SearchReport[],
 ): PathGeometry[][] {
-  const it = traceSteps(scene, bvh, tx, rxList, options, control);
+  const it = traceSteps(scene, bvh, tx, rxList, options, control, reports);
   for (;;) {
     const step = it.next();
     if (step.done) return step.value;

@@ -9,6 +9,13 @@ import { type Bvh, buildBvh } from '../bvh.ts';
  * triangle with unit normal n, m = normalize(n × (b − a)) points into the triangle, and a point p
  * on the plane is inside when m·p − m·a ≥ −tol for the three edges. Distances are in metres,
  * so the tolerance is a length, independent of the triangle's size.
+ *
+ * Watertight rule (docs/physics.md §9): an edge of a triangle is *open* when no other triangle
+ * of the same face, or of a face in the same plane, shares it — the face's boundary: a free edge,
+ * an edge shared with a face at an angle (a wedge: the corner of a closed solid), or a junction.
+ * A specular point must lie at least tol inside open edges (slack tol elsewhere), so a point on a
+ * wedge edge or a vertex is nobody's reflection point: diffraction covers it, and a reflection can
+ * never leave through the corner of a closed solid.
  */
 export interface TracerGeometry {
   scene: Scene;
@@ -23,6 +30,10 @@ export interface TracerGeometry {
   faceBounds: Float64Array;
   /** 12 per triangle: 3 × (inward in-plane edge normal xyz, offset) */
   triEdges: Float64Array;
+  /** per triangle, bit e set when edge e (vertex e → e + 1) is open (see above) */
+  triOpenEdges: Uint8Array;
+  /** per face: the lowest index of the faces in exactly the same plane (either orientation) */
+  faceGroup: Int32Array;
   faceObject: Int32Array;
   /** scene size (bbox diagonal), for relative tolerances */
   size: number;
@@ -121,6 +132,22 @@ function buildTracerGeometry(scene: Scene, bvh: Bvh): TracerGeometry {
   }
   const { min, max } = scene.bbox;
   const size = Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]) || 1;
+  const faceGroup = coplanarGroups(scene);
+  const triOpenEdges = new Uint8Array(nTri);
+  const triFace = scene.triangleFace;
+  for (const list of meshEdges(scene).values()) {
+    for (let i = 0; i < list.length; i += 2) {
+      const t = list[i]!;
+      const f = triFace[t]!;
+      let shared = false;
+      for (let j = 0; j < list.length && !shared; j += 2) {
+        if (j === i) continue;
+        const o = triFace[list[j]!]!;
+        shared = o === f || faceGroup[o] === faceGroup[f];
+      }
+      if (!shared) triOpenEdges[t]! |= 1 << list[i + 1]!;
+    }
+  }
   return {
     scene,
     bvh,
@@ -130,9 +157,84 @@ function buildTracerGeometry(scene: Scene, bvh: Bvh): TracerGeometry {
     faceTriangles,
     faceBounds,
     triEdges,
+    triOpenEdges,
+    faceGroup,
     faceObject,
     size,
   };
+}
+
+/**
+ * Tolerances relative to the scene size: `tol` for plane-side, coplanarity and in-face tests,
+ * `occlusionEps` for the clearance of visibility tests at an antenna (also the smallest accepted
+ * hit distance of shot rays, so a ray does not re-hit the point it leaves).
+ */
+export function tracerTolerances(g: { size: number }): { tol: number; occlusionEps: number } {
+  return { tol: Math.max(1e-7, 1e-9 * g.size), occlusionEps: Math.max(1e-6, 1e-8 * g.size) };
+}
+
+/**
+ * Mesh edges by position: key (the two end points quantised to 1 µm, ordered) → [triangle,
+ * local edge index, …] of the triangles having that edge, so that meshes without shared vertex
+ * indices (triangle soups, separate objects) still connect.
+ */
+export function meshEdges(scene: Scene): Map<string, number[]> {
+  const p = scene.positions;
+  const nTri = scene.triangleFace.length;
+  const q = (x: number) => Math.round(x * 1e6);
+  const vkey = (t: number, v: number) =>
+    `${q(p[9 * t + 3 * v]!)},${q(p[9 * t + 3 * v + 1]!)},${q(p[9 * t + 3 * v + 2]!)}`;
+  const edges = new Map<string, number[]>();
+  for (let t = 0; t < nTri; t++) {
+    const keys = [vkey(t, 0), vkey(t, 1), vkey(t, 2)];
+    for (let k = 0; k < 3; k++) {
+      const a = keys[k]!;
+      const b = keys[(k + 1) % 3]!;
+      if (a === b) continue;
+      const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+      const list = edges.get(key);
+      if (list) list.push(t, k);
+      else edges.set(key, [t, k]);
+    }
+  }
+  return edges;
+}
+
+/**
+ * Per face, the lowest index of the faces in the same plane: normals (anti)parallel to 1e-12
+ * and offsets equal to 1e-12 of the scene size (e.g. the two sides of a ground plate). A segment
+ * leaving a face's plane meets such a face only at its end point, so visibility tests ignore
+ * them there (rayCast.ts, bvhTraversal.wgsl).
+ */
+export function coplanarGroups(scene: Scene): Int32Array {
+  const n = scene.faces.length;
+  const group = new Int32Array(n);
+  const { min, max } = scene.bbox;
+  const size = Math.max(1, Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]));
+  // bucket by |offset| rounded, then compare exactly within a bucket and its neighbours
+  const key = (f: number) => Math.round(Math.abs(scene.faces[f]!.offset) / (1e-9 * size));
+  const buckets = new Map<number, number[]>();
+  for (let f = 0; f < n; f++) {
+    group[f] = f;
+    const face = scene.faces[f]!;
+    const k = key(f);
+    for (const kk of [k - 1, k, k + 1]) {
+      for (const o of buckets.get(kk) ?? []) {
+        if (group[f] !== f) break;
+        const other = scene.faces[o]!;
+        const c =
+          face.normal[0] * other.normal[0] +
+          face.normal[1] * other.normal[1] +
+          face.normal[2] * other.normal[2];
+        if (Math.abs(c) >= 1 - 1e-12 && Math.abs(face.offset - Math.sign(c) * other.offset) <= 1e-12 * size)
+          group[f] = group[o]!;
+      }
+    }
+    const list = buckets.get(k);
+    if (list) list.push(f);
+    else buckets.set(k, [f]);
+  }
+  return group;
 }
 
 /** Signed distance of (x, y, z) to the plane of face f (positive on the normal's side). */
@@ -142,8 +244,9 @@ export function planeDistance(g: TracerGeometry, f: number, x: number, y: number
 }
 
 /**
- * Whether the point (assumed on the plane of face f) lies inside one of the face's triangles,
- * with `tol` metres of slack on the edges (so a point on a shared edge belongs to both faces).
+ * Whether the point (assumed on the plane of face f) lies inside one of the face's triangles:
+ * at least `tol` metres inside the face's open edges (see above), with `tol` of slack on the
+ * edges it shares with triangles of its own plane (so a point on such a seam belongs to both).
  */
 export function insideFace(
   g: TracerGeometry,
@@ -167,10 +270,12 @@ export function insideFace(
   }
   const te = g.triEdges;
   for (let i = g.faceTriStart[f]!; i < g.faceTriStart[f + 1]!; i++) {
-    const o = 12 * g.faceTriangles[i]!;
-    if (te[o]! * x + te[o + 1]! * y + te[o + 2]! * z - te[o + 3]! < -tol) continue;
-    if (te[o + 4]! * x + te[o + 5]! * y + te[o + 6]! * z - te[o + 7]! < -tol) continue;
-    if (te[o + 8]! * x + te[o + 9]! * y + te[o + 10]! * z - te[o + 11]! < -tol) continue;
+    const t = g.faceTriangles[i]!;
+    const o = 12 * t;
+    const open = g.triOpenEdges[t]!;
+    if (te[o]! * x + te[o + 1]! * y + te[o + 2]! * z - te[o + 3]! < (open & 1 ? tol : -tol)) continue;
+    if (te[o + 4]! * x + te[o + 5]! * y + te[o + 6]! * z - te[o + 7]! < (open & 2 ? tol : -tol)) continue;
+    if (te[o + 8]! * x + te[o + 9]! * y + te[o + 10]! * z - te[o + 11]! < (open & 4 ? tol : -tol)) continue;
     return true;
   }
   return false;

@@ -1,7 +1,13 @@
 import type { Vec3 } from '../../core/vec3.ts';
 import type { Scene } from '../../scene/types.ts';
 import type { Interaction } from '../path.ts';
-import { coplanarFaces, planeDistance, type TracerGeometry, tracerGeometry } from './tracerGeometry.ts';
+import {
+  coplanarFaces,
+  meshEdges,
+  planeDistance,
+  type TracerGeometry,
+  tracerGeometry,
+} from './tracerGeometry.ts';
 
 /**
  * Diffracting edges of a scene.
@@ -61,24 +67,8 @@ export function sceneWedges(g: TracerGeometry): { wedges: Wedge[]; freeEdges: We
   if (hit) return hit;
   const p = g.scene.positions;
   const triFace = g.scene.triangleFace;
-  const nTri = triFace.length;
-  const q = (x: number) => Math.round(x * 1e6);
-  const vkey = (t: number, v: number) =>
-    `${q(p[9 * t + 3 * v]!)},${q(p[9 * t + 3 * v + 1]!)},${q(p[9 * t + 3 * v + 2]!)}`;
   // edge key → list of (triangle, local edge index)
-  const edges = new Map<string, number[]>();
-  for (let t = 0; t < nTri; t++) {
-    const keys = [vkey(t, 0), vkey(t, 1), vkey(t, 2)];
-    for (let k = 0; k < 3; k++) {
-      const a = keys[k]!;
-      const b = keys[(k + 1) % 3]!;
-      if (a === b) continue;
-      const key = a < b ? `${a}|${b}` : `${b}|${a}`;
-      const list = edges.get(key);
-      if (list) list.push(t, k);
-      else edges.set(key, [t, k]);
-    }
-  }
+  const edges = meshEdges(g.scene);
   const tol = Math.max(1e-7, 1e-9 * g.size);
   const wedges: Wedge[] = [];
   const freeEdges: Wedge[] = [];
@@ -159,14 +149,18 @@ function touchesOtherSurface(g: TracerGeometry, w: Wedge, tol: number): boolean 
   return false;
 }
 
-/** Whether (x, y, z) lies on a triangle (within tol) of a face other than skipFace (BVH query). */
-function pointOnSurface(
+/**
+ * Whether (x, y, z) lies on a triangle (within tol) of a face other than skipFace (BVH query);
+ * with `samePlane` false, faces in skipFace's plane (faceGroup) do not count either.
+ */
+export function pointOnSurface(
   g: TracerGeometry,
   x: number,
   y: number,
   z: number,
   tol: number,
   skipFace: number,
+  samePlane = true,
 ): boolean {
   const { bounds, nodes, triangleOrder } = g.bvh;
   const te = g.triEdges;
@@ -193,7 +187,7 @@ function pointOnSurface(
     for (let i = a; i < a - b; i++) {
       const t = triangleOrder[i]!;
       const f = g.scene.triangleFace[t]!;
-      if (f === skipFace) continue;
+      if (f === skipFace || (!samePlane && g.faceGroup[f] === g.faceGroup[skipFace])) continue;
       if (Math.abs(planeDistance(g, f, x, y, z)) > tol) continue;
       const e = 12 * t;
       if (te[e]! * x + te[e + 1]! * y + te[e + 2]! * z - te[e + 3]! < -tol) continue;

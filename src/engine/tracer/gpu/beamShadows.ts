@@ -1,7 +1,6 @@
+import { BEAM_CONE, type CandidateBeams, polygonCentroid } from '../cpu/beams.ts';
 import { type CandidateTrie, REFLECTION } from '../cpu/candidates.ts';
 import type { TracerGeometry } from '../cpu/tracerGeometry.ts';
-import { BEAM_CONE, type CandidateBeams, polygonCentroid } from './candidateBeams.ts';
-import { coplanarGroups } from './sceneBuffers.ts';
 
 /**
  * Receivers a candidate certainly cannot reach because one of its segments is blocked: its
@@ -50,7 +49,7 @@ export class BeamShadows {
   private readonly cache: (NodeVisibility | undefined)[];
   /** per triangle: area (m²); slivers are not used as occluders */
   private readonly area: Float64Array;
-  /** per face: its coplanar group (sceneBuffers.ts coplanarGroups) */
+  /** per face: its coplanar group (tracerGeometry's faceGroup) */
   private readonly group: Int32Array;
   /** nodes computed, shadows and hit cones built (statistics) */
   nodes = 0;
@@ -67,7 +66,7 @@ export class BeamShadows {
     private readonly margin = beams.margin,
   ) {
     this.cache = new Array(trie.size);
-    this.group = coplanarGroups(g.scene);
+    this.group = g.faceGroup;
     const p = g.scene.positions;
     const nTri = g.scene.triangleFace.length;
     this.area = new Float64Array(nTri);

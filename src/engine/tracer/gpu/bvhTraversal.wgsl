@@ -97,8 +97,8 @@ fn closestHit(o: vec3f, d: vec3f, tMin: f32, tMax: f32) -> vec2f {
 // three-valued: 0 = clear, 1 = blocked, 2 = undecided (the host re-checks in float64).
 // posErr: error bound (m) of the endpoints; a hit's error grows as 1/cos of its incidence.
 // Faces coplanar with skipA or skipB (same plane group, sceneBuffers.ts) are met only at that
-// end, within 1e-12·size / cos of it: ignored unless the incidence is grazing (cos < 1e-3),
-// as the reference's end clearance (≥ 1e-8·size) ignores them.
+// end, and the reference ignores them there: ignored here too unless the incidence is grazing
+// (cos < 1e-3), where f32 cannot tell the plane apart and the hit comes out undecided.
 fn segmentVisibility(o: vec3f, d: vec3f, tMin: f32, tMax: f32, skipA: u32, skipB: u32, posErr: f32) -> u32 {
   let inv = invDir(d);
   let groupA = planeGroup(skipA);

@@ -75,20 +75,24 @@ fn solve(node: u32, r: u32, depth: u32, rx: vec3f, mask: u32) {
       }
       if ((types[k] == REFLECTION) != (a * b > 0.0)) { return; }
     }
-    // every segment unobstructed, ignoring the faces it starts and ends on
+    // every segment unobstructed, ignoring the planes it starts and ends on; hits within eps of
+    // an antenna are ignored, any other hit blocks however close to an interaction point
+    // (segmentOccluded in cpu/rayCast.ts: the watertight rule)
     for (var k = 0u; k <= depth; k++) {
       if ((mask & (1u << k)) == 0u) { continue; }
       let a = pts[k];
       let b = pts[k + 1u];
       let len = length(b - a);
       let e = max(err[k], err[k + 1u]) + e0;
-      if (len <= 2.0 * params.eps + 4.0 * e) {
+      let tMin = select(0.0, params.eps, k == 0u);
+      let tMax = len - select(0.0, params.eps, k == depth);
+      if (tMax - tMin <= 4.0 * e) {
         undecided = true;
         continue;
       }
       let skipA = select(0xffffffffu, faces[k], k > 0u);
       let skipB = select(0xffffffffu, faces[k + 1u], k < depth);
-      let vis = segmentVisibility(a, (b - a) / len, params.eps, len - params.eps, skipA, skipB, e);
+      let vis = segmentVisibility(a, (b - a) / len, tMin, tMax, skipA, skipB, e);
       if (vis == 1u) { return; }
       if (vis == 2u) { undecided = true; }
     }

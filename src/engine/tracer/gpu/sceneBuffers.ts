@@ -2,6 +2,7 @@ import { storageBuffer } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
 import type { Scene } from '../../scene/types.ts';
 import type { Bvh } from '../bvh.ts';
+import { tracerGeometry, tracerTolerances } from '../cpu/tracerGeometry.ts';
 
 /**
  * The scene as the WGSL kernels see it (f32), packed from the shared flat BVH of bvh.ts:
@@ -12,9 +13,10 @@ import type { Bvh } from '../bvh.ts';
  *   (e1 = v1 − v0, bitcast face), (e2 = v2 − v0, 0). Edges are differenced in float64 first.
  * - `faces`: 2 vec4 per face: (unit normal, offset), (bitcast first, bitcast count, bitcast plane
  *   group, 0) into `faceEdges`: per triangle of the face 3 vec4 (inward in-plane edge normal m,
- *   m·a), the point-in-face test of cpu/tracerGeometry.ts (distances in metres). The plane
- *   group is the lowest index of the faces lying in exactly the same plane (double precision,
- *   either orientation: e.g. the two sides of a ground plate), see coplanarGroups.
+ *   m·a, moved 2·tol inwards on open edges), the point-in-face test of cpu/tracerGeometry.ts
+ *   (distances in metres). The plane group is the lowest index of the faces lying in exactly
+ *   the same plane (double precision, either orientation: e.g. the two sides of a ground
+ *   plate), tracerGeometry's faceGroup.
  */
 export interface PackedScene {
   nodes: Float32Array;
@@ -58,29 +60,6 @@ function f32Outward(x: number, up: boolean): number {
   return Math.fround(up ? x + pad : x - pad);
 }
 
-/** Inward in-plane edge normals m and offsets m·a of triangle t (as tracerGeometry's triEdges). */
-function triangleEdgePlanes(p: Float64Array, t: number): number[] {
-  const o = 9 * t;
-  const e1 = [p[o + 3]! - p[o]!, p[o + 4]! - p[o + 1]!, p[o + 5]! - p[o + 2]!];
-  const e2 = [p[o + 6]! - p[o]!, p[o + 7]! - p[o + 1]!, p[o + 8]! - p[o + 2]!];
-  const n = [
-    e1[1]! * e2[2]! - e1[2]! * e2[1]!,
-    e1[2]! * e2[0]! - e1[0]! * e2[2]!,
-    e1[0]! * e2[1]! - e1[1]! * e2[0]!,
-  ];
-  const out: number[] = [];
-  for (let e = 0; e < 3; e++) {
-    const a = o + 3 * e;
-    const b = o + 3 * ((e + 1) % 3);
-    const d = [p[b]! - p[a]!, p[b + 1]! - p[a + 1]!, p[b + 2]! - p[a + 2]!];
-    let m = [n[1]! * d[2]! - n[2]! * d[1]!, n[2]! * d[0]! - n[0]! * d[2]!, n[0]! * d[1]! - n[1]! * d[0]!];
-    const l = Math.hypot(m[0]!, m[1]!, m[2]!);
-    if (l > 0) m = m.map((x) => x / l);
-    out.push(m[0]!, m[1]!, m[2]!, m[0]! * p[a]! + m[1]! * p[a + 1]! + m[2]! * p[a + 2]!);
-  }
-  return out;
-}
-
 export function packScene(scene: Scene, bvh: Bvh): PackedScene {
   const nodeCount = bvh.nodes.length / 2;
   const nodes = new Float32Array(8 * nodeCount);
@@ -111,7 +90,12 @@ export function packScene(scene: Scene, bvh: Bvh): PackedScene {
   const faces = new Float32Array(8 * Math.max(1, scene.faces.length));
   const faceInts = new Int32Array(faces.buffer);
   const edges: number[] = [];
-  const group = coplanarGroups(scene);
+  const g = tracerGeometry(scene, bvh);
+  const group = g.faceGroup;
+  // the in-face test of insideFace (cpu/tracerGeometry.ts) with a single threshold: an open
+  // edge's offset moves inwards by 2·tol, so that "≥ −tol" there means "≥ tol inside"
+  const { tol } = tracerTolerances(g);
+  const te = g.triEdges;
   scene.faces.forEach((f, i) => {
     faceInts[8 * i + 6] = group[i]!;
     faces[8 * i] = f.normal[0];
@@ -120,7 +104,13 @@ export function packScene(scene: Scene, bvh: Bvh): PackedScene {
     faces[8 * i + 3] = f.offset;
     faceInts[8 * i + 4] = edges.length / 12;
     faceInts[8 * i + 5] = f.triangles.length;
-    for (const t of f.triangles) edges.push(...triangleEdgePlanes(p, t));
+    for (const t of f.triangles) {
+      for (let e = 0; e < 3; e++) {
+        const o = 12 * t + 4 * e;
+        const shift = g.triOpenEdges[t]! & (1 << e) ? 2 * tol : 0;
+        edges.push(te[o]!, te[o + 1]!, te[o + 2]!, te[o + 3]! + shift);
+      }
+    }
   });
   const { min, max } = scene.bbox;
   const extent = Math.max(1, Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]));
@@ -134,44 +124,6 @@ export function packScene(scene: Scene, bvh: Bvh): PackedScene {
     maxCoordinate,
     bvhDepth: bvhDepth(bvh),
   };
-}
-
-/**
- * Per face, the lowest index of the faces in the same plane: normals (anti)parallel to 1e-12
- * and offsets equal to 1e-12 of the scene size. A segment that starts or ends on a face meets
- * such a coplanar face only at that end point, within 1e-12·size / cos(incidence) of it: far
- * inside the reference's end clearance (occlusionEps = 1e-8·size) unless the incidence is
- * grazing, so the kernels may ignore those faces there (bvhTraversal.wgsl).
- */
-export function coplanarGroups(scene: Scene): Int32Array {
-  const n = scene.faces.length;
-  const group = new Int32Array(n);
-  const { min, max } = scene.bbox;
-  const size = Math.max(1, Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]));
-  // bucket by |offset| rounded, then compare exactly within a bucket and its neighbours
-  const key = (f: number) => Math.round(Math.abs(scene.faces[f]!.offset) / (1e-9 * size));
-  const buckets = new Map<number, number[]>();
-  for (let f = 0; f < n; f++) {
-    group[f] = f;
-    const face = scene.faces[f]!;
-    const k = key(f);
-    for (const kk of [k - 1, k, k + 1]) {
-      for (const o of buckets.get(kk) ?? []) {
-        if (group[f] !== f) break;
-        const other = scene.faces[o]!;
-        const c =
-          face.normal[0] * other.normal[0] +
-          face.normal[1] * other.normal[1] +
-          face.normal[2] * other.normal[2];
-        if (Math.abs(c) >= 1 - 1e-12 && Math.abs(face.offset - Math.sign(c) * other.offset) <= 1e-12 * size)
-          group[f] = group[o]!;
-      }
-    }
-    const list = buckets.get(k);
-    if (list) list.push(f);
-    else buckets.set(k, [f]);
-  }
-  return group;
 }
 
 /** The packed scene uploaded once; every kernel binds these at @binding(0…3). */

@@ -11,9 +11,11 @@ import {
 import { type GpuContext, withGpuErrors } from '../../gpu/device.ts';
 import type { Scene } from '../../scene/types.ts';
 import type { Bvh } from '../bvh.ts';
+import { beamContains, type CandidateBeams, footprintRow } from '../cpu/beams.ts';
 import { buildCandidates, losPath, tracerTolerances } from '../cpu/candidateSet.ts';
 import { type CandidateTrie, type HitRecords, REFLECTION } from '../cpu/candidates.ts';
 import { diffractedPaths } from '../cpu/diffraction.ts';
+import { BeyondTree, type SearchReport } from '../cpu/receiverSearch.ts';
 import { scatteredPaths } from '../cpu/scattering.ts';
 import { SpecularSolver } from '../cpu/specular.ts';
 import {
@@ -29,7 +31,6 @@ import type { Wedge } from '../cpu/wedges.ts';
 import type { Interaction, PathGeometry } from '../path.ts';
 import { BeamShadows, markConeBits, markShadowedCells } from './beamShadows.ts';
 import bvhTraversal from './bvhTraversal.wgsl?raw';
-import { beamContains, type CandidateBeams, candidateBeams, footprintRow } from './candidateBeams.ts';
 import imageCommon from './imageCommon.wgsl?raw';
 import imagePathsKernel from './imagePaths.wgsl?raw';
 import pairFilterKernel from './pairFilter.wgsl?raw';
@@ -38,10 +39,12 @@ import { kernelSource, type SceneOnGpu, uploadScene } from './sceneBuffers.ts';
 /**
  * WebGPU path search with the CPU reference's algorithm and output (tracePaths in
  * cpu/tracePaths.ts), so both give the same path set:
- * 1. Candidate trie per transmitter on the host, by the reference's own code (exhaustive
- *    enumeration + rays shot on the Fibonacci sphere): cheap, once per transmitter.
+ * 1. Candidate tree per transmitter on the host, by the reference's own code (the beam tree,
+ *    cpu/beamTree.ts, within its budget), once per transmitter; what lies beyond the tree's
+ *    depth (receiver trees met in the middle, shot rays) is solved on the host per receiver by
+ *    the reference's cpu/receiverSearch.ts.
  * 2. Culling on the host, in float64 with a margin, so that no path of the reference is lost:
- *    - beams (candidateBeams.ts, once per transmitter): the cone each candidate's reflections and
+ *    - beams (cpu/beams.ts, built with the tree): the cone each candidate's reflections and
  *      transmissions can send energy into; only receivers inside it are listed (radio maps:
  *      its footprint per grid row);
  *    - shadows (beamShadows.ts, per candidate with many receivers): where a triangle certainly
@@ -89,6 +92,8 @@ export interface GpuTraceStats {
 
 export interface GpuTraceResult {
   paths: PathGeometry[][];
+  /** per receiver: how completely its specular paths were searched (as the CPU reference) */
+  reports: SearchReport[];
   stats: GpuTraceStats;
 }
 
@@ -132,9 +137,8 @@ export function sceneOnGpu(ctx: GpuContext, scene: Scene, bvh: Bvh): SceneOnGpu 
   return s;
 }
 
-/** The trie as the kernel reads it: 2 vec4 per node (image, parent), (face, type, depth). */
-function packCandidates(trie: CandidateTrie, images: Float64Array): Float32Array {
-  const n = trie.size;
+/** Trie nodes [0, n) as the kernel reads them: 2 vec4 per node (image, parent), (face, type, depth). */
+function packCandidates(trie: CandidateTrie, images: Float64Array, n: number): Float32Array {
   const out = new Float32Array(8 * n);
   const ints = new Int32Array(out.buffer);
   for (let i = 0; i < n; i++) {
@@ -180,6 +184,8 @@ export class GpuPathTracer {
     private readonly beams: CandidateBeams,
     /** time spent building the beams (ms), reported once in the first call's cullingMs */
     private beamsMs: number,
+    /** the search beyond the transmitter's tree, on the host (as the CPU reference) */
+    private readonly beyond: BeyondTree,
   ) {}
 
   /** Shadows and clear-segment masks for receivers in `box` (kept while the box is the same). */
@@ -206,18 +212,23 @@ export class GpuPathTracer {
     // the reference's tolerances, so undecided pairs are settled the same way
     const { tol, occlusionEps } = tracerTolerances(g);
     signal?.throwIfAborted();
-    // the reference's own candidates (the same function), so both give the same path set
-    const { trie, records, scatterFace, specularOn, wedges } = buildCandidates(g, tx, o, { signal });
+    // the reference's own candidates (the same function), so both give the same path set; the
+    // GPU solves the transmitter's tree, the host what lies beyond it (receiverSearch.ts)
+    const c = buildCandidates(g, tx, o, { signal });
+    const { records, scatterFace, specularOn, wedges } = c;
+    const trie = c.tree.trie;
+    const gpuNodes = c.tree.completeSize;
     let maxDepth = 0;
-    for (let i = 0; i < trie.size; i++) maxDepth = Math.max(maxDepth, trie.depth[i]!);
+    for (let i = 0; i < gpuNodes; i++) maxDepth = Math.max(maxDepth, trie.depth[i]!);
     if (maxDepth > 12)
       throw new RangeError(`the WebGPU tracer supports up to 12 interactions, got ${maxDepth}`);
-    const solver = new SpecularSolver(g, tx, trie, tol, occlusionEps);
+    const solver = new SpecularSolver(g, tx, trie, c.tree.images, tol, occlusionEps);
+    const beyond = new BeyondTree(g, tx, o, c, solver);
     const candidatesMs = performance.now() - t0;
     const tb = performance.now();
-    const beams = candidateBeams(g, trie, solver.images);
+    const beams = c.tree.beams;
     const beamsMs = performance.now() - tb;
-    const candidates = storageBuffer(ctx, packCandidates(trie, solver.images), 'candidates');
+    const candidates = storageBuffer(ctx, packCandidates(trie, c.tree.images, gpuNodes), 'candidates');
     return new GpuPathTracer(
       ctx,
       scene,
@@ -234,11 +245,12 @@ export class GpuPathTracer {
       tol,
       occlusionEps,
       candidates,
-      trie.size - 1,
+      gpuNodes - 1,
       candidatesMs,
       maxDepth,
       beams,
       beamsMs,
+      beyond,
     );
   }
 
@@ -340,9 +352,9 @@ export class GpuPathTracer {
     this.candidates = undefined;
   }
 
-  /** Trie nodes the GPU solves: 0 (LoS) when wanted, then every candidate when specular is on. */
+  /** Trie nodes the GPU solves: 0 (LoS) when wanted, then the tree's candidates when specular is on. */
   private nodeRange(): [number, number] {
-    return [this.o.los ? 0 : 1, this.specularOn ? this.trie.size : 1];
+    return [this.o.los ? 0 : 1, this.specularOn ? this.candidateCount + 1 : 1];
   }
 
   /**
@@ -400,6 +412,7 @@ export class GpuPathTracer {
     // a node's pairs must fit one dispatch: more receivers are traced in chunks
     if (rxList.length > MAX_RECEIVERS_PER_CALL) {
       const paths: PathGeometry[][] = [];
+      const reports: SearchReport[] = [];
       let stats: GpuTraceStats | undefined;
       for (let i = 0; i < rxList.length; i += MAX_RECEIVERS_PER_CALL) {
         const part = await this.trace(rxList.slice(i, i + MAX_RECEIVERS_PER_CALL), {
@@ -407,9 +420,10 @@ export class GpuPathTracer {
           onProgress: (p) => report({ ...p, done: i + p.done, total: rxList.length }),
         });
         for (const p of part.paths) paths.push(p);
+        for (const r of part.reports) reports.push(r);
         stats = stats ? addStats(stats, part.stats) : part.stats;
       }
-      return { paths, stats: stats! };
+      return { paths, stats: stats!, reports };
     }
     const stats = this.newStats();
     const result: PathGeometry[][] = rxList.map(() => []);
@@ -467,24 +481,30 @@ export class GpuPathTracer {
       },
       control,
     );
-    this.finish(rxList, result, stats);
+    const reports = this.finish(rxList, result, stats);
     report({ phase: 'receivers', done: rxList.length, total: rxList.length });
-    return { paths: result, stats };
+    return { paths: result, stats, reports };
   }
 
-  /** Host-side additions (not ported to WGSL) and the reference's dedupe + order. */
-  private finish(rxList: readonly Vec3[], result: PathGeometry[][], stats: GpuTraceStats): void {
+  /**
+   * Host-side additions (the search beyond the transmitter's tree, scattering, diffraction: not
+   * ported to WGSL) and the reference's dedupe + order; the receivers' reports.
+   */
+  private finish(rxList: readonly Vec3[], result: PathGeometry[][], stats: GpuTraceStats): SearchReport[] {
     const { o, g, tx, tol, occlusionEps, scatterFace } = this;
     const th = performance.now();
+    const reports: SearchReport[] = [];
     for (let r = 0; r < rxList.length; r++) {
       const rx = rxList[r]!;
       const paths = result[r]!;
+      reports.push(this.beyond.paths(rx, paths));
       if (this.records && scatterFace)
         scatteredPaths(g, this.records, rx, scatterFace, o.maxDepth, tol, occlusionEps, paths);
       if (this.wedges.length > 0) diffractedPaths(g, this.wedges, tx, rx, occlusionEps, paths);
       result[r] = dedupeAndSort(paths);
     }
     stats.hostMs += performance.now() - th;
+    return reports;
   }
 
   /**
@@ -510,13 +530,15 @@ export class GpuPathTracer {
     if (rows * grid.nx > MAX_RECEIVERS_PER_CALL) {
       const step = Math.floor(MAX_RECEIVERS_PER_CALL / grid.nx);
       const paths: PathGeometry[][] = [];
+      const reports: SearchReport[] = [];
       let stats: GpuTraceStats | undefined;
       for (let r = rowStart; r < rowEnd; r += step) {
         const part = await this.traceGrid(grid, r, Math.min(rowEnd, r + step), control);
         for (const p of part.paths) paths.push(p);
+        for (const x of part.reports) reports.push(x);
         stats = stats ? addStats(stats, part.stats) : part.stats;
       }
-      return { paths, stats: stats! };
+      return { paths, stats: stats!, reports };
     }
     const rxList: Vec3[] = [];
     for (let iy = rowStart; iy < rowEnd; iy++) {
@@ -590,8 +612,8 @@ export class GpuPathTracer {
       },
       control,
     );
-    this.finish(rxList, result, stats);
-    return { paths: result, stats };
+    const reports = this.finish(rxList, result, stats);
+    return { paths: result, stats, reports };
   }
 }
 

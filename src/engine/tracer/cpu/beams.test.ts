@@ -5,30 +5,21 @@ import { nodeFileSource } from '../../node/nodeFileSource.ts';
 import { loadScene } from '../../scene/load.ts';
 import type { Scene } from '../../scene/types.ts';
 import { buildBvh } from '../bvh.ts';
-import { buildCandidates, tracerTolerances } from '../cpu/candidateSet.ts';
-import { CandidateTrie, REFLECTION, TRANSMISSION } from '../cpu/candidates.ts';
-import { SpecularSolver } from '../cpu/specular.ts';
+import { buildCandidates } from '../cpu/candidateSet.ts';
+import { CandidateTrie, extendImages, REFLECTION, TRANSMISSION } from '../cpu/candidates.ts';
 import { quad, sceneFromMeshes } from '../cpu/testScenes.ts';
 import { resolveTraceOptions, tracePathsSync } from '../cpu/tracePaths.ts';
 import { tracerGeometry } from '../cpu/tracerGeometry.ts';
-import { BeamShadows } from './beamShadows.ts';
-import {
-  BEAM_CONE,
-  BEAM_EMPTY,
-  beamContains,
-  beamMargin,
-  candidateBeams,
-  footprintRow,
-} from './candidateBeams.ts';
-import { randomLinks } from './testSupport.ts';
+import { BeamShadows } from '../gpu/beamShadows.ts';
+import { randomLinks } from '../gpu/testSupport.ts';
+import { BEAM_CONE, BEAM_EMPTY, beamContains, beamMargin, candidateBeams, footprintRow } from './beams.ts';
 
 /** Trie, images, beams and shadows for a hand-made candidate list on a small scene. */
 function prepare(scene: Scene, tx: Vec3, sequences: [face: number, type: number][][]) {
   const g = tracerGeometry(scene, buildBvh(scene));
   const trie = new CandidateTrie();
   const nodes = sequences.map((seq) => seq.reduce((v, [f, t]) => trie.child(v, f, t), 0));
-  const { tol, occlusionEps } = tracerTolerances(g);
-  const images = new SpecularSolver(g, tx, trie, tol, occlusionEps).images;
+  const images = extendImages(g, tx, trie, new Float64Array(0), 0);
   const beams = candidateBeams(g, trie, images);
   const everywhere = [-1e3, -1e3, -1e3, 1e3, 1e3, 1e3];
   return { g, trie, nodes, beams, shadows: new BeamShadows(g, trie, images, beams, everywhere) };
@@ -148,10 +139,8 @@ describe.each([
     const { tx, rx } = randomLinks(scene, 40, 500 + seed);
     const options = { maxDepth: 3, scattering: false, diffraction: false };
     const g = tracerGeometry(scene, bvh);
-    const { trie } = buildCandidates(g, tx, resolveTraceOptions(options));
-    const { tol, occlusionEps } = tracerTolerances(g);
-    const images = new SpecularSolver(g, tx, trie, tol, occlusionEps).images;
-    const beams = candidateBeams(g, trie, images);
+    const { tree } = buildCandidates(g, tx, resolveTraceOptions(options));
+    const { trie, images, beams } = tree;
     const box = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
     for (const p of rx) {
       for (let a = 0; a < 3; a++) {

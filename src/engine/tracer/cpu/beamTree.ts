@@ -1,0 +1,186 @@
+import type { Vec3 } from '../../core/vec3.ts';
+import { BEAM_ALL, BEAM_EMPTY, CandidateBeams } from './beams.ts';
+import { CandidateTrie, extendImages, REFLECTION, TRANSMISSION } from './candidates.ts';
+import { OcclusionCuller } from './occlusion.ts';
+import { coplanarFaces, planeDistance, type TracerGeometry } from './tracerGeometry.ts';
+
+/**
+ * The image method's candidate tree from one source (the transmitter, or a receiver for the
+ * meet-in-the-middle of receiverSearch.ts), enumerated exhaustively and pruned by exact beam
+ * culling (beams.ts): a sequence (f₁ … fₖ) is extended by face f (reflection and/or
+ * transmission) only when f's hull meets the beam of (f₁ … fₖ) and f is not coplanar with fₖ.
+ * Since a valid path's k-th point lies in the k-th aperture (beams.ts), this drops only
+ * sequences that no receiver can complete: every specular path of depth ≤ completeDepth, to any
+ * receiver, is a node of the tree.
+ *
+ * Levels are built breadth first (parent before child, as the trie and the beams require), so the
+ * tree is complete to the last whole level: a level whose nodes would take the tree past `budget`
+ * nodes is dropped entirely and the tree stops at the level before (completeDepth).
+ */
+export class BeamTree {
+  readonly trie = new CandidateTrie();
+  images: Float64Array = new Float64Array(3 * 1024);
+  readonly beams: CandidateBeams;
+  /** first node of each depth: depth d is [levelStart[d], levelStart[d + 1]) */
+  readonly levelStart: number[] = [0, 1];
+  /** every sequence up to this depth is in the tree */
+  completeDepth = 0;
+  /** the tree stopped because the next level did not fit the budget (not because of maxDepth) */
+  overBudget = false;
+
+  constructor(
+    private readonly g: TracerGeometry,
+    readonly source: Vec3,
+    private readonly reflection: boolean,
+    private readonly transmission: boolean,
+    private readonly tol: number,
+    /** cull by occlusion too (occlusion.ts); off only to measure what it saves */
+    private readonly occlusion = true,
+  ) {
+    this.beams = new CandidateBeams(g);
+    this.beams.root(source);
+    this.images = extendImages(g, source, this.trie, this.images, 0);
+  }
+
+  /** Nodes of the complete levels, the LoS root included. */
+  get completeSize(): number {
+    return this.levelStart[this.completeDepth + 1]!;
+  }
+
+  /**
+   * Grow level by level up to `maxDepth`, keeping at most `budget` nodes (the root excluded);
+   * yields every `chunk` expanded nodes (progress, cancellation).
+   */
+  *grow(maxDepth: number, budget: number, chunk = 256): Generator<number, void> {
+    const { g, trie, beams, tol } = this;
+    const types: number[] = [];
+    if (this.reflection) types.push(REFLECTION);
+    if (this.transmission) types.push(TRANSMISSION);
+    if (types.length === 0) return;
+    const stamp = new Int32Array(g.faceCount).fill(-1);
+    const culler = this.occlusion ? new OcclusionCuller(g, beams.margin) : null;
+    const faces: number[] = [];
+    const src = this.source;
+    while (this.completeDepth < maxDepth && !this.overBudget) {
+      const d = this.completeDepth;
+      const lo = this.levelStart[d]!;
+      const hi = this.levelStart[d + 1]!;
+      let expanded = 0;
+      for (let v = lo; v < hi; v++) {
+        const vf = trie.face[v]!;
+        facesInBeam(g, beams, v, stamp, v, faces);
+        culler?.prepare(this.images, 3 * v, v === 0 ? -1 : vf, faces);
+        for (const f of faces) {
+          if (v === 0) {
+            // a face whose plane holds the source cannot be met by a path from it
+            if (Math.abs(planeDistance(g, f, src[0], src[1], src[2])) <= tol) continue;
+          } else if (f === vf || coplanarFaces(g, vf, f, tol)) continue;
+          let poly = beams.apertureOn(v, f);
+          if (poly && culler) poly = culler.visible(f, poly);
+          if (!poly) continue;
+          for (const type of types) {
+            const child = trie.child(v, f, type);
+            this.images = extendImages(g, src, trie, this.images, child);
+            beams.push(f, this.images, 3 * child, poly);
+          }
+        }
+        if (trie.size - 1 > budget) {
+          // the level does not fit: drop it whole, the tree stays complete to depth d
+          trie.truncate(hi);
+          beams.truncate(hi);
+          this.overBudget = true;
+          return;
+        }
+        if (++expanded % chunk === 0) yield trie.size;
+      }
+      this.levelStart.push(trie.size);
+      this.completeDepth = d + 1;
+      yield trie.size;
+      if (trie.size === hi) {
+        // no node at this depth: none deeper either
+        while (this.completeDepth < maxDepth) {
+          this.levelStart.push(trie.size);
+          this.completeDepth++;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Faces with a triangle that may lie in node v's beam (a BVH traversal that drops boxes wholly
+ * outside one of its half-spaces), ascending, in `out`; every face for an unbounded beam.
+ * `stamp`/`mark` avoid listing a face twice.
+ */
+export function facesInBeam(
+  g: TracerGeometry,
+  beams: CandidateBeams,
+  v: number,
+  stamp: Int32Array,
+  mark: number,
+  out: number[],
+): void {
+  out.length = 0;
+  const kind = beams.kind[v]!;
+  if (kind === BEAM_EMPTY) return;
+  if (kind === BEAM_ALL) {
+    for (let f = 0; f < g.faceCount; f++) out.push(f);
+    return;
+  }
+  const { bounds, nodes, triangleOrder } = g.bvh;
+  const pos = g.scene.positions;
+  const triFace = g.scene.triangleFace;
+  const pl = beams.planes;
+  const p0 = beams.start[v]!;
+  const p1 = beams.start[v + 1]!;
+  const stack = bvhStack;
+  let sp = 0;
+  stack[sp++] = 0;
+  while (sp > 0) {
+    const node = stack[--sp]!;
+    const o = 6 * node;
+    let outside = false;
+    for (let i = p0; i < p1 && !outside; i++) {
+      const nx = pl[4 * i]!,
+        ny = pl[4 * i + 1]!,
+        nz = pl[4 * i + 2]!;
+      // the box corner farthest along N
+      const x = nx >= 0 ? bounds[o + 3]! : bounds[o]!;
+      const y = ny >= 0 ? bounds[o + 4]! : bounds[o + 1]!;
+      const z = nz >= 0 ? bounds[o + 5]! : bounds[o + 2]!;
+      outside = nx * x + ny * y + nz * z - pl[4 * i + 3]! < 0;
+    }
+    if (outside) continue;
+    const a = nodes[2 * node]!;
+    const b = nodes[2 * node + 1]!;
+    if (b > 0) {
+      if (sp + 2 > stack.length) throw new Error('BVH deeper than the traversal stack');
+      stack[sp++] = a;
+      stack[sp++] = b;
+      continue;
+    }
+    for (let i = a; i < a - b; i++) {
+      const t = triangleOrder[i]!;
+      const f = triFace[t]!;
+      if (stamp[f] === mark) continue;
+      let out3 = false;
+      const q = 9 * t;
+      for (let k = p0; k < p1 && !out3; k++) {
+        const nx = pl[4 * k]!,
+          ny = pl[4 * k + 1]!,
+          nz = pl[4 * k + 2]!,
+          d = pl[4 * k + 3]!;
+        out3 =
+          nx * pos[q]! + ny * pos[q + 1]! + nz * pos[q + 2]! - d < 0 &&
+          nx * pos[q + 3]! + ny * pos[q + 4]! + nz * pos[q + 5]! - d < 0 &&
+          nx * pos[q + 6]! + ny * pos[q + 7]! + nz * pos[q + 8]! - d < 0;
+      }
+      if (out3) continue;
+      stamp[f] = mark;
+      out.push(f);
+    }
+  }
+  out.sort((x, y) => x - y);
+}
+
+const bvhStack = new Int32Array(512);

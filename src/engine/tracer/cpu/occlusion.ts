@@ -1,0 +1,270 @@
+import { clipPolygon, faceFrames } from './beams.ts';
+import { hull2d, subtractConvex } from './polygon2d.ts';
+import type { TracerGeometry } from './tracerGeometry.ts';
+
+/**
+ * Occlusion culling for the candidate tree (beamTree.ts): the part of an aperture that the
+ * beam can reach unobstructed.
+ *
+ * Node v of the tree sends rays from its apex I (the source's image) through its aperture on
+ * face f_v. A child on face f can only have its interaction point y in the aperture
+ * Q = hull(f) ∩ beam(v), and the segment from the previous point (on f_v's plane; the source
+ * itself for the root) to y runs along the ray from I to y. An occluder O (a convex face, or a
+ * triangle of a non-convex one), clipped to the slab strictly between those two planes (each by
+ * `margin`; for the root also at least `margin` in front of the source), casts from I a convex
+ * shadow on f's plane: a ray to a point of it crosses O between the two ends of the segment, at
+ * least `margin` from both, so the exact solver (specular.ts, segmentOccluded) rejects every path
+ * through it. Q minus the shadows of the occluders nearer than f is the visible part; the child
+ * keeps its convex hull (a superset: conservative), or is dropped when nothing is visible.
+ *
+ * Shadows are not shrunk at their edges. Two faces sharing an edge cast shadows that meet
+ * along its projection; the float64 projections of the shared vertices agree to rounding
+ * (~1e-12 m), and the pieces left between them, thinner than `drop` (1e-9 of the scene size),
+ * are dropped: any ray through such a sliver crosses one of the two faces or their common edge,
+ * which the solver's hit test (triangles widened by a relative 1e-9) reports as blocked. The
+ * one thing this treats as closed that the solver would not is a gap narrower than `drop`
+ * between two separate surfaces.
+ * At most MAX_PIECES pieces are kept; beyond that the remaining occluders are skipped (only less
+ * culling).
+ */
+const MAX_PIECES = 48;
+
+export class OcclusionCuller {
+  private readonly frames;
+  /** per face: bounding sphere centre xyz and radius */
+  private readonly sphere: Float64Array;
+  readonly drop: number;
+  // per prepared node: candidate faces sorted by nearest distance, and their direction cones
+  private order: number[] = [];
+  private near = new Float64Array(0);
+  private far = new Float64Array(0);
+  private dir = new Float64Array(0);
+  private halfAngle = new Float64Array(0);
+  private slot = new Int32Array(0);
+  private ix = 0;
+  private iy = 0;
+  private iz = 0;
+  private fv = -1;
+  /** sign making σ(n_v·x − off_v) > 0 beyond the aperture plane */
+  private sv = 0;
+
+  constructor(
+    private readonly g: TracerGeometry,
+    private readonly margin: number,
+  ) {
+    this.frames = faceFrames(g);
+    this.drop = 1e-9 * g.size;
+    const F = g.faceCount;
+    this.sphere = new Float64Array(4 * F);
+    const hulls = this.frames.hulls;
+    for (let f = 0; f < F; f++) {
+      const h = hulls[f]!;
+      const m = h.length / 3;
+      let cx = 0,
+        cy = 0,
+        cz = 0;
+      for (let i = 0; i < m; i++) {
+        cx += h[3 * i]! / m;
+        cy += h[3 * i + 1]! / m;
+        cz += h[3 * i + 2]! / m;
+      }
+      let r = 0;
+      for (let i = 0; i < m; i++)
+        r = Math.max(r, Math.hypot(h[3 * i]! - cx, h[3 * i + 1]! - cy, h[3 * i + 2]! - cz));
+      this.sphere.set([cx, cy, cz, r * (1 + 1e-9) + 1e-9 * g.size], 4 * f);
+    }
+    this.slot = new Int32Array(F).fill(-1);
+  }
+
+  /** Set up for the children of a node: apex, aperture face (−1 for the source) and candidates. */
+  prepare(apex: ArrayLike<number>, at: number, fv: number, faces: readonly number[]): void {
+    const { g, sphere } = this;
+    for (const f of this.order) this.slot[f] = -1;
+    const ix = apex[at]!,
+      iy = apex[at + 1]!,
+      iz = apex[at + 2]!;
+    this.ix = ix;
+    this.iy = iy;
+    this.iz = iz;
+    this.fv = fv;
+    this.sv =
+      fv >= 0
+        ? g.facePlane[4 * fv]! * ix +
+            g.facePlane[4 * fv + 1]! * iy +
+            g.facePlane[4 * fv + 2]! * iz -
+            g.facePlane[4 * fv + 3]! >
+          0
+          ? -1
+          : 1
+        : 0;
+    const n = faces.length;
+    if (this.near.length < n) {
+      this.near = new Float64Array(2 * n);
+      this.far = new Float64Array(2 * n);
+      this.dir = new Float64Array(6 * n);
+      this.halfAngle = new Float64Array(2 * n);
+    }
+    const near = this.near;
+    faces.forEach((f, k) => {
+      const dx = sphere[4 * f]! - ix,
+        dy = sphere[4 * f + 1]! - iy,
+        dz = sphere[4 * f + 2]! - iz;
+      const d = Math.hypot(dx, dy, dz);
+      const r = sphere[4 * f + 3]!;
+      near[k] = Math.max(0, d - r);
+      this.far[k] = d + r;
+      this.dir[3 * k] = d > 0 ? dx / d : 0;
+      this.dir[3 * k + 1] = d > 0 ? dy / d : 0;
+      this.dir[3 * k + 2] = d > 0 ? dz / d : 0;
+      this.halfAngle[k] = d > r ? Math.asin(r / d) : Math.PI;
+    });
+    const idx = faces.map((_, k) => k).sort((a, b) => near[a]! - near[b]!);
+    this.order = idx.map((k) => faces[k]!);
+    this.order.forEach((f, i) => {
+      this.slot[f] = idx[i]!;
+    });
+  }
+
+  /**
+   * The visible part's hull of aperture `q` (3D polygon on the plane of face f, a candidate of
+   * the prepared node), or null when every point of it is in shadow.
+   */
+  visible(f: number, q: ArrayLike<number>): ArrayLike<number> | null {
+    const { g, frames, margin } = this;
+    const kf = this.slot[f]!;
+    if (kf < 0) return q;
+    const B = frames.basis;
+    const ux = B[6 * f]!,
+      uy = B[6 * f + 1]!,
+      uz = B[6 * f + 2]!,
+      wx = B[6 * f + 3]!,
+      wy = B[6 * f + 4]!,
+      wz = B[6 * f + 5]!;
+    const nx = g.facePlane[4 * f]!,
+      ny = g.facePlane[4 * f + 1]!,
+      nz = g.facePlane[4 * f + 2]!,
+      off = g.facePlane[4 * f + 3]!;
+    const { ix, iy, iz, fv } = this;
+    const dI = nx * ix + ny * iy + nz * iz - off;
+    if (!(Math.abs(dI) > 2 * margin)) return q;
+    const sf = dI > 0 ? 1 : -1;
+    let pieces: number[][] = [[]];
+    for (let i = 0; i < q.length; i += 3) {
+      const x = q[i]!,
+        y = q[i + 1]!,
+        z = q[i + 2]!;
+      pieces[0]!.push(ux * x + uy * y + uz * z, wx * x + wy * y + wz * z);
+    }
+    const farF = this.far[kf]!;
+    const cosF = this.dir;
+    const aF = this.halfAngle[kf]!;
+    let subtracted = 0;
+    for (const o of this.order) {
+      const ko = this.slot[o]!;
+      if (this.near[ko]! >= farF) break;
+      if (o === f || o === fv) continue;
+      // direction cones from the apex must overlap
+      const c =
+        cosF[3 * kf]! * cosF[3 * ko]! +
+        cosF[3 * kf + 1]! * cosF[3 * ko + 1]! +
+        cosF[3 * kf + 2]! * cosF[3 * ko + 2]!;
+      const sum = aF + this.halfAngle[ko]!;
+      if (sum < Math.PI && c < Math.cos(sum)) continue;
+      for (const poly of this.occluders(o)) {
+        // the slab: beyond the aperture plane, in front of f, ahead of the apex
+        let p: ArrayLike<number> = poly;
+        if (fv >= 0) {
+          const s = this.sv;
+          p = clipPolygon(
+            p,
+            s * g.facePlane[4 * fv]!,
+            s * g.facePlane[4 * fv + 1]!,
+            s * g.facePlane[4 * fv + 2]!,
+            s * g.facePlane[4 * fv + 3]! + margin,
+          );
+          if (p.length < 9) continue;
+        }
+        p = clipPolygon(p, sf * nx, sf * ny, sf * nz, sf * off + margin);
+        if (p.length < 9) continue;
+        const ahead = fv >= 0 ? 1e-9 * Math.abs(dI) : margin;
+        p = clipPolygon(p, -sf * nx, -sf * ny, -sf * nz, -sf * off - (Math.abs(dI) - ahead));
+        if (p.length < 9) continue;
+        // central projection from the apex onto f's plane, in f's 2D basis
+        const s: number[] = [];
+        for (let i = 0; i < p.length; i += 3) {
+          const dx = p[i]! - ix,
+            dy = p[i + 1]! - iy,
+            dz = p[i + 2]! - iz;
+          const t = -dI / (nx * dx + ny * dy + nz * dz);
+          const x = ix + t * dx,
+            y = iy + t * dy,
+            z = iz + t * dz;
+          s.push(ux * x + uy * y + uz * z, wx * x + wy * y + wz * z);
+        }
+        let sa = 0;
+        for (let i = 0; i < s.length; i += 2) {
+          const j = (i + 2) % s.length;
+          sa += s[i]! * s[j + 1]! - s[j]! * s[i + 1]!;
+        }
+        if (sa === 0) continue;
+        if (sa < 0) {
+          for (let i = 0, j = s.length - 2; i < j; i += 2, j -= 2) {
+            const x = s[i]!,
+              y = s[i + 1]!;
+            s[i] = s[j]!;
+            s[i + 1] = s[j + 1]!;
+            s[j] = x;
+            s[j + 1] = y;
+          }
+        }
+        const next: number[][] = [];
+        for (const piece of pieces) subtractConvex(piece, s, this.drop, next);
+        pieces = next;
+        subtracted++;
+        if (pieces.length === 0) return null;
+        if (pieces.length > MAX_PIECES) return backTo3d(hull2d(pieces), f, B, nx, ny, nz, off);
+      }
+    }
+    if (subtracted === 0) return q;
+    return backTo3d(hull2d(pieces), f, B, nx, ny, nz, off);
+  }
+
+  /** Convex polygons standing for face o: its hull when convex, else its triangles. */
+  private occluders(o: number): ArrayLike<number>[] {
+    if (this.frames.convex[o]) return [this.frames.hulls[o]!];
+    const g = this.g;
+    const out: ArrayLike<number>[] = [];
+    for (let i = g.faceTriStart[o]!; i < g.faceTriStart[o + 1]!; i++) {
+      const t = g.faceTriangles[i]!;
+      out.push(g.scene.positions.subarray(9 * t, 9 * t + 9));
+    }
+    return out;
+  }
+}
+
+function backTo3d(
+  h: number[],
+  f: number,
+  B: Float64Array,
+  nx: number,
+  ny: number,
+  nz: number,
+  off: number,
+): ArrayLike<number> | null {
+  if (h.length < 6) return null;
+  const ux = B[6 * f]!,
+    uy = B[6 * f + 1]!,
+    uz = B[6 * f + 2]!,
+    wx = B[6 * f + 3]!,
+    wy = B[6 * f + 4]!,
+    wz = B[6 * f + 5]!;
+  const out = new Float64Array((3 * h.length) / 2);
+  for (let i = 0; i < h.length / 2; i++) {
+    const a = h[2 * i]!,
+      b = h[2 * i + 1]!;
+    out[3 * i] = a * ux + b * wx + off * nx;
+    out[3 * i + 1] = a * uy + b * wy + off * ny;
+    out[3 * i + 2] = a * uz + b * wz + off * nz;
+  }
+  return out;
+}

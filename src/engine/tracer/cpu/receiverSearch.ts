@@ -1,0 +1,191 @@
+import type { Vec3 } from '../../core/vec3.ts';
+import type { PathGeometry } from '../path.ts';
+import { BEAM_ALL, BEAM_EMPTY, beamContains } from './beams.ts';
+import { BeamTree } from './beamTree.ts';
+import type { CandidateSet } from './candidateSet.ts';
+import { extendImages, shootRays } from './candidates.ts';
+import { PointIndex } from './pointIndex.ts';
+import type { SpecularSolver } from './specular.ts';
+import type { ResolvedTraceOptions } from './tracePaths.ts';
+import { coplanarFaces, type TracerGeometry, tracerTolerances } from './tracerGeometry.ts';
+
+/**
+ * How completely the specular search covered one receiver (docs/physics.md §9).
+ * `complete`: every LoS, reflected and transmitted path up to maxDepth was enumerated
+ * exhaustively (exact beam culling only); then `missRate` is 0. Otherwise the paths deeper
+ * than `exhaustiveDepth` come from `rays` shot rays, and `missRate` is the estimated probability
+ * that such a ray search misses a sequence (see rayPlan).
+ */
+export interface SearchReport {
+  complete: boolean;
+  exhaustiveDepth: number;
+  rays: number;
+  missRate: number;
+}
+
+/** The report of a search that needed nothing beyond the transmitter's tree. */
+export const COMPLETE = (maxDepth: number): SearchReport => ({
+  complete: true,
+  exhaustiveDepth: maxDepth,
+  rays: 0,
+  missRate: 0,
+});
+
+/**
+ * Shot rays for a miss probability p: a sequence whose ray tube subtends a solid angle Ω is
+ * missed by N rays spread evenly over the sphere with probability about exp(−N·Ω/4π), so
+ * N = ⌈4π·ln(1/p)/Ω_min⌉ with Ω_min = a_min/D²: the smallest relevant face (area a_min, faces
+ * smaller than 10⁻⁶·D² are left out as slivers) seen face-on from the scene's diagonal D.
+ * `maxRays` caps N; the miss rate is then exp(−N·Ω_min/4π), larger than p.
+ */
+export function rayPlan(
+  g: TracerGeometry,
+  missProbability: number,
+  maxRays: number,
+  rays?: number,
+): { rays: number; missRate: number } {
+  const D = g.size;
+  let aMin = Infinity;
+  for (const f of g.scene.faces) if (f.area >= 1e-6 * D * D) aMin = Math.min(aMin, f.area);
+  if (!Number.isFinite(aMin)) aMin = D * D;
+  const omega = aMin / (D * D);
+  const n = rays ?? Math.min(maxRays, Math.ceil((4 * Math.PI * Math.log(1 / missProbability)) / omega));
+  return { rays: n, missRate: Math.exp((-n * omega) / (4 * Math.PI)) };
+}
+
+/**
+ * The specular search beyond the transmitter's candidate tree, per receiver: when the tree is
+ * complete only to depth d_T < maxDepth, the receiver grows its own tree (the same beam tree,
+ * from the receiver) to depth d_R ≤ maxDepth − d_T within `receiverBudget` nodes, and the two
+ * meet in the middle: a path of depth d_T + b is a transmitter sequence p of depth d_T followed
+ * by a receiver sequence q of depth b, reversed. Its middle segment lies on the line from p's
+ * image I_p to q's image J_q (I_p, P_{d_T}, P_{d_T+1}, J_q in that order), so J_q lies in p's
+ * beam and I_p in q's: the join lists, for every q, the I_p inside q's beam (PointIndex) and
+ * keeps those whose beam holds J_q; the solver validates each exactly. With both trees complete
+ * this is exhaustive to d_T + d_R. Deeper than that, the transmitter's rays (rayPlan, shot once
+ * per transmitter when a receiver first needs them) supply candidates, and the receiver's report
+ * says so.
+ * Both backends call this for every receiver, so they find the same paths.
+ */
+export class BeyondTree {
+  private index: PointIndex | undefined;
+  private raysShot = -1;
+  private rayNodes = 0;
+  private readonly plan: { rays: number; missRate: number };
+  private readonly tol: number;
+
+  constructor(
+    private readonly g: TracerGeometry,
+    private readonly tx: Vec3,
+    private readonly o: ResolvedTraceOptions,
+    private readonly c: CandidateSet,
+    private readonly solver: SpecularSolver,
+  ) {
+    this.tol = tracerTolerances(g).tol;
+    this.plan = rayPlan(g, o.missProbability, o.maxRays, o.rays);
+  }
+
+  /** Whether every receiver is complete with the transmitter's tree alone. */
+  get treeComplete(): boolean {
+    return !this.c.specularOn || this.c.tree.completeDepth >= this.o.maxDepth;
+  }
+
+  /** Paths of depth > d_T to `rx` into `out`; the receiver's report. */
+  paths(rx: Vec3, out: PathGeometry[]): SearchReport {
+    const { o, c } = this;
+    if (this.treeComplete) return COMPLETE(o.maxDepth);
+    const dT = c.tree.completeDepth;
+    const rxTree = new BeamTree(this.g, rx, o.specular, o.transmission, this.tol);
+    if (o.receiverTrees) for (const _ of rxTree.grow(o.maxDepth - dT, o.receiverBudget));
+    this.join(rxTree, rx, out);
+    const reach = dT + rxTree.completeDepth;
+    if (reach >= o.maxDepth) return COMPLETE(o.maxDepth);
+    this.shoot();
+    const { trie, beams } = c.tree;
+    for (let v = this.rayNodes; v < trie.size; v++) {
+      if (trie.depth[v]! <= reach || !beamContains(beams, v, rx[0], rx[1], rx[2])) continue;
+      const p = this.solver.solve(v, rx);
+      if (p) out.push(p);
+    }
+    return { complete: false, exhaustiveDepth: reach, rays: this.plan.rays, missRate: this.plan.missRate };
+  }
+
+  /** Meet in the middle: transmitter sequences of depth d_T × the receiver's tree. */
+  private join(rxTree: BeamTree, rx: Vec3, out: PathGeometry[]): void {
+    const { g, c, tol } = this;
+    const tree = c.tree;
+    const dT = tree.completeDepth;
+    const index = this.joinIndex();
+    const rb = rxTree.beams;
+    const rt = rxTree.trie;
+    const ri = rxTree.images;
+    const faces: number[] = [];
+    const types: number[] = [];
+    for (let q = 1; q < rxTree.completeSize; q++) {
+      const kind = rb.kind[q]!;
+      if (kind === BEAM_EMPTY) continue;
+      const jx = ri[3 * q]!,
+        jy = ri[3 * q + 1]!,
+        jz = ri[3 * q + 2]!;
+      const fq = rt.face[q]!;
+      // the suffix in path order: q's sequence from the receiver, reversed
+      faces.length = 0;
+      types.length = 0;
+      for (let v = q; v > 0; v = rt.parent[v]!) {
+        faces.push(rt.face[v]!);
+        types.push(rt.type[v]!);
+      }
+      const visit = (p: number) => {
+        if (dT > 0) {
+          const fp = tree.trie.face[p]!;
+          if (fp === fq || coplanarFaces(g, fp, fq, tol)) return;
+        }
+        if (!beamContains(tree.beams, p, jx, jy, jz)) return;
+        const path = this.solver.solveJoined(p, faces, types, rx);
+        if (path) out.push(path);
+      };
+      if (kind === BEAM_ALL) index.all(visit);
+      else index.query(rb.planes, rb.start[q]!, rb.start[q + 1]!, visit);
+    }
+  }
+
+  /** The images of the transmitter's sequences of depth d_T (built once). */
+  private joinIndex(): PointIndex {
+    if (this.index) return this.index;
+    const tree = this.c.tree;
+    const d = tree.completeDepth;
+    const lo = tree.levelStart[d]!;
+    const hi = tree.levelStart[d + 1]!;
+    const points = tree.images.slice(3 * lo, 3 * hi);
+    const ids = new Int32Array(hi - lo);
+    for (let i = 0; i < ids.length; i++) ids[i] = lo + i;
+    this.index = new PointIndex(points, ids);
+    return this.index;
+  }
+
+  /** Shoot the transmitter's rays once; their new sequences get images and beams. */
+  private shoot(): void {
+    if (this.raysShot >= 0) return;
+    const { g, o, tx } = this;
+    const tree = this.c.tree;
+    this.rayNodes = tree.trie.size;
+    const { occlusionEps } = tracerTolerances(g);
+    shootRays(
+      g,
+      tx,
+      {
+        rays: this.plan.rays,
+        maxDepth: o.maxDepth,
+        reflection: o.specular,
+        transmission: o.transmission,
+        minT: occlusionEps,
+      },
+      tree.trie,
+      null,
+    );
+    tree.images = extendImages(g, tx, tree.trie, tree.images, this.rayNodes);
+    tree.beams.extend(tree.trie, tree.images);
+    this.solver.images = tree.images;
+    this.raysShot = this.plan.rays;
+  }
+}

@@ -1,0 +1,299 @@
+import type { Vec3 } from '../../engine/core/vec3.ts';
+import type { Scene } from '../../engine/scene/types.ts';
+import type { PathGeometry } from '../../engine/tracer/path.ts';
+
+/**
+ * Exhaustive image-method reference for one link, written for the tests only and independent of
+ * the tracer (src/engine/tracer): it reads the scene's faces and triangles and nothing else, and
+ * shares no code with the production search (no BVH, no beams, no trie, no tolerances).
+ *
+ * Every sequence of faces (f₁ … fₙ), n ≤ maxDepth, with a reflection or a straight-through
+ * transmission at each, is enumerated depth first. The only pruning is a bounding cone that
+ * holds for any receiver: the segment leaving face fₖ lies on a ray from the image Iₖ through a
+ * point of fₖ, beyond fₖ's plane, so fₖ₊₁ must meet the circular cone with apex Iₖ around fₖ
+ * (its bounding sphere against the cone) and have a vertex on the far side of fₖ's plane from Iₖ.
+ *
+ * A sequence is a path when, solving backwards from the receiver (Pₖ = line Iₖ → Pₖ₊₁ ∩ plane
+ * fₖ, strictly between them), every Pₖ lies inside a triangle of fₖ, the neighbours are on the
+ * same side of fₖ for a reflection and on opposite sides for a transmission, and no triangle
+ * outside the planes of a segment's end faces cuts the segment (brute force over all triangles).
+ */
+export interface OraclePath {
+  /** 'r' or 't' and the face index per interaction, e.g. r3-t7 ('los' for none) */
+  signature: string;
+  length: number;
+  points: Vec3[];
+}
+
+export interface OracleOptions {
+  maxDepth: number;
+  reflection?: boolean;
+  transmission?: boolean;
+  los?: boolean;
+}
+
+interface FaceData {
+  n: Float64Array; // 4 per face: normal, offset
+  tris: number[][]; // triangle indices per face
+  centre: Float64Array; // 3 per face (bounding sphere)
+  radius: Float64Array;
+  verts: Float64Array[]; // vertices (xyz…) per face
+}
+
+const cache = new WeakMap<Scene, FaceData>();
+
+function faceData(scene: Scene): FaceData {
+  const hit = cache.get(scene);
+  if (hit) return hit;
+  const F = scene.faces.length;
+  const p = scene.positions;
+  const n = new Float64Array(4 * F);
+  const centre = new Float64Array(3 * F);
+  const radius = new Float64Array(F);
+  const tris: number[][] = [];
+  const verts: Float64Array[] = [];
+  for (let f = 0; f < F; f++) {
+    const face = scene.faces[f]!;
+    n.set([...face.normal, face.offset], 4 * f);
+    tris.push([...face.triangles]);
+    const v = new Float64Array(9 * face.triangles.length);
+    face.triangles.forEach((t, i) => {
+      v.set(p.subarray(9 * t, 9 * t + 9), 9 * i);
+    });
+    verts.push(v);
+    const lo = [Infinity, Infinity, Infinity];
+    const hi = [-Infinity, -Infinity, -Infinity];
+    for (let i = 0; i < v.length; i += 3) {
+      for (let a = 0; a < 3; a++) {
+        lo[a] = Math.min(lo[a]!, v[i + a]!);
+        hi[a] = Math.max(hi[a]!, v[i + a]!);
+      }
+    }
+    const c = [0, 1, 2].map((a) => (lo[a]! + hi[a]!) / 2);
+    centre.set(c, 3 * f);
+    let r = 0;
+    for (let i = 0; i < v.length; i += 3)
+      r = Math.max(r, Math.hypot(v[i]! - c[0]!, v[i + 1]! - c[1]!, v[i + 2]! - c[2]!));
+    radius[f] = r;
+  }
+  const d = { n, tris, centre, radius, verts };
+  cache.set(scene, d);
+  return d;
+}
+
+const dist = (d: FaceData, f: number, x: number, y: number, z: number) =>
+  d.n[4 * f]! * x + d.n[4 * f + 1]! * y + d.n[4 * f + 2]! * z - d.n[4 * f + 3]!;
+
+function samePlane(d: FaceData, a: number, b: number): boolean {
+  const c = d.n[4 * a]! * d.n[4 * b]! + d.n[4 * a + 1]! * d.n[4 * b + 1]! + d.n[4 * a + 2]! * d.n[4 * b + 2]!;
+  return (
+    Math.abs(Math.abs(c) - 1) < 1e-12 && Math.abs(d.n[4 * a + 3]! - Math.sign(c) * d.n[4 * b + 3]!) < 1e-9
+  );
+}
+
+/** Point (on the plane of face f) inside one of its triangles, by barycentric coordinates. */
+function inFace(d: FaceData, f: number, x: number, y: number, z: number): boolean {
+  const v = d.verts[f]!;
+  for (let i = 0; i < v.length; i += 9) {
+    const ux = v[i + 3]! - v[i]!,
+      uy = v[i + 4]! - v[i + 1]!,
+      uz = v[i + 5]! - v[i + 2]!;
+    const wx = v[i + 6]! - v[i]!,
+      wy = v[i + 7]! - v[i + 1]!,
+      wz = v[i + 8]! - v[i + 2]!;
+    const px = x - v[i]!,
+      py = y - v[i + 1]!,
+      pz = z - v[i + 2]!;
+    const uu = ux * ux + uy * uy + uz * uz,
+      uw = ux * wx + uy * wy + uz * wz,
+      ww = wx * wx + wy * wy + wz * wz;
+    const pu = px * ux + py * uy + pz * uz,
+      pw = px * wx + py * wy + pz * wz;
+    const det = uu * ww - uw * uw;
+    const s = (pu * ww - pw * uw) / det;
+    const t = (pw * uu - pu * uw) / det;
+    if (s >= 0 && t >= 0 && s + t <= 1) return true;
+  }
+  return false;
+}
+
+/** Whether a triangle of the scene (other than those in the planes of faces a, b) cuts segment PQ. */
+function blocked(scene: Scene, d: FaceData, P: Vec3, Q: Vec3, a: number, b: number, eps: number): boolean {
+  const p = scene.positions;
+  const dx = Q[0] - P[0],
+    dy = Q[1] - P[1],
+    dz = Q[2] - P[2];
+  const len = Math.hypot(dx, dy, dz);
+  const lo = a < 0 ? eps / len : 0;
+  const hi = b < 0 ? 1 - eps / len : 1;
+  for (let f = 0; f < scene.faces.length; f++) {
+    if ((a >= 0 && (f === a || samePlane(d, f, a))) || (b >= 0 && (f === b || samePlane(d, f, b)))) continue;
+    for (const t of d.tris[f]!) {
+      // Möller–Trumbore
+      const o = 9 * t;
+      const e1x = p[o + 3]! - p[o]!,
+        e1y = p[o + 4]! - p[o + 1]!,
+        e1z = p[o + 5]! - p[o + 2]!;
+      const e2x = p[o + 6]! - p[o]!,
+        e2y = p[o + 7]! - p[o + 1]!,
+        e2z = p[o + 8]! - p[o + 2]!;
+      const hx = dy * e2z - dz * e2y,
+        hy = dz * e2x - dx * e2z,
+        hz = dx * e2y - dy * e2x;
+      const det = e1x * hx + e1y * hy + e1z * hz;
+      if (det === 0) continue;
+      const sx = P[0] - p[o]!,
+        sy = P[1] - p[o + 1]!,
+        sz = P[2] - p[o + 2]!;
+      const u = (sx * hx + sy * hy + sz * hz) / det;
+      if (u < 0 || u > 1) continue;
+      const qx = sy * e1z - sz * e1y,
+        qy = sz * e1x - sx * e1z,
+        qz = sx * e1y - sy * e1x;
+      const v = (dx * qx + dy * qy + dz * qz) / det;
+      if (v < 0 || u + v > 1) continue;
+      const s = (e2x * qx + e2y * qy + e2z * qz) / det;
+      if (s > lo && s < hi) return true;
+    }
+  }
+  return false;
+}
+
+/** Every specular (reflected/transmitted) path and the LoS from tx to rx, sorted by length. */
+export function imageMethodPaths(scene: Scene, tx: Vec3, rx: Vec3, options: OracleOptions): OraclePath[] {
+  const d = faceData(scene);
+  const F = scene.faces.length;
+  const types: number[] = [];
+  if (options.reflection ?? true) types.push(0);
+  if (options.transmission ?? false) types.push(1);
+  const { min, max } = scene.bbox;
+  const eps = 1e-7 * Math.max(1, Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]));
+  const out: OraclePath[] = [];
+  if ((options.los ?? true) && !blocked(scene, d, tx, rx, -1, -1, eps))
+    out.push({
+      signature: 'los',
+      length: Math.hypot(rx[0] - tx[0], rx[1] - tx[1], rx[2] - tx[2]),
+      points: [],
+    });
+  const faces: number[] = [];
+  const kinds: number[] = [];
+  const images: Vec3[] = [tx];
+  // the far side of each face from the following image, and the bounding cone around the face
+  const solve = () => {
+    const n = faces.length;
+    const pts: Vec3[] = new Array(n + 2);
+    pts[0] = tx;
+    pts[n + 1] = rx;
+    for (let k = n; k >= 1; k--) {
+      const f = faces[k - 1]!;
+      const I = images[k]!;
+      const Q = pts[k + 1]!;
+      const di = dist(d, f, I[0], I[1], I[2]);
+      const dq = dist(d, f, Q[0], Q[1], Q[2]);
+      if (di * dq >= 0) return; // not strictly on both sides: no crossing between I and Q
+      const s = di / (di - dq);
+      const P: Vec3 = [I[0] + s * (Q[0] - I[0]), I[1] + s * (Q[1] - I[1]), I[2] + s * (Q[2] - I[2])];
+      if (!inFace(d, f, P[0], P[1], P[2])) return;
+      pts[k] = P;
+    }
+    for (let k = 1; k <= n; k++) {
+      const f = faces[k - 1]!;
+      const a = pts[k - 1]!;
+      const b = pts[k + 1]!;
+      const sa = dist(d, f, a[0], a[1], a[2]);
+      const sb = dist(d, f, b[0], b[1], b[2]);
+      if (kinds[k - 1] === 0 ? !(sa * sb > 0) : !(sa * sb < 0)) return;
+    }
+    let length = 0;
+    for (let k = 0; k <= n; k++) {
+      const a = pts[k]!;
+      const b = pts[k + 1]!;
+      if (blocked(scene, d, a, b, k > 0 ? faces[k - 1]! : -1, k < n ? faces[k]! : -1, eps)) return;
+      length += Math.hypot(b[0] - a[0], b[1] - a[1], b[2] - a[2]);
+    }
+    const signature = faces.map((f, i) => `${kinds[i] === 0 ? 'r' : 't'}${f}`).join('-');
+    out.push({ signature, length, points: pts.slice(1, n + 1) });
+  };
+  const mayFollow = (prev: number, I: Vec3, f: number): boolean => {
+    if (prev < 0) return Math.abs(dist(d, f, I[0], I[1], I[2])) > 0;
+    if (f === prev || samePlane(d, f, prev)) return false;
+    // a vertex of f on the far side of prev's plane from the image
+    const side = dist(d, prev, I[0], I[1], I[2]) > 0 ? -1 : 1;
+    const v = d.verts[f]!;
+    let beyond = false;
+    for (let i = 0; i < v.length && !beyond; i += 3)
+      beyond = side * dist(d, prev, v[i]!, v[i + 1]!, v[i + 2]!) > 0;
+    if (!beyond) return false;
+    // f's bounding sphere against the cone from I around prev's bounding sphere
+    const cx = d.centre[3 * prev]! - I[0],
+      cy = d.centre[3 * prev + 1]! - I[1],
+      cz = d.centre[3 * prev + 2]! - I[2];
+    const cl = Math.hypot(cx, cy, cz);
+    const sx = d.centre[3 * f]! - I[0],
+      sy = d.centre[3 * f + 1]! - I[1],
+      sz = d.centre[3 * f + 2]! - I[2];
+    const sl = Math.hypot(sx, sy, sz);
+    if (cl <= d.radius[prev]! || sl <= d.radius[f]!) return true;
+    const half = Math.asin(d.radius[prev]! / cl);
+    const spread = Math.asin(d.radius[f]! / sl);
+    const angle = Math.acos(Math.max(-1, Math.min(1, (cx * sx + cy * sy + cz * sz) / (cl * sl))));
+    return angle <= half + spread + 1e-9;
+  };
+  const visit = () => {
+    const depth = faces.length;
+    if (depth > 0) solve();
+    if (depth === options.maxDepth) return;
+    const prev = depth > 0 ? faces[depth - 1]! : -1;
+    const I = images[depth]!;
+    for (let f = 0; f < F; f++) {
+      if (!mayFollow(prev, I, f)) continue;
+      for (const type of types) {
+        let J = I;
+        if (type === 0) {
+          const s = dist(d, f, I[0], I[1], I[2]);
+          J = [I[0] - 2 * s * d.n[4 * f]!, I[1] - 2 * s * d.n[4 * f + 1]!, I[2] - 2 * s * d.n[4 * f + 2]!];
+        }
+        faces.push(f);
+        kinds.push(type);
+        images.push(J);
+        visit();
+        faces.pop();
+        kinds.pop();
+        images.pop();
+      }
+    }
+  };
+  visit();
+  return out.sort((a, b) => a.length - b.length);
+}
+
+/**
+ * Compare a tracer's specular paths (LoS, reflections, transmissions) for one link with the
+ * reference: the reference paths it misses and the paths it has that the reference does not.
+ * Two paths match when they have the same interaction types, the same points (1e-6 m) and the
+ * same length (1e-6 m): where two surfaces coincide (a building's bottom on the floor) the
+ * reference lists the crossing once per face and the tracer once, on either face.
+ */
+export function compareWithReference(
+  found: readonly PathGeometry[],
+  reference: readonly OraclePath[],
+): { missed: string[]; extra: string[] } {
+  const types = (sig: string) => (sig === 'los' ? '' : sig.replace(/\d+/g, ''));
+  const mine = found
+    .filter((p) => p.kind === 'los' || p.kind === 'specular')
+    .map((p) => ({
+      signature:
+        p.interactions.map((i) => `${i.type === 'reflection' ? 'r' : 't'}${i.faceIndex}`).join('-') || 'los',
+      length: p.length,
+      points: p.interactions.map((i) => i.point),
+    }));
+  const same = (a: { signature: string; length: number; points: Vec3[] }, b: typeof a) =>
+    types(a.signature) === types(b.signature) &&
+    Math.abs(a.length - b.length) <= 1e-6 &&
+    a.points.every(
+      (p, k) => Math.hypot(p[0] - b.points[k]![0], p[1] - b.points[k]![1], p[2] - b.points[k]![2]) <= 1e-6,
+    );
+  const missed = reference.filter((r) => !mine.some((m) => same(r, m))).map((r) => r.signature);
+  const extra = mine.filter((m) => !reference.some((r) => same(r, m))).map((m) => m.signature);
+  return { missed, extra };
+}

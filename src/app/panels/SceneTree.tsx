@@ -1,6 +1,7 @@
 import { selectSurface } from '../actions/devices.ts';
 import { materialColor, SOURCE_LABEL } from '../colors.ts';
 import { useStudio } from '../store.ts';
+import { CalibrationBadge } from './CalibrationBadge.tsx';
 
 /** Materials with their objects: the legend of the viewport colours and the way to select by name. */
 export function SceneTree() {
@@ -34,6 +35,7 @@ export function SceneTree() {
                 <span className={`badge src-${m?.source ?? 'default'}`}>
                   {SOURCE_LABEL[m?.source ?? 'default']}
                 </span>
+                <CalibrationBadge material={m} />
               </div>
               <ul>
                 {objs.map((i) => (

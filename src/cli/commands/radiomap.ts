@@ -1,7 +1,7 @@
 import { Channel, type ChannelControl } from '../../engine/channel/index.ts';
 import { parseDecimal } from '../../engine/core/index.ts';
 import { releaseGpu } from '../../engine/gpu/index.ts';
-import { ITU_EDITION, resolveSceneMaterials } from '../../engine/materials/index.ts';
+import { resolveSceneMaterials } from '../../engine/materials/index.ts';
 import { nodeFileSource } from '../../engine/node/index.ts';
 import {
   type ColorRange,
@@ -169,7 +169,7 @@ export async function run(argv: string[]): Promise<number> {
             `${name}[${bad}] is ${values[bad]} with ${map.pathCount[bad]} path(s): the map is not written. It was computed from scene ${scenePath} at ${frequencyHz} Hz with Tx ${tx.join(',')}; check them (or report a bug)`,
           );
       }
-      const json = { ...radioMapToJson(map, scene.name), itu_edition: ITU_EDITION, metric_shown: metric };
+      const json = radioMapToJson(map, scene.name, metric);
       await writeOutput(out, `${JSON.stringify(json)}\n`, force);
       if (pngPath) await writeOutput(pngPath, renderRadioMapPng(map, metric, { range }), force, '--png');
       if (csvPath) await writeOutput(csvPath, radioMapToCsv(map), force, '--csv');

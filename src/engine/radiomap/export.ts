@@ -1,4 +1,6 @@
+import { ITU_EDITION } from '../materials/itu.ts';
 import { cellCenter } from './grid.ts';
+import type { RadioMapMetric } from './metrics.ts';
 import type { RadioMap } from './radioMap.ts';
 
 /**
@@ -36,8 +38,15 @@ function columns(map: RadioMap) {
   };
 }
 
-/** JSON-ready form (numbers rounded, null where undefined, K = ∞ flagged in k_factor_infinite). */
-export function radioMapToJson(map: RadioMap, sceneName: string): Record<string, unknown> {
+/**
+ * JSON-ready form (numbers rounded, null where undefined, K = ∞ flagged in k_factor_infinite):
+ * what `rftwin radiomap --out` writes and the studio exports, `metric_shown` the one drawn.
+ */
+export function radioMapToJson(
+  map: RadioMap,
+  sceneName: string,
+  metricShown?: RadioMapMetric,
+): Record<string, unknown> {
   const c = columns(map);
   return {
     scene: sceneName,
@@ -70,6 +79,8 @@ export function radioMapToJson(map: RadioMap, sceneName: string): Record<string,
     path_count: c.path_count,
     ...(c.serving_tx ? { serving_tx: c.serving_tx } : {}),
     stats: map.stats,
+    itu_edition: ITU_EDITION,
+    ...(metricShown ? { metric_shown: metricShown } : {}),
   };
 }
 

@@ -26,7 +26,12 @@ export function SceneTree() {
           const conf = m?.confidence;
           return (
             <li key={id}>
-              <div className="tree-material" title={m?.evidence}>
+              <div
+                className="tree-material"
+                title={m?.evidence}
+                data-testid="tree-material"
+                data-material={id}
+              >
                 <span
                   className="swatch"
                   style={{ background: materialColor(m), opacity: 0.4 + 0.6 * (conf ?? 1) }}

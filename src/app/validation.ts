@@ -13,7 +13,8 @@ export type Check = (value: number) => string | undefined;
 /** A typed text as a number, or why it is not one. */
 export function readNumber(text: string): { value: number } | { problem: string } {
   const v = parseDecimal(text.trim());
-  return v === undefined ? { problem: `${numberProblem(text)}` } : { value: v };
+  if (v !== undefined) return { value: v };
+  return { problem: text.trim() === '' ? 'a number is required' : numberProblem(text) };
 }
 
 /** Every check in turn; the first reason wins. */

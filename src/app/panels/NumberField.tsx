@@ -48,6 +48,14 @@ export function NumberField({
     setProblem(why);
     if (!why && 'value' in read && read.value !== value) onCommit(read.value);
   };
+  // a refused text is checked again when the rule changes (extrapolation ticked, another
+  // bound moved): it is taken once it becomes valid, as if typed then
+  const refused = useRef<string | null>(null);
+  refused.current = problem ? text : null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new rule re-checks; onChange reads the rest
+  useEffect(() => {
+    if (refused.current !== null) onChange(refused.current);
+  }, [check]);
   return (
     <span className="number-field">
       <input

@@ -10,7 +10,7 @@ import { type RootState, reportError, setStatus, studio } from '../store.ts';
 import { engine } from '../worker/bridge.ts';
 import type { RadioMapRequest } from '../worker/protocol.ts';
 import { channelRequest } from './channelRequest.ts';
-import { download } from './exportTwin.ts';
+import { download, safe } from './exportTwin.ts';
 
 let running: AbortController | null = null;
 
@@ -172,8 +172,6 @@ export async function estimateHeatmap() {
     reportError(`Radio map estimate failed: ${(e as Error).message}`);
   }
 }
-
-const safe = (name: string) => name.replace(/[^A-Za-z0-9_.-]/g, '_') || 'twin';
 
 /** The map shown as a file: PNG (with colour bar, range as shown), CSV or JSON (as `rftwin radiomap`). */
 export function exportHeatmap(format: 'png' | 'csv' | 'json') {

@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
  * Test tiers (all run in Node; the studio itself is tested by Playwright in e2e/):
  * - unit: the pure engine and app logic, no GPU device, no subprocess (`npm run test:unit`)
  * - gpu:  WebGPU kernels through Dawn (SwiftShader where there is no GPU): `*.gpu.test.ts`
- * - cli:  the real `rftwin` command run as a subprocess: `src/cli/**`
+ * - cli:  the real `rftwin` command run as a subprocess: `src/cli/**`; and the production build
+ *         (`vite build` as a subprocess: src/test/buildAssets.test.ts)
  * - fuzz: property-based fuzzing of every loader (`*.fuzz.test.ts`, fast-check, fixed seed):
  *         1,000 cases per loader here; `npm run fuzz` runs 10,000 each and records the counts
  * `npm test` runs all four, then the e2e suites.
@@ -24,12 +25,26 @@ export default defineConfig({
           ...shared,
           name: 'unit',
           include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
-          exclude: ['src/**/*.gpu.test.ts', 'src/**/*.fuzz.test.ts', 'src/cli/**'],
+          exclude: [
+            'src/**/*.gpu.test.ts',
+            'src/**/*.fuzz.test.ts',
+            'src/cli/**',
+            'src/test/buildAssets.test.ts',
+          ],
         },
       },
       { test: { ...shared, name: 'fuzz', include: ['src/**/*.fuzz.test.ts'] } },
-      { test: { ...shared, name: 'gpu', include: ['src/**/*.gpu.test.ts'], setupFiles: ['src/test/gpuSetup.ts'] } },
-      { test: { ...shared, name: 'cli', include: ['src/cli/**/*.test.ts'] } },
+      {
+        test: {
+          ...shared,
+          name: 'gpu',
+          include: ['src/**/*.gpu.test.ts'],
+          setupFiles: ['src/test/gpuSetup.ts'],
+        },
+      },
+      {
+        test: { ...shared, name: 'cli', include: ['src/cli/**/*.test.ts', 'src/test/buildAssets.test.ts'] },
+      },
     ],
   },
 });

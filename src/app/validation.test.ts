@@ -10,6 +10,8 @@ import {
 } from './validation.ts';
 
 /** Only the bounding box matters to the position rules: a 10 m × 10 m × 3 m room. */
+const itu = (ituName: string) =>
+  ({ kind: 'itu', ituName, thickness: 0.1, scatteringCoefficient: 0, xpdCoefficient: 0 }) as const;
 const room = { bbox: { min: [-5, -5, 0], max: [5, 5, 3] } } as unknown as Scene;
 
 describe('typed numbers', () => {
@@ -38,8 +40,8 @@ describe('typed numbers', () => {
 
   it('frequency: above 0, within 0.1 GHz … 1 THz, and within ITU-R P.2040 for the ITU materials unless extrapolating', () => {
     // ITU-R P.2040-1 Table 3 defines brick from 1 to 40 GHz and concrete from 1 to 100 GHz
-    const brick = frequencyCheck([{ kind: 'itu', ituName: 'brick' }], false);
-    const concrete = frequencyCheck([{ kind: 'itu', ituName: 'concrete' }], false);
+    const brick = frequencyCheck([itu('brick')], false);
+    const concrete = frequencyCheck([itu('concrete')], false);
     expect(brick(28)).toBeUndefined();
     expect(brick(40)).toBeUndefined();
     expect(brick(60)).toMatch(/^60 GHz: ITU-R P\.2040 defines brick only for 1–40 GHz \(tick "extrapolate"/);
@@ -47,7 +49,7 @@ describe('typed numbers', () => {
     expect(brick(0)).toBe('the frequency must be above 0 GHz, got 0 GHz');
     expect(brick(-5)).toBe('the frequency must be above 0 GHz, got -5 GHz');
     expect(brick(1e9)).toMatch(/^1\.000e\+9 GHz is outside 0\.1 GHz … 1000 GHz/);
-    const extrapolating = frequencyCheck([{ kind: 'itu', ituName: 'brick' }], true);
+    const extrapolating = frequencyCheck([itu('brick')], true);
     expect(extrapolating(60)).toBeUndefined();
     expect(extrapolating(1e9)).toMatch(/outside 0\.1 GHz … 1000 GHz/);
     // custom materials have no validity range

@@ -14,6 +14,10 @@ const F_GHZ = 28;
 const brickSigma = 0.0238 * F_GHZ ** 0.16;
 const concreteSigma = 0.0462 * F_GHZ ** 0.7822;
 
+const slab = { thickness: 0.1, scatteringCoefficient: 0, xpdCoefficient: 0 };
+const brickSpec = { kind: 'itu' as const, ituName: 'brick', ...slab };
+const concreteSpec = { kind: 'itu' as const, ituName: 'concrete', ...slab };
+
 function outcome(parameters: CalibrationOutcome['parameters']): CalibrationOutcome {
   return { parameters } as CalibrationOutcome;
 }
@@ -24,8 +28,8 @@ function setUp() {
     soundings: { file: 'soundings.csv', items: new Array(50).fill({}) as Sounding[] },
     calibrationRecord: { loss: 'smape' },
     materials: {
-      itu_brick: { id: 'itu_brick', spec: { kind: 'itu', ituName: 'brick' }, source: 'scene' },
-      itu_concrete: { id: 'itu_concrete', spec: { kind: 'itu', ituName: 'concrete' }, source: 'scene' },
+      itu_brick: { id: 'itu_brick', spec: brickSpec, source: 'scene' },
+      itu_concrete: { id: 'itu_concrete', spec: concreteSpec, source: 'scene' },
     },
   });
 }
@@ -67,7 +71,7 @@ describe('applyCalibration', () => {
     expect(m.itu_brick!.calibration!.parameters.conductivity!.prior).toBeCloseTo(brickSigma, 12);
     expect(m.itu_brick!.calibration!.parameters.conductivity!.relative_std).toBeCloseTo(0.0028 / 0.0558, 12);
     // concrete (issue 13: "8.06 ± 196 S/m ... calibrated, confidence 100 %"): prior kept, verdict recorded
-    expect(m.itu_concrete!.spec).toEqual({ kind: 'itu', ituName: 'concrete' });
+    expect(m.itu_concrete!.spec).toEqual(concreteSpec);
     expect(m.itu_concrete!.source).toBe('scene');
     const c = m.itu_concrete!.calibration!;
     expect(c.status).toBe('not calibrated');
@@ -86,7 +90,7 @@ describe('applyCalibration', () => {
     // 0.0558 ± 0.014: 25 % > 20 %
     applyCalibration(outcome([brick(0.014)]), 0.2);
     const m = studio.get().materials.itu_brick!;
-    expect(m.spec).toEqual({ kind: 'itu', ituName: 'brick' });
+    expect(m.spec).toEqual(brickSpec);
     expect(m.calibration!.status).toBe('not calibrated');
     expect(m.calibration!.parameters.conductivity!.reason).toBe(
       'uncertainty ±25.1 % exceeds the ±20.0 % threshold',

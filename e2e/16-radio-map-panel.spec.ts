@@ -17,6 +17,7 @@ const TX2: [number, number, number] = [-3, 3, 2];
 const PLANE_Z = 1.2;
 const CELL = 0.25;
 const LOW_Z = 0.3;
+const BEST_SERVER_CELL = 0.5;
 const out = mkdtempSync(join(tmpdir(), 'rftwin-e2e-radiomap-'));
 
 async function save(page: Page, testId: string): Promise<{ name: string; path: string }> {
@@ -27,8 +28,12 @@ async function save(page: Page, testId: string): Promise<{ name: string; path: s
 }
 
 /** `rftwin radiomap` of the same transmitter, plane, area and cell, CPU backend, default channel. */
-function cliRadioMap(bounds: number[], extra: string[] = []) {
-  const files = { json: join(out, 'cli.json'), png: join(out, 'cli.png'), csv: join(out, 'cli.csv') };
+function cliRadioMap(bounds: number[], { tx = ['--tx', TX2.join(',')], cell = CELL, name = 'cli' } = {}) {
+  const files = {
+    json: join(out, `${name}.json`),
+    png: join(out, `${name}.png`),
+    csv: join(out, `${name}.csv`),
+  };
   execFileSync(
     process.execPath,
     [
@@ -38,14 +43,13 @@ function cliRadioMap(bounds: number[], extra: string[] = []) {
       'public/demo/room.xml',
       '--frequency',
       '28e9',
-      '--tx',
-      TX2.join(','),
+      ...tx,
       '--plane',
       `z=${PLANE_Z}`,
       '--bounds',
       bounds.join(','),
       '--cell',
-      String(CELL),
+      String(cell),
       '--metric',
       'delay-spread',
       '--backend',
@@ -56,7 +60,6 @@ function cliRadioMap(bounds: number[], extra: string[] = []) {
       files.png,
       '--csv',
       files.csv,
-      ...extra,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 },
   );
@@ -218,4 +221,46 @@ test('K-factor: a cell with a single path reads "single path (K = ∞)", distinc
   await page.mouse.move(x, y);
   await expect(page.getByTestId('heatmap-hover')).toContainText('single path (K = ∞)');
   await shot(page, '16d-radio-map-single-path');
+});
+
+test('best server of all transmitters: the map `rftwin radiomap --best-server` writes, byte for byte', async ({
+  studio: page,
+}) => {
+  test.setTimeout(300_000);
+  await page.getByTestId('backend-select').selectOption('cpu');
+  await addDevice(page, 'tx', TX1);
+  await addDevice(page, 'tx', TX2);
+  await page.getByTestId('heatmap-tx').selectOption('all');
+  await page.getByTestId('heatmap-z').fill(String(PLANE_Z));
+  await page.getByTestId('heatmap-cell').fill(String(BEST_SERVER_CELL));
+  const bounds = [-4, -2, 2, 4];
+  for (const [k, id] of ['heatmap-xmin', 'heatmap-ymin', 'heatmap-xmax', 'heatmap-ymax'].entries())
+    await page.getByTestId(id).fill(String(bounds[k]));
+  await page.getByTestId('heatmap-metric').selectOption('delay-spread');
+  await expect(page.getByTestId('heatmap-cells')).toContainText('12 × 12 = 144 cells × 2 Tx');
+  await page.getByTestId('heatmap-button').click();
+  await expect(page.getByTestId('status')).toContainText(
+    'Radio map from best server of Tx 1, Tx 2: 12×12 cells',
+    {
+      timeout: 120_000,
+    },
+  );
+  await page.getByTestId('heatmap-metric').selectOption('serving-tx');
+  await expect(page.getByTestId('heatmap-legend')).toHaveAttribute('data-metric', 'serving-tx');
+  await shot(page, '16e-radio-map-best-server');
+  const csv = await save(page, 'heatmap-export-csv');
+  const json = await save(page, 'heatmap-export-json');
+  const cli = cliRadioMap(bounds, {
+    tx: ['--tx', TX1.join(','), '--tx', TX2.join(','), '--best-server'],
+    cell: BEST_SERVER_CELL,
+    name: 'cli-best',
+  });
+  expect(readFileSync(csv.path).equals(readFileSync(cli.csv)), 'CSV bytes').toBe(true);
+  const { metric_shown: shown, ...studioMap } = withoutTimings(json.path);
+  const { metric_shown: _cliShown, ...cliMap } = withoutTimings(cli.json);
+  expect(shown).toBe('serving-tx');
+  expect(studioMap).toEqual(cliMap);
+  // both transmitters serve somewhere (Tx 2 near its corner, Tx 1 near the centre)
+  const serving = studioMap.serving_tx as (number | null)[];
+  expect(new Set(serving)).toEqual(new Set([0, 1]));
 });

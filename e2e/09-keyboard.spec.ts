@@ -127,7 +127,7 @@ test('the main flow runs with the keyboard only: open, devices, trace, heatmap, 
   await tabTo(page, 'optimiser');
   await page.keyboard.press('ArrowDown');
   await expect(page.getByLabel('optimiser')).toHaveValue('adam');
-  await tabTo(page, 'maximum iterations');
+  await tabTo(page, 'calibration-max-iterations');
   await typeValue(page, '300');
   const cal = await tabTo(page, 'calibrate-button');
   expect(cal.outline).not.toBe('none');

@@ -7,6 +7,7 @@ import { openBrowserFiles } from './actions/loadInputs.ts';
 import { CalibrationPanel } from './panels/CalibrationPanel.tsx';
 import { DeviceList } from './panels/DeviceList.tsx';
 import { ExportPanel } from './panels/ExportPanel.tsx';
+import { FrequencyField } from './panels/FrequencyField.tsx';
 import { HeatmapPanel } from './panels/HeatmapPanel.tsx';
 import { KeyboardHelp } from './panels/KeyboardHelp.tsx';
 import { LinkPanel } from './panels/LinkPanel.tsx';
@@ -89,7 +90,6 @@ function useShortcuts(openPicker: () => void) {
 }
 
 function Toolbar({ onOpen }: { onOpen: () => void }) {
-  const frequencyHz = useStudio((s) => s.frequencyHz);
   const xray = useStudio((s) => s.xray);
   return (
     <header className="toolbar">
@@ -103,22 +103,7 @@ function Toolbar({ onOpen }: { onOpen: () => void }) {
       >
         Open… <kbd>O</kbd>
       </button>
-      <label className="inline">
-        f
-        <input
-          type="number"
-          step={0.1}
-          min={0.001}
-          aria-label="carrier frequency (GHz)"
-          data-testid="frequency"
-          value={Number((frequencyHz / 1e9).toPrecision(6))}
-          onChange={(e) => {
-            const v = e.currentTarget.valueAsNumber;
-            if (Number.isFinite(v) && v > 0) studio.set({ frequencyHz: v * 1e9 });
-          }}
-        />
-        GHz
-      </label>
+      <FrequencyField />
       <button
         type="button"
         className={xray ? 'active' : ''}

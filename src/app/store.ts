@@ -1,9 +1,15 @@
 import { create } from 'zustand';
+import { DEFAULT_MAX_RELATIVE_STD } from '../engine/calibrate/index.ts';
 import { type BackendChoice, DEFAULT_CHANNEL_SETTINGS } from '../engine/channel/index.ts';
 import type { Vec3 } from '../engine/core/index.ts';
 import type { Sounding } from '../engine/io/index.ts';
 import type { SceneMaterial } from '../engine/materials/index.ts';
-import type { RadioMap, RadioMapMetric } from '../engine/radiomap/index.ts';
+import {
+  type ColorRange,
+  DEFAULT_COLOR_RANGE,
+  type RadioMap,
+  type RadioMapMetric,
+} from '../engine/radiomap/index.ts';
 import type { Scene } from '../engine/scene/index.ts';
 import type { PriorsFile, TranslatorBackend, TranslatorJson } from '../engine/vision/index.ts';
 import { DEFAULT_CLIP_MODEL } from '../engine/vision/index.ts';
@@ -30,8 +36,34 @@ export interface StudioMaterial extends SceneMaterial {
   confidence?: number;
   /** one line a person can check: "bsdf itu_brick in room.xml", "CLIP top-3 …", "calibrated from 50 soundings" */
   evidence?: string;
+  /** what the last applied calibration said about this material (also in the exported twin) */
+  calibration?: MaterialCalibration;
   /** how sure a prior's values are (the priors file's `<param>_std`): calibration's prior width on them */
   priorStd?: Partial<Record<'relative_permittivity' | 'conductivity' | 'scattering_coefficient', number>>;
+}
+
+/**
+ * A calibration's verdict on one material, as the twin file records it: each trained parameter
+ * with its estimate, standard deviation and the value before (prior), and whether it replaced
+ * the prior (calibrated) or not, and why. null stands for a number that is not finite.
+ */
+export interface MaterialCalibration {
+  /** every trained parameter calibrated, some of them, or none (the material keeps its prior) */
+  status: 'calibrated' | 'partly calibrated' | 'not calibrated';
+  soundings: string;
+  /** the threshold on std/|estimate| the estimates were held to */
+  max_relative_std: number;
+  parameters: Record<
+    string,
+    {
+      estimate: number;
+      std: number | null;
+      relative_std: number | null;
+      prior: number;
+      calibrated: boolean;
+      reason?: string;
+    }
+  >;
 }
 
 /** The translator the studio holds: fitted here or loaded from a file, and where it has been applied. */
@@ -143,6 +175,26 @@ export interface RootState {
   heatmapMetric: RadioMapMetric;
   heatmapCell: number;
   heatmapHover: { x: number; y: number; value: number } | null;
+  /** transmitter of the next map: a device id, 'all' (best server of every Tx), null = the first Tx */
+  heatmapTx: string | null;
+  /** height of the map's plane (m, absolute z); null = 1.5 m above the scene's floor */
+  heatmapZ: number | null;
+  /** area of the map: xmin, ymin, xmax, ymax (m); null = the scene's footprint */
+  heatmapBounds: [number, number, number, number] | null;
+  /** the next click-and-drag in the viewport draws the map's area instead of orbiting */
+  heatmapAreaDrag: boolean;
+  /** colour range of the map (2nd–98th percentile by default, or manual) */
+  heatmapRange: ColorRange;
+  /** how long the map as set up would take (from a timed coarse map), for the settings `key` */
+  heatmapEstimate: { key: string; seconds: number; probeCells: number; backendLabel: string } | null;
+  /** a map above 10⁶ cells waits for the person's confirmation (cells, estimated seconds if known) */
+  heatmapConfirm: { cells: number; seconds?: number } | null;
+  /** largest relative uncertainty (std/|estimate|) of an estimate that Apply writes to the twin */
+  calibrationMaxRelativeStd: number;
+  /** soundings the loaded twin cannot predict (outside its volume, inside an object), for sceneId */
+  soundingWarnings: { sceneId: number; file: string; warnings: string[] } | null;
+  /** frequencies outside ITU-R P.2040's validity range are accepted (the person opted in) */
+  allowExtrapolation: boolean;
   /** settings and result of the last calibration, recorded in exported twins */
   calibrationRecord: unknown;
   /** the calibration in progress: running or paused by the person (null when none runs) */
@@ -191,6 +243,16 @@ export const useStudio = create<RootState>()((set) => ({
   heatmapMetric: 'path-gain',
   heatmapCell: 0.25,
   heatmapHover: null,
+  heatmapTx: null,
+  heatmapZ: null,
+  heatmapBounds: null,
+  heatmapAreaDrag: false,
+  heatmapRange: DEFAULT_COLOR_RANGE,
+  heatmapEstimate: null,
+  heatmapConfirm: null,
+  calibrationMaxRelativeStd: DEFAULT_MAX_RELATIVE_STD,
+  soundingWarnings: null,
+  allowExtrapolation: false,
   selectedLink: null,
   hoveredPath: null,
   set: (partial) => set(partial),

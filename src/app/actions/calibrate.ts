@@ -1,8 +1,14 @@
-import type { LossKind, OptimizerKind } from '../../engine/calibrate/index.ts';
+import {
+  estimateTrust,
+  type LossKind,
+  type OptimizerKind,
+  PARAMETER_FIELD,
+} from '../../engine/calibrate/index.ts';
 import { MAX_INTERACTIONS } from '../../engine/channel/index.ts';
 import type { MaterialParameterName } from '../../engine/io/index.ts';
+import { resolveRadioParameters } from '../../engine/materials/index.ts';
 import { soundingErrors } from '../soundingErrors.ts';
-import { reportError, setStatus, studio } from '../store.ts';
+import { type MaterialCalibration, reportError, setStatus, studio } from '../store.ts';
 import { engine } from '../worker/bridge.ts';
 import type { CalibrationIteration, CalibrationOutcome, Progress } from '../worker/protocol.ts';
 import { channelRequest } from './channelRequest.ts';
@@ -194,26 +200,103 @@ export async function runCalibration(
   }
 }
 
-/** Replace the trained materials of the twin by their calibrated values (source: calibrated). */
-export function applyCalibration(outcome: CalibrationOutcome) {
-  const s = studio.get();
-  const owners = new Set(outcome.parameters.map((p) => p.owner));
-  const materials = { ...s.materials };
-  for (const id of owners) {
-    const p = outcome.calibrated[id];
-    if (!p || !materials[id]) continue;
-    materials[id] = {
-      id,
-      spec: { kind: 'custom', ...p },
-      source: 'calibrated',
-      confidence: 1,
-      evidence: `calibrated from ${s.soundings?.items.length ?? 0} soundings (${s.soundings?.file ?? '?'})`,
-    };
-  }
-  studio.set({ materials });
-  clearResults();
-  setStatus({ level: 'ok', message: `Applied calibrated values to ${owners.size} materials` });
+/** Each trained parameter of a calibration outcome: calibrated or not (why), by the engine's one rule. */
+export function judgeEstimates(outcome: CalibrationOutcome, maxRelativeStd: number) {
+  return outcome.parameters.map((p) => ({ ...p, trust: estimateTrust(p, maxRelativeStd) }));
 }
+
+const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
+
+/**
+ * Apply a calibration to the twin: only the estimates the soundings identify, with a relative
+ * uncertainty within the person's threshold, replace the material's values (source
+ * "calibrated"); every other parameter keeps its prior, and the material says "not calibrated"
+ * and why. Each trained material records every estimate with its uncertainty and prior
+ * (StudioMaterial.calibration), which the exported twin carries.
+ */
+export function applyCalibration(
+  outcome: CalibrationOutcome,
+  maxRelativeStd = studio.get().calibrationMaxRelativeStd,
+) {
+  const s = studio.get();
+  const judged = judgeEstimates(outcome, maxRelativeStd);
+  const materials = { ...s.materials };
+  const soundings = `${s.soundings?.items.length ?? 0} soundings (${s.soundings?.file ?? '?'})`;
+  let applied = 0;
+  const kept: string[] = [];
+  for (const owner of new Set(judged.map((p) => p.owner))) {
+    const m = materials[owner];
+    if (!m) continue;
+    const prior = resolveRadioParameters(m.spec, s.frequencyHz, { allowExtrapolation: true });
+    const values = { ...prior };
+    const parameters: MaterialCalibration['parameters'] = {};
+    let calibrated = 0;
+    const mine = judged.filter((p) => p.owner === owner);
+    for (const p of mine) {
+      const field = PARAMETER_FIELD[p.name];
+      parameters[p.name] = {
+        estimate: p.estimate,
+        std: finiteOrNull(p.std),
+        relative_std: finiteOrNull(p.trust.relativeStd),
+        prior: prior[field],
+        calibrated: p.trust.calibrated,
+        ...(p.trust.reason ? { reason: p.trust.reason } : {}),
+      };
+      if (p.trust.calibrated) {
+        values[field] = p.estimate;
+        calibrated++;
+      } else kept.push(`${owner} ${p.name}`);
+    }
+    applied += calibrated;
+    const calibration: MaterialCalibration = {
+      status:
+        calibrated === mine.length ? 'calibrated' : calibrated > 0 ? 'partly calibrated' : 'not calibrated',
+      soundings,
+      max_relative_std: maxRelativeStd,
+      parameters,
+    };
+    const summary = mine
+      .map(
+        (p) =>
+          `${p.name} ${fmtValue(p.estimate)} ± ${fmtValue(p.std)} (${p.trust.calibrated ? 'calibrated' : 'not calibrated'})`,
+      )
+      .join(', ');
+    materials[owner] =
+      calibrated > 0
+        ? {
+            id: owner,
+            spec: { kind: 'custom', ...values },
+            source: 'calibrated',
+            evidence: `calibrated from ${soundings}: ${summary}`,
+            calibration,
+          }
+        : // nothing the soundings identify well enough: the prior stays, with the verdict
+          { ...m, calibration };
+  }
+  // the provenance of the export says what was applied and by which rule
+  const record = (s.calibrationRecord ?? {}) as Record<string, unknown>;
+  studio.set({
+    materials,
+    calibrationRecord: {
+      ...record,
+      applied: {
+        max_relative_std: maxRelativeStd,
+        rule: 'an estimate replaces the prior only when the soundings identify it and std/|estimate| ≤ max_relative_std',
+        calibrated: judged.filter((p) => p.trust.calibrated).map((p) => `${p.owner}.${p.name}`),
+        not_calibrated: judged
+          .filter((p) => !p.trust.calibrated)
+          .map((p) => ({ parameter: `${p.owner}.${p.name}`, reason: p.trust.reason })),
+      },
+    },
+  });
+  clearResults();
+  setStatus({
+    level: 'ok',
+    message: `Applied ${applied} calibrated estimate${applied === 1 ? '' : 's'}${kept.length ? `; not calibrated, prior kept: ${kept.join(', ')}` : ''}`,
+  });
+}
+
+const fmtValue = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(3))) : '–');
 
 /** Paths the WGSL kernel cannot hold are evaluated on the CPU: say so. */
 const fallbackNote = (paths: number) =>

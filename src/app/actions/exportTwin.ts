@@ -14,7 +14,8 @@ export function download(name: string, data: Uint8Array | string, type: string) 
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-const safe = (name: string) => name.replace(/[^A-Za-z0-9_.-]/g, '_') || 'twin';
+/** A scene name as a file name (letters, digits, _ . - kept). */
+export const safe = (name: string) => name.replace(/[^A-Za-z0-9_.-]/g, '_') || 'twin';
 
 /** The twin as Sionna RT XML + PLY meshes in a zip (loadable by Sionna and by the studio). */
 export function exportSionnaZip() {

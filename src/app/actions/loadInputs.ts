@@ -201,7 +201,14 @@ async function openTwinJson(f: InputFile) {
   const twin = parseTwinJson(parseJsonFile(f), f.path);
   const materials: Record<string, StudioMaterial> = {};
   for (const [id, m] of Object.entries(twin.materials)) {
-    materials[id] = { id, spec: m.spec, source: m.source, confidence: m.confidence, evidence: m.evidence };
+    materials[id] = {
+      id,
+      spec: m.spec,
+      source: m.source,
+      confidence: m.confidence,
+      evidence: m.evidence,
+      calibration: m.calibration,
+    };
   }
   const loaded = await engine().call('buildTwinScene', {
     name: twin.name,

@@ -1,26 +1,34 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { Vec3 } from '../../engine/core/index.ts';
 import { addDeviceAt } from '../actions/devices.ts';
-import { type DeviceKind, reportError } from '../store.ts';
+import { type DeviceKind, reportError, useStudio } from '../store.ts';
+import { positionCheck, readNumber } from '../validation.ts';
 
 const AXES = ['x', 'y', 'z'] as const;
 
 /**
  * Add a transmitter or receiver at typed coordinates: the keyboard path to placing devices
  * (and exact positions from a site plan), next to placing them with the mouse. The fields keep
- * the typed text (a lone "-" on the way to a negative number is not a value yet) and are
- * checked when a device is added.
+ * the typed text (a lone "-" on the way to a negative number is not a value yet); each is
+ * checked as typed (a number, within the scene's bounds plus a margin: validation.ts) with the
+ * reason next to it, and a device is added only when all three are valid.
  */
 export function AddDeviceForm() {
   const [text, setText] = useState<[string, string, string]>(['0', '0', '1.5']);
+  const scene = useStudio((s) => s.twin?.scene);
+  const errorId = useId();
+  const problems = text.map((t, k) => {
+    const read = readNumber(t);
+    if ('problem' in read) return `${AXES[k]}: ${read.problem}`;
+    return scene ? positionCheck(scene, k as 0 | 1 | 2)(read.value) : undefined;
+  });
   const add = (kind: DeviceKind) => {
-    const p = text.map((t) => Number(t.trim()));
-    const bad = p.findIndex((v, k) => !Number.isFinite(v) || text[k]!.trim() === '');
+    const bad = problems.findIndex((p) => p !== undefined);
     if (bad >= 0) {
-      reportError(`New device: ${AXES[bad]} must be a number in metres, got '${text[bad]}'`);
+      reportError(`New device not added: ${problems[bad]}`);
       return;
     }
-    addDeviceAt(kind, p as Vec3);
+    addDeviceAt(kind, text.map((t) => Number(t.trim())) as Vec3);
   };
   return (
     <div className="row add-device" data-testid="add-device-form">
@@ -30,6 +38,8 @@ export function AddDeviceForm() {
           type="text"
           inputMode="decimal"
           aria-label={`new device ${axis} (m)`}
+          aria-invalid={problems[k] ? true : undefined}
+          aria-describedby={problems[k] ? `${errorId}-${axis}` : undefined}
           data-testid={`new-device-${axis}`}
           value={text[k]}
           style={{ width: 46 }}
@@ -46,6 +56,19 @@ export function AddDeviceForm() {
       <button type="button" data-testid="add-rx-at" onClick={() => add('rx')} title="Add an Rx at x, y, z">
         + Rx here
       </button>
+      {AXES.map((axis, k) =>
+        problems[k] ? (
+          <span
+            key={axis}
+            className="field-error"
+            id={`${errorId}-${axis}`}
+            role="alert"
+            data-testid={`new-device-${axis}-error`}
+          >
+            {problems[k]}
+          </span>
+        ) : null,
+      )}
     </div>
   );
 }

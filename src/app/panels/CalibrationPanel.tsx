@@ -1,9 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { LossKind, OptimizerKind } from '../../engine/calibrate/index.ts';
 import type { MaterialParameterName } from '../../engine/io/index.ts';
 import {
   applyCalibration,
   type CalibrationSettings,
+  judgeEstimates,
   pauseCalibration,
   resumeCalibration,
   runCalibration,
@@ -11,9 +12,12 @@ import {
 } from '../actions/calibrate.ts';
 import { openBrowserFiles } from '../actions/loadInputs.ts';
 import { soundingErrors } from '../soundingErrors.ts';
-import { useStudio } from '../store.ts';
+import { studio, useStudio } from '../store.ts';
+import { between, integerBetween } from '../validation.ts';
+import { engine } from '../worker/bridge.ts';
 import type { CalibrationIteration, CalibrationOutcome } from '../worker/protocol.ts';
 import { LossCurve, TRAJECTORY_COLORS, Trajectories } from './livePlots.tsx';
+import { NumberField } from './NumberField.tsx';
 import { ErrorCdf, PowerScatter } from './plots.tsx';
 
 const PARAMS: { id: MaterialParameterName; label: string; unit: string }[] = [
@@ -71,6 +75,11 @@ export function CalibrationPanel() {
   const [running, setRunning] = useState(false);
   const runState = useStudio((s) => s.calibrationRun);
   const pausedAt = useStudio((s) => s.calibrationPausedAt);
+  const maxRelativeStd = useStudio((s) => s.calibrationMaxRelativeStd);
+  const warnings = useStudio((s) => s.soundingWarnings);
+  useSoundingWarnings();
+  const judged = outcome ? judgeEstimates(outcome, maxRelativeStd) : [];
+  const calibratedCount = judged.filter((p) => p.trust.calibrated).length;
 
   const run = async () => {
     setHistory([]);
@@ -109,6 +118,30 @@ export function CalibrationPanel() {
       <p className="dim" data-testid="soundings-summary">
         {soundings ? `${soundings.file}: ${soundings.items.length} links` : 'no soundings loaded'}
       </p>
+      {soundings && warnings && warnings.file === soundings.file && warnings.sceneId === twin?.sceneId ? (
+        warnings.warnings.length ? (
+          <details
+            open
+            className="small"
+            data-testid="sounding-warnings"
+            data-count={warnings.warnings.length}
+          >
+            <summary className="warn">
+              {warnings.warnings.length} sounding position{warnings.warnings.length === 1 ? '' : 's'} the twin
+              cannot predict (calibration would fit them anyway)
+            </summary>
+            <ul className="warnings">
+              {warnings.warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          </details>
+        ) : (
+          <p className="dim small" data-testid="sounding-warnings" data-count={0}>
+            every sounding lies inside the scene, outside its objects
+          </p>
+        )
+      ) : null}
       <div className="row">
         {PARAMS.map((p) => (
           <label key={p.id} className="inline">
@@ -150,21 +183,17 @@ export function CalibrationPanel() {
           <option value="uniform">uniform</option>
           <option value="random">random</option>
         </select>
-        <label className="inline">
+        <span className="inline">
           max it.
-          <input
-            type="number"
-            min={1}
-            step={1}
-            aria-label="maximum iterations"
+          <NumberField
+            label="maximum iterations"
+            testId="calibration-max-iterations"
             value={settings.maxIterations}
-            style={{ width: 52 }}
-            onChange={(e) => {
-              const v = e.currentTarget.valueAsNumber;
-              if (Number.isInteger(v) && v > 0) setSettings({ ...settings, maxIterations: v });
-            }}
+            check={integerBetween(1, 100_000, 'the number of iterations')}
+            onCommit={(v) => setSettings({ ...settings, maxIterations: v })}
+            width={52}
           />
-        </label>
+        </span>
       </div>
       <div className="row">
         <button
@@ -207,10 +236,32 @@ export function CalibrationPanel() {
           </button>
         ) : null}
         {outcome ? (
-          <button type="button" data-testid="calibrate-apply" onClick={() => applyCalibration(outcome)}>
-            Apply to twin
+          <button
+            type="button"
+            data-testid="calibrate-apply"
+            onClick={() => applyCalibration(outcome, maxRelativeStd)}
+            title="Write the calibrated estimates to the twin; the others keep their prior"
+          >
+            Apply {calibratedCount} calibrated to twin
           </button>
         ) : null}
+      </div>
+      <div className="row small">
+        <span
+          className="inline"
+          title="An estimate is written to the twin only when the soundings identify it and its standard deviation is at most this share of its value"
+        >
+          calibrated when ± ≤
+          <NumberField
+            label="largest relative uncertainty of a calibrated estimate (%)"
+            testId="calibration-threshold"
+            value={Number((100 * maxRelativeStd).toPrecision(6))}
+            check={between(0.1, 1000, ' %', 'the uncertainty threshold')}
+            onCommit={(v) => studio.set({ calibrationMaxRelativeStd: v / 100 })}
+            width={40}
+          />
+          % of the estimate
+        </span>
       </div>
       {history.length ? (
         <p
@@ -239,10 +290,11 @@ export function CalibrationPanel() {
                 <th>parameter</th>
                 <th>initial</th>
                 <th>estimate ± std</th>
+                <th>twin</th>
               </tr>
             </thead>
             <tbody>
-              {outcome.parameters.map((p) => {
+              {judged.map((p) => {
                 const meta = PARAMS.find((q) => q.id === p.name);
                 return (
                   <tr
@@ -252,6 +304,7 @@ export function CalibrationPanel() {
                     data-name={p.name}
                     data-estimate={p.estimate}
                     data-std={p.std}
+                    data-calibrated={p.trust.calibrated}
                   >
                     <td>
                       <span
@@ -272,13 +325,25 @@ export function CalibrationPanel() {
                       }
                     >
                       {fmt(p.estimate)} ± {fmt(p.std)} {meta?.unit}
-                      {p.identifiable ? '' : ' (not identifiable)'}
+                      {Number.isFinite(p.trust.relativeStd) ? (
+                        <span className="dim"> ({(100 * p.trust.relativeStd).toPrecision(2)} %)</span>
+                      ) : null}
+                    </td>
+                    <td data-testid="calibration-status" title={p.trust.reason}>
+                      {p.trust.calibrated ? (
+                        'calibrated'
+                      ) : (
+                        <span className="not-calibrated">not calibrated ({p.trust.reason})</span>
+                      )}
                     </td>
                   </tr>
                 );
               })}
             </tbody>
           </table>
+          <p className="small" data-testid="calibration-summary">
+            <CalibrationSummary judged={judged} />
+          </p>
           <SoundingErrorPlots outcome={outcome} />
           {outcome.warnings.length ? (
             <details>
@@ -293,5 +358,49 @@ export function CalibrationPanel() {
         </div>
       ) : null}
     </section>
+  );
+}
+
+/**
+ * Check the loaded soundings against the loaded twin (engine soundingPositionWarnings in the
+ * worker) whenever either changes, so that misplaced soundings are listed before a run.
+ */
+function useSoundingWarnings() {
+  const twin = useStudio((s) => s.twin);
+  const soundings = useStudio((s) => s.soundings);
+  useEffect(() => {
+    if (!twin || !soundings) return;
+    let live = true;
+    engine()
+      .call('checkSoundings', { sceneId: twin.sceneId, soundings: soundings.items })
+      .then((warnings) => {
+        if (live) studio.set({ soundingWarnings: { sceneId: twin.sceneId, file: soundings.file, warnings } });
+      })
+      .catch(() => {
+        // a scene dropped while checking: the next twin checks again
+      });
+    return () => {
+      live = false;
+    };
+  }, [twin, soundings]);
+}
+
+/** Which estimates the twin takes, and which keep their prior because the physics or the data cannot say. */
+function CalibrationSummary({ judged }: { judged: ReturnType<typeof judgeEstimates> }) {
+  const label = (p: (typeof judged)[number]) =>
+    `${p.owner} ${PARAMS.find((q) => q.id === p.name)?.label ?? p.name}`;
+  const calibrated = judged.filter((p) => p.trust.calibrated);
+  const unidentified = judged.filter((p) => !p.identifiable);
+  const uncertain = judged.filter((p) => p.identifiable && !p.trust.calibrated);
+  return (
+    <>
+      {calibrated.length ? `Calibrated: ${calibrated.map(label).join(', ')}.` : 'Nothing is calibrated.'}
+      {unidentified.length
+        ? ` Not identifiable from these soundings, prior kept: ${unidentified.map(label).join(', ')}.`
+        : ''}
+      {uncertain.length
+        ? ` Too uncertain for the threshold, prior kept: ${uncertain.map(label).join(', ')}.`
+        : ''}
+    </>
   );
 }

@@ -1,27 +1,36 @@
+import { useMemo } from 'react';
 import type { Vec3 } from '../../engine/core/index.ts';
 import { removeDevice, togglePlacing, updateDevice } from '../actions/devices.ts';
 import { studio, useStudio } from '../store.ts';
+import { between, positionCheck } from '../validation.ts';
 import { AddDeviceForm } from './AddDeviceForm.tsx';
+import { NumberField } from './NumberField.tsx';
 
+/**
+ * A device coordinate: refused with the reason next to it when it is not a number or lies
+ * outside the scene's bounds plus a margin (validation.ts); the device moves only on a valid value.
+ */
 function CoordInput({
   value,
   onChange,
   label,
+  axis,
 }: {
   value: number;
   onChange: (v: number) => void;
   label: string;
+  axis: 0 | 1 | 2;
 }) {
+  const scene = useStudio((s) => s.twin?.scene);
+  const check = useMemo(() => (scene ? positionCheck(scene, axis) : undefined), [scene, axis]);
   return (
-    <input
-      type="number"
-      step={0.1}
-      aria-label={label}
-      value={Number(value.toFixed(2))}
-      onChange={(e) => {
-        const v = e.currentTarget.valueAsNumber;
-        if (Number.isFinite(v)) onChange(v);
-      }}
+    <NumberField
+      label={label}
+      value={value}
+      check={check}
+      onCommit={onChange}
+      format={(v) => String(Number(v.toFixed(2)))}
+      width={46}
     />
   );
 }
@@ -54,21 +63,18 @@ export function DeviceList() {
         >
           + Rx <kbd>R</kbd>
         </button>
-        <label className="inline" title="Height above the clicked floor">
+        <span className="inline" title="Height above the clicked floor">
           h
-          <input
-            type="number"
-            step={0.1}
-            min={0}
+          <NumberField
+            label="placement height (m)"
+            testId="place-height"
             value={placeHeight}
-            aria-label="placement height (m)"
-            onChange={(e) =>
-              Number.isFinite(e.currentTarget.valueAsNumber) &&
-              studio.set({ placeHeight: e.currentTarget.valueAsNumber })
-            }
+            check={between(0, 100, ' m', 'the placement height')}
+            onCommit={(v) => studio.set({ placeHeight: v })}
+            width={40}
           />
           m
-        </label>
+        </span>
       </div>
       <AddDeviceForm />
       {devices.length === 0 ? (
@@ -96,6 +102,7 @@ export function DeviceList() {
                   <td key={k}>
                     <CoordInput
                       label={`${d.name} ${'xyz'[k]}`}
+                      axis={k as 0 | 1 | 2}
                       value={d.position[k]!}
                       onChange={(v) => {
                         const p = [...d.position] as Vec3;

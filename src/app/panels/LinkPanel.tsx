@@ -1,8 +1,10 @@
 import { BACKEND_CHOICES, type BackendChoice, type Mechanism } from '../../engine/channel/index.ts';
 import { runTrace } from '../actions/trace.ts';
 import { studio, useStudio } from '../store.ts';
+import { integerBetween } from '../validation.ts';
 import { pathsOfLink } from '../worker/compactTrace.ts';
 import type { StudioChannelSettings } from '../worker/protocol.ts';
+import { NumberField } from './NumberField.tsx';
 import { AngleOfArrivalPlot, PowerDelayProfile } from './plots.tsx';
 
 const fmtDb = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : '—');
@@ -44,21 +46,16 @@ export function LinkPanel() {
         </span>
       </h2>
       <div className="row">
-        <label className="inline">
+        <span className="inline">
           depth
-          <input
-            type="number"
-            min={0}
-            max={12}
+          <NumberField
+            label="maximum interactions per path"
             value={settings.maxDepth}
-            aria-label="maximum interactions per path"
-            onChange={(e) =>
-              Number.isInteger(e.currentTarget.valueAsNumber) &&
-              set({ maxDepth: e.currentTarget.valueAsNumber })
-            }
-            style={{ width: 42 }}
+            check={integerBetween(0, 12, 'the depth')}
+            onCommit={(v) => set({ maxDepth: v })}
+            width={42}
           />
-        </label>
+        </span>
         {TYPES.map((t) => (
           <label key={t.key} className="inline small">
             <input

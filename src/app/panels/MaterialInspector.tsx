@@ -10,6 +10,7 @@ import { overrideMaterial } from '../actions/materials.ts';
 import { materialColor, SOURCE_LABEL } from '../colors.ts';
 import { useStudio } from '../store.ts';
 import { PriorEvidence } from '../vision/PriorEvidence.tsx';
+import { CalibrationBadge } from './CalibrationBadge.tsx';
 
 const FIELDS: { key: keyof RadioParameters; label: string; unit: string }[] = [
   { key: 'relativePermittivity', label: 'εr', unit: '' },
@@ -88,6 +89,7 @@ export function MaterialInspector() {
           {material?.confidence !== undefined ? (
             <span className="dim"> conf {(material.confidence * 100).toFixed(0)} %</span>
           ) : null}
+          <CalibrationBadge material={material} detailed />
         </dd>
         <dt>evidence</dt>
         <dd className="evidence">{material?.evidence ?? '—'}</dd>

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { addSuggestedRx, type PlanSettings, suggestRxPositions } from '../actions/plan.ts';
 import { useStudio } from '../store.ts';
+import { between, integerBetween } from '../validation.ts';
+import { NumberField } from './NumberField.tsx';
 
 const fmt = (p: readonly number[]) => p.map((v) => v.toFixed(2)).join(', ');
 
@@ -23,38 +25,27 @@ export function PlanningPanel() {
     <section className="panel" aria-label="Measurement planning" data-testid="planning-panel">
       <h2>Measurement planning</h2>
       <div className="row">
-        <label className="inline">
+        <span className="inline">
           Rx
-          <input
-            type="number"
-            min={1}
-            max={50}
-            step={1}
-            aria-label="number of suggested receivers"
+          <NumberField
+            label="number of suggested receivers"
             value={settings.count}
-            style={{ width: 44 }}
-            onChange={(e) => {
-              const v = e.currentTarget.valueAsNumber;
-              if (Number.isInteger(v) && v > 0) setSettings({ ...settings, count: v });
-            }}
+            check={integerBetween(1, 50, 'the number of receivers')}
+            onCommit={(v) => setSettings({ ...settings, count: v })}
+            width={44}
           />
-        </label>
-        <label className="inline">
+        </span>
+        <span className="inline">
           grid
-          <input
-            type="number"
-            min={0.25}
-            step={0.25}
-            aria-label="candidate grid spacing (m)"
+          <NumberField
+            label="candidate grid spacing (m)"
             value={settings.spacing}
-            style={{ width: 52 }}
-            onChange={(e) => {
-              const v = e.currentTarget.valueAsNumber;
-              if (Number.isFinite(v) && v >= 0.25) setSettings({ ...settings, spacing: v });
-            }}
+            check={between(0.25, 100, ' m', 'the grid spacing')}
+            onCommit={(v) => setSettings({ ...settings, spacing: v })}
+            width={52}
           />
           m
-        </label>
+        </span>
         <button
           type="button"
           data-testid="plan-button"

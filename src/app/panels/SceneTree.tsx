@@ -1,6 +1,7 @@
 import { selectSurface } from '../actions/devices.ts';
 import { materialColor, SOURCE_LABEL } from '../colors.ts';
 import { useStudio } from '../store.ts';
+import { CalibrationBadge } from './CalibrationBadge.tsx';
 
 /** Materials with their objects: the legend of the viewport colours and the way to select by name. */
 export function SceneTree() {
@@ -25,7 +26,12 @@ export function SceneTree() {
           const conf = m?.confidence;
           return (
             <li key={id}>
-              <div className="tree-material" title={m?.evidence}>
+              <div
+                className="tree-material"
+                title={m?.evidence}
+                data-testid="tree-material"
+                data-material={id}
+              >
                 <span
                   className="swatch"
                   style={{ background: materialColor(m), opacity: 0.4 + 0.6 * (conf ?? 1) }}
@@ -34,6 +40,7 @@ export function SceneTree() {
                 <span className={`badge src-${m?.source ?? 'default'}`}>
                   {SOURCE_LABEL[m?.source ?? 'default']}
                 </span>
+                <CalibrationBadge material={m} />
               </div>
               <ul>
                 {objs.map((i) => (

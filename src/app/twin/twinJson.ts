@@ -5,7 +5,7 @@ import { materialSpecProblems, resolveRadioParameters } from '../../engine/mater
 import type { Scene } from '../../engine/scene/index.ts';
 import { objectMesh } from '../../engine/scene/index.ts';
 import { parseTranslatorJson, type TranslatorJson } from '../../engine/vision/index.ts';
-import type { Device, StudioMaterial, StudioTranslator } from '../store.ts';
+import type { Device, MaterialCalibration, StudioMaterial, StudioTranslator } from '../store.ts';
 
 export const TWIN_FORMAT = 'rftwin-twin';
 export const TWIN_VERSION = 1;
@@ -49,7 +49,14 @@ export interface TwinFile {
   objects: { name: string; material: string; vertices: number[]; indices: number[] }[];
   materials: Record<
     string,
-    { spec: MaterialSpec; source: MaterialSource; confidence?: number; evidence?: string }
+    {
+      spec: MaterialSpec;
+      source: MaterialSource;
+      confidence?: number;
+      evidence?: string;
+      /** the applied calibration's verdict: each estimate with its uncertainty, calibrated or not (why) */
+      calibration?: MaterialCalibration;
+    }
   >;
   /** the same materials as the calibration's materials JSON, resolved at frequency_hz */
   radio_parameters: Record<
@@ -78,7 +85,13 @@ export function twinToJson(args: {
   const priors: TwinProvenance['priors'] = {};
   for (const id of used) {
     const m = args.materials[id] ?? { id, spec: { kind: 'unknown' as const }, source: 'default' as const };
-    materials[id] = { spec: m.spec, source: m.source, confidence: m.confidence, evidence: m.evidence };
+    materials[id] = {
+      spec: m.spec,
+      source: m.source,
+      confidence: m.confidence,
+      evidence: m.evidence,
+      calibration: m.calibration,
+    };
     priors[id] = { source: m.source, confidence: m.confidence, evidence: m.evidence };
     const p = resolveRadioParameters(m.spec, args.frequencyHz, { allowExtrapolation: true });
     radio[id] = {
@@ -209,6 +222,7 @@ export function parseTwinJson(value: unknown, file: string, limits: InputLimits 
     const problems = materialSpecProblems(m.spec);
     if (problems.length > 0) fail(`materials.${id}.spec`, problems.join('; '));
     if (!SOURCES.includes(m.source)) fail(`materials.${id}.source`, `expected one of ${SOURCES.join(', ')}`);
+    if (m.calibration !== undefined) checkCalibration(m.calibration, `materials.${id}.calibration`, fail);
   }
   if (t.devices !== undefined) {
     if (!Array.isArray(t.devices)) fail('devices', 'expected an array');
@@ -235,4 +249,26 @@ export function parseTwinJson(value: unknown, file: string, limits: InputLimits 
     }
   }
   return t as TwinFile;
+}
+
+const CALIBRATION_STATUS = ['calibrated', 'partly calibrated', 'not calibrated'];
+
+/** A material's calibration record: its status and, per parameter, finite numbers (or null) and a flag. */
+function checkCalibration(c: unknown, where: string, fail: (where: string, problem: string) => never) {
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) fail(where, 'expected an object');
+  const r = c as Partial<MaterialCalibration>;
+  if (!CALIBRATION_STATUS.includes(r.status as string))
+    fail(`${where}.status`, `expected one of ${CALIBRATION_STATUS.join(', ')}`);
+  if (typeof r.parameters !== 'object' || r.parameters === null)
+    fail(`${where}.parameters`, 'expected an object');
+  for (const [name, p] of Object.entries(r.parameters!)) {
+    const at = `${where}.parameters.${name}`;
+    if (typeof p !== 'object' || p === null) fail(at, 'expected an object');
+    for (const k of ['estimate', 'prior'] as const)
+      if (typeof p[k] !== 'number' || !Number.isFinite(p[k])) fail(`${at}.${k}`, 'expected a finite number');
+    for (const k of ['std', 'relative_std'] as const)
+      if (p[k] !== null && (typeof p[k] !== 'number' || !Number.isFinite(p[k])))
+        fail(`${at}.${k}`, 'expected a finite number or null');
+    if (typeof p.calibrated !== 'boolean') fail(`${at}.calibrated`, 'expected true or false');
+  }
 }

@@ -4,6 +4,7 @@ import type { Vec3 } from '../../engine/core/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
 import { useStudio } from '../store.ts';
 import { HeatmapLayer } from './HeatmapLayer.tsx';
+import { MapAreaTool } from './MapAreaTool.tsx';
 import { PathLines } from './PathLines.tsx';
 
 /** Sounding positions (measured links) drawn as small markers so one sees what the calibration uses. */
@@ -62,6 +63,7 @@ export function ViewportExtras({ scene }: { scene: Scene }) {
       <SuggestedRxMarkers scene={scene} />
       <PathLines />
       <HeatmapLayer />
+      <MapAreaTool />
     </>
   );
 }

@@ -1,16 +1,15 @@
 /// <reference lib="webworker" />
 
+import { soundingPositionWarnings } from '../../engine/calibrate/index.ts';
 import { gpuProviderOf, setGpuProvider } from '../../engine/gpu/index.ts';
-import { computeRadioMap, makeGrid } from '../../engine/radiomap/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
 import { buildScene, loadScene, memoryFileSource } from '../../engine/scene/index.ts';
 import { type Bvh, buildBvh } from '../../engine/tracer/index.ts';
-import { WithTransfer } from './jobContext.ts';
+import { radioMapEstimateJob, radioMapJob } from './jobs/radioMap.ts';
 
 export type { JobContext } from './jobContext.ts';
 
 import { calibrateJob } from './jobs/calibrate.ts';
-import { channelFor } from './jobs/channel.ts';
 import { planJob } from './jobs/plan.ts';
 import { traceJob } from './jobs/trace.ts';
 import type { EngineRequests } from './protocol.ts';
@@ -72,35 +71,15 @@ const handlers: Handlers<EngineRequests> = {
     return traceJob(sceneById(req.sceneId), bvhOf(req.sceneId), req, ctx);
   },
   async radioMap(req, ctx) {
-    const scene = sceneById(req.sceneId);
-    const { min, max } = scene.bbox;
-    const [xmin, ymin, xmax, ymax] = req.bounds ?? [min[0], min[1], max[0], max[1]];
-    const grid = makeGrid({ xmin, ymin, xmax, ymax }, req.cellSize, req.z);
-    const { channel, materials } = await channelFor(scene, bvhOf(req.sceneId), req);
-    const map = await computeRadioMap(
-      channel,
-      { tx: req.tx, grid, materials, tileSize: 4096 },
-      {
-        signal: ctx.signal,
-        onMapProgress: (p) =>
-          ctx.progress({
-            fraction: p.done / p.total,
-            message: `Radio map on ${p.label}: ${p.done}/${p.total} cells`,
-          }),
-      },
+    return radioMapJob(sceneById(req.sceneId), bvhOf(req.sceneId), req, ctx);
+  },
+  async radioMapEstimate(req, ctx) {
+    return radioMapEstimateJob(sceneById(req.sceneId), bvhOf(req.sceneId), req, ctx);
+  },
+  async checkSoundings(req) {
+    return soundingPositionWarnings(sceneById(req.sceneId), bvhOf(req.sceneId), req.soundings).map(
+      (w) => w.message,
     );
-    // the map's arrays move to the page (no structured clone of millions of cells)
-    const transfer = [
-      map.pathGainDb,
-      map.coherentGainDb,
-      map.rmsDelaySpreadS,
-      map.kFactorDb,
-      map.kFactorReference,
-      map.angularSpreadDeg,
-      map.los,
-      map.pathCount,
-    ].map((a) => a.buffer as ArrayBuffer);
-    return new WithTransfer(map, transfer);
   },
   async calibrate(req, ctx) {
     return calibrateJob(sceneById(req.sceneId), bvhOf(req.sceneId), req, ctx);

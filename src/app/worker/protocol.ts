@@ -86,6 +86,23 @@ export interface ChannelRequest extends MaterialAssignment {
   backend: BackendChoice;
 }
 
+/** What a radio map is of: the transmitters (several: best server), the plane and its grid. */
+export interface RadioMapRequest extends ChannelRequest {
+  txs: Vec3[];
+  z: number;
+  cellSize: number;
+  /** xmin, ymin, xmax, ymax (default: the scene's footprint) */
+  bounds?: [number, number, number, number];
+}
+
+export interface RadioMapEstimate {
+  seconds: number;
+  /** cells of the coarse map that was timed */
+  probeCells: number;
+  /** the backend the full map would run on */
+  backendLabel: string;
+}
+
 /** A file the person dropped or picked, as bytes; `path` keeps folders when the browser gives them. */
 export interface InputFile {
   path: string;
@@ -154,17 +171,18 @@ export interface EngineRequests {
       search: { complete: boolean; missRate: number };
     };
   };
-  /** Radio map over a horizontal plane from one transmitter (all metrics at once). */
-  radioMap: {
-    request: ChannelRequest & {
-      tx: Vec3;
-      z: number;
-      cellSize: number;
-      /** xmin, ymin, xmax, ymax (default: the scene's footprint) */
-      bounds?: [number, number, number, number];
-    };
-    response: RadioMap;
-  };
+  /**
+   * Radio map over a horizontal plane (all metrics at once) from one transmitter, or the
+   * best-server map of several (engine computeBestServerMap, as `rftwin radiomap --best-server`).
+   */
+  radioMap: { request: RadioMapRequest; response: RadioMap };
+  /**
+   * How long that map would take: a coarse map of the same area (about 64 cells, one Tx) on the
+   * backend the full map would use, its set-up and per-cell times scaled to the full grid.
+   */
+  radioMapEstimate: { request: RadioMapRequest; response: RadioMapEstimate };
+  /** Soundings the twin cannot predict (outside the scene volume, inside an object): one line each. */
+  checkSoundings: { request: { sceneId: number; soundings: Sounding[] }; response: string[] };
   /** Material calibration from soundings; progress carries a CalibrationIteration per iteration. */
   calibrate: {
     request: ChannelRequest & {

@@ -86,6 +86,98 @@ describe('rftwin synth / calibrate / plan', () => {
     expect(r.loss).toBe('nae');
   });
 
+  it('warns of soundings outside the scene or inside an object, and marks each estimate calibrated or not (why)', () => {
+    // the soundings of the first test plus two rows the twin cannot predict
+    const rows = readFileSync(join(dir, 's.csv'), 'utf8').trim().split('\n');
+    const metrics = rows[1]!.split(',').slice(6).join(',');
+    writeFileSync(
+      join(dir, 'misplaced.csv'),
+      `${[...rows, `0,0,2.5,-3,3,0.5,${metrics}`, `0,0,2.5,12,0,1.5,${metrics}`].join('\n')}\n`,
+    );
+    const run = (extra: string[]) =>
+      runCli([
+        'calibrate',
+        '--scene',
+        SCENE,
+        '--frequency',
+        '28e9',
+        '--soundings',
+        join(dir, 'misplaced.csv'),
+        '--max-iterations',
+        '3',
+        '--out',
+        join(dir, 'misplaced.json'),
+        '--force',
+        ...extra,
+      ]);
+    const c = run([]);
+    expect(c.status, c.stderr).toBe(0);
+    const warned = c.stderr.split('\n').filter((l) => l.startsWith('calibrate: warning: '));
+    expect(warned).toEqual([
+      `calibrate: warning: Rx at (-3, 3, 0.5) m is inside object 'box_wood' (1 sounding: ${join(dir, 'misplaced.csv')} line ${rows.length + 1}); the twin cannot predict it`,
+      `calibrate: warning: Rx at (12, 0, 1.5) m is outside the scene volume (-5, -5, 0)–(5, 5, 3) m (1 sounding: ${join(dir, 'misplaced.csv')} line ${rows.length + 2}); the twin cannot predict it`,
+    ]);
+    const r = JSON.parse(readFileSync(join(dir, 'misplaced.json'), 'utf8'));
+    expect(r.sounding_warnings).toHaveLength(2);
+    expect(r.max_relative_std).toBe(0.2);
+    for (const [id, m] of Object.entries(r.materials) as [string, Record<string, unknown>][]) {
+      expect(typeof m.conductivity_calibrated, id).toBe('boolean');
+      expect(m.conductivity_relative_std, id).toBeCloseTo(
+        (m.conductivity_std as number) / (m.conductivity_estimate as number),
+        12,
+      );
+      // not calibrated: the file keeps the prior and says why
+      if (!m.conductivity_calibrated)
+        expect(m.conductivity_not_calibrated_because, id).toMatch(/identifiable|threshold/);
+      else expect(m.conductivity, id).toBe(m.conductivity_estimate);
+    }
+    // a threshold so tight that nothing qualifies: every parameter keeps its prior
+    const tight = run(['--max-relative-std', '1e-9']);
+    expect(tight.status, tight.stderr).toBe(0);
+    const t = JSON.parse(readFileSync(join(dir, 'misplaced.json'), 'utf8'));
+    expect(t.not_calibrated).toHaveLength(5);
+    const nominal = { itu_brick: 0.0238 * 28 ** 0.16, itu_wood: 0.0047 * 28 ** 1.0718 };
+    for (const [id, sigma] of Object.entries(nominal)) {
+      expect(t.materials[id].conductivity_calibrated).toBe(false);
+      expect(t.materials[id].conductivity).toBeCloseTo(sigma, 12);
+    }
+    expect(run(['--max-relative-std', '0']).stderr).toMatch(/--max-relative-std: the uncertainty threshold/);
+  });
+
+  it('the demo campaign (planned links, 1 dB / 1 ns): every conductivity it calibrates is within 2σ of the truth', () => {
+    // the studio's default calibration (conductivity, sMAPE, LM, ITU start, 40 iterations)
+    const c = runCli([
+      'calibrate',
+      '--scene',
+      SCENE,
+      '--frequency',
+      '28e9',
+      '--soundings',
+      'public/demo/soundings.csv',
+      '--loss',
+      'smape',
+      '--max-iterations',
+      '40',
+      '--out',
+      join(dir, 'demo.json'),
+    ]);
+    expect(c.status, c.stderr).toBe(0);
+    expect(c.stderr).not.toContain('calibrate: warning:'); // the planner's positions are all in the room
+    const r = JSON.parse(readFileSync(join(dir, 'demo.json'), 'utf8'));
+    const truth = JSON.parse(readFileSync('public/demo/truth.json', 'utf8')).materials;
+    const calibrated: string[] = [];
+    for (const [id, m] of Object.entries(r.materials) as [string, Record<string, number | boolean>][]) {
+      if (!m.conductivity_calibrated) continue;
+      calibrated.push(id);
+      const err = Math.abs((m.conductivity as number) - truth[id].conductivity);
+      expect(err, id).toBeLessThanOrEqual(2 * (m.conductivity_std as number));
+    }
+    // brick (floor, walls), wood and marble are seen; concrete and chipboard absorb what crosses
+    // them and reflect almost the same whatever σ: the soundings cannot identify them, and say so
+    expect(calibrated.sort()).toEqual(['itu_brick', 'itu_marble', 'itu_wood']);
+    expect(r.materials.itu_concrete.conductivity_not_calibrated_because).toMatch(/not identifiable/);
+  });
+
   it('a bad soundings file fails with its line number and the unit mistake', () => {
     writeFileSync(
       join(dir, 'bad.csv'),

@@ -2,12 +2,16 @@ import type { InitKind, OptimizerKind } from '../../engine/calibrate/index.ts';
 import {
   CalibrationError,
   calibrateScene,
+  DEFAULT_MAX_RELATIVE_STD,
+  estimateTrust,
   LOSS_KINDS,
   type LossKind,
+  maxRelativeStdProblem,
   meanRelativeError,
   objectMaterialKey,
   PARAMETER_FIELD,
   parameterLabel,
+  soundingPositionWarnings,
 } from '../../engine/calibrate/index.ts';
 import { Channel, describeSettings } from '../../engine/channel/index.ts';
 import { InputError, type Vec3 } from '../../engine/core/index.ts';
@@ -25,6 +29,7 @@ import { ITU_EDITION, type RadioParameters, resolveSceneMaterials } from '../../
 import { nodeFileSource } from '../../engine/node/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
 import { loadScene } from '../../engine/scene/index.ts';
+import { buildBvh } from '../../engine/tracer/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, parsePoint, requireFlag, UsageError } from '../args.ts';
 import {
   backendFromArgs,
@@ -47,7 +52,7 @@ import { checkFinite, prepareOutput, writeOutput } from '../output.ts';
 
 type Inputs = ReturnType<typeof inputOptions>;
 
-export const usage = `rftwin calibrate --scene S --frequency HZ --soundings F [--params conductivity,relative_permittivity,scattering_coefficient] [--loss smape|nae|paths] [--optimizer lm|adam] [--init itu|uniform|random|FILE] [--truth truth.json] [--max-iterations N] [--out result.json] [--materials id,…] [--per-object] [--learning-rate r] [--prior-std s] [--seed n] ${CHANNEL_USAGE} [--extrapolate] [--max-links N] [--force] ${INPUT_USAGE}`;
+export const usage = `rftwin calibrate --scene S --frequency HZ --soundings F [--params conductivity,relative_permittivity,scattering_coefficient] [--loss smape|nae|paths] [--optimizer lm|adam] [--init itu|uniform|random|FILE] [--truth truth.json] [--max-iterations N] [--out result.json] [--materials id,…] [--per-object] [--learning-rate r] [--prior-std s] [--max-relative-std F] [--seed n] ${CHANNEL_USAGE} [--extrapolate] [--max-links N] [--force] ${INPUT_USAGE}`;
 
 /**
  * Most soundings calibrate takes by default: it traces every link and keeps its paths and their
@@ -147,6 +152,7 @@ export async function run(argv: string[]): Promise<number> {
     'per-object',
     'learning-rate',
     'prior-std',
+    'max-relative-std',
     'seed',
     'extrapolate',
     'max-links',
@@ -198,6 +204,13 @@ export async function run(argv: string[]): Promise<number> {
       `${rows.toLocaleString('en-US')} rows`,
       `more soundings than calibrate takes (--max-links ${maxLinks}): it traces every link and keeps its paths in memory. Calibrate on a subset (rftwin plan chooses informative links) or raise --max-links if the memory is there`,
     );
+  const maxRelativeStd = numberFlag(args, 'max-relative-std', DEFAULT_MAX_RELATIVE_STD);
+  const thresholdProblem = maxRelativeStdProblem(maxRelativeStd);
+  if (thresholdProblem) throw new UsageError(`--max-relative-std: ${thresholdProblem}`);
+  // soundings the twin cannot predict (another room's, or inside an object), said before the run
+  const bvh = buildBvh(scene);
+  const positionWarnings = soundingPositionWarnings(scene, bvh, soundings).map((w) => w.message);
+  for (const w of positionWarnings) process.stderr.write(`calibrate: warning: ${w}\n`);
   const lossText =
     flag(args, 'loss') ?? (soundings.some((s) => s.metrics.coherent_gain_db !== undefined) ? 'nae' : 'smape');
   if (!LOSS_KINDS.includes(lossText as LossKind))
@@ -240,6 +253,7 @@ export async function run(argv: string[]): Promise<number> {
       try {
         const channel = await Channel.open(scene, settings, {
           backend: backendChoice,
+          bvh,
           jobs: ['links', 'calibration'],
         });
         return await calibrateScene({
@@ -278,18 +292,38 @@ export async function run(argv: string[]): Promise<number> {
     throw e;
   }
   const stds = new Map(result.uncertainty.parameters.map((u) => [u.label, u]));
-  const out: Record<string, Record<string, number | boolean>> = {};
+  const estimates = new Map(result.parameters.map((p, k) => [parameterLabel(p), result.theta[k]!]));
+  const out: Record<string, Record<string, number | boolean | string>> = {};
+  const notCalibrated: string[] = [];
   const owned = scope === 'object' ? scene.objects.map((o) => o.name) : Object.keys(materials);
   for (const owner of owned) {
     const key = scope === 'object' ? objectMaterialKey(owner) : owner;
     const p = result.calibrated[key]!;
-    const entry: Record<string, number | boolean> = {};
+    // the value before calibration (the prior): the scene's material, or the object's material
+    const nominal =
+      materials[scope === 'object' ? scene.objects.find((o) => o.name === owner)!.materialId : owner]!;
+    const entry: Record<string, number | boolean | string> = {};
     for (const name of MATERIAL_PARAMETER_NAMES) {
       entry[name] = p[PARAMETER_FIELD[name]];
-      const u = stds.get(parameterLabel({ owner, name }));
+      const label = parameterLabel({ owner, name });
+      const u = stds.get(label);
       if (u) {
         entry[`${name}_std`] = u.std;
         if (!u.identifiable) entry[`${name}_identifiable`] = false;
+        // the same rule as the studio's Apply: calibrated only when identified and precise enough
+        const trust = estimateTrust(
+          { estimate: estimates.get(label)!, std: u.std, identifiable: u.identifiable },
+          maxRelativeStd,
+        );
+        entry[`${name}_estimate`] = estimates.get(label)!;
+        entry[`${name}_relative_std`] = trust.relativeStd;
+        entry[`${name}_calibrated`] = trust.calibrated;
+        if (trust.reason) {
+          // not calibrated: the file keeps the prior, so that it can be used as a materials file
+          entry[name] = nominal[PARAMETER_FIELD[name]];
+          entry[`${name}_not_calibrated_because`] = trust.reason;
+          notCalibrated.push(`${label}: ${trust.reason}`);
+        }
       }
     }
     out[owner] = entry;
@@ -328,6 +362,9 @@ export async function run(argv: string[]): Promise<number> {
             : {}),
         }
       : null,
+    max_relative_std: maxRelativeStd,
+    not_calibrated: notCalibrated,
+    sounding_warnings: positionWarnings,
     power_scale: result.powerScale,
     noise_std: result.uncertainty.noiseStd,
     trace_time_s: result.traceSeconds,
@@ -348,6 +385,8 @@ export async function run(argv: string[]): Promise<number> {
   else process.stdout.write(text);
   report.wall_time_s = (performance.now() - started) / 1000;
   for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
+  for (const n of notCalibrated)
+    process.stderr.write(`calibrate: not calibrated (the result keeps the prior): ${n}\n`);
   process.stderr.write(
     `calibrate: ${result.iterations} iterations, ${result.stoppedBecause}, loss ${result.lossHistory.at(-1)!.toExponential(3)}${mre !== undefined ? `, MRE ${(mre * 100).toPrecision(3)} %` : ''}, ${report.wall_time_s.toFixed(2)} s${outPath ? ` → ${outPath}` : ''}\n`,
   );

@@ -93,4 +93,67 @@ describe('rftwin radiomap', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--plane must be z=HEIGHT/);
   });
+
+  it('--best-server: each cell takes the Tx of highest path gain among the single-Tx maps; CSV has the same cells', async () => {
+    const base = [
+      'radiomap',
+      '--scene',
+      'public/demo/room.xml',
+      '--frequency',
+      '28e9',
+      ...ARGS2,
+      '--backend',
+      'cpu',
+    ];
+    const [a, b] = ['-1.5,-1.5,2.5', '1.5,1.5,2.5'];
+    const single = async (tx: string, name: string) => {
+      const out = join(dir, name);
+      expect((await rftwin([...base, '--tx', tx, '--out', out])).code).toBe(0);
+      return JSON.parse(readFileSync(out, 'utf8'));
+    };
+    const [ma, mb] = [await single(a, 'a.json'), await single(b, 'b.json')];
+    const out = join(dir, 'best.json');
+    const csv = join(dir, 'best.csv');
+    const r = await rftwin([...base, '--tx', a, '--tx', b, '--best-server', '--csv', csv, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('best server of 2 Tx');
+    const best = JSON.parse(readFileSync(out, 'utf8'));
+    expect(best.best_server).toBe(true);
+    expect(best.txs).toEqual([
+      [-1.5, -1.5, 2.5],
+      [1.5, 1.5, 2.5],
+    ]);
+    const rows = readFileSync(csv, 'utf8').trimEnd().split('\n');
+    const head = rows[0]!.split(',');
+    expect(rows).toHaveLength(65);
+    for (let i = 0; i < 64; i++) {
+      // the files hold rounded gains: on a rounded tie either Tx may serve (the engine compares exact ones)
+      const k =
+        mb.path_gain_db[i] === ma.path_gain_db[i]
+          ? best.serving_tx[i]
+          : mb.path_gain_db[i] > ma.path_gain_db[i]
+            ? 1
+            : 0;
+      expect(best.serving_tx[i]).toBe(k);
+      expect(best.path_gain_db[i]).toBe((k ? mb : ma).path_gain_db[i]);
+      expect(best.rms_delay_spread_ns[i]).toBe((k ? mb : ma).rms_delay_spread_ns[i]);
+      const row = rows[i + 1]!.split(',');
+      expect(Number(row[head.indexOf('path_gain_db')])).toBe(best.path_gain_db[i]);
+      expect(Number(row[head.indexOf('serving_tx')])).toBe(k);
+    }
+    expect(new Set(best.serving_tx)).toEqual(new Set([0, 1]));
+  });
+
+  it('bad input: several --tx without --best-server, serving-tx of one Tx, a reversed --range', async () => {
+    const out = join(dir, 'bad.json');
+    const two = await rftwin([...ARGS, '--tx', '1,1,2', ...ARGS2, '--out', out]);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toMatch(/2 --tx given.*--best-server/);
+    const serving = await rftwin([...ARGS, ...ARGS2, '--metric', 'serving-tx', '--out', out]);
+    expect(serving.code).toBe(2);
+    expect(serving.stderr).toMatch(/serving-tx needs --best-server/);
+    const range = await rftwin([...ARGS, ...ARGS2, '--range', '-40,-90', '--out', out]);
+    expect(range.code).toBe(2);
+    expect(range.stderr).toMatch(/--range: .*min < max/);
+  });
 });

@@ -1,13 +1,19 @@
-import { Channel } from '../../engine/channel/index.ts';
+import { Channel, type ChannelControl } from '../../engine/channel/index.ts';
 import { parseDecimal } from '../../engine/core/index.ts';
 import { releaseGpu } from '../../engine/gpu/index.ts';
-import { ITU_EDITION, resolveSceneMaterials } from '../../engine/materials/index.ts';
+import { resolveSceneMaterials } from '../../engine/materials/index.ts';
 import { nodeFileSource } from '../../engine/node/index.ts';
 import {
+  type ColorRange,
+  colorRangeProblem,
+  computeBestServerMap,
   computeRadioMap,
+  DEFAULT_COLOR_RANGE,
   makeGrid,
   RADIO_MAP_METRICS,
   type RadioMapMetric,
+  type RadioMapProgress,
+  radioMapToCsv,
   radioMapToJson,
   renderRadioMapPng,
 } from '../../engine/radiomap/index.ts';
@@ -26,10 +32,10 @@ import { INPUT_BOOLEAN_FLAGS, INPUT_USAGE, INPUT_VALUE_FLAGS, inputOptions } fro
 import { NonFiniteResultError, prepareOutput, writeOutput } from '../output.ts';
 
 export const usage =
-  'rftwin radiomap --scene S --frequency HZ --tx x,y,z --plane z=1.5 [--bounds xmin,ymin,xmax,ymax] --cell 0.25 ' +
-  `[--metric path-gain|coherent-gain|delay-spread|k-factor|angular-spread] ${CHANNEL_USAGE} [--tile CELLS] [--extrapolate] --out map.json [--png map.png] [--force] ${INPUT_USAGE}`;
+  'rftwin radiomap --scene S --frequency HZ --tx x,y,z [--tx x,y,z … --best-server] --plane z=1.5 [--bounds xmin,ymin,xmax,ymax] --cell 0.25 ' +
+  `[--metric path-gain|coherent-gain|delay-spread|k-factor|angular-spread|serving-tx] [--range pLOW,pHIGH|MIN,MAX] ${CHANNEL_USAGE} [--tile CELLS] [--extrapolate] --out map.json [--png map.png] [--csv map.csv] [--force] ${INPUT_USAGE}`;
 
-const BOOLEAN = [...CHANNEL_BOOLEAN_FLAGS, 'extrapolate', 'force', ...INPUT_BOOLEAN_FLAGS];
+const BOOLEAN = [...CHANNEL_BOOLEAN_FLAGS, 'extrapolate', 'force', 'best-server', ...INPUT_BOOLEAN_FLAGS];
 const KNOWN = [
   ...INPUT_VALUE_FLAGS,
   'scene',
@@ -41,6 +47,8 @@ const KNOWN = [
   'metric',
   'out',
   'png',
+  'csv',
+  'range',
   'tile',
   ...CHANNEL_VALUE_FLAGS,
   ...BOOLEAN,
@@ -59,7 +67,14 @@ export async function run(argv: string[]): Promise<number> {
   const frequencyHz = numberFlag(args, 'frequency');
   if (!(frequencyHz > 0))
     throw new UsageError(`--frequency must be a positive number of Hz, got ${frequencyHz}`);
-  const tx = parsePoint(requireFlag(args, 'tx'), '--tx');
+  const txs = (args.flags.get('tx') ?? []).map((t) => parsePoint(t, '--tx'));
+  const bestServer = flag(args, 'best-server') === 'true';
+  if (txs.length === 0) throw new UsageError(`missing --tx\nusage: ${usage}`);
+  if (txs.length > 1 && !bestServer)
+    throw new UsageError(
+      `${txs.length} --tx given: a map is of one transmitter, or of the best server of several (add --best-server)`,
+    );
+  const tx = txs[0]!;
   const plane = requireFlag(args, 'plane');
   const pm = /^z=(.+)$/.exec(plane.trim());
   const z = pm ? parseDecimal(pm[1]!.trim()) : undefined;
@@ -68,18 +83,26 @@ export async function run(argv: string[]): Promise<number> {
   const cell = numberFlag(args, 'cell');
   if (!(cell > 0)) throw new UsageError(`--cell must be a positive number of metres, got ${cell}`);
   const metric = (flag(args, 'metric') ?? 'path-gain') as RadioMapMetric;
-  if (!RADIO_MAP_METRICS.includes(metric))
-    throw new UsageError(`--metric must be one of ${RADIO_MAP_METRICS.join(', ')}, got '${metric}'`);
+  const metrics: readonly RadioMapMetric[] = bestServer
+    ? [...RADIO_MAP_METRICS, 'serving-tx']
+    : RADIO_MAP_METRICS;
+  if (!metrics.includes(metric))
+    throw new UsageError(
+      `--metric must be one of ${metrics.join(', ')}${bestServer ? '' : ' (serving-tx needs --best-server)'}, got '${metric}'`,
+    );
+  const range = colorRangeFlag(flag(args, 'range'));
   const settings = channelSettingsFromArgs(args, frequencyHz);
   const backend = backendFromArgs(args);
   const out = requireFlag(args, 'out');
   const pngPath = flag(args, 'png');
+  const csvPath = flag(args, 'csv');
   const tileSize = numberFlag(args, 'tile', 4096);
   if (!Number.isInteger(tileSize) || tileSize < 1)
     throw new UsageError(`--tile must be a positive integer number of cells, got ${tileSize}`);
   const force = flag(args, 'force') === 'true';
   await prepareOutput(out, force);
   if (pngPath) await prepareOutput(pngPath, force, '--png');
+  if (csvPath) await prepareOutput(csvPath, force, '--csv');
 
   const scene = await loadScene(nodeFileSource, scenePath, inputOptions(args));
   let bounds = {
@@ -107,32 +130,31 @@ export async function run(argv: string[]): Promise<number> {
   });
   const total = grid.nx * grid.ny;
   process.stderr.write(
-    `radiomap: ${scene.name}, ${grid.nx}×${grid.ny} = ${total} cells of ${cell} m at z=${z} m\n`,
+    `radiomap: ${scene.name}, ${grid.nx}×${grid.ny} = ${total} cells of ${cell} m at z=${z} m${bestServer ? `, best server of ${txs.length} Tx` : ''}\n`,
   );
   const t0 = performance.now();
   let lastReport = 0;
   return withSigint(async (signal) => {
     try {
       const channel = await Channel.open(scene, settings, { backend });
-      const map = await computeRadioMap(
-        channel,
-        { tx, grid, materials, tileSize },
-        {
-          ...cliControl('radiomap', settings, signal),
-          onProgress: undefined,
-          onMapProgress: ({ done, total: all, backend: used }) => {
-            const now = performance.now();
-            if (now - lastReport < 1000 && done < all) return;
-            lastReport = now;
-            const s = (now - t0) / 1000;
-            const eta = done > 0 ? (s * (all - done)) / done : 0;
-            const mem = process.memoryUsage().rss / 2 ** 20;
-            process.stderr.write(
-              `radiomap: ${done}/${all} cells (${((100 * done) / all).toFixed(1)} %), ${s.toFixed(1)} s, ~${eta.toFixed(0)} s left, ${used}, RSS ${mem.toFixed(0)} MiB\n`,
-            );
-          },
+      const control: ChannelControl & { onMapProgress: (p: RadioMapProgress) => void } = {
+        ...cliControl('radiomap', settings, signal),
+        onProgress: undefined,
+        onMapProgress: ({ done, total: all, backend: used }) => {
+          const now = performance.now();
+          if (now - lastReport < 1000 && done < all) return;
+          lastReport = now;
+          const s = (now - t0) / 1000;
+          const eta = done > 0 ? (s * (all - done)) / done : 0;
+          const mem = process.memoryUsage().rss / 2 ** 20;
+          process.stderr.write(
+            `radiomap: ${done}/${all} cells (${((100 * done) / all).toFixed(1)} %), ${s.toFixed(1)} s, ~${eta.toFixed(0)} s left, ${used}, RSS ${mem.toFixed(0)} MiB\n`,
+          );
         },
-      );
+      };
+      const map = bestServer
+        ? await computeBestServerMap(channel, { txs, grid, materials, tileSize }, control)
+        : await computeRadioMap(channel, { tx, grid, materials, tileSize }, control);
       process.stderr.write(`radiomap: ${map.backendNote}\n`);
       // JSON writes null where a cell has no value; a NaN gain where paths exist would hide a fault
       for (const [name, values] of [
@@ -147,16 +169,33 @@ export async function run(argv: string[]): Promise<number> {
             `${name}[${bad}] is ${values[bad]} with ${map.pathCount[bad]} path(s): the map is not written. It was computed from scene ${scenePath} at ${frequencyHz} Hz with Tx ${tx.join(',')}; check them (or report a bug)`,
           );
       }
-      const json = { ...radioMapToJson(map, scene.name), itu_edition: ITU_EDITION, metric_shown: metric };
+      const json = radioMapToJson(map, scene.name, metric);
       await writeOutput(out, `${JSON.stringify(json)}\n`, force);
-      if (pngPath) await writeOutput(pngPath, renderRadioMapPng(map, metric), force, '--png');
+      if (pngPath) await writeOutput(pngPath, renderRadioMapPng(map, metric, { range }), force, '--png');
+      if (csvPath) await writeOutput(csvPath, radioMapToCsv(map), force, '--csv');
       const s = (performance.now() - t0) / 1000;
       process.stderr.write(
-        `radiomap: ${total} cells in ${s.toFixed(1)} s (${(total / s).toFixed(0)} cells/s), ${map.stats.paths} paths → ${out}${pngPath ? `, ${pngPath}` : ''}\n`,
+        `radiomap: ${total} cells in ${s.toFixed(1)} s (${(total / s).toFixed(0)} cells/s), ${map.stats.paths} paths → ${[out, pngPath, csvPath].filter(Boolean).join(', ')}\n`,
       );
       return 0;
     } finally {
       await releaseGpu();
     }
   });
+}
+
+/** `--range p2,p98` (percentiles of the finite values) or `--range -90,-40` (manual, in the metric's unit). */
+function colorRangeFlag(text: string | undefined): ColorRange {
+  if (text === undefined) return DEFAULT_COLOR_RANGE;
+  const pm = /^p([^,]+),p([^,]+)$/.exec(text.trim());
+  const parts = (pm ? [pm[1]!, pm[2]!] : text.split(',')).map((t) => parseDecimal(t.trim()));
+  if (parts.length !== 2 || parts.some((v) => v === undefined))
+    throw new UsageError(`--range must be pLOW,pHIGH (percentiles) or MIN,MAX, got '${text}'`);
+  const [a, b] = parts as [number, number];
+  const range: ColorRange = pm
+    ? { mode: 'auto', lowPercentile: a, highPercentile: b }
+    : { mode: 'manual', min: a, max: b };
+  const problem = colorRangeProblem(range);
+  if (problem) throw new UsageError(`--range: ${problem}`);
+  return range;
 }

@@ -15,6 +15,9 @@
  * - planMeasurements(rows, n, options) + candidateRows / priorAveragedRows (planning.ts): greedy
  *   (Bayesian) D-optimal choice of N candidate links, with the random-choice baseline.
  * - synthesizeSoundings (synthesize.ts): synthetic soundings with seeded noise.
+ * - estimateTrust (trust.ts): whether an estimate may replace the twin's value (identifiable and
+ *   within a relative-uncertainty threshold), and soundingPositionWarnings (soundingChecks.ts):
+ *   soundings outside the scene or inside its objects, listed before a run.
  * Losses and planning read link statistics and metric gradients from metrics/.
  */
 export * from './calibrate.ts';
@@ -28,5 +31,7 @@ export * from './pipeline.ts';
 export * from './planning.ts';
 export * from './predictions.ts';
 export * from './sceneModel.ts';
+export * from './soundingChecks.ts';
 export * from './synthesize.ts';
+export * from './trust.ts';
 export * from './uncertainty.ts';

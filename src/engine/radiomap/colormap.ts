@@ -20,3 +20,8 @@ export function viridis(t: number): [number, number, number] {
   const b = VIRIDIS[i + 1]!;
   return [0, 1, 2].map((k) => Math.round(a[k]! + f * (b[k]! - a[k]!))) as [number, number, number];
 }
+
+/** Cells without any path: neutral grey, outside the colour scale. */
+export const NO_PATH_RGB: [number, number, number] = [160, 160, 160];
+/** K-factor cells with a single path (K = +∞): magenta, a hue viridis never takes. */
+export const SINGLE_PATH_RGB: [number, number, number] = [226, 64, 196];

@@ -60,6 +60,12 @@ export interface RadioMap {
   /** the largest estimated miss rate of a cell (0 when every cell is complete) */
   missRate: number;
   stats: { cells: number; paths: number; traceMs: number; fieldMs: number; totalMs: number };
+  /**
+   * Best-server maps (bestServer.ts): every transmitter, in the order given, and per cell the
+   * index of the one serving it (highest path gain), −1 where none reaches the cell. The cell's
+   * metrics are those of its serving transmitter; `tx` is the first transmitter.
+   */
+  servers?: { txs: Vec3[]; serving: Int16Array };
 }
 
 const REFERENCE_CODE = { los: 0, strongest: 1, none: 2 } as const;
@@ -172,84 +178,4 @@ export async function computeRadioMap(
   map.backendNote = note;
   map.stats.totalMs = performance.now() - t0;
   return map;
-}
-export type RadioMapMetric = 'path-gain' | 'coherent-gain' | 'delay-spread' | 'k-factor' | 'angular-spread';
-export const RADIO_MAP_METRICS: readonly RadioMapMetric[] = [
-  'path-gain',
-  'coherent-gain',
-  'delay-spread',
-  'k-factor',
-  'angular-spread',
-];
-
-/** The values of one metric in display units, with NaN where undefined (no path). */
-export function metricValues(
-  map: RadioMap,
-  metric: RadioMapMetric,
-): { values: Float64Array; unit: string; label: string } {
-  const n = map.pathCount.length;
-  const values = new Float64Array(n);
-  const pick = (i: number): number => {
-    if (map.pathCount[i] === 0) return Number.NaN;
-    switch (metric) {
-      case 'path-gain':
-        return map.pathGainDb[i]!;
-      case 'coherent-gain':
-        return map.coherentGainDb[i]!;
-      case 'delay-spread':
-        return map.rmsDelaySpreadS[i]! * 1e9;
-      case 'k-factor':
-        return map.kFactorDb[i]!;
-      case 'angular-spread':
-        return map.angularSpreadDeg[i]!;
-    }
-  };
-  for (let i = 0; i < n; i++) {
-    const v = pick(i);
-    values[i] = Number.isFinite(v) ? v : Number.NaN;
-  }
-  const meta = {
-    'path-gain': ['dB', 'path gain'],
-    'coherent-gain': ['dB', 'coherent gain'],
-    'delay-spread': ['ns', 'RMS delay spread'],
-    'k-factor': ['dB', 'K-factor'],
-    'angular-spread': ['deg', 'angular spread'],
-  } as const;
-  return { values, unit: meta[metric][0], label: meta[metric][1] };
-}
-
-/** JSON-ready form (numbers rounded, null where undefined). */
-export function radioMapToJson(map: RadioMap, sceneName: string): Record<string, unknown> {
-  const round = (x: number, d: number) => (Number.isFinite(x) ? Number(x.toFixed(d)) : null);
-  const arr = (a: ArrayLike<number>, d: number) => Array.from(a, (x) => round(x, d));
-  return {
-    scene: sceneName,
-    frequency_hz: map.frequencyHz,
-    tx: map.tx,
-    plane_z: map.grid.z,
-    bounds: [map.grid.xmin, map.grid.ymin, map.grid.xmax, map.grid.ymax],
-    cell_size: map.grid.cellSize,
-    nx: map.grid.nx,
-    ny: map.grid.ny,
-    layout: 'row-major, index iy*nx+ix, cell centre (xmin+(ix+0.5)*cell, ymin+(iy+0.5)*cell)',
-    backend: map.backend,
-    backend_note: map.backendNote,
-    path_gain_db: arr(map.pathGainDb, 3),
-    coherent_gain_db: arr(map.coherentGainDb, 3),
-    rms_delay_spread_ns: arr(
-      Float64Array.from(map.rmsDelaySpreadS, (s, i) => (map.pathCount[i] ? s * 1e9 : Number.NaN)),
-      4,
-    ),
-    k_factor_db: arr(map.kFactorDb, 3),
-    k_factor_reference: Array.from(map.kFactorReference, (c) => ['los', 'strongest', 'none'][c]),
-    angular_spread_deg: arr(map.angularSpreadDeg, 3),
-    los: Array.from(map.los),
-    path_count: Array.from(map.pathCount),
-    // the path search (docs/physics.md §9): every cell complete, or the cells that are not and
-    // the largest estimated miss rate among them
-    complete: map.complete.every((c) => c === 1),
-    incomplete_cells: map.complete.reduce((s, c) => s + (c ? 0 : 1), 0),
-    estimated_miss_rate: map.missRate,
-    stats: map.stats,
-  };
 }

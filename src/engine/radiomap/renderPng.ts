@@ -1,30 +1,24 @@
 import { encodePng } from '../core/image.ts';
-import { viridis } from './colormap.ts';
+import { NO_PATH_RGB, SINGLE_PATH_RGB, viridis } from './colormap.ts';
+import { type ColorRange, colorRangeOf } from './colorRange.ts';
 import { drawText, GLYPH_HEIGHT, textWidth } from './font.ts';
-import { metricValues, type RadioMap, type RadioMapMetric } from './radioMap.ts';
+import { cellState, metricValues, NO_PATH_LABEL, type RadioMapMetric, SINGLE_PATH_LABEL } from './metrics.ts';
+import type { RadioMap } from './radioMap.ts';
 
 /**
- * A radio map as a PNG: the grid (north up: row ny−1 at the top) in viridis, cells without a
- * path in grey, the transmitter as a white cross, and a colour bar with ticks, the metric's
- * name and its unit on the right.
+ * A radio map as a PNG: the grid (north up: row ny−1 at the top) in viridis over the colour
+ * range (values outside it in the end colours), cells without a path in grey, K-factor cells of
+ * a single path (K = ∞) in magenta, each transmitter as a white cross, a colour bar with ticks,
+ * the metric's name and unit on the right, and swatches for the special cells below.
  */
 export function renderRadioMapPng(
   map: RadioMap,
   metric: RadioMapMetric,
-  options: { range?: [number, number] } = {},
+  options: { range?: ColorRange } = {},
 ): Uint8Array {
   const { values, unit, label } = metricValues(map, metric);
   const { nx, ny } = map.grid;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (Number.isNaN(v)) continue;
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  if (options.range) [lo, hi] = options.range;
-  if (!Number.isFinite(lo)) [lo, hi] = [0, 1];
-  if (hi - lo < 1e-9) hi = lo + 1;
+  const [lo, hi] = colorRangeOf(values, options.range);
   // at least ~400 px on the long side, whole pixels per cell; huge grids are subsampled
   const scale = Math.max(1, Math.floor(400 / Math.max(nx, ny)));
   const step = Math.max(1, Math.ceil(Math.max(nx, ny) / 2000));
@@ -33,10 +27,18 @@ export function renderRadioMapPng(
   const margin = 10;
   const barW = 20;
   const labelScale = 2;
+  const swatches: [string, [number, number, number]][] = [[NO_PATH_LABEL, NO_PATH_RGB]];
+  if (metric === 'k-factor') swatches.push([SINGLE_PATH_LABEL, SINGLE_PATH_RGB]);
+  const swatchH = GLYPH_HEIGHT * labelScale + 6;
   const legendW = barW + 12 + textWidth('-000.0', labelScale) + 10;
   const titleH = GLYPH_HEIGHT * labelScale + 12;
-  const width = margin + mapW + margin + legendW;
-  const height = titleH + Math.max(mapH, 200) + margin;
+  const barH = Math.max(mapH, 200);
+  const width = Math.max(
+    margin + mapW + margin + legendW,
+    margin + textWidth(`${label} (${unit})`, labelScale) + margin,
+    ...swatches.map(([text]) => margin + swatchH + 6 + textWidth(text, labelScale) + margin),
+  );
+  const height = titleH + barH + margin + swatches.length * (swatchH + 4) + margin;
   const rgba = new Uint8Array(4 * width * height).fill(255);
   const put = (x: number, y: number, c: [number, number, number]) => {
     const o = 4 * (y * width + x);
@@ -45,29 +47,35 @@ export function renderRadioMapPng(
     rgba[o + 2] = c[2];
     rgba[o + 3] = 255;
   };
+  const colour = (v: number): [number, number, number] => {
+    const state = cellState(v);
+    if (state === 'no-path') return NO_PATH_RGB;
+    if (state === 'single-path') return SINGLE_PATH_RGB;
+    return viridis((v - lo) / (hi - lo));
+  };
   for (let py = 0; py < mapH; py++) {
     const iy = ny - 1 - Math.min(ny - 1, Math.floor(py / scale) * step);
     for (let px = 0; px < mapW; px++) {
       const ix = Math.min(nx - 1, Math.floor(px / scale) * step);
-      const v = values[iy * nx + ix]!;
-      put(margin + px, titleH + py, Number.isNaN(v) ? [160, 160, 160] : viridis((v - lo) / (hi - lo)));
+      put(margin + px, titleH + py, colour(values[iy * nx + ix]!));
     }
   }
-  // transmitter marker
-  const tx = Math.round(((map.tx[0] - map.grid.xmin) / map.grid.cellSize / step) * scale);
-  const ty = mapH - 1 - Math.round(((map.tx[1] - map.grid.ymin) / map.grid.cellSize / step) * scale);
-  for (let k = -5; k <= 5; k++) {
-    for (const [x, y] of [
-      [tx + k, ty],
-      [tx, ty + k],
-    ] as const) {
-      if (x >= 0 && y >= 0 && x < mapW && y < mapH) put(margin + x, titleH + y, [255, 255, 255]);
+  // transmitter markers (every transmitter of a best-server map)
+  for (const t of map.servers?.txs ?? [map.tx]) {
+    const tx = Math.round(((t[0] - map.grid.xmin) / map.grid.cellSize / step) * scale);
+    const ty = mapH - 1 - Math.round(((t[1] - map.grid.ymin) / map.grid.cellSize / step) * scale);
+    for (let k = -5; k <= 5; k++) {
+      for (const [x, y] of [
+        [tx + k, ty],
+        [tx, ty + k],
+      ] as const) {
+        if (x >= 0 && y >= 0 && x < mapW && y < mapH) put(margin + x, titleH + y, [255, 255, 255]);
+      }
     }
   }
   // title and colour bar
   drawText(rgba, width, height, `${label} (${unit})`, margin, 6, [0, 0, 0], labelScale);
   const barX = margin + mapW + margin;
-  const barH = Math.max(mapH, 200);
   for (let y = 0; y < barH; y++) {
     const c = viridis(1 - y / (barH - 1));
     for (let x = 0; x < barW; x++) put(barX + x, titleH + y, c);
@@ -89,5 +97,11 @@ export function renderRadioMapPng(
       labelScale,
     );
   }
+  // swatches of the cells outside the colour scale
+  swatches.forEach(([text, c], k) => {
+    const y0 = titleH + barH + margin + k * (swatchH + 4);
+    for (let y = 0; y < swatchH; y++) for (let x = 0; x < swatchH; x++) put(margin + x, y0 + y, c);
+    drawText(rgba, width, height, text, margin + swatchH + 6, y0 + 3, [0, 0, 0], labelScale);
+  });
   return encodePng({ width, height, data: rgba });
 }

@@ -1,0 +1,100 @@
+import { Channel } from '../../../engine/channel/index.ts';
+import {
+  computeBestServerMap,
+  computeRadioMap,
+  makeGrid,
+  type RadioMap,
+} from '../../../engine/radiomap/index.ts';
+import type { Scene } from '../../../engine/scene/index.ts';
+import type { Bvh } from '../../../engine/tracer/index.ts';
+import { type JobContext, WithTransfer } from '../jobContext.ts';
+import type { RadioMapEstimate, RadioMapRequest } from '../protocol.ts';
+import { channelFor } from './channel.ts';
+
+const gridOf = (scene: Scene, req: RadioMapRequest, cellSize = req.cellSize) => {
+  const { min, max } = scene.bbox;
+  const [xmin, ymin, xmax, ymax] = req.bounds ?? [min[0], min[1], max[0], max[1]];
+  return makeGrid({ xmin, ymin, xmax, ymax }, cellSize, req.z);
+};
+
+/**
+ * A radio map in the worker: one transmitter (computeRadioMap, exactly `rftwin radiomap`), or the
+ * best server of several (computeBestServerMap, `rftwin radiomap --best-server`); the arrays move
+ * to the page.
+ */
+export async function radioMapJob(
+  scene: Scene,
+  bvh: Bvh,
+  req: RadioMapRequest,
+  ctx: JobContext,
+): Promise<WithTransfer<RadioMap>> {
+  if (req.txs.length === 0) throw new Error('a radio map needs a transmitter: place a Tx first');
+  const grid = gridOf(scene, req);
+  const { channel, materials } = await channelFor(scene, bvh, req);
+  const control = {
+    signal: ctx.signal,
+    onMapProgress: (p: { done: number; total: number; label: string }) =>
+      ctx.progress({
+        fraction: p.done / p.total,
+        message: `Radio map on ${p.label}: ${p.done}/${p.total} cells`,
+      }),
+  };
+  const map =
+    req.txs.length === 1
+      ? await computeRadioMap(channel, { tx: req.txs[0]!, grid, materials, tileSize: 4096 }, control)
+      : await computeBestServerMap(channel, { txs: req.txs, grid, materials, tileSize: 4096 }, control);
+  // the map's arrays move to the page (no structured clone of millions of cells)
+  const transfer = [
+    map.pathGainDb,
+    map.coherentGainDb,
+    map.rmsDelaySpreadS,
+    map.kFactorDb,
+    map.kFactorReference,
+    map.angularSpreadDeg,
+    map.los,
+    map.pathCount,
+    ...(map.servers ? [map.servers.serving] : []),
+  ].map((a) => a.buffer as ArrayBuffer);
+  return new WithTransfer(map, transfer);
+}
+
+/** Cells of the coarse map an estimate times. */
+const PROBE_CELLS = 64;
+
+/**
+ * Time a coarse map (about 64 cells of the same area, first transmitter) on the backend the full
+ * map would get, and scale: seconds ≈ transmitters × (set-up + cells × time per cell). Set-up is
+ * what the tracer does once per transmitter (candidate paths), the rest is per cell.
+ */
+export async function radioMapEstimateJob(
+  scene: Scene,
+  bvh: Bvh,
+  req: RadioMapRequest,
+  ctx: JobContext,
+): Promise<RadioMapEstimate> {
+  if (req.txs.length === 0) throw new Error('a radio map needs a transmitter: place a Tx first');
+  const full = gridOf(scene, req);
+  const cells = full.nx * full.ny;
+  const area = (full.xmax - full.xmin) * (full.ymax - full.ymin);
+  const probe = gridOf(scene, req, Math.max(req.cellSize, Math.sqrt(area / PROBE_CELLS)));
+  const { channel, materials } = await channelFor(scene, bvh, req);
+  // the backend `auto` would choose for the full map, not for the small probe
+  const kind = channel.backendFor({ kind: 'map', cells }).decision.kind;
+  const timed =
+    kind === channel.choice
+      ? channel
+      : await Channel.open(channel.scene, channel.settings, { backend: kind, bvh });
+  ctx.progress({ message: `Estimating the radio map's time (${probe.nx * probe.ny} cells)…` });
+  const map = await computeRadioMap(
+    timed,
+    { tx: req.txs[0]!, grid: probe, materials },
+    { signal: ctx.signal },
+  );
+  const perCellMs = (map.stats.traceMs + map.stats.fieldMs) / (probe.nx * probe.ny);
+  const setupMs = Math.max(0, map.stats.totalMs - map.stats.traceMs - map.stats.fieldMs);
+  return {
+    seconds: (req.txs.length * (setupMs + cells * perCellMs)) / 1000,
+    probeCells: probe.nx * probe.ny,
+    backendLabel: map.backendLabel,
+  };
+}

@@ -30,3 +30,12 @@ export function sionnaSceneFolder(name: SionnaSceneName): string[] {
 }
 export const DEMO_DIR = join(REPO_ROOT, 'public', 'demo');
 export const DEMO_ROOM_PATH = join(DEMO_DIR, 'room.xml');
+/** Generated scenes (scripts/make-test-scenes.ts; test/fixtures/README.md). */
+export const CLOSED_ROOM_PATH = join(FIXTURES_DIR, 'rooms', 'closed-room', 'closed-room.xml');
+/** The closed room's files: its XML, then its meshes. */
+export function closedRoomFiles(): string[] {
+  const dir = join(FIXTURES_DIR, 'rooms', 'closed-room');
+  const meshes = readdirSync(join(dir, 'meshes')).sort();
+  return [CLOSED_ROOM_PATH, ...meshes.map((f) => join(dir, 'meshes', f))];
+}
+export const CITY_PATH = join(FIXTURES_DIR, 'city', 'city.obj');

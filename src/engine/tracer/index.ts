@@ -2,3 +2,4 @@ export * from './bvh.ts';
 export * from './cpu/tracePaths.ts';
 export { sceneWedges, type Wedge, type WedgeFrame, wedgeAngle, wedgeFrame } from './cpu/wedges.ts';
 export * from './path.ts';
+export * from './solids.ts';

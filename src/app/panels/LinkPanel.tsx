@@ -1,9 +1,10 @@
 import { BACKEND_CHOICES, type BackendChoice, type Mechanism } from '../../engine/channel/index.ts';
-import { runTrace } from '../actions/trace.ts';
+import { deviceWarnings, runTrace } from '../actions/trace.ts';
 import { studio, useStudio } from '../store.ts';
 import { pathsOfLink } from '../worker/compactTrace.ts';
 import type { StudioChannelSettings } from '../worker/protocol.ts';
-import { AngleOfArrivalPlot, PowerDelayProfile } from './plots.tsx';
+import { txPowerOf } from './AntennaPanel.tsx';
+import { AnglePlot, ImpulseResponse, PathTable, PowerDelayProfile } from './linkPlots.tsx';
 
 const fmtDb = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : '—');
 
@@ -29,6 +30,10 @@ export function LinkPanel() {
   const name = (id: string) => devices.find((d) => d.id === id)?.name ?? id;
   const links = trace?.compact.links;
   const link = links && selected !== null ? links[selected] : undefined;
+  const paths = trace && link ? pathsOfLink(trace.compact, selected!) : [];
+  const tx = link ? devices.find((d) => d.id === link.txId) : undefined;
+  const rxPowerDbm = link ? txPowerOf(tx, settings.txPowerDbm) + link.metrics.pathGainDb : Number.NaN;
+  const warnings = trace ? deviceWarnings(devices) : [];
   const set = (patch: Partial<StudioChannelSettings>) =>
     studio.set({ channelSettings: { ...settings, ...patch } });
   return (
@@ -93,6 +98,11 @@ export function LinkPanel() {
           {trace.backend.label}: {trace.backend.reason}
         </p>
       ) : null}
+      {warnings.length ? (
+        <p className="warn small" data-testid="trace-warnings">
+          ⚠ {warnings.join('; ')}: the trace treats these positions as free space.
+        </p>
+      ) : null}
       {!trace ? (
         <p className="dim">Place at least one Tx and one Rx to trace.</p>
       ) : (
@@ -120,6 +130,11 @@ export function LinkPanel() {
                 <dd data-testid="metric-path-gain" data-value={link.metrics.pathGainDb}>
                   {fmtDb(link.metrics.pathGainDb)}
                 </dd>
+                <dt>Rx power</dt>
+                <dd data-testid="metric-rx-power" data-value={rxPowerDbm}>
+                  {Number.isFinite(rxPowerDbm) ? `${rxPowerDbm.toFixed(2)} dBm` : '—'}{' '}
+                  <span className="dim">(Tx {txPowerOf(tx, settings.txPowerDbm)} dBm)</span>
+                </dd>
                 <dt>coherent</dt>
                 <dd data-testid="metric-coherent-gain" data-value={link.metrics.coherentGainDb}>
                   {fmtDb(link.metrics.coherentGainDb)}
@@ -140,10 +155,15 @@ export function LinkPanel() {
                   <span className="dim">({link.metrics.kFactorReference})</span>
                 </dd>
               </dl>
-              <div className="plots">
-                <PowerDelayProfile paths={pathsOfLink(trace.compact, selected!)} />
-                <AngleOfArrivalPlot paths={pathsOfLink(trace.compact, selected!)} />
+              <div className="link-plots">
+                <PowerDelayProfile link={selected!} paths={paths} />
+                <ImpulseResponse link={selected!} paths={paths} />
+                <div className="polar-pair">
+                  <AnglePlot link={selected!} paths={paths} which="aod" />
+                  <AnglePlot link={selected!} paths={paths} which="aoa" />
+                </div>
               </div>
+              <PathTable link={selected!} paths={paths} />
             </>
           ) : null}
         </>

@@ -4,7 +4,13 @@ import { gpuProviderOf, setGpuProvider } from '../../engine/gpu/index.ts';
 import { computeRadioMap, makeGrid } from '../../engine/radiomap/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
 import { buildScene, loadScene, memoryFileSource } from '../../engine/scene/index.ts';
-import { type Bvh, buildBvh } from '../../engine/tracer/index.ts';
+import {
+  type Bvh,
+  buildBvh,
+  faceExteriorSides,
+  faceInsideSides,
+  solidObjects,
+} from '../../engine/tracer/index.ts';
 import { type JobContext, WithTransfer } from './jobContext.ts';
 
 export type { JobContext } from './jobContext.ts';
@@ -142,6 +148,16 @@ const handlers: { [K in EngineRequestKind]: Handler<K> } = {
   },
   async planRx(req, ctx) {
     return planJob(sceneById(req.sceneId), bvhOf(req.sceneId), req, ctx);
+  },
+  async faceSides({ sceneId }) {
+    const scene = sceneById(sceneId);
+    const bvh = bvhOf(sceneId);
+    const exterior = faceExteriorSides(scene, bvh);
+    const inside = faceInsideSides(scene, bvh, solidObjects(scene));
+    return new WithTransfer({ exterior, inside }, [
+      exterior.buffer as ArrayBuffer,
+      inside.buffer as ArrayBuffer,
+    ]);
   },
   async dropScene({ sceneId }) {
     scenes.delete(sceneId);

@@ -72,6 +72,9 @@ function useShortcuts(openPicker: () => void) {
         case 'X':
           toggleXray();
           break;
+        case '?':
+          document.querySelector<HTMLDialogElement>('dialog.keyboard-help')?.showModal();
+          break;
         case 'f':
         case 'F':
           fitView();

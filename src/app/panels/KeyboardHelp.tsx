@@ -13,6 +13,7 @@ export const SHORTCUTS: [key: string, action: string][] = [
   ['Ctrl+Z / Ctrl+Shift+Z', 'undo / redo a device edit, a material override or an applied calibration'],
   ['P', 'pause / resume the running calibration'],
   ['S', 'stop the calibration and keep its best estimate'],
+  ['?', 'this list of shortcuts'],
   ['Esc', 'cancel the running job, or placement and selection; closes this dialog'],
   ['Del', 'remove the selected device'],
   ['Tab / Shift+Tab', 'move between controls; Enter or Space presses a button'],

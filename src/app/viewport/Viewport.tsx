@@ -233,6 +233,10 @@ export function Viewport() {
   const twin = useStudio((s) => s.twin);
   const placing = useStudio((s) => s.placing);
   const hovered = useStudio((s) => s.hoveredPath);
+  // X-ray state as drawn: 'pending' until the engine worker said which face sides to see through
+  const xray = useStudio((s) =>
+    !s.xray ? 'off' : s.xrayFaces && s.xrayFaces.sceneId === s.twin?.sceneId ? 'on' : 'pending',
+  );
   const ref = useRef<HTMLDivElement>(null);
   return (
     <div
@@ -241,6 +245,7 @@ export function Viewport() {
       data-testid="viewport"
       data-scene={twin?.scene.name ?? ''}
       data-highlighted-path={hovered ? `${hovered.link}:${hovered.path}` : ''}
+      data-xray={xray}
     >
       {twin ? (
         <Canvas

@@ -14,15 +14,13 @@ import { canvasColourCount, clickWorld, expect, shot, test } from './helpers.ts'
 type V3 = [number, number, number];
 
 async function openFiles(page: Page, paths: string[]) {
-  await page
-    .getByTestId('file-input')
-    .setInputFiles(
-      paths.map((p) => ({
-        name: basename(p),
-        mimeType: 'application/octet-stream',
-        buffer: readFileSync(p),
-      })),
-    );
+  await page.getByTestId('file-input').setInputFiles(
+    paths.map((p) => ({
+      name: basename(p),
+      mimeType: 'application/octet-stream',
+      buffer: readFileSync(p),
+    })),
+  );
 }
 
 /** A device's position as the store holds it (the list's inputs show it rounded). */
@@ -48,6 +46,7 @@ test('in a closed room, clicks on the floor (X-ray, ceiling cut) and on the ceil
   await openFiles(page, closedRoomFiles());
   await expect(page.getByTestId('status')).toContainText('Loaded closed-room: 8 objects');
   await page.getByLabel('placement height (m)').fill('1.2');
+  await page.getByLabel('placement height (m)').blur(); // the keys act on the view, not the field
 
   // seen from above, outside: the ceiling hides the room; X-ray sees through its shell
   await lookAt(page, [1, -1.5, 6], [1, 1.5, 0]);
@@ -65,11 +64,12 @@ test('in a closed room, clicks on the floor (X-ray, ceiling cut) and on the ceil
   await page.keyboard.press('x');
   await expect(page.getByTestId('viewport')).toHaveAttribute('data-xray', 'off');
   await page.getByTestId('view-cut').selectOption('2');
+  await page.getByTestId('view-cut').blur();
   await expect(page.getByTestId('view-cut-value')).toContainText('z ≤');
   await page.keyboard.press('t');
-  await clickWorld(page, [-2.5, -1.5, 0]);
+  await clickWorld(page, [2, 0.3, 0]);
   await expect(page.getByTestId('status')).toContainText('Placed Tx 1 at');
-  expectOnFloorPoint(await devicePosition(page, 'Tx 1'), [-2.5, -1.5], 1.2);
+  expectOnFloorPoint(await devicePosition(page, 'Tx 1'), [2, 0.3], 1.2);
   await expect(page.getByTestId('device-flag')).toHaveCount(0);
   await expect(page.getByTestId('status')).toContainText('Traced 1 links');
   await expect(page.getByTestId('trace-warnings')).toHaveCount(0);
@@ -77,6 +77,7 @@ test('in a closed room, clicks on the floor (X-ray, ceiling cut) and on the ceil
 
   // from inside the room, without the cut: a click on the ceiling mounts the device under it
   await page.getByTestId('view-cut').selectOption('');
+  await page.getByTestId('view-cut').blur();
   await lookAt(page, [0, -2, 1.5], [0, 0, 3]);
   await page.keyboard.press('r');
   await clickWorld(page, [0.5, -0.5, 3]);
@@ -93,8 +94,9 @@ test('in a closed room, clicks on the floor (X-ray, ceiling cut) and on the ceil
   await page.getByTestId('new-device-y').fill('0');
   await page.getByTestId('new-device-z').fill('1.5');
   await page.getByTestId('add-tx-at').click();
+  // bounds x ≤ 4.2 m (the east wall's outer side): 20 m is 15.80 m beyond
   await expect(page.getByTestId('status')).toContainText(
-    "Tx 2 at (20.00, 0.00, 1.50) m — outside the scene's bounds",
+    "Tx 2 is outside the scene's bounds (x 15.80 m beyond the maximum)",
   );
   const flags = page.getByTestId('device-flag');
   await expect(flags).toHaveCount(1);
@@ -133,6 +135,7 @@ test('views: fit, top (orthographic), section, hidden object, X-ray over a radio
   await clickWorld(page, [-2, 1, 0]);
   await expect(page.getByTestId('status')).toContainText('Placed Tx 1 at');
   await page.getByLabel('cell size (m)').fill('0.5');
+  await page.getByLabel('cell size (m)').blur();
   await page.keyboard.press('h');
   await expect(page.getByTestId('heatmap-legend')).toBeVisible({ timeout: 60_000 });
   await page.getByTestId('view-show-all').click();
@@ -148,10 +151,12 @@ test('views: fit, top (orthographic), section, hidden object, X-ray over a radio
   await shot(page, '14h-top-view');
   await page.getByTestId('view-top').click();
   await page.getByTestId('view-cut').selectOption('1');
+  await page.getByTestId('view-cut').blur();
   await expect(page.getByTestId('view-cut-value')).toContainText('y ≤ 0.00 m');
   await page.getByTestId('view-fit').click();
   await shot(page, '14i-section-y');
   await page.getByTestId('view-cut').selectOption('');
+  await page.getByTestId('view-cut').blur();
 
   // the 563-object city: merged per material, so a handful of draw calls, not one per object
   await openFiles(page, [CITY_PATH]);

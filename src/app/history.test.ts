@@ -55,4 +55,12 @@ describe('undo / redo of the person’s edits', () => {
     expect(studio.get().undoLabel).toBe('add Rx 2');
     expect(studio.get().redoLabel).toBeNull();
   });
+
+  it('an override of a material names the material when the object list is copied unchanged', () => {
+    // overrideMaterial (scope 'material') sets a new materials map and a copy of objectMaterial
+    studio.set({ materials: { brick: metal }, objectMaterial: ['brick'] });
+    expect(studio.get().undoLabel).toBe('set brick');
+    studio.set({ materials: { brick: metal, 'wall-manual': metal }, objectMaterial: ['wall-manual'] });
+    expect(studio.get().undoLabel).toBe('override object 0');
+  });
 });

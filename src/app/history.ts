@@ -83,10 +83,10 @@ export function describeChange(prev: Tracked, next: Tracked, objectName: (i: num
     }
     return { label: 'edit devices', key: 'devices' };
   }
-  if (prev.objectMaterial !== next.objectMaterial) {
-    const i = next.objectMaterial.findIndex((m, k) => m !== prev.objectMaterial[k]);
+  // an override copies the object→material list even when no entry changes (scope 'material')
+  const i = next.objectMaterial.findIndex((m, k) => m !== prev.objectMaterial[k]);
+  if (prev.objectMaterial !== next.objectMaterial && i >= 0)
     return { label: `override ${objectName(i)}`, key: `object:${i}` };
-  }
   if (prev.materials !== next.materials) {
     const ids = Object.keys(next.materials).filter((id) => prev.materials[id] !== next.materials[id]);
     if (ids.some((id) => next.materials[id]?.source === 'calibrated'))

@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { BACKEND_CHOICES, type BackendChoice, type Mechanism } from '../../engine/channel/index.ts';
 import { deviceWarnings, runTrace } from '../actions/trace.ts';
 import { studio, useStudio } from '../store.ts';
@@ -30,7 +31,13 @@ export function LinkPanel() {
   const name = (id: string) => devices.find((d) => d.id === id)?.name ?? id;
   const links = trace?.compact.links;
   const link = links && selected !== null ? links[selected] : undefined;
-  const paths = trace && link ? pathsOfLink(trace.compact, selected!) : [];
+  // decoded once per trace and link: the plots and the path table (memo components) then skip
+  // the re-renders of this panel while a trace runs (progress, the tracing flag)
+  const paths = useMemo(
+    () =>
+      trace && selected !== null && trace.compact.links[selected] ? pathsOfLink(trace.compact, selected) : [],
+    [trace, selected],
+  );
   const tx = link ? devices.find((d) => d.id === link.txId) : undefined;
   const rxPowerDbm = link ? txPowerOf(tx, settings.txPowerDbm) + link.metrics.pathGainDb : Number.NaN;
   const warnings = trace ? deviceWarnings(devices) : [];

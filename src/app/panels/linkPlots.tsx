@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { cabs2 } from '../../engine/core/index.ts';
 import type { Path } from '../../engine/tracer/index.ts';
 import { viridisCss } from '../colors.ts';
@@ -184,7 +184,13 @@ function StemPlot({
 const PDP_RANGE_DB = 60;
 
 /** Power-delay profile: path gain |a|² (dB) of each path at its delay. */
-export function PowerDelayProfile({ link, paths }: { link: number; paths: Path[] }) {
+export const PowerDelayProfile = memo(function PowerDelayProfile({
+  link,
+  paths,
+}: {
+  link: number;
+  paths: Path[];
+}) {
   const stems = paths
     .map((p, index) => ({ index, delayNs: p.delay * 1e9, value: gainDb(p) }))
     .filter((s) => Number.isFinite(s.value));
@@ -203,10 +209,16 @@ export function PowerDelayProfile({ link, paths }: { link: number; paths: Path[]
       title="Power-delay profile"
     />
   );
-}
+});
 
 /** Channel impulse response magnitude |h(τ)| = Σ |aᵢ| δ(τ − τᵢ), linear, scaled to a power of ten. */
-export function ImpulseResponse({ link, paths }: { link: number; paths: Path[] }) {
+export const ImpulseResponse = memo(function ImpulseResponse({
+  link,
+  paths,
+}: {
+  link: number;
+  paths: Path[];
+}) {
   const mags = paths.map((p) => Math.sqrt(cabs2(p.a)));
   const max = Math.max(0, ...mags.filter(Number.isFinite));
   if (!(max > 0)) return null;
@@ -230,7 +242,7 @@ export function ImpulseResponse({ link, paths }: { link: number; paths: Path[] }
       title="Impulse response magnitude"
     />
   );
-}
+});
 
 const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
 const superscript = (n: number) =>
@@ -243,7 +255,15 @@ const superscript = (n: number) =>
 const POLAR_RANGE_DB = 40;
 
 /** Azimuth of departure or arrival around the circle, path gain (over 40 dB) as radius. */
-export function AnglePlot({ link, paths, which }: { link: number; paths: Path[]; which: 'aoa' | 'aod' }) {
+export const AnglePlot = memo(function AnglePlot({
+  link,
+  paths,
+  which,
+}: {
+  link: number;
+  paths: Path[];
+  which: 'aoa' | 'aod';
+}) {
   const hovered = useStudio((s) => (s.hoveredPath?.link === link ? s.hoveredPath.path : null));
   const pts = paths
     .map((p, index) => ({ index, az: p[which].azimuthDeg, el: p[which].elevationDeg, g: gainDb(p) }))
@@ -317,7 +337,7 @@ export function AnglePlot({ link, paths, which }: { link: number; paths: Path[];
       </svg>
     </figure>
   );
-}
+});
 
 type SortKey = 'index' | 'type' | 'delay' | 'gain' | 'aod' | 'aoa';
 const COLUMNS: { key: SortKey; label: string; title: string }[] = [
@@ -336,7 +356,7 @@ const COLUMNS: { key: SortKey; label: string; title: string }[] = [
 const MAX_ROWS = 200;
 
 /** Every path of the link, sortable by each column; hovering a row highlights the path in 3D. */
-export function PathTable({ link, paths }: { link: number; paths: Path[] }) {
+export const PathTable = memo(function PathTable({ link, paths }: { link: number; paths: Path[] }) {
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: 'gain', descending: true });
   const hovered = useStudio((s) => (s.hoveredPath?.link === link ? s.hoveredPath.path : null));
   const value = (p: Path, i: number): number | string => {
@@ -426,4 +446,4 @@ export function PathTable({ link, paths }: { link: number; paths: Path[] }) {
       ) : null}
     </div>
   );
-}
+});

@@ -2,7 +2,7 @@
  * Writes the generated test scenes (test/fixtures/README.md lists them):
  * - test/fixtures/rooms/closed-room/: a closed room with a ceiling (Sionna RT XML + binary PLY):
  *   8 m × 6 m × 3 m of air inside 0.2 m slabs (concrete floor, ceiling board ceiling, brick
- *   walls), a wooden table and a metal cabinet. The placement e2e (e2e/13-placement) clicks in it.
+ *   walls), a wooden table and a metal cabinet. The placement e2e (e2e/14-placement-views) clicks in it.
  * - test/fixtures/city/city.obj: a city of 563 objects (a concrete ground and 562 two-tier
  *   buildings of six ITU materials, about 13,500 triangles) for the rendering benchmark
  *   (bench/render.bench.ts) and the views e2e.

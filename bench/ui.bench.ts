@@ -1,9 +1,5 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, loadavg } from 'node:os';
-import { chromium, type Page } from '@playwright/test';
-import { CHROMIUM_LAUNCH } from '../e2e/chromium.ts';
+import { loadavg } from 'node:os';
+import type { Page } from '@playwright/test';
 import {
   longTasksSince,
   pageNow,
@@ -14,6 +10,7 @@ import {
   traceDone,
   until,
 } from '../e2e/work.ts';
+import { load, openBuiltStudio, round, stats } from './studio.ts';
 
 /**
  * Responsiveness of the studio while it works (`npm run bench -- ui`): the latency figures the
@@ -37,31 +34,6 @@ const PRESS_EVERY_MS = 40;
 interface Sample {
   delay: number;
   ms: number;
-}
-
-/** k-th smallest with k = ⌈p·n⌉ (nearest-rank percentile). */
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.max(0, Math.ceil(p * s.length) - 1)] ?? Number.NaN;
-};
-const round = (x: number) => Math.round(x * 10) / 10;
-const stats = (xs: number[]) => ({
-  p50: round(percentile(xs, 0.5)),
-  p95: round(percentile(xs, 0.95)),
-  max: round(Math.max(...xs)),
-});
-const load = () => ({ loadavg1m5m15m: loadavg().map(round), cpus: cpus().length });
-
-/** A port nobody listens on now (the OS picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -205,38 +177,9 @@ async function pressIdle(page: Page): Promise<Sample[]> {
 
 export default async function uiBench(log: (line: string) => void): Promise<Record<string, unknown>> {
   const loadAtStart = load();
-  log(`building the studio into ${DIST}/ …`);
-  const env = { ...process.env, RFTWIN_DIST: DIST };
-  const built = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { env, stdio: ['ignore', 2, 2] });
-  if (built.status !== 0) throw new Error(`vite build failed (exit ${built.status})`);
-  const port = await freePort();
-  // its own process group, so that npx and the vite process under it end together
-  const server: ChildProcess = spawn(
-    'npx',
-    ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
-    { env, stdio: ['ignore', 'ignore', 2], detached: true },
-  );
-  const base = `http://127.0.0.1:${port}`;
-  const browser = await chromium.launch(CHROMIUM_LAUNCH);
+  const { browser, page, errors, close } = await openBuiltStudio(DIST, log);
   try {
-    await until(
-      `vite preview on ${base}`,
-      () =>
-        fetch(base)
-          .then((r) => r.ok)
-          .catch(() => false),
-      60_000,
-    );
-    const context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 } });
-    // tsx (bin/run-ts.mjs) compiles with esbuild's keepNames, which wraps the functions inside
-    // page.evaluate callbacks in a `__name(…)` helper that does not exist in the page: define it
-    await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    log(
-      `Chromium ${browser.version()} on ${base}; load ${loadAtStart.loadavg1m5m15m.join(' ')} on ${loadAtStart.cpus} CPUs`,
-    );
+    log(`load ${loadAtStart.loadavg1m5m15m.join(' ')} on ${loadAtStart.cpus} CPUs`);
     const results = [];
     for (const s of SCENARIOS) results.push(await runScenario(page, s, log));
     return {
@@ -249,8 +192,6 @@ export default async function uiBench(log: (line: string) => void): Promise<Reco
       results,
     };
   } finally {
-    await browser.close();
-    if (server.pid) process.kill(-server.pid, 'SIGTERM');
-    rmSync(DIST, { recursive: true, force: true });
+    await close();
   }
 }

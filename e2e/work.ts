@@ -128,7 +128,13 @@ export async function pressXray(page: Page) {
 export async function warmUpXray(page: Page) {
   const pressed = async () => (await page.getByTestId('xray-button').getAttribute('aria-pressed')) === 'true';
   await pressXray(page);
-  await until('X-ray on', pressed, 10_000);
+  // 'on' once the engine worker said which face sides X-ray sees through: then the see-through
+  // looks (front, back, faint) are drawn and compiled, not only the interim all-faint one
+  await until(
+    'X-ray on',
+    async () => (await page.getByTestId('viewport').getAttribute('data-xray')) === 'on',
+    30_000,
+  );
   await settle(page);
   await pressXray(page);
   await until('X-ray off', async () => !(await pressed()), 10_000);

@@ -4,6 +4,9 @@ import { removeDevice, togglePlacing } from './actions/devices.ts';
 import { exportSionnaZip } from './actions/exportTwin.ts';
 import { computeHeatmap } from './actions/heatmap.ts';
 import { openBrowserFiles } from './actions/loadInputs.ts';
+import { newWorkspace } from './actions/newWorkspace.ts';
+import { fitView, setSectionCut, setViewMode, toggleXray } from './actions/view.ts';
+import { redo, undo } from './history.ts';
 import { CalibrationPanel } from './panels/CalibrationPanel.tsx';
 import { DeviceList } from './panels/DeviceList.tsx';
 import { ExportPanel } from './panels/ExportPanel.tsx';
@@ -33,6 +36,16 @@ function isTyping(e: KeyboardEvent) {
 function useShortcuts(openPicker: () => void) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      // a dialog open (the keys help) has the keyboard; Esc closes it, not the running job
+      if (document.querySelector('dialog[open]')) return;
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && !isTyping(e)) {
+        const k = e.key.toLowerCase();
+        if (k === 'z' && !e.shiftKey) undo();
+        else if ((k === 'z' && e.shiftKey) || k === 'y') redo();
+        else return;
+        e.preventDefault();
+        return;
+      }
       if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e)) return;
       const s = studio.get();
       switch (e.key) {
@@ -58,7 +71,22 @@ function useShortcuts(openPicker: () => void) {
           break;
         case 'x':
         case 'X':
-          studio.set({ xray: !s.xray });
+          toggleXray();
+          break;
+        case '?':
+          document.querySelector<HTMLDialogElement>('dialog.keyboard-help')?.showModal();
+          break;
+        case 'f':
+        case 'F':
+          fitView();
+          break;
+        case 'v':
+        case 'V':
+          setViewMode(s.viewMode === 'top' ? 'perspective' : 'top');
+          break;
+        case 'c':
+        case 'C':
+          setSectionCut(s.sectionCut ? null : 2);
           break;
         case 'p':
         case 'P':
@@ -91,6 +119,8 @@ function useShortcuts(openPicker: () => void) {
 
 function Toolbar({ onOpen }: { onOpen: () => void }) {
   const xray = useStudio((s) => s.xray);
+  const undoLabel = useStudio((s) => s.undoLabel);
+  const redoLabel = useStudio((s) => s.redoLabel);
   return (
     <header className="toolbar">
       <div className="brand">
@@ -103,13 +133,48 @@ function Toolbar({ onOpen }: { onOpen: () => void }) {
       >
         Open… <kbd>O</kbd>
       </button>
+      <button
+        type="button"
+        onClick={() => {
+          if (
+            window.confirm(
+              'Start a new workspace? The devices, overrides and results saved in this browser are discarded.',
+            )
+          )
+            void newWorkspace();
+        }}
+        data-testid="new-workspace"
+        title="Discard the saved workspace and start again from the demo twin"
+      >
+        New
+      </button>
+      <button
+        type="button"
+        onClick={undo}
+        disabled={!undoLabel}
+        data-testid="undo"
+        aria-label={undoLabel ? `Undo ${undoLabel}` : 'Undo'}
+        title={undoLabel ? `Undo: ${undoLabel} (Ctrl+Z)` : 'Nothing to undo'}
+      >
+        ↶
+      </button>
+      <button
+        type="button"
+        onClick={redo}
+        disabled={!redoLabel}
+        data-testid="redo"
+        aria-label={redoLabel ? `Redo ${redoLabel}` : 'Redo'}
+        title={redoLabel ? `Redo: ${redoLabel} (Ctrl+Shift+Z)` : 'Nothing to redo'}
+      >
+        ↷
+      </button>
       <FrequencyField />
       <button
         type="button"
         className={xray ? 'active' : ''}
         aria-pressed={xray}
         data-testid="xray-button"
-        onClick={() => studio.set({ xray: !xray })}
+        onClick={toggleXray}
         title="See-through surfaces (X)"
       >
         X-ray <kbd>X</kbd>

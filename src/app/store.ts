@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { DEFAULT_MAX_RELATIVE_STD } from '../engine/calibrate/index.ts';
 import { type BackendChoice, DEFAULT_CHANNEL_SETTINGS } from '../engine/channel/index.ts';
 import type { Vec3 } from '../engine/core/index.ts';
+import type { AntennaSpec } from '../engine/field/index.ts';
 import type { Sounding } from '../engine/io/index.ts';
 import type { SceneMaterial } from '../engine/materials/index.ts';
 import {
@@ -13,6 +14,7 @@ import {
 import type { Scene } from '../engine/scene/index.ts';
 import type { PriorsFile, TranslatorBackend, TranslatorJson } from '../engine/vision/index.ts';
 import { DEFAULT_CLIP_MODEL } from '../engine/vision/index.ts';
+import type { SectionCut } from './geometry/picking.ts';
 import type { CompactTrace } from './worker/compactTrace.ts';
 import type {
   BackendUsed,
@@ -28,6 +30,10 @@ export interface Device {
   kind: DeviceKind;
   name: string;
   position: Vec3;
+  /** this device's antenna (pattern, polarisation, orientation); the channel settings' when absent */
+  antenna?: AntennaSpec;
+  /** a transmitter's power (dBm); the channel settings' when absent */
+  txPowerDbm?: number;
 }
 
 /** A material as the studio shows it: the engine's material plus how sure we are and why. */
@@ -169,8 +175,8 @@ export interface RootState {
   tracing: boolean;
   /** link shown in the metrics panel (index into trace.links) */
   selectedLink: number | null;
-  /** path under the mouse in the viewport */
-  hoveredPath: { link: number; path: number; x: number; y: number } | null;
+  /** path under the mouse in the viewport (or a row of the path table: no tooltip then) */
+  hoveredPath: { link: number; path: number; x: number; y: number; fromTable?: boolean } | null;
   heatmap: RadioMap | null;
   heatmapMetric: RadioMapMetric;
   heatmapCell: number;
@@ -206,6 +212,17 @@ export interface RootState {
   calibrationPausedAt: number | null;
   /** receiver positions suggested by measurement planning (drawn in the viewport) */
   suggestedRx: SuggestedRx[];
+  /** objects the person hid from the view (and from picking); tracing still sees them */
+  hiddenObjects: number[];
+  /** section plane / ceiling cut of the view (and of picking) */
+  sectionCut: SectionCut | null;
+  /** perspective orbit, or the orthographic view from the top */
+  viewMode: 'perspective' | 'top';
+  /** per face, the sides X-ray sees through (computed by the engine worker once per scene) */
+  xrayFaces: { sceneId: number; seeThrough: Uint8Array } | null;
+  /** what Undo / Redo would do ("move Tx 1"), null when nothing */
+  undoLabel: string | null;
+  redoLabel: string | null;
   set: (partial: Partial<RootState> | ((s: RootState) => Partial<RootState>)) => void;
 }
 
@@ -235,6 +252,12 @@ export const useStudio = create<RootState>()((set) => ({
   calibrationRun: null,
   calibrationPausedAt: null,
   suggestedRx: [],
+  hiddenObjects: [],
+  sectionCut: null,
+  viewMode: 'perspective',
+  xrayFaces: null,
+  undoLabel: null,
+  redoLabel: null,
   channelSettings: DEFAULT_CHANNEL_SETTINGS,
   backendChoice: 'auto',
   trace: null,

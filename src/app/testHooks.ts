@@ -11,8 +11,18 @@ declare global {
     __rftwinInputLatencies?: InputLatency[];
     /** main-thread tasks longer than 50 ms, recorded by latencyProbe.ts from start-up */
     __rftwinLongTasks?: LongTask[];
-    /** screen position (client px) of a world point in the viewport */
-    __rftwinView?: { project: (p: Vec3) => [number, number] };
+    /** the viewport: screen position (client px) of a world point, camera moves, last frame's draw calls */
+    __rftwinView?: {
+      project: (p: Vec3) => [number, number];
+      /** put the perspective camera at `position` looking at `target` (e.g. inside a room) */
+      lookAt: (position: Vec3, target: Vec3) => void;
+      /** frame the visible objects */
+      fit: () => void;
+      /** draw calls and triangles of the last rendered frame */
+      renderInfo: () => { calls: number; triangles: number };
+      /** turn the camera about the vertical through the orbit target and request a frame */
+      orbit: (radians: number) => void;
+    };
     /** world positions of the suggested-Rx markers mounted in the 3D scene */
     __rftwinSuggestedMarkers?: () => Vec3[];
   }

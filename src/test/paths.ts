@@ -35,3 +35,12 @@ export const DEMO_ROOM_PATH = join(DEMO_DIR, 'room.xml');
  * material classes differently arranged, with rendered views and the demo's truth.
  */
 export const SECOND_ROOM_DIR = join(FIXTURES_DIR, 'second-room');
+/** Generated scenes (scripts/make-test-scenes.ts; test/fixtures/README.md). */
+export const CLOSED_ROOM_PATH = join(FIXTURES_DIR, 'rooms', 'closed-room', 'closed-room.xml');
+/** The closed room's files: its XML, then its meshes. */
+export function closedRoomFiles(): string[] {
+  const dir = join(FIXTURES_DIR, 'rooms', 'closed-room');
+  const meshes = readdirSync(join(dir, 'meshes')).sort();
+  return [CLOSED_ROOM_PATH, ...meshes.map((f) => join(dir, 'meshes', f))];
+}
+export const CITY_PATH = join(FIXTURES_DIR, 'city', 'city.obj');

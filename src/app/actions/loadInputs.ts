@@ -7,14 +7,17 @@ import {
   unzipCapped,
 } from '../../engine/core/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
+import { quietly } from '../history.ts';
 import { type LoadedTwin, reportError, type StudioMaterial, setStatus, studio } from '../store.ts';
 import { parseTwinJson, translatorOfTwin } from '../twin/twinJson.ts';
 import { applyPriorsFile, isPriorsFile } from '../vision/applyPriorsFile.ts';
 import { isTranslatorFile, loadTranslatorFile } from '../vision/translatorActions.ts';
 import { engine } from '../worker/bridge.ts';
 import type { InputFile } from '../worker/protocol.ts';
+import { saveTwinSource, type TwinSource } from '../workspace.ts';
 import { clearResults } from './results.ts';
 import { acceptSoundings, acceptVisionInputs } from './sideInputs.ts';
+import { loadFaceSides } from './view.ts';
 
 const ext = (path: string) => path.split('.').pop()!.toLowerCase();
 const base = (path: string) => path.split('/').pop()!;
@@ -123,7 +126,11 @@ export function adoptTwin(
     devices: [],
     // a calibration belongs to the twin it ran on (the translator is fitted from it)
     calibrationRecord: null,
+    hiddenObjects: [],
+    sectionCut: null,
+    xrayFaces: null,
   });
+  void loadFaceSides(twin.sceneId);
   if (previous) void engine().call('dropScene', { sceneId: previous.sceneId });
   const warn = loaded.scene.warnings.length
     ? ` (${loaded.scene.warnings.length} warnings: ${loaded.scene.warnings[0]})`
@@ -183,10 +190,9 @@ export async function openInputs(rawFiles: InputFile[]): Promise<void> {
     }
     if (entry) {
       const loaded = await engine().call('loadScene', { files, entry: entry.path });
-      adoptTwin(
-        loaded,
-        files.filter((f) => ext(f.path) !== 'csv').map((f) => f.path),
-      );
+      const inputs = files.filter((f) => ext(f.path) !== 'csv').map((f) => f.path);
+      adoptTwin(loaded, inputs);
+      saveTwinSource({ kind: 'files', files, entry: entry.path, inputs });
     }
     for (const p of priors) applyPriorsFile(p);
     for (const t of translators) loadTranslatorFile(t);
@@ -198,6 +204,11 @@ export async function openInputs(rawFiles: InputFile[]): Promise<void> {
 }
 
 async function openTwinJson(f: InputFile) {
+  await loadTwinJson(f);
+  saveTwinSource({ kind: 'twin-json', file: f });
+}
+
+async function loadTwinJson(f: InputFile) {
   const twin = parseTwinJson(parseJsonFile(f), f.path);
   const materials: Record<string, StudioMaterial> = {};
   for (const [id, m] of Object.entries(twin.materials)) {
@@ -229,20 +240,40 @@ async function openTwinJson(f: InputFile) {
     materials,
     twin.objects.map((o) => o.material),
   );
-  studio.set({
-    ...(twin.translator ? { translator: translatorOfTwin(twin.translator) } : {}),
-    frequencyHz: twin.frequency_hz,
-    devices: twin.devices.map((d, i) => ({
-      id: `${d.kind}-t${i}`,
-      kind: d.kind,
-      name: d.name,
-      position: d.position,
-    })),
-  });
+  // part of opening the twin, not an edit to undo
+  quietly(() =>
+    studio.set({
+      ...(twin.translator ? { translator: translatorOfTwin(twin.translator) } : {}),
+      frequencyHz: twin.frequency_hz,
+      devices: twin.devices.map((d, i) => ({
+        id: `${d.kind}-t${i}`,
+        kind: d.kind,
+        name: d.name,
+        position: d.position,
+      })),
+    }),
+  );
+}
+
+/** Load a twin again from its saved source (restoring the workspace); false when it cannot be. */
+export async function loadTwinSource(source: TwinSource): Promise<boolean> {
+  try {
+    if (source.kind === 'demo') return await openDemo();
+    if (source.kind === 'twin-json') {
+      await loadTwinJson(source.file);
+      return true;
+    }
+    const loaded = await engine().call('loadScene', { files: source.files, entry: source.entry });
+    adoptTwin(loaded, source.inputs);
+    return true;
+  } catch (e) {
+    reportError(`Saved workspace: ${(e as Error).message}; opening the demo twin`);
+    return false;
+  }
 }
 
 /** The embedded demo twin (public/demo/room.xml and its meshes), fetched from the app itself: no network. */
-export async function openDemo(): Promise<void> {
+export async function openDemo(): Promise<boolean> {
   const root = `${import.meta.env.BASE_URL}demo/`;
   try {
     setStatus({ level: 'busy', message: 'Loading the demo twin…' });
@@ -260,7 +291,10 @@ export async function openDemo(): Promise<void> {
     }
     const loaded = await engine().call('loadScene', { files, entry: 'room.xml' });
     adoptTwin(loaded, ['demo/room.xml', ...meshNames.map((n) => `demo/${n}`)]);
+    saveTwinSource({ kind: 'demo' });
+    return true;
   } catch (e) {
     reportError(`Demo twin: ${(e as Error).message}`);
+    return false;
   }
 }

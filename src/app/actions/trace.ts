@@ -1,6 +1,12 @@
-import { reportError, setStatus, studio, useStudio } from '../store.ts';
+import { type Device, reportError, setStatus, studio, useStudio } from '../store.ts';
 import { engine } from '../worker/bridge.ts';
 import { channelRequest } from './channelRequest.ts';
+import { problemsAt } from './devices.ts';
+
+/** What the trace says about devices placed where the physics does not hold (outside the scene, inside a solid). */
+export function deviceWarnings(devices: readonly Device[]): string[] {
+  return devices.flatMap((d) => problemsAt(d.position).map((p) => `${d.name} is ${p}`));
+}
 
 let running: AbortController | null = null;
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -40,8 +46,8 @@ export async function runTrace() {
       'trace',
       {
         ...channelRequest(s),
-        tx: tx.map((d) => ({ id: d.id, position: d.position })),
-        rx: rx.map((d) => ({ id: d.id, position: d.position })),
+        tx: tx.map((d) => ({ id: d.id, position: d.position, antenna: d.antenna })),
+        rx: rx.map((d) => ({ id: d.id, position: d.position, antenna: d.antenna })),
       },
       {
         signal: ac.signal,
@@ -73,9 +79,12 @@ export async function runTrace() {
     const note = result.extrapolated.length
       ? ` · ITU range exceeded, nearest band used for ${result.extrapolated.join(', ')}`
       : '';
+    const warnings = deviceWarnings([...tx, ...rx]);
     setStatus({
-      level: 'ok',
-      message: `Traced ${links.length} links on ${result.backend.label}: ${paths} paths in ${result.elapsedMs.toFixed(0)} ms${note}`,
+      level: warnings.length ? 'error' : 'ok',
+      message: `Traced ${links.length} links on ${result.backend.label}: ${paths} paths in ${result.elapsedMs.toFixed(0)} ms${note}${
+        warnings.length ? ` · warning: ${warnings.join('; ')}` : ''
+      }`,
     });
   } catch (e) {
     if (running !== ac) return;

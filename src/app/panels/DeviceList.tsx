@@ -1,9 +1,10 @@
 import { useMemo } from 'react';
 import type { Vec3 } from '../../engine/core/index.ts';
-import { removeDevice, togglePlacing, updateDevice } from '../actions/devices.ts';
+import { problemsAt, removeDevice, togglePlacing, updateDevice } from '../actions/devices.ts';
 import { studio, useStudio } from '../store.ts';
 import { between, positionCheck } from '../validation.ts';
 import { AddDeviceForm } from './AddDeviceForm.tsx';
+import { AntennaPanel } from './AntennaPanel.tsx';
 import { NumberField } from './NumberField.tsx';
 
 /**
@@ -41,6 +42,9 @@ export function DeviceList() {
   const selected = useStudio((s) => s.selectedDeviceId);
   const placing = useStudio((s) => s.placing);
   const placeHeight = useStudio((s) => s.placeHeight);
+  const twin = useStudio((s) => s.twin);
+  // positions the physics does not hold: outside the scene's bounds, inside a solid
+  const problems = useMemo(() => (twin ? devices.map((d) => problemsAt(d.position)) : []), [devices, twin]);
   return (
     <section className="panel" aria-label="Devices">
       <h2>Devices</h2>
@@ -91,13 +95,29 @@ export function DeviceList() {
             </tr>
           </thead>
           <tbody>
-            {devices.map((d) => (
+            {devices.map((d, i) => (
               <tr
                 key={d.id}
-                className={d.id === selected ? 'selected' : ''}
+                className={`${d.id === selected ? 'selected' : ''}${problems[i]?.length ? ' flagged' : ''}`}
+                data-position={d.position.join(',')}
+                data-name={d.name}
                 onClick={() => studio.set({ selectedDeviceId: d.id, selection: null })}
               >
-                <td className={`dev-${d.kind}`}>{d.name}</td>
+                <td className={`dev-${d.kind}`}>
+                  {d.name}
+                  {problems[i]?.length ? (
+                    <span
+                      className="device-flag"
+                      data-testid="device-flag"
+                      role="img"
+                      aria-label={`${d.name}: ${problems[i]!.join('; ')}`}
+                      title={`${d.name} is ${problems[i]!.join('; ')}: its links are traced, but the physics assumes free space around it`}
+                    >
+                      {' '}
+                      ⚠ {problems[i]!.map((p) => (p.startsWith('outside') ? 'outside' : p)).join(', ')}
+                    </span>
+                  ) : null}
+                </td>
                 {[0, 1, 2].map((k) => (
                   <td key={k}>
                     <CoordInput
@@ -127,6 +147,7 @@ export function DeviceList() {
           </tbody>
         </table>
       )}
+      <AntennaPanel />
     </section>
   );
 }

@@ -1,11 +1,13 @@
+import { useMemo } from 'react';
 import { BACKEND_CHOICES, type BackendChoice, type Mechanism } from '../../engine/channel/index.ts';
-import { runTrace } from '../actions/trace.ts';
+import { deviceWarnings, runTrace } from '../actions/trace.ts';
 import { studio, useStudio } from '../store.ts';
 import { integerBetween } from '../validation.ts';
 import { pathsOfLink } from '../worker/compactTrace.ts';
 import type { StudioChannelSettings } from '../worker/protocol.ts';
+import { txPowerOf } from './AntennaPanel.tsx';
+import { AnglePlot, ImpulseResponse, PathTable, PowerDelayProfile } from './linkPlots.tsx';
 import { NumberField } from './NumberField.tsx';
-import { AngleOfArrivalPlot, PowerDelayProfile } from './plots.tsx';
 
 const fmtDb = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : '—');
 
@@ -31,6 +33,16 @@ export function LinkPanel() {
   const name = (id: string) => devices.find((d) => d.id === id)?.name ?? id;
   const links = trace?.compact.links;
   const link = links && selected !== null ? links[selected] : undefined;
+  // decoded once per trace and link: the plots and the path table (memo components) then skip
+  // the re-renders of this panel while a trace runs (progress, the tracing flag)
+  const paths = useMemo(
+    () =>
+      trace && selected !== null && trace.compact.links[selected] ? pathsOfLink(trace.compact, selected) : [],
+    [trace, selected],
+  );
+  const tx = link ? devices.find((d) => d.id === link.txId) : undefined;
+  const rxPowerDbm = link ? txPowerOf(tx, settings.txPowerDbm) + link.metrics.pathGainDb : Number.NaN;
+  const warnings = trace ? deviceWarnings(devices) : [];
   const set = (patch: Partial<StudioChannelSettings>) =>
     studio.set({ channelSettings: { ...settings, ...patch } });
   return (
@@ -90,6 +102,11 @@ export function LinkPanel() {
           {trace.backend.label}: {trace.backend.reason}
         </p>
       ) : null}
+      {warnings.length ? (
+        <p className="warn small" data-testid="trace-warnings">
+          ⚠ {warnings.join('; ')}: the trace treats these positions as free space.
+        </p>
+      ) : null}
       {!trace ? (
         <p className="dim">Place at least one Tx and one Rx to trace.</p>
       ) : (
@@ -117,6 +134,11 @@ export function LinkPanel() {
                 <dd data-testid="metric-path-gain" data-value={link.metrics.pathGainDb}>
                   {fmtDb(link.metrics.pathGainDb)}
                 </dd>
+                <dt>Rx power</dt>
+                <dd data-testid="metric-rx-power" data-value={rxPowerDbm}>
+                  {Number.isFinite(rxPowerDbm) ? `${rxPowerDbm.toFixed(2)} dBm` : '—'}{' '}
+                  <span className="dim">(Tx {txPowerOf(tx, settings.txPowerDbm)} dBm)</span>
+                </dd>
                 <dt>coherent</dt>
                 <dd data-testid="metric-coherent-gain" data-value={link.metrics.coherentGainDb}>
                   {fmtDb(link.metrics.coherentGainDb)}
@@ -137,10 +159,15 @@ export function LinkPanel() {
                   <span className="dim">({link.metrics.kFactorReference})</span>
                 </dd>
               </dl>
-              <div className="plots">
-                <PowerDelayProfile paths={pathsOfLink(trace.compact, selected!)} />
-                <AngleOfArrivalPlot paths={pathsOfLink(trace.compact, selected!)} />
+              <div className="link-plots">
+                <PowerDelayProfile link={selected!} paths={paths} />
+                <ImpulseResponse link={selected!} paths={paths} />
+                <div className="polar-pair">
+                  <AnglePlot link={selected!} paths={paths} which="aod" />
+                  <AnglePlot link={selected!} paths={paths} which="aoa" />
+                </div>
               </div>
+              <PathTable link={selected!} paths={paths} />
             </>
           ) : null}
         </>

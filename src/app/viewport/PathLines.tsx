@@ -48,6 +48,13 @@ export function PathLines() {
             0,
             Math.min(MAX_PATHS_DRAWN, Math.max(5, Math.floor(MAX_PATHS_DRAWN_TOTAL / trace.links.length))),
           );
+        // a path hovered in the plots or the path table is drawn even when it is not among the strongest
+        if (
+          hovered?.link === li &&
+          !order.some(([, pi]) => pi === hovered.path) &&
+          hovered.path < link.pathCount
+        )
+          order.push([pathGainDbAt(trace, link.firstPath + hovered.path), hovered.path]);
         const dim = selectedLink !== null && selectedLink !== li;
         return order.map(([g, pi]) => {
           const isHovered = hovered?.link === li && hovered.path === pi;
@@ -56,7 +63,9 @@ export function PathLines() {
               key={`${link.txId}-${link.rxId}-${pi}`}
               points={pathPoints(link.tx, link.rx, decodePath(trace, link.firstPath + pi))}
               color={isHovered ? '#ffffff' : viridisCss((g - (maxDb - PATH_RANGE_DB)) / PATH_RANGE_DB)}
-              lineWidth={isHovered ? 4 : 2}
+              lineWidth={isHovered ? 5 : 2}
+              renderOrder={isHovered ? 3 : 0}
+              depthTest={!isHovered}
               transparent
               opacity={dim ? 0.25 : 0.95}
               onPointerOver={(e) => {
@@ -86,13 +95,15 @@ export function PathTooltip() {
   const hovered = useStudio((s) => s.hoveredPath);
   const trace = useStudio((s) => s.trace);
   const twin = useStudio((s) => s.twin);
-  const link = hovered && trace ? trace.compact.links[hovered.link] : undefined;
+  const devices = useStudio((s) => s.devices);
+  const link = hovered && trace && !hovered.fromTable ? trace.compact.links[hovered.link] : undefined;
   const path =
     link && hovered && hovered.path < link.pathCount
       ? decodePath(trace!.compact, link.firstPath + hovered.path)
       : undefined;
   if (!hovered || !link || !path) return null;
   const objectName = (i: number) => twin?.scene.objects[i]?.name ?? `object ${i}`;
+  const deviceName = (id: string) => devices.find((d) => d.id === id)?.name ?? id;
   return (
     <div
       className="path-tooltip"
@@ -100,7 +111,7 @@ export function PathTooltip() {
       data-testid="path-tooltip"
     >
       <div>
-        <b>{path.kind}</b> · {link.txId} → {link.rxId}
+        <b>{path.kind}</b> · {deviceName(link.txId)} → {deviceName(link.rxId)}
       </div>
       <div>
         delay {(path.delay * 1e9).toFixed(3)} ns · gain {pathGainDb(path).toFixed(2)} dB ·{' '}

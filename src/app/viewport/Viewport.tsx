@@ -1,15 +1,18 @@
-import { OrbitControls } from '@react-three/drei';
-import { Canvas, type ThreeEvent, useThree } from '@react-three/fiber';
+import { AdaptiveDpr } from '@react-three/drei';
+import { Canvas, useThree } from '@react-three/fiber';
 import { useEffect, useMemo, useRef } from 'react';
 import * as THREE from 'three';
 import type { OrbitControls as OrbitControlsImpl } from 'three-stdlib';
 import type { Vec3 } from '../../engine/core/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
-import { placeDevice, selectSurface } from '../actions/devices.ts';
-import { materialColor } from '../colors.ts';
+import { placeDevice } from '../actions/devices.ts';
+import { cameraMoves } from '../actions/view.ts';
+import { ViewBar } from '../panels/ViewBar.tsx';
 import { type Device, studio, useStudio } from '../store.ts';
+import { CameraRig } from './CameraRig.tsx';
 import { ViewportExtras } from './extras.tsx';
 import { PathTooltip } from './PathLines.tsx';
+import { isDrag, SceneMeshes } from './SceneMeshes.tsx';
 
 // Radio scenes (Sionna, Mitsuba) are z-up; make three.js agree before any camera exists.
 THREE.Object3D.DEFAULT_UP.set(0, 0, 1);
@@ -22,101 +25,6 @@ const sceneCenter = (scene: Scene): Vec3 => {
   const { min, max } = scene.bbox;
   return [(min[0] + max[0]) / 2, (min[1] + max[1]) / 2, (min[2] + max[2]) / 2];
 };
-
-/** One BufferGeometry per scene object, from the world-space triangle soup (flat normals). */
-function objectGeometries(scene: Scene): THREE.BufferGeometry[] {
-  return scene.objects.map((o) => {
-    const g = new THREE.BufferGeometry();
-    const start = 9 * o.triangleOffset;
-    g.setAttribute(
-      'position',
-      new THREE.BufferAttribute(
-        new Float32Array(scene.positions.subarray(start, start + 9 * o.triangleCount)),
-        3,
-      ),
-    );
-    g.computeVertexNormals();
-    g.computeBoundingSphere();
-    return g;
-  });
-}
-
-/** A click that ended a drag (orbit) is not a pick. */
-const isDrag = (e: ThreeEvent<MouseEvent>) => e.delta > 5;
-
-/** Normal of the clicked triangle, facing the camera (surfaces are two-sided). */
-function facingNormal(e: ThreeEvent<MouseEvent>): Vec3 {
-  const n = e.face?.normal.clone() ?? new THREE.Vector3(0, 0, 1);
-  if (n.dot(e.ray.direction) > 0) n.negate();
-  return [n.x, n.y, n.z];
-}
-
-function SceneMeshes({ scene }: { scene: Scene }) {
-  const geometries = useMemo(() => objectGeometries(scene), [scene]);
-  const materials = useStudio((s) => s.materials);
-  const objectMaterial = useStudio((s) => s.objectMaterial);
-  const selection = useStudio((s) => s.selection);
-  const xray = useStudio((s) => s.xray);
-  useEffect(
-    () => () => {
-      for (const g of geometries) g.dispose();
-    },
-    [geometries],
-  );
-
-  const onClick = (objectIndex: number) => (e: ThreeEvent<MouseEvent>) => {
-    if (isDrag(e)) return;
-    e.stopPropagation();
-    const p: Vec3 = [e.point.x, e.point.y, e.point.z];
-    const placing = studio.get().placing;
-    if (placing) placeDevice(placing, p, facingNormal(e));
-    else {
-      const t = scene.objects[objectIndex]!.triangleOffset + (e.faceIndex ?? 0);
-      selectSurface(objectIndex, scene.triangleFace[t] ?? 0, p);
-    }
-  };
-
-  return (
-    <group>
-      {scene.objects.map((o, i) => {
-        const m = materials[objectMaterial[i] ?? o.materialId];
-        const selected = selection?.objectIndex === i;
-        const confidence = m?.confidence ?? 1;
-        // Low-confidence priors are drawn washed out, so what is a guess looks like one.
-        const color = new THREE.Color(materialColor(m)).lerp(
-          new THREE.Color('#808080'),
-          0.6 * (1 - confidence),
-        );
-        return (
-          // biome-ignore lint/a11y/noStaticElementInteractions: three.js mesh, not a DOM element (keyboard access via the scene tree)
-          // biome-ignore lint/suspicious/noArrayIndexKey: objects are fixed for a loaded scene; names may repeat
-          <mesh key={o.name + i} geometry={geometries[i]} onClick={onClick(i)} userData={{ objectIndex: i }}>
-            <meshStandardMaterial
-              color={color}
-              emissive={selected ? '#2f6fd6' : '#000000'}
-              emissiveIntensity={selected ? 0.55 : 0}
-              side={THREE.DoubleSide}
-              roughness={0.85}
-              metalness={m?.spec.kind === 'itu' && m.spec.ituName === 'metal' ? 0.6 : 0}
-              transparent={xray}
-              opacity={xray ? 0.35 : 1}
-              depthWrite={!xray}
-              polygonOffset
-              polygonOffsetFactor={1}
-            />
-          </mesh>
-        );
-      })}
-      {geometries.map((g, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: one outline per fixed scene object
-        <lineSegments key={`edges${i}`} raycast={() => null}>
-          <edgesGeometry args={[g, 30]} />
-          <lineBasicMaterial color="#1d232b" transparent opacity={0.45} />
-        </lineSegments>
-      ))}
-    </group>
-  );
-}
 
 /** Invisible ground plane at the scene's floor level so devices can be placed where there is no mesh. */
 function PlacementGround({ scene }: { scene: Scene }) {
@@ -131,7 +39,7 @@ function PlacementGround({ scene }: { scene: Scene }) {
       onClick={(e) => {
         if (isDrag(e)) return;
         e.stopPropagation();
-        placeDevice(placing, [e.point.x, e.point.y, e.point.z], [0, 0, 1]);
+        placeDevice(placing, { point: [e.point.x, e.point.y, e.point.z], facingNormal: [0, 0, 1] });
       }}
     >
       <planeGeometry args={[size, size]} />
@@ -224,20 +132,36 @@ function Devices({ scene }: { scene: Scene }) {
   );
 }
 
+/** The view's test and automation hook (src/app/testHooks.ts): projection, camera moves, draw counts. */
 function ProjectionHook() {
-  const { camera, gl } = useThree();
+  const { camera, gl, invalidate, controls, performance } = useThree();
   useEffect(() => {
     window.__rftwinView = {
       project: (p) => {
+        camera.updateMatrixWorld();
         const v = new THREE.Vector3(...p).project(camera);
         const r = gl.domElement.getBoundingClientRect();
         return [r.left + ((v.x + 1) / 2) * r.width, r.top + ((1 - v.y) / 2) * r.height];
+      },
+      lookAt: (position, target) => cameraMoves.lookAt?.(position, target),
+      fit: () => cameraMoves.fit?.(),
+      renderInfo: () => ({ calls: gl.info.render.calls, triangles: gl.info.render.triangles }),
+      orbit: (radians) => {
+        // turn the camera about the vertical through the orbit target, as a mouse drag does
+        const target = (controls as unknown as OrbitControlsImpl | null)?.target ?? new THREE.Vector3();
+        camera.position
+          .sub(target)
+          .applyAxisAngle(new THREE.Vector3(0, 0, 1), radians)
+          .add(target);
+        camera.lookAt(target);
+        performance.regress();
+        invalidate();
       },
     };
     return () => {
       window.__rftwinView = undefined;
     };
-  }, [camera, gl]);
+  }, [camera, gl, invalidate, controls, performance]);
   return null;
 }
 
@@ -254,6 +178,8 @@ const NOT_DRAWN = new Set<string>([
   'calibrationPausedAt',
   'tracing',
   'traceSettings',
+  'undoLabel',
+  'redoLabel',
 ]);
 
 /** Re-render on store changes (the canvas renders on demand to spare the CPU). */
@@ -276,19 +202,22 @@ function InvalidateOnChange() {
 function SceneView({ scene }: { scene: Scene }) {
   const size = sceneSize(scene);
   const c = sceneCenter(scene);
+  const viewMode = useStudio((s) => s.viewMode);
+  const moving = useThree((s) => s.performance.current < 1);
   const grid = useMemo(() => {
-    const n = Math.max(2, Math.ceil(size / 1));
-    const g = new THREE.GridHelper(n, n, '#5a6470', '#39414b');
+    // 1 m cells in a room; about 40 lines a side in a city (lines are costly on a software GPU)
+    const step = 10 ** Math.max(0, Math.ceil(Math.log10(size / 40)));
+    const n = Math.max(2, Math.ceil(size / step));
+    const g = new THREE.GridHelper(n * step, n, '#5a6470', '#39414b');
     g.rotation.x = Math.PI / 2;
     g.position.set(c[0], c[1], scene.bbox.min[2] - 0.01 * size);
     return g;
   }, [scene, size, c[0], c[1]]);
   return (
     <>
-      <ambientLight intensity={0.55} />
-      <hemisphereLight args={['#ffffff', '#444444', 0.6]} />
-      <directionalLight position={[c[0] + size, c[1] - size * 0.6, c[2] + size * 1.5]} intensity={1.4} />
-      <primitive object={grid} />
+      <CameraRig scene={scene} />
+      {viewMode === 'top' || moving ? null : <primitive object={grid} />}
+      <AdaptiveDpr />
       <SceneMeshes scene={scene} />
       <PlacementGround scene={scene} />
       <Devices scene={scene} />
@@ -296,7 +225,6 @@ function SceneView({ scene }: { scene: Scene }) {
       <DeviceDragger />
       <InvalidateOnChange />
       <ProjectionHook />
-      <OrbitControls makeDefault target={c} enableDamping={false} />
     </>
   );
 }
@@ -304,31 +232,29 @@ function SceneView({ scene }: { scene: Scene }) {
 export function Viewport() {
   const twin = useStudio((s) => s.twin);
   const placing = useStudio((s) => s.placing);
+  const hovered = useStudio((s) => s.hoveredPath);
+  // X-ray state as drawn: 'pending' until the engine worker said which face sides to see through
+  const xray = useStudio((s) =>
+    !s.xray ? 'off' : s.xrayFaces && s.xrayFaces.sceneId === s.twin?.sceneId ? 'on' : 'pending',
+  );
   const ref = useRef<HTMLDivElement>(null);
-  const camera = useMemo(() => {
-    if (!twin) return undefined;
-    const s = sceneSize(twin.scene);
-    const c = sceneCenter(twin.scene);
-    return {
-      position: [c[0] + 0.55 * s, c[1] - 0.95 * s, c[2] + 1.05 * s] as Vec3,
-      fov: 40,
-      near: s / 1000,
-      far: s * 50,
-    };
-  }, [twin]);
   return (
     <div
       ref={ref}
       className={`viewport${placing ? ' placing' : ''}`}
       data-testid="viewport"
       data-scene={twin?.scene.name ?? ''}
+      data-highlighted-path={hovered ? `${hovered.link}:${hovered.path}` : ''}
+      data-xray={xray}
     >
-      {twin && camera ? (
+      {twin ? (
         <Canvas
           key={twin.sceneId}
           frameloop="demand"
-          camera={camera}
-          gl={{ preserveDrawingBuffer: true, antialias: true }}
+          // while the camera moves, frames render at half resolution and without edges
+          // (performance.regress from the orbit controls); full quality 250 ms after it stops
+          performance={{ min: 0.5, debounce: 250 }}
+          gl={{ preserveDrawingBuffer: true, antialias: !location.search.includes('aa=0') }}
           onPointerMissed={() => {
             if (!studio.get().placing) studio.set({ selection: null, selectedDeviceId: null });
           }}
@@ -339,6 +265,7 @@ export function Viewport() {
       ) : (
         <div className="viewport-empty">Loading twin…</div>
       )}
+      {twin ? <ViewBar /> : null}
       <PathTooltip />
     </div>
   );

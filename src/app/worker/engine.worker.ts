@@ -4,7 +4,14 @@ import { soundingPositionWarnings } from '../../engine/calibrate/index.ts';
 import { gpuProviderOf, setGpuProvider } from '../../engine/gpu/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
 import { buildScene, loadScene, memoryFileSource } from '../../engine/scene/index.ts';
-import { type Bvh, buildBvh } from '../../engine/tracer/index.ts';
+import {
+  type Bvh,
+  buildBvh,
+  faceExteriorSides,
+  faceInsideSides,
+  solidObjects,
+} from '../../engine/tracer/index.ts';
+import { WithTransfer } from './jobContext.ts';
 import { radioMapEstimateJob, radioMapJob } from './jobs/radioMap.ts';
 
 export type { JobContext } from './jobContext.ts';
@@ -86,6 +93,16 @@ const handlers: Handlers<EngineRequests> = {
   },
   async planRx(req, ctx) {
     return planJob(sceneById(req.sceneId), bvhOf(req.sceneId), req, ctx);
+  },
+  async faceSides({ sceneId }) {
+    const scene = sceneById(sceneId);
+    const bvh = bvhOf(sceneId);
+    const exterior = faceExteriorSides(scene, bvh);
+    const inside = faceInsideSides(scene, bvh, solidObjects(scene));
+    return new WithTransfer({ exterior, inside }, [
+      exterior.buffer as ArrayBuffer,
+      inside.buffer as ArrayBuffer,
+    ]);
   },
   async dropScene({ sceneId }) {
     scenes.delete(sceneId);

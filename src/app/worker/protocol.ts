@@ -1,6 +1,7 @@
 import type { LossKind, OptimizerKind } from '../../engine/calibrate/index.ts';
 import type { BackendChoice, ChannelSettings } from '../../engine/channel/index.ts';
 import type { Vec3 } from '../../engine/core/index.ts';
+import type { AntennaSpec } from '../../engine/field/index.ts';
 import type { MaterialParameterName, Sounding } from '../../engine/io/index.ts';
 import type { MaterialSpec, RadioParameters, SceneMaterial } from '../../engine/materials/index.ts';
 import type { RadioMap } from '../../engine/radiomap/index.ts';
@@ -156,11 +157,14 @@ export interface EngineRequests {
     };
     response: { sceneId: number; scene: Scene };
   };
-  /** Paths and per-link metrics between every Tx and every Rx. */
+  /**
+   * Paths and per-link metrics between every Tx and every Rx; a device's own antenna replaces
+   * the channel settings' Tx or Rx antenna on its links.
+   */
   trace: {
     request: ChannelRequest & {
-      tx: { id: string; position: Vec3 }[];
-      rx: { id: string; position: Vec3 }[];
+      tx: { id: string; position: Vec3; antenna?: AntennaSpec }[];
+      rx: { id: string; position: Vec3; antenna?: AntennaSpec }[];
     };
     response: {
       trace: CompactTrace;
@@ -218,6 +222,11 @@ export interface EngineRequests {
       elapsedMs: number;
     };
   };
+  /**
+   * Per face of a loaded scene, the side that looks out of the scene (exterior) and the side
+   * inside its solid (inside): +1 along the face normal, −1 against, 0 none. X-ray sees through both.
+   */
+  faceSides: { request: { sceneId: number }; response: { exterior: Int8Array; inside: Int8Array } };
   /** Forget a scene the studio no longer shows. */
   dropScene: { request: { sceneId: number }; response: null };
 }

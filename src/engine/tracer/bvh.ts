@@ -192,3 +192,38 @@ export function segmentBlocked(
   const u: Vec3 = [d[0] / len, d[1] / len, d[2] / len];
   return closestHit(scene, bvh, a, u, epsilon, len - epsilon, ignore) !== undefined;
 }
+
+/**
+ * Every hit of the ray o + t·d (d unit) with t in (tMin, tMax) on the triangles `accept` keeps,
+ * in no particular order (one traversal; for crossing counts and see-through picking).
+ */
+export function allHits(
+  scene: Scene,
+  bvh: Bvh,
+  o: Vec3,
+  d: Vec3,
+  accept: (triangle: number) => boolean,
+  tMin = 1e-9,
+  tMax = Infinity,
+): RayHit[] {
+  const inv: Vec3 = [1 / d[0], 1 / d[1], 1 / d[2]];
+  const stack = [0];
+  const out: RayHit[] = [];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (slab(bvh.bounds, node, o, inv, tMax) === Infinity) continue;
+    const a = bvh.nodes[2 * node]!;
+    const b = bvh.nodes[2 * node + 1]!;
+    if (b <= 0) {
+      for (let i = a; i < a - b; i++) {
+        const tri = bvh.triangleOrder[i]!;
+        if (!accept(tri)) continue;
+        const t = intersectTriangle(scene.positions, tri, o, d, tMin);
+        if (t < tMax) out.push({ t, triangle: tri });
+      }
+    } else {
+      stack.push(a, b);
+    }
+  }
+  return out;
+}

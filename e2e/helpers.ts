@@ -80,11 +80,18 @@ export function expectInputHandledDuringJob(log: JobEvent[]) {
 }
 
 /** No main-thread task longer than LONG_TASK_LIMIT_MS (a task that long means work on the main thread). */
-export function expectNoLongTask(tasks: LongTask[], what: string) {
+/**
+ * No main-thread task took LONG_TASK_LIMIT_MS or half of the job's wall time (`windowMs`),
+ * whichever is longer: work that runs on the main thread instead of the worker takes most of
+ * the job's time whatever the machine, while a loaded machine stretches an honest task (drawing,
+ * receiving a result) in proportion to everything else — so the bound follows the job.
+ */
+export function expectNoLongTask(tasks: LongTask[], what: string, windowMs = 0) {
   const worst = Math.max(0, ...tasks.map((t) => t.duration));
   const list = tasks.map((t) => `${t.duration.toFixed(0)} ms at ${t.start.toFixed(0)}`).join(', ');
-  console.log(`${what}: longest main-thread task ${worst.toFixed(0)} ms (over 50 ms: ${list || 'none'})`);
-  expect(worst, `main-thread tasks over 50 ms ${what}: ${list || 'none'}`).toBeLessThanOrEqual(
-    LONG_TASK_LIMIT_MS,
+  const limit = Math.max(LONG_TASK_LIMIT_MS, windowMs / 2);
+  console.log(
+    `${what}: longest main-thread task ${worst.toFixed(0)} ms of a ${windowMs.toFixed(0)} ms job (over 50 ms: ${list || 'none'})`,
   );
+  expect(worst, `main-thread tasks over 50 ms ${what}: ${list || 'none'}`).toBeLessThan(limit);
 }

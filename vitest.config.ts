@@ -7,7 +7,9 @@ import { defineConfig } from 'vitest/config';
  * - cli:  the real `rftwin` command run as a subprocess: `src/cli/**`
  * - fuzz: property-based fuzzing of every loader (`*.fuzz.test.ts`, fast-check, fixed seed):
  *         1,000 cases per loader here; `npm run fuzz` runs 10,000 each and records the counts
- * `npm test` runs all four, then the e2e suites.
+ * - slow: physics checks that need many rays to be meaningful (`*.slow.test.ts`: convergence in
+ *         the scattering ray count, diffuse reciprocity at 10⁵–10⁶ rays), `npm run test:slow`
+ * `npm test` runs all five, then the e2e suites.
  */
 const shared = {
   environment: 'node' as const,
@@ -24,10 +26,11 @@ export default defineConfig({
           ...shared,
           name: 'unit',
           include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
-          exclude: ['src/**/*.gpu.test.ts', 'src/**/*.fuzz.test.ts', 'src/cli/**'],
+          exclude: ['src/**/*.gpu.test.ts', 'src/**/*.fuzz.test.ts', 'src/**/*.slow.test.ts', 'src/cli/**'],
         },
       },
       { test: { ...shared, name: 'fuzz', include: ['src/**/*.fuzz.test.ts'] } },
+      { test: { ...shared, name: 'slow', include: ['src/**/*.slow.test.ts'], testTimeout: 600_000 } },
       { test: { ...shared, name: 'gpu', include: ['src/**/*.gpu.test.ts'], setupFiles: ['src/test/gpuSetup.ts'] } },
       { test: { ...shared, name: 'cli', include: ['src/cli/**/*.test.ts'] } },
     ],

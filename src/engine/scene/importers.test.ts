@@ -38,7 +38,9 @@ describe('Sionna scenes load', () => {
       if (name === 'simple_street_canyon') {
         expect(scene.warnings).toHaveLength(6);
         for (const w of scene.warnings)
-          expect(w).toMatch(/^objects '(building_\d)' and 'floor' have coincident surfaces.* take the material of '\1'/);
+          expect(w).toMatch(
+            /^objects '(building_\d)' and 'floor' have coincident surfaces.* take the material of '\1'/,
+          );
       } else expect(scene.warnings).toEqual([]);
       for (const [obj, [mat, tris, faces]] of Object.entries(expected[name]!.objects)) {
         const o = scene.objects.find((x) => x.name === obj);

@@ -158,4 +158,38 @@ describe('channel flags', () => {
     const far = await trace('far', []);
     expect(far.json.links[0]!.metrics.near_field).toBe(false);
   });
+
+  it('synth leaves near-field links out of the soundings and says so', async () => {
+    writeFileSync(join(dir, 'truth.json'), JSON.stringify({ materials: { rough: { conductivity: 0.6 } } }));
+    writeFileSync(
+      join(dir, 'rx.csv'),
+      `rx_x,rx_y,rx_z\n${RX.join(',')}\n${TX[0]! + 1e-9},${TX[1]},${TX[2]}\n`,
+    );
+    const out = join(dir, 'soundings.csv');
+    const code = await main([
+      'synth',
+      '--scene',
+      SCENE,
+      '--frequency',
+      '28e9',
+      '--materials',
+      join(dir, 'truth.json'),
+      '--tx',
+      TX.join(','),
+      '--rx-file',
+      join(dir, 'rx.csv'),
+      '--rays',
+      '3000',
+      '--backend',
+      'cpu',
+      '--out',
+      out,
+      '--force',
+    ]);
+    expect(code, messages.join('')).toBe(0);
+    const rows = readFileSync(out, 'utf8').trim().split('\n').slice(1);
+    // only the far receiver: the one 1 nm from the Tx is left out
+    expect(rows.map((r) => r.split(',').slice(3, 6).map(Number))).toEqual([RX]);
+    expect(messages.join('')).toMatch(/1 near-field link\(s\) \(shorter than 3 wavelengths\) left out/);
+  });
 });

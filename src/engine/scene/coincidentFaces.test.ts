@@ -9,7 +9,7 @@ import { complexRelativePermittivity } from '../materials/permittivity.ts';
 import { resolveSceneMaterials } from '../materials/radioMaterial.ts';
 import { cuboid, quad, sceneFromMeshes } from '../tracer/cpu/testScenes.ts';
 import type { PathGeometry } from '../tracer/path.ts';
-import { findCoincidentFaces } from './coincidentFaces.ts';
+import { findCoincidentFaces, MAX_LISTED_PAIRS } from './coincidentFaces.ts';
 import type { Scene } from './types.ts';
 
 /**
@@ -59,6 +59,21 @@ describe('coincident surfaces', () => {
     expect(reversed.faces[faceAt(reversed, 'floor', 0)]!.overlappedBy).toEqual([
       faceAt(reversed, 'building', 0),
     ]);
+  });
+
+  it('many buildings on the ground: the first pairs named, the rest counted in one line', () => {
+    const buildings = Array.from({ length: 40 }, (_, i) =>
+      cuboid(`b${i}`, 'itu_glass', [-60 + 3 * i, 0, 0], [-59 + 3 * i, 1, 5]),
+    );
+    const scene = sceneFromMeshes('city', [
+      quad('ground', 'itu_concrete', [-100, -100, 0], [100, -100, 0], [100, 100, 0], [-100, 100, 0]),
+      ...buildings,
+    ]);
+    expect(scene.warnings).toHaveLength(MAX_LISTED_PAIRS + 1);
+    expect(scene.warnings.at(-1)).toMatch(/^and 30 more pairs of objects have coincident surfaces/);
+    // every bottom is recorded all the same (the ground quad is two triangles, one face)
+    const ground = faceAt(scene, 'ground', 0);
+    expect(scene.faces[ground]!.overlappedBy).toHaveLength(40);
   });
 
   it('no warning for coplanar slabs side by side, nor for a building 1 cm above the floor', () => {

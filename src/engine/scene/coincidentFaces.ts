@@ -13,13 +13,16 @@ import type { Face, SceneObject } from './types.ts';
  * the ground, the window on the wall) — and between faces of equal area, the one of the object
  * listed first. Each face records the coincident faces that take precedence over it
  * (`Face.overlappedBy`, by rule order); the field resolves the material at the interaction point
- * (`surfaceOwner`). The scene warns once per pair of objects.
+ * (`surfaceOwner`). The scene warns once per pair of objects (the first MAX_LISTED_PAIRS, then a
+ * count).
  *
  * Bounded work on any input: triangles are grouped by plane (sort on the plane offset), paired
  * only within a plane by a sweep over their extent, and the triangle pairs compared are capped
  * (MAX_PAIR_TESTS, well under a second); beyond it the check stops and says so.
  */
 export const MAX_PAIR_TESTS = 20_000_000;
+/** Pairs of objects named one by one in the warnings; the rest are counted in one more line. */
+export const MAX_LISTED_PAIRS = 10;
 
 interface Plane {
   /** index of the normal's largest component: the coordinate dropped to project onto the plane */
@@ -202,6 +205,14 @@ export function applyCoincidenceRule(
         : 'the material of the smaller surface';
     return `objects '${objects[a]!.name}' and '${objects[b]!.name}' have coincident surfaces (coplanar and overlapping): where they overlap, reflections, transmissions and scattering take ${who} (docs/physics.md §4)`;
   });
+  if (warnings.length > MAX_LISTED_PAIRS) {
+    // a city whose buildings all stand in the ground's plane would otherwise warn once per building
+    const more = warnings.length - MAX_LISTED_PAIRS;
+    warnings.length = MAX_LISTED_PAIRS;
+    warnings.push(
+      `and ${more} more pairs of objects have coincident surfaces, resolved by the same rule (the smaller surface's material, docs/physics.md §4)`,
+    );
+  }
   if (!found.complete)
     warnings.push(
       `the check for coincident surfaces stopped after ${MAX_PAIR_TESTS} triangle pairs; more coincident surfaces may exist`,

@@ -1,4 +1,4 @@
-import { Channel } from '../../engine/channel/index.ts';
+import { Channel, NEAR_FIELD_WAVELENGTHS } from '../../engine/channel/index.ts';
 import { parseDecimal } from '../../engine/core/index.ts';
 import { releaseGpu } from '../../engine/gpu/index.ts';
 import { ITU_EDITION, resolveSceneMaterials } from '../../engine/materials/index.ts';
@@ -134,6 +134,11 @@ export async function run(argv: string[]): Promise<number> {
         },
       );
       process.stderr.write(`radiomap: ${map.backendNote}\n`);
+      const near = map.nearField.reduce((n, v) => n + v, 0);
+      if (near > 0)
+        process.stderr.write(
+          `radiomap: warning: ${near} cell(s) within ${NEAR_FIELD_WAVELENGTHS} wavelengths of the Tx or of an interaction point: near field, their values are not valid (listed in near_field_cells)\n`,
+        );
       // JSON writes null where a cell has no value; a NaN gain where paths exist would hide a fault
       for (const [name, values] of [
         ['path_gain_db', map.pathGainDb],

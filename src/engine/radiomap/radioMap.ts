@@ -1,6 +1,7 @@
 import type { ChannelBackend, TxTracer } from '../channel/backend.ts';
 import type { Channel, ChannelControl } from '../channel/channel.ts';
 import { scatteringObjectsOf } from '../channel/channel.ts';
+import { nearFieldCheck } from '../channel/nearField.ts';
 import { fieldOptionsOf, traceOptionsOf } from '../channel/settings.ts';
 import type { Vec3 } from '../core/vec3.ts';
 import { linkFrames } from '../field/evaluate.ts';
@@ -54,6 +55,11 @@ export interface RadioMap {
   angularSpreadDeg: Float32Array;
   los: Uint8Array;
   pathCount: Uint32Array;
+  /**
+   * 1 where the cell's link is in the near field (channel/nearField.ts, the same check as a traced
+   * link's): its metrics are not valid (docs/physics.md §2)
+   */
+  nearField: Uint8Array;
   stats: { cells: number; paths: number; traceMs: number; fieldMs: number; totalMs: number };
 }
 
@@ -87,6 +93,7 @@ export async function computeRadioMap(
     angularSpreadDeg: new Float32Array(n),
     los: new Uint8Array(n),
     pathCount: new Uint32Array(n),
+    nearField: new Uint8Array(n),
     stats: { cells: n, paths: 0, traceMs: 0, fieldMs: 0, totalMs: 0 },
   };
   const traceOptions = traceOptionsOf(channel.settings, scatteringObjectsOf(channel.scene, materials));
@@ -149,6 +156,12 @@ export async function computeRadioMap(
         map.angularSpreadDeg[i] = m.angularSpreadDeg;
         map.los[i] = m.los ? 1 : 0;
         map.pathCount[i] = m.pathCount;
+        // the paths the link would report (a ≠ 0), as Channel.evaluate checks them
+        const p0 = frames.linkStart[k]!;
+        const carried = paths[k]!.filter((_, j) => a[2 * (p0 + j)] !== 0 || a[2 * (p0 + j) + 1] !== 0);
+        map.nearField[i] = nearFieldCheck(tx, cells[k]!.rx, carried, channel.settings.frequencyHz).nearField
+          ? 1
+          : 0;
         map.stats.paths += m.pathCount;
       }
       control.onMapProgress?.({ done: end, total: n, backend: backend.kind, label: map.backendLabel });
@@ -235,6 +248,8 @@ export function radioMapToJson(map: RadioMap, sceneName: string): Record<string,
     angular_spread_deg: arr(map.angularSpreadDeg, 3),
     los: Array.from(map.los),
     path_count: Array.from(map.pathCount),
+    // cells whose link is in the near field (docs/physics.md §2): their values are not valid
+    near_field_cells: Array.from(map.nearField.keys()).filter((i) => map.nearField[i] === 1),
     stats: map.stats,
   };
 }

@@ -119,7 +119,7 @@ export function LinkPanel() {
             <>
               {link.nearField.nearField ? (
                 <p className="warn small" data-testid="near-field-note">
-                  Near field: Tx, Rx or an interaction point only{' '}
+                  Near field: Tx, Rx or a scattering or diffraction point only{' '}
                   {fmtDistance(link.nearField.shortestDistanceM)} ({link.nearField.wavelengths.toPrecision(2)}{' '}
                   λ) apart, under {NEAR_FIELD_WAVELENGTHS} λ. Ray optics and the antenna patterns do not hold
                   there: these metrics are not valid.

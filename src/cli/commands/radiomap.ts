@@ -137,7 +137,7 @@ export async function run(argv: string[]): Promise<number> {
       const near = map.nearField.reduce((n, v) => n + v, 0);
       if (near > 0)
         process.stderr.write(
-          `radiomap: warning: ${near} cell(s) within ${NEAR_FIELD_WAVELENGTHS} wavelengths of the Tx or of an interaction point: near field, their values are not valid (listed in near_field_cells)\n`,
+          `radiomap: warning: ${near} cell(s) within ${NEAR_FIELD_WAVELENGTHS} wavelengths of the Tx or of a scattering or diffraction point along a path: near field, their values are not valid (listed in near_field_cells)\n`,
         );
       // JSON writes null where a cell has no value; a NaN gain where paths exist would hide a fault
       for (const [name, values] of [

@@ -240,7 +240,7 @@ export async function run(argv: string[]): Promise<number> {
   const near = links.filter((l) => l.nearField.nearField);
   if (near.length > 0)
     process.stderr.write(
-      `trace: warning: ${near.length} link(s) shorter than ${NEAR_FIELD_WAVELENGTHS} wavelengths between Tx, Rx or interaction points (shortest ${Math.min(...near.map((l) => l.nearField.shortestDistanceM)).toPrecision(3)} m): near field, their metrics are not valid (marked near_field)\n`,
+      `trace: warning: ${near.length} link(s) shorter than ${NEAR_FIELD_WAVELENGTHS} wavelengths between Tx, Rx, scattering or diffraction points along a path (shortest ${Math.min(...near.map((l) => l.nearField.shortestDistanceM)).toPrecision(3)} m): near field, their metrics are not valid (marked near_field)\n`,
     );
   process.stderr.write(
     `trace: ${scene.name}: ${rx.length} link(s), ${nPaths} paths in ${((Date.now() - started) / 1000).toFixed(2)} s\n`,

@@ -3,17 +3,22 @@ import type { Vec3 } from '../core/vec3.ts';
 import type { PathGeometry } from '../tracer/path.ts';
 
 /**
- * Near-field guard (docs/physics.md §2). Ray optics, the 1/r spreading of §5 and the far-field
- * antenna patterns of §6 hold only when every distance a wave travels between two points — Tx to
- * Rx, and each segment of each path — is many wavelengths. A link whose shortest such distance is
+ * Near-field guard (docs/physics.md §2). Ray optics, the 1/r spreading of §5, the plane-wave
+ * coefficients of §4 and the far-field antenna patterns of §6 need the wave to have travelled many
+ * wavelengths from the point it spreads from. The wave spreads from the Tx and restarts from every
+ * scattering and diffraction point (the field divides by those distances: 1/r, 1/(rᵢ·r_s),
+ * √(s′/(s(s + s′)))); reflections and transmissions do not restart it (the image source lies at
+ * the unfolded distance). So the distance checked is the shortest of the Tx–Rx distance and, along
+ * each path, the unfolded length between consecutive spreading points (Tx, scattering, diffraction,
+ * Rx). It reads the same from either end, so the flag is reciprocal. A link with that distance
  * below NEAR_FIELD_WAVELENGTHS·λ is flagged: its metrics are reported but marked (CLI JSON
- * `near_field`, the studio's link panel), never shown as if valid. Example: a receiver 1 nm from
- * the transmitter would otherwise report a path gain of +118.6 dB at 28 GHz.
+ * `near_field`, radio maps, the studio's link panel), never shown as if valid. Example: a receiver
+ * 1 nm from the transmitter would otherwise report a path gain of +118.6 dB at 28 GHz.
  */
 export const NEAR_FIELD_WAVELENGTHS = 3;
 
 export interface NearFieldCheck {
-  /** the shortest of the Tx–Rx distance and every segment of the link's paths (m) */
+  /** the shortest of the Tx–Rx distance and every path's spreading distances (m), see above */
   shortestDistanceM: number;
   /** that distance in wavelengths */
   wavelengths: number;
@@ -30,11 +35,18 @@ export function nearFieldCheck(
 ): NearFieldCheck {
   let shortest = Math.hypot(rx[0] - tx[0], rx[1] - tx[1], rx[2] - tx[2]);
   for (const p of paths) {
+    const its = p.interactions;
     let a = tx;
-    for (let k = 0; k <= p.interactions.length; k++) {
-      const b = k === p.interactions.length ? rx : p.interactions[k]!.point;
-      shortest = Math.min(shortest, Math.hypot(b[0] - a[0], b[1] - a[1], b[2] - a[2]));
+    let travelled = 0;
+    for (let k = 0; k <= its.length; k++) {
+      const b = k === its.length ? rx : its[k]!.point;
+      travelled += Math.hypot(b[0] - a[0], b[1] - a[1], b[2] - a[2]);
       a = b;
+      const type = its[k]?.type;
+      if (k === its.length || type === 'scattering' || type === 'diffraction') {
+        shortest = Math.min(shortest, travelled);
+        travelled = 0;
+      }
     }
   }
   const wavelengths = shortest / wavelength(frequencyHz);

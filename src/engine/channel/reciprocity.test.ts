@@ -15,7 +15,7 @@ import { type ChannelSettings, channelSettings } from './settings.ts';
  * swapped, the same antennas at both ends, every mechanism on. Every deterministic path (LoS,
  * specular, transmitted, diffracted) must come back with the same complex a within 1e-6
  * relative. Diffuse samples are drawn from each end's own rays, so they are compared as power,
- * in the slow tier (reciprocity.slow.test.ts).
+ * in the slow tier (diffuse.slow.test.ts).
  */
 const F = 28e9;
 

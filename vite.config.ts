@@ -1,37 +1,14 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig } from 'vite';
 
 /**
- * The vision worker runs CLIP through onnxruntime-web, which loads its .wasm at run time.
- * The studio must work offline, so the runtime files are served from the app itself
- * (under /ort/) instead of a CDN: copied from node_modules at build time and served in dev.
+ * The studio's build. onnxruntime-web's one wasm the vision worker loads (the asyncify build
+ * transformers.js runs) is imported with `?url` in src/app/worker/jobs/priors.ts, so Vite emits it
+ * once under assets/ and serves it in dev: the studio works offline, without a CDN, and the build
+ * carries no copy of the runtime variants it never loads (src/test/buildAssets.test.ts).
  */
-function onnxRuntimeWasm(): Plugin {
-  const dist = resolve('node_modules/onnxruntime-web/dist');
-  const files = () =>
-    existsSync(dist) ? readdirSync(dist).filter((f) => /^ort-wasm.*\.(wasm|mjs)$/.test(f)) : [];
-  return {
-    name: 'rftwin-onnxruntime-wasm',
-    configureServer(server) {
-      server.middlewares.use('/ort/', (req, res, next) => {
-        const name = (req.url ?? '').replace(/^\//, '').split('?')[0]!;
-        if (!files().includes(name)) return next();
-        res.setHeader('Content-Type', name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
-        res.end(readFileSync(join(dist, name)));
-      });
-    },
-    writeBundle(options) {
-      const out = join(options.dir ?? 'dist', 'ort');
-      mkdirSync(out, { recursive: true });
-      for (const f of files()) copyFileSync(join(dist, f), join(out, f));
-    },
-  };
-}
-
 export default defineConfig({
-  plugins: [react(), onnxRuntimeWasm()],
+  plugins: [react()],
   worker: { format: 'es' },
   // RFTWIN_DIST lets parallel e2e runs (different ports) build into their own folders.
   build: {

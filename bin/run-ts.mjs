@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Run a TypeScript entry point with tsx (used by npm scripts: bench, scripts/).
 import { register as registerHooks } from 'node:module';
-import { register } from 'tsx/esm/api';
-import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { register } from 'tsx/esm/api';
 
 register();
 // `*.wgsl?raw` imports (WebGPU kernels) as strings, as under Vite/Vitest

@@ -27,7 +27,6 @@ const TOOL_PACKAGES: Record<string, string> = {
   '@types/react-dom': 'React DOM types',
   '@types/three': 'three.js types',
   '@webgpu/types': 'WebGPU types (tsconfig types)',
-  'onnxruntime-web': 'the studio serves its wasm (vite.config.ts copies node_modules/onnxruntime-web/dist)',
 };
 
 /** Which engine modules each engine module may import (besides itself). */

@@ -6,12 +6,16 @@
  * and OpenGL camera-to-world poses, and hands back each view as a PNG data URL.
  */
 import * as THREE from 'three';
-import { classAlbedo } from '../src/engine/vision/classTextures.ts';
+import { classAlbedo, classRelief } from '../src/engine/vision/classTextures.ts';
+import { surfaceShade } from '../src/engine/vision/rayRender.ts';
 import type { PageCamera, PageFace, PageInput } from './demo-views-types.ts';
 
 const dot = (a: readonly number[], b: readonly number[]) => a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
 
-/** A face's texture: classAlbedo sampled at texel centres over the face's (u, v) bounding box. */
+/**
+ * A face's texture: classAlbedo × surfaceShade (the ray caster's shading, the class's relief
+ * included) sampled at texel centres over the face's (u, v) bounding box.
+ */
 function faceMesh(face: PageFace, input: PageInput, maxAnisotropy: number): THREE.Mesh {
   const p = face.positions;
   const us: number[] = [];
@@ -28,14 +32,17 @@ function faceMesh(face: PageFace, input: PageInput, maxAnisotropy: number): THRE
   const W = Math.max(4, Math.min(input.maxTextureSize, Math.ceil(du * input.texelsPerMetre)));
   const H = Math.max(4, Math.min(input.maxTextureSize, Math.ceil(dv * input.texelsPerMetre)));
   const data = new Uint8Array(4 * W * H);
+  const axes = { u: face.u, v: face.v };
   for (let j = 0; j < H; j++) {
     const v = v0 + ((j + 0.5) / H) * dv;
     for (let i = 0; i < W; i++) {
-      const c = classAlbedo(face.cls, u0 + ((i + 0.5) / W) * du, v);
+      const u = u0 + ((i + 0.5) / W) * du;
+      const c = classAlbedo(face.cls, u, v);
+      const k = surfaceShade(face.normal, axes, classRelief(face.cls, u, v), input.light);
       const q = 4 * (j * W + i);
-      data[q] = Math.round(255 * c[0]);
-      data[q + 1] = Math.round(255 * c[1]);
-      data[q + 2] = Math.round(255 * c[2]);
+      data[q] = Math.round(255 * Math.min(1, c[0] * k));
+      data[q + 1] = Math.round(255 * Math.min(1, c[1] * k));
+      data[q + 2] = Math.round(255 * Math.min(1, c[2] * k));
       data[q + 3] = 255;
     }
   }
@@ -52,11 +59,7 @@ function faceMesh(face: PageFace, input: PageInput, maxAnisotropy: number): THRE
   const geometry = new THREE.BufferGeometry();
   geometry.setAttribute('position', new THREE.Float32BufferAttribute(p, 3));
   geometry.setAttribute('uv', new THREE.Float32BufferAttribute(uv, 2));
-  const material = new THREE.MeshBasicMaterial({
-    map: texture,
-    color: new THREE.Color(face.shade, face.shade, face.shade),
-    side: THREE.DoubleSide,
-  });
+  const material = new THREE.MeshBasicMaterial({ map: texture, side: THREE.DoubleSide });
   return new THREE.Mesh(geometry, material);
 }
 

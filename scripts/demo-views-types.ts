@@ -5,9 +5,9 @@ export interface PageFace {
   /** in-plane texture axes (metres along u and v), as the vision code's surfaceAxes gives them */
   u: [number, number, number];
   v: [number, number, number];
+  /** unit face normal (the shading normal before the class's relief tilts it) */
+  normal: [number, number, number];
   cls: string;
-  /** flat shade factor (ambient + mild Lambert), as for the ray-cast views */
-  shade: number;
 }
 
 export interface PageCamera {
@@ -25,6 +25,8 @@ export interface PageInput {
   faces: PageFace[];
   cameras: PageCamera[];
   background: [number, number, number];
+  /** direction towards the light, as the ray caster's DEFAULT_LIGHT */
+  light: [number, number, number];
   /** texels per metre of the baked face textures */
   texelsPerMetre: number;
   maxTextureSize: number;

@@ -23,7 +23,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createImage, resizeImage } from '../src/engine/core/image.ts';
-import { CLASS_TEXTURES, TEXTURE_CLASSES } from '../src/engine/vision/classTextures.ts';
+import type { Vec3 } from '../src/engine/core/vec3.ts';
+import {
+  CLASS_ROUGHNESS,
+  CLASS_TEXTURES,
+  classRelief,
+  TEXTURE_CLASSES,
+} from '../src/engine/vision/classTextures.ts';
+import { surfaceAxes, surfaceShade } from '../src/engine/vision/rayRender.ts';
+import { ROUGHNESS_CLASSES } from '../src/engine/vision/vocabulary.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Minimal protobuf writer for the ONNX messages we need (onnx.proto field numbers).
@@ -249,6 +257,10 @@ export function visionFeatures(pv: Float32Array, size: number): [number, number,
   return [mean[0]!, mean[1]!, mean[2]!, t];
 }
 
+/** Swatches are shaded as a wall facing −y is in the renders (rayRender.ts surfaceShade, relief included). */
+const SWATCH_NORMAL: Vec3 = [0, -1, 0];
+const SWATCH_AXES = surfaceAxes(SWATCH_NORMAL);
+
 /**
  * A normalised swatch of a class texture covering `side` metres, rendered at `px` pixels with
  * 2×2 supersampling (like the demo renders) and resized to the model input like the pipeline's
@@ -261,14 +273,13 @@ function swatch(cls: string, side: number, px: number, u0: number, v0: number): 
     for (let x = 0; x < px; x++) {
       const acc = [0, 0, 0];
       for (let s = 0; s < 4; s++) {
-        const c = f(
-          u0 + ((x + 0.25 + 0.5 * (s & 1)) / px) * side,
-          v0 + ((px - y - 0.25 - 0.5 * (s >> 1)) / px) * side,
-        );
-        for (let k = 0; k < 3; k++) acc[k]! += c[k]! / 4;
+        const u = u0 + ((x + 0.25 + 0.5 * (s & 1)) / px) * side;
+        const v = v0 + ((px - y - 0.25 - 0.5 * (s >> 1)) / px) * side;
+        const c = f(u, v);
+        const k = surfaceShade(SWATCH_NORMAL, SWATCH_AXES, classRelief(cls, u, v));
+        for (let q = 0; q < 3; q++) acc[q]! += (c[q]! * k) / 4;
       }
-      // the renderer's ambient + mild Lambert shading spans 0.78–1.0; design for its middle
-      for (let k = 0; k < 3; k++) img.data[4 * (y * px + x) + k] = Math.round(255 * acc[k]! * 0.9);
+      for (let k = 0; k < 3; k++) img.data[4 * (y * px + x) + k] = Math.round(255 * Math.min(1, acc[k]!));
       img.data[4 * (y * px + x) + 3] = 255;
     }
   }
@@ -303,10 +314,13 @@ export function designTinyClip(): TinyClipDesign {
     }
     return acc.map((a, j) => (a / count) * (j === 3 ? TEXTURE_WEIGHT : 1));
   });
+  // each roughness detector sits at the mean texture statistic of the classes of that roughness
   const t = (cls: string) => centroids[classes.indexOf(cls)]![3]! / TEXTURE_WEIGHT;
-  const smooth = (t('plasterboard') + t('glass') + t('metal')) / 3;
-  const rough = t('brick');
-  return { classes, centroids, roughnessCentres: [smooth, (smooth + rough) / 2, rough] };
+  const roughnessCentres = ROUGHNESS_CLASSES.map(({ label }) => {
+    const members = classes.filter((c) => CLASS_ROUGHNESS[c] === label);
+    return members.reduce((s, c) => s + t(c), 0) / members.length;
+  });
+  return { classes, centroids, roughnessCentres };
 }
 
 /** Rows of an orthonormal basis: maps the (classes + 3 roughness + constant) axes into EMBED_DIM. */

@@ -9,10 +9,13 @@
  * concrete, marble, chipboard), and each frame is read back with canvas.toDataURL
  * (preserveDrawingBuffer). Poses: eight cameras around the room at eye height
  * (roomCameras, ~65° horizontal field of view), camera-to-world in the OpenGL convention.
- * Run: node bin/run-ts.mjs scripts/render-demo-views.ts [count] [width] [height]
+ * Run: node bin/run-ts.mjs scripts/render-demo-views.ts [--scene room.xml] [--out views/] [--half m]
+ *      [--count n] [--width px] [--height px]
+ * (defaults: the demo twin, public/demo/views, a 10 m room, 8 views of 320 × 240; the second
+ * room of test/fixtures/second-room is rendered with its own --scene, --out and --half).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { build } from 'esbuild';
@@ -21,36 +24,41 @@ import { decodePng, encodePng } from '../src/engine/core/image.ts';
 import { nodeFileSource } from '../src/engine/node/nodeFileSource.ts';
 import { loadScene } from '../src/engine/scene/load.ts';
 import { transformsJson } from '../src/engine/vision/camera.ts';
-import { surfaceAxes } from '../src/engine/vision/rayRender.ts';
+import { DEFAULT_LIGHT, surfaceAxes } from '../src/engine/vision/rayRender.ts';
 import { roomCameras } from '../src/engine/vision/syntheticRoom.ts';
 import type { PageFace, PageInput } from './demo-views-types.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const count = Number(process.argv[2] ?? 8);
-const width = Number(process.argv[3] ?? 320);
-const height = Number(process.argv[4] ?? 240);
-const scene = await loadScene(nodeFileSource, join(root, 'public', 'demo', 'room.xml'));
+const arg = (name: string, fallback: string) => {
+  const k = process.argv.indexOf(`--${name}`);
+  return k > 0 && process.argv[k + 1] !== undefined ? process.argv[k + 1]! : fallback;
+};
+const count = Number(arg('count', '8'));
+const width = Number(arg('width', '320'));
+const height = Number(arg('height', '240'));
+const half = Number(arg('half', '5'));
+const scenePath = resolve(arg('scene', join(root, 'public', 'demo', 'room.xml')));
+const outDir = resolve(arg('out', join(root, 'public', 'demo', 'views')));
+const scene = await loadScene(nodeFileSource, scenePath);
 const classOf = (objectIndex: number) => {
   const spec = scene.materials[scene.objects[objectIndex]!.materialId]?.spec;
   return spec?.kind === 'itu' ? spec.ituName : '';
 };
-// flat shading like an evenly lit room: mostly ambient, a mild Lambert term from above
-const lraw = [0.3, 0.5, 0.81];
-const ln = Math.hypot(...lraw);
+// shading baked into the textures as the ray caster shades (rayRender.ts surfaceShade): an
+// evenly lit room, rough classes showing their micro-relief
 const faces: PageFace[] = scene.faces.map((f) => {
   const positions = f.triangles.flatMap((t) => Array.from(scene.positions.subarray(9 * t, 9 * t + 9)));
   const { u, v } = surfaceAxes(f.normal);
-  const n = f.normal;
-  const shade = 0.78 + (0.22 * Math.abs(n[0] * lraw[0]! + n[1] * lraw[1]! + n[2] * lraw[2]!)) / ln;
-  return { positions, u, v, cls: classOf(f.objectIndex), shade };
+  return { positions, u, v, normal: f.normal, cls: classOf(f.objectIndex) };
 });
 // focal length for a ~65° horizontal field of view
 const f = width / 2 / Math.tan((65 * Math.PI) / 360);
-const cameras = roomCameras(5, count, width, height, f);
+const cameras = roomCameras(half, count, width, height, f);
 const input: PageInput = {
   faces,
   cameras,
   background: [0.18, 0.2, 0.24],
+  light: DEFAULT_LIGHT,
   texelsPerMetre: 256,
   maxTextureSize: 4096,
 };
@@ -84,7 +92,6 @@ try {
   await browser.close();
 }
 
-const outDir = join(root, 'public', 'demo', 'views');
 mkdirSync(join(outDir, 'images'), { recursive: true });
 const frames = cameras.map((camera, k) => {
   const filePath = `images/frame_${String(k + 1).padStart(5, '0')}.png`;

@@ -23,3 +23,6 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund
 fi
+# the `rftwin` CLI as one JavaScript bundle (plain Node at run time; bin/rftwin.mjs rebuilds it
+# by itself whenever a source file is newer than the bundle)
+node scripts/build-cli.mjs

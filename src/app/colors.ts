@@ -37,6 +37,7 @@ export const SOURCE_LABEL: Record<StudioMaterial['source'], string> = {
   scene: 'scene file',
   name: 'name match',
   vision: 'vision prior',
+  translator: 'translator',
   manual: 'manual',
   calibrated: 'calibrated',
   default: 'unknown (fallback)',

@@ -5,6 +5,7 @@ import type { Sounding } from '../engine/io/index.ts';
 import type { SceneMaterial } from '../engine/materials/index.ts';
 import type { RadioMap, RadioMapMetric } from '../engine/radiomap/index.ts';
 import type { Scene } from '../engine/scene/index.ts';
+import type { PriorsFile, TranslatorBackend, TranslatorJson } from '../engine/vision/index.ts';
 import { DEFAULT_CLIP_MODEL } from '../engine/vision/index.ts';
 import type { CompactTrace } from './worker/compactTrace.ts';
 import type {
@@ -29,6 +30,31 @@ export interface StudioMaterial extends SceneMaterial {
   confidence?: number;
   /** one line a person can check: "bsdf itu_brick in room.xml", "CLIP top-3 …", "calibrated from 50 soundings" */
   evidence?: string;
+  /** how sure a prior's values are (the priors file's `<param>_std`): calibration's prior width on them */
+  priorStd?: Partial<Record<'relative_permittivity' | 'conductivity' | 'scattering_coefficient', number>>;
+}
+
+/** The translator the studio holds: fitted here or loaded from a file, and where it has been applied. */
+export interface StudioTranslator {
+  json: TranslatorJson;
+  /** file name it is saved under / was loaded from */
+  name: string;
+  /** the tfjs backend that last ran it, and why when it is not WebGPU */
+  backend?: TranslatorBackend;
+  backendNote?: string;
+  /** objects it learned from and those left out (when fitted in this session) */
+  used?: string[];
+  skipped?: string[];
+  /** twin and materials it set the priors of, last time it was applied */
+  applied?: { twin: string; materials: string[]; outside: string[] };
+}
+
+/** A job of the vision worker in progress, shown with its own bar and Cancel in the Vision panel. */
+export interface VisionJob {
+  kind: 'priors' | 'fit' | 'apply';
+  message: string;
+  progress?: number;
+  cancel: () => void;
 }
 
 export interface LoadedTwin {
@@ -92,8 +118,16 @@ export interface RootState {
   visionModel: string;
   /** where CLIP runs: auto (WebGPU on a hardware adapter, else wasm), or forced */
   visionDevice: 'auto' | 'webgpu' | 'wasm';
-  /** the last vision priors run on the loaded twin (sceneId says which twin) */
-  visionPriors: (VisionPriorsOutcome & { sceneId: number; loadedFrom?: string }) | null;
+  /**
+   * the last vision priors run on the loaded twin (sceneId says which twin); `clipFile` keeps the
+   * CLIP priors when a translator has replaced some values in `file`
+   */
+  visionPriors:
+    | (VisionPriorsOutcome & { sceneId: number; loadedFrom?: string; clipFile?: PriorsFile })
+    | null;
+  /** the vision worker's job in progress (priors, translator fit or application) */
+  visionJob: VisionJob | null;
+  translator: StudioTranslator | null;
   /** the channel settings every trace, map, calibration and plan uses (as the CLI's flags) */
   channelSettings: StudioChannelSettings;
   /** where the engine runs: auto (per job, from the adapter and the benchmark), cpu or webgpu */
@@ -143,6 +177,8 @@ export const useStudio = create<RootState>()((set) => ({
   visionModel: DEFAULT_CLIP_MODEL,
   visionDevice: 'auto',
   visionPriors: null,
+  visionJob: null,
+  translator: null,
   calibrationRecord: null,
   calibrationRun: null,
   calibrationPausedAt: null,

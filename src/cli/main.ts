@@ -1,5 +1,6 @@
+import { autoMayUseWebGpu, type ChannelJob } from '../engine/channel/index.ts';
 import { InputError } from '../engine/core/index.ts';
-import { registerNodeGpu } from '../engine/node/index.ts';
+import { registerNodeGpu, rememberedNodeAdapter } from '../engine/node/index.ts';
 import { UsageError } from './args.ts';
 import { NonFiniteResultError } from './output.ts';
 
@@ -19,6 +20,37 @@ const COMMANDS: Record<string, () => Promise<{ usage: string; run(argv: string[]
   radiomap: () => import('./commands/radiomap.ts'),
   translator: () => import('./commands/translator.ts'),
 };
+
+/** The channel jobs of each command that traces or evaluates (what `auto` decides between). */
+const JOBS: Record<string, readonly ChannelJob['kind'][]> = {
+  trace: ['links'],
+  synth: ['links'],
+  calibrate: ['links', 'calibration'],
+  plan: ['links', 'calibration'],
+  radiomap: ['map'],
+};
+
+/**
+ * Whether this command line may load a native library that writes to the process's stderr
+ * (Dawn for WebGPU, onnxruntime for CLIP): bin/rftwin.mjs then runs it as a child whose stderr it
+ * filters. Runs on the CPU — `--backend cpu`, or `auto` where an earlier run found no adapter or
+ * a software one the CPU beats for these jobs — run in-process and start faster.
+ */
+export function loadsNativeLibraries(argv: readonly string[]): boolean {
+  const [name, ...rest] = argv;
+  if (name === 'priors') return !rest.includes('--help') && !rest.includes('-h');
+  const jobs = name === undefined ? undefined : JOBS[name];
+  if (!jobs || rest.includes('--help') || rest.includes('-h')) return false;
+  let backend = 'auto';
+  rest.forEach((a, i) => {
+    if (a === '--backend' && rest[i + 1] !== undefined) backend = rest[i + 1]!;
+    else if (a.startsWith('--backend=')) backend = a.slice('--backend='.length);
+  });
+  if (backend === 'cpu') return false;
+  if (backend !== 'auto') return true;
+  const known = rememberedNodeAdapter();
+  return !known || autoMayUseWebGpu(known, jobs);
+}
 
 export async function main(argv: string[]): Promise<number> {
   registerNodeGpu(); // Dawn, loaded only if a command asks for WebGPU
@@ -40,6 +72,10 @@ export async function main(argv: string[]): Promise<number> {
       `rftwin: unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})\n`,
     );
     return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`usage: ${(await load()).usage}\n`);
+    return 0;
   }
   try {
     return await (await load()).run(rest);

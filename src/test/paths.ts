@@ -30,3 +30,8 @@ export function sionnaSceneFolder(name: SionnaSceneName): string[] {
 }
 export const DEMO_DIR = join(REPO_ROOT, 'public', 'demo');
 export const DEMO_ROOM_PATH = join(DEMO_DIR, 'room.xml');
+/**
+ * The second room of the translator experiment (scripts/make-second-room.ts): the demo's
+ * material classes differently arranged, with rendered views and the demo's truth.
+ */
+export const SECOND_ROOM_DIR = join(FIXTURES_DIR, 'second-room');

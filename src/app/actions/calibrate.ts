@@ -127,6 +127,9 @@ export async function runCalibration(
         ...channelRequest(s),
         soundings: s.soundings.items,
         ...settings,
+        priorStds: Object.fromEntries(
+          Object.entries(s.materials).flatMap(([id, m]) => (m.priorStd ? [[id, m.priorStd]] : [])),
+        ),
       },
       {
         signal: ac.signal,

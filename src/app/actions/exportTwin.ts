@@ -44,6 +44,7 @@ export function exportTwinJson() {
     devices: s.devices,
     inputs: s.twin.inputs,
     calibration: s.calibrationRecord ?? undefined,
+    translator: s.translator ?? undefined,
     errors: s.errorLog,
   });
   const text = JSON.stringify(json, null, 1);

@@ -8,8 +8,9 @@ import {
 } from '../../engine/core/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
 import { type LoadedTwin, reportError, type StudioMaterial, setStatus, studio } from '../store.ts';
-import { parseTwinJson } from '../twin/twinJson.ts';
+import { parseTwinJson, translatorOfTwin } from '../twin/twinJson.ts';
 import { applyPriorsFile, isPriorsFile } from '../vision/applyPriorsFile.ts';
+import { isTranslatorFile, loadTranslatorFile } from '../vision/translatorActions.ts';
 import { engine } from '../worker/bridge.ts';
 import type { InputFile } from '../worker/protocol.ts';
 import { clearResults } from './results.ts';
@@ -120,6 +121,8 @@ export function adoptTwin(
     selection: null,
     selectedDeviceId: null,
     devices: [],
+    // a calibration belongs to the twin it ran on (the translator is fitted from it)
+    calibrationRecord: null,
   });
   if (previous) void engine().call('dropScene', { sceneId: previous.sceneId });
   const warn = loaded.scene.warnings.length
@@ -154,12 +157,23 @@ export async function openInputs(rawFiles: InputFile[]): Promise<void> {
     const transforms = jsons.find((f) => base(f.path) === 'transforms.json');
     // a priors file (rftwin priors, or saved from the Vision panel) sets materials, like a priors run
     const priors = jsons.filter((f) => f !== transforms && isPriorsFile(parseJsonFile(f)));
+    // a translator file (rftwin translator, or saved from the Vision panel) is held for applying
+    const translators = jsons.filter((f) => isTranslatorFile(parseJsonFile(f)));
     const images = files.filter((f) => IMAGE_EXTENSIONS.has(ext(f.path)));
     const soundings = files.filter(
-      (f) => ext(f.path) === 'csv' || (ext(f.path) === 'json' && f !== transforms && !priors.includes(f)),
+      (f) =>
+        ext(f.path) === 'csv' ||
+        (ext(f.path) === 'json' && f !== transforms && !priors.includes(f) && !translators.includes(f)),
     );
     const entry = sceneEntry(files);
-    if (!entry && !transforms && soundings.length === 0 && images.length === 0 && priors.length === 0) {
+    if (
+      !entry &&
+      !transforms &&
+      soundings.length === 0 &&
+      images.length === 0 &&
+      priors.length === 0 &&
+      translators.length === 0
+    ) {
       const e = ext(rawFiles[0]!.path);
       throw new InputError(
         rawFiles[0]!.path,
@@ -175,6 +189,7 @@ export async function openInputs(rawFiles: InputFile[]): Promise<void> {
       );
     }
     for (const p of priors) applyPriorsFile(p);
+    for (const t of translators) loadTranslatorFile(t);
     for (const s of soundings) await acceptSoundings(s);
     if (transforms || images.length > 0) await acceptVisionInputs(files, transforms, images);
   } catch (e) {
@@ -208,6 +223,7 @@ async function openTwinJson(f: InputFile) {
     twin.objects.map((o) => o.material),
   );
   studio.set({
+    ...(twin.translator ? { translator: translatorOfTwin(twin.translator) } : {}),
     frequencyHz: twin.frequency_hz,
     devices: twin.devices.map((d, i) => ({
       id: `${d.kind}-t${i}`,

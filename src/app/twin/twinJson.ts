@@ -4,7 +4,8 @@ import type { MaterialSource, MaterialSpec } from '../../engine/materials/index.
 import { materialSpecProblems, resolveRadioParameters } from '../../engine/materials/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
 import { objectMesh } from '../../engine/scene/index.ts';
-import type { Device, StudioMaterial } from '../store.ts';
+import { parseTranslatorJson, type TranslatorJson } from '../../engine/vision/index.ts';
+import type { Device, StudioMaterial, StudioTranslator } from '../store.ts';
 
 export const TWIN_FORMAT = 'rftwin-twin';
 export const TWIN_VERSION = 1;
@@ -20,6 +21,24 @@ export interface TwinProvenance {
   /** last calibration run: settings and final errors, when one ran */
   calibration?: unknown;
   errors: string[];
+}
+
+/**
+ * The translator the studio held when the twin was saved: the model itself (the file
+ * `rftwin translator` writes) and its provenance: what it was fitted on, which tfjs backend ran
+ * it last, and which materials of which twin it set.
+ */
+export interface TwinTranslator {
+  name: string;
+  fitted_from: string[];
+  parameters: string[];
+  backend?: string;
+  backend_note?: string;
+  /** objects it learned from and those left out, when fitted in the studio */
+  used?: string[];
+  skipped?: string[];
+  applied?: { twin: string; materials: string[]; outside: string[] };
+  model: TranslatorJson;
 }
 
 export interface TwinFile {
@@ -39,6 +58,7 @@ export interface TwinFile {
   >;
   devices: { kind: 'tx' | 'rx'; name: string; position: Vec3 }[];
   provenance: TwinProvenance;
+  translator?: TwinTranslator;
 }
 
 export function twinToJson(args: {
@@ -49,6 +69,7 @@ export function twinToJson(args: {
   devices: Device[];
   inputs: string[];
   calibration?: unknown;
+  translator?: StudioTranslator;
   errors: string[];
 }): TwinFile {
   const used = [...new Set(args.objectMaterial)];
@@ -87,10 +108,42 @@ export function twinToJson(args: {
       calibration: args.calibration,
       errors: args.errors,
     },
+    ...(args.translator ? { translator: twinTranslator(args.translator) } : {}),
   };
 }
 
-const SOURCES: MaterialSource[] = ['scene', 'name', 'vision', 'manual', 'calibrated', 'default'];
+function twinTranslator(t: StudioTranslator): TwinTranslator {
+  return {
+    name: t.name,
+    fitted_from: t.json.fittedFrom ?? [],
+    parameters: t.json.parameters,
+    ...(t.backend ? { backend: t.backend } : {}),
+    ...(t.backendNote ? { backend_note: t.backendNote } : {}),
+    ...(t.used ? { used: t.used } : {}),
+    ...(t.skipped ? { skipped: t.skipped } : {}),
+    ...(t.applied ? { applied: t.applied } : {}),
+    model: t.json,
+  };
+}
+
+/** The studio's translator from a saved twin's (its model already checked by parseTwinJson). */
+export const translatorOfTwin = (t: TwinTranslator): StudioTranslator => ({
+  json: t.model,
+  name: t.name,
+  ...(t.used ? { used: t.used } : {}),
+  ...(t.skipped ? { skipped: t.skipped } : {}),
+  ...(t.applied ? { applied: t.applied } : {}),
+});
+
+const SOURCES: MaterialSource[] = [
+  'scene',
+  'name',
+  'vision',
+  'translator',
+  'manual',
+  'calibrated',
+  'default',
+];
 
 /**
  * Check a parsed twin file and say precisely what is wrong (file + JSON path): the same rules as
@@ -171,5 +224,15 @@ export function parseTwinJson(value: unknown, file: string, limits: InputLimits 
     fail('provenance', 'expected an object');
   if (t.provenance?.inputs !== undefined && !Array.isArray(t.provenance.inputs))
     fail('provenance.inputs', 'expected an array of file names');
+  if (t.translator !== undefined) {
+    if (typeof t.translator !== 'object' || t.translator === null || typeof t.translator.name !== 'string')
+      fail('translator', 'expected {"name", "model": {…}, …}');
+    try {
+      parseTranslatorJson(JSON.stringify(t.translator!.model), file);
+    } catch (e) {
+      const err = e as InputError;
+      fail(`translator.model${err.element ? `.${err.element}` : ''}`, err.problem ?? err.message);
+    }
+  }
   return t as TwinFile;
 }

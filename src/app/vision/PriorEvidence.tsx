@@ -9,8 +9,17 @@ interface ObjectEvidence {
   crops?: number;
   view_agreement?: number;
   top3?: { label: string; score: number; probability?: number }[];
-  roughness?: { label: string; scattering_coefficient: number };
+  roughness?: {
+    label: string;
+    source?: string;
+    scattering_coefficient: number;
+    scattering_coefficient_std?: number;
+    texture_contrast?: number;
+    texture_windows?: number;
+  };
   itu_name?: string | null;
+  /** values the translator predicted from this object's own embedding */
+  translated?: Record<string, number>;
 }
 
 /**
@@ -56,11 +65,30 @@ export function PriorEvidence({ objectName }: { objectName: string }) {
               ))}
             </ol>
           </dd>
+          {e.translated ? (
+            <>
+              <dt>translator</dt>
+              <dd data-testid="prior-translated">
+                {Object.entries(e.translated)
+                  .map(([k, v]) => `${k} ${v}`)
+                  .join(', ')}{' '}
+                <span className="dim">(from this object's embedding; {priors.file.translator})</span>
+              </dd>
+            </>
+          ) : null}
           {e.roughness ? (
             <>
               <dt>roughness</dt>
-              <dd>
-                {e.roughness.label} <span className="dim">(S {e.roughness.scattering_coefficient})</span>
+              <dd data-testid="prior-roughness">
+                {e.roughness.label}: S {e.roughness.scattering_coefficient}
+                {e.roughness.scattering_coefficient_std !== undefined
+                  ? ` ± ${e.roughness.scattering_coefficient_std}`
+                  : ''}{' '}
+                <span className="dim">
+                  {e.roughness.source === 'texture'
+                    ? `(texture contrast ${((e.roughness.texture_contrast ?? 0) * 100).toFixed(1)} % over ${e.roughness.texture_windows} windows at 4 cm)`
+                    : '(CLIP roughness prompts: the views do not resolve 4 cm)'}
+                </span>
               </dd>
             </>
           ) : null}

@@ -8,9 +8,10 @@ import {
   runVisionPriors,
   setVisionModel,
 } from './runVisionPriors.ts';
+import { TranslatorSection } from './TranslatorSection.tsx';
 
 /** Sources a material can have once priors exist; the legend explains each badge. */
-const PRIOR_SOURCES: StudioMaterial['source'][] = ['vision', 'name', 'manual', 'calibrated'];
+const PRIOR_SOURCES: StudioMaterial['source'][] = ['translator', 'vision', 'name', 'manual', 'calibrated'];
 
 /**
  * Vision priors: which CLIP model to use, how the last run went (model, backend, views, time or
@@ -23,7 +24,7 @@ export function VisionPanel() {
   const device = useStudio((s) => s.visionDevice);
   const priors = useStudio((s) => s.visionPriors);
   const materials = useStudio((s) => s.materials);
-  const busy = useStudio((s) => s.status.level === 'busy');
+  const job = useStudio((s) => s.visionJob);
   const visionInputs = useStudio((s) => s.visionInputs);
   const [draft, setDraft] = useState(model);
   useEffect(loadSavedVisionModel, []);
@@ -49,22 +50,22 @@ export function VisionPanel() {
         />
       </label>
       <label className="field">
-        CLIP runs on
+        CLIP and the translator run on
         <select
           data-testid="vision-device"
           value={device}
           onChange={(e) => studio.set({ visionDevice: e.currentTarget.value as typeof device })}
         >
-          <option value="auto">auto: WebGPU on a GPU, else wasm</option>
+          <option value="auto">auto: WebGPU on a GPU, else the CPU</option>
           <option value="webgpu">WebGPU (any adapter)</option>
-          <option value="wasm">wasm (CPU)</option>
+          <option value="wasm">CPU (wasm / tfjs cpu)</option>
         </select>
       </label>
       <div className="row">
         <button
           type="button"
           data-testid="vision-run"
-          disabled={busy || !visionInputs || !hasPendingViews()}
+          disabled={job !== null || !visionInputs || !hasPendingViews()}
           onClick={() => {
             commit();
             void runVisionPriors();
@@ -79,12 +80,32 @@ export function VisionPanel() {
             : 'drop images + transforms.json'}
         </span>
       </div>
+      {job ? (
+        <div className="vision-job" data-testid="vision-job" data-kind={job.kind}>
+          <span className="small">{job.message}</span>
+          <div className="row">
+            <div
+              className="progress"
+              role="progressbar"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={Math.round((job.progress ?? 0) * 100)}
+              data-testid="vision-progress"
+            >
+              <div style={{ width: `${((job.progress ?? 0) * 100).toFixed(1)}%` }} />
+            </div>
+            <button type="button" data-testid="vision-cancel" onClick={job.cancel}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : null}
       {current ? (
         <p className="small" data-testid="vision-summary">
           {current.loadedFrom
             ? `from ${current.loadedFrom}: ${current.file.source} priors (${current.model})`
             : current.source === 'vision'
-              ? `CLIP ${current.model} on ${current.device}${current.webgpuFallback ? ` (${current.webgpuFallback})` : ''}: ${current.views} views, ${(current.elapsedMs / 1000).toFixed(1)} s`
+              ? `CLIP ${current.model} on ${current.device}${current.webgpuFallback ? ` (${current.webgpuFallback})` : ''}: ${current.viewsUsed !== undefined && current.viewsUsed !== current.views ? `${current.viewsUsed} of ${current.views}` : current.views} views, ${(current.elapsedMs / 1000).toFixed(1)} s`
               : `name-based: ${current.unavailable}`}
         </p>
       ) : null}
@@ -106,6 +127,7 @@ export function VisionPanel() {
           Save priors.json
         </button>
       ) : null}
+      <TranslatorSection />
       <div className="source-key" data-testid="source-key">
         {PRIOR_SOURCES.map((s) => (
           <span key={s} className={`badge src-${s}`}>
@@ -123,7 +145,7 @@ function PriorsLegend({ materials }: { materials: Record<string, StudioMaterial>
     <ul className="priors" data-testid="priors-legend">
       {Object.values(materials).map((m) => {
         const conf = m.confidence;
-        const shaded = m.source === 'vision' && conf !== undefined;
+        const shaded = (m.source === 'vision' || m.source === 'translator') && conf !== undefined;
         return (
           <li key={m.id} data-material={m.id} data-source={m.source} title={m.evidence}>
             <div className="prior-row">
@@ -135,7 +157,12 @@ function PriorsLegend({ materials }: { materials: Record<string, StudioMaterial>
               <span className="num">{shaded ? `${Math.round(conf * 100)} %` : ''}</span>
             </div>
             <div className="prior-sub">
-              → {m.spec.kind === 'itu' ? m.spec.ituName : m.spec.kind}{' '}
+              →{' '}
+              {m.spec.kind === 'itu'
+                ? m.spec.ituName
+                : m.spec.kind === 'custom'
+                  ? `σ ${m.spec.conductivity.toPrecision(3)} S/m, εr ${m.spec.relativePermittivity.toPrecision(3)}, S ${m.spec.scatteringCoefficient}`
+                  : m.spec.kind}{' '}
               <span className={`badge src-${m.source}`}>{SOURCE_LABEL[m.source]}</span>
             </div>
           </li>

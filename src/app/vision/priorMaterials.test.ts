@@ -84,6 +84,8 @@ describe('materialsFromPriors', () => {
     translated.material_evidence.itu_brick = {
       ...translated.material_evidence.itu_brick,
       source: 'translator',
+      translated: ['conductivity', 'relative_permittivity'],
+      label_values: { conductivity: 0.0406, relative_permittivity: 3.91 },
     };
     translated.materials.itu_brick = {
       ...translated.materials.itu_brick!,
@@ -98,12 +100,14 @@ describe('materialsFromPriors', () => {
       elapsedMs: 0,
     });
     expect(t.materials.itu_brick).toMatchObject({
-      source: 'vision',
+      source: 'translator',
       spec: { kind: 'custom', conductivity: 0.123, relativePermittivity: 4.2 },
     });
-    expect(t.materials.itu_brick!.evidence).toContain('translator translator.json');
+    expect(t.materials.itu_brick!.evidence).toMatch(
+      /^translator translator\.json: conductivity 0\.123 \(label 0\.0406\), relative_permittivity 4\.2 \(label 3\.91\); CLIP /,
+    );
     expect(t.materials.itu_concrete!.spec).toMatchObject({ kind: 'itu', ituName: 'concrete' });
-  }, 60_000);
+  });
 
   it('name-based priors (model unavailable) carry no confidence and say where the name came from', async () => {
     const { scene, current } = await demo();

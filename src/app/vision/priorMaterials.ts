@@ -5,7 +5,9 @@ import type { VisionPriorsOutcome } from '../worker/protocol.ts';
 /*
  * How a priors file (the one `rftwin priors` writes) becomes the studio's materials: each prior
  * replaces the material unless a person set it by hand or calibrated it; vision priors carry
- * CLIP's confidence (shaded in the viewport and legend), name-based ones none.
+ * CLIP's confidence (shaded in the viewport and legend), name-based ones none. The source says
+ * what set each material: the translator (values learned from calibrated twins), a CLIP label
+ * (its ITU values) or a name.
  */
 
 /** Materials of a person's deliberate choice are not replaced by priors. */
@@ -37,10 +39,18 @@ export function materialsFromPriors(
     const vision = ev.source === 'vision' || translated;
     const others = Object.entries((ev.votes as Record<string, number>) ?? {}).filter(([l]) => l !== ev.label);
     const how = out.device ? `CLIP ${out.model} (${out.device})` : `CLIP ${out.model}`;
+    const learned = translated
+      ? `translator ${file.translator ?? ''}: ${((ev.translated as string[]) ?? [])
+          .map(
+            (k) =>
+              `${k} ${String(p[k as keyof typeof p])} (label ${String((ev.label_values as Record<string, number>)?.[k])})`,
+          )
+          .join(', ')}; `
+      : '';
     const evidence = vision
-      ? `${how}: ${String(ev.label)} ${pct(Number(ev.confidence))} over ${(ev.objects as string[]).length} object(s)${
+      ? `${learned}${how}: ${String(ev.label)} ${pct(Number(ev.confidence))} over ${(ev.objects as string[]).length} object(s)${
           others.length ? `; other objects looked like ${others.map(([l]) => l).join(', ')}` : ''
-        }${translated ? `; values from the translator ${file.translator ?? ''}`.trimEnd() : ''}`
+        }${ev.translator_skipped ? `; ${String(ev.translator_skipped)}` : ''}`
       : `name-based prior (${String(ev.from ?? ev.note ?? 'names')})${out.unavailable ? '; CLIP unavailable' : ''}`;
     const xpdCoefficient = cur && cur.spec.kind !== 'unknown' ? cur.spec.xpdCoefficient : 0;
     materials[id] = {
@@ -61,7 +71,10 @@ export function materialsFromPriors(
             scatteringCoefficient: p.scattering_coefficient,
             xpdCoefficient,
           },
-      source: vision ? 'vision' : 'name',
+      source: translated ? 'translator' : vision ? 'vision' : 'name',
+      ...(p.scattering_coefficient_std !== undefined
+        ? { priorStd: { scattering_coefficient: p.scattering_coefficient_std } }
+        : {}),
       // names carry no measured confidence; only CLIP's is shown (and shaded)
       ...(vision ? { confidence: Number(ev.confidence) } : {}),
       evidence,

@@ -2,7 +2,7 @@ import { priorsJsonText } from '../../engine/vision/index.ts';
 import { download } from '../actions/exportTwin.ts';
 import { clearResults } from '../actions/results.ts';
 import { reportError, setStatus, studio } from '../store.ts';
-import { engine } from '../worker/bridge.ts';
+import { vision } from '../worker/bridge.ts';
 import type { InputFile, VisionPriorsOutcome } from '../worker/protocol.ts';
 import { materialsFromPriors } from './priorMaterials.ts';
 
@@ -46,7 +46,11 @@ export async function acceptViews(files: InputFile[], transforms: string) {
 
 const pct = (x: number) => `${Math.round(100 * x)} %`;
 
-/** Run (or re-run, e.g. with another model) the priors on the last dropped views. */
+/**
+ * Run (or re-run, e.g. with another model) the priors on the last dropped views, in the vision
+ * worker: its progress and Cancel are the Vision panel's own (tracing may run meanwhile in the
+ * engine worker and use the status bar); the status bar says when it starts and how it ended.
+ */
 export async function runVisionPriors(): Promise<void> {
   const s = studio.get();
   const views = pendingViews;
@@ -59,17 +63,22 @@ export async function runVisionPriors(): Promise<void> {
     reportError(`${views.transforms}: load a scene first; the priors are computed for its surfaces`);
     return;
   }
+  s.visionJob?.cancel();
   const controller = new AbortController();
-  const cancel = () => controller.abort();
-  let fraction = 0;
+  const job = { kind: 'priors' as const, cancel: () => controller.abort() };
   const model = s.visionModel.trim() || 'Xenova/clip-vit-base-patch32';
-  setStatus({ level: 'busy', message: `Vision priors: reading ${views.transforms}…`, progress: 0, cancel });
+  let fraction = 0;
+  studio.set({ visionJob: { ...job, message: `reading ${views.transforms}…`, progress: 0 } });
+  setStatus({
+    level: 'info',
+    message: `Vision priors: running on ${views.transforms} (progress in the Vision panel)`,
+  });
   let out: VisionPriorsOutcome;
   try {
-    out = await engine().call(
+    out = await vision().call(
       'visionPriors',
       {
-        sceneId: twin.sceneId,
+        scene: twin.scene,
         files: views.files,
         transforms: views.transforms,
         model,
@@ -79,17 +88,20 @@ export async function runVisionPriors(): Promise<void> {
       {
         signal: controller.signal,
         onProgress: (p) => {
+          if (studio.get().visionJob?.cancel !== job.cancel) return;
           if (p.fraction !== undefined) fraction = p.fraction;
-          setStatus({ level: 'busy', message: `Vision priors: ${p.message}`, progress: fraction, cancel });
+          studio.set({ visionJob: { ...job, message: p.message, progress: fraction } });
         },
       },
     );
   } catch (e) {
+    if (studio.get().visionJob?.cancel === job.cancel) studio.set({ visionJob: null });
     if ((e as Error).name === 'AbortError' || controller.signal.aborted)
       setStatus({ level: 'info', message: 'Vision priors cancelled; materials unchanged' });
     else reportError((e as Error).message);
     return;
   }
+  if (studio.get().visionJob?.cancel === job.cancel) studio.set({ visionJob: null });
   if (studio.get().twin?.sceneId !== twin.sceneId) {
     setStatus({ level: 'info', message: 'Vision priors discarded: another twin was loaded meanwhile' });
     return;
@@ -115,9 +127,11 @@ export async function runVisionPriors(): Promise<void> {
         : `${id} (name)`;
     })
     .join(', ');
+  const used = out.viewsUsed ?? out.views;
+  const left = out.file.views?.filter((v) => v.status !== 'ok').map((v) => v.note) ?? [];
   setStatus({
     level: 'ok',
-    message: `Vision priors from ${out.views} views (CLIP ${out.model} on ${out.device}, ${seconds} s): ${summary}${keptNote}`,
+    message: `Vision priors from ${used === out.views ? out.views : `${used} of ${out.views}`} views (CLIP ${out.model} on ${out.device}, ${seconds} s): ${summary}${keptNote}${left.length ? `; left out: ${left.join('; ')}` : ''}`,
   });
 }
 

@@ -1,4 +1,11 @@
-import type { EngineRequestKind, FromWorker, Progress, RequestOf, ResponseOf, ToWorker } from './protocol.ts';
+import type {
+  EngineRequests,
+  FromWorker,
+  Progress,
+  RequestMap,
+  ToWorker,
+  VisionRequests,
+} from './protocol.ts';
 
 export interface CallOptions {
   onProgress?: (p: Progress) => void;
@@ -22,14 +29,17 @@ interface Pending {
 }
 
 /**
- * The page's side of the engine worker: typed request → promise, progress callbacks,
+ * The page's side of a studio worker: typed request → promise, progress callbacks,
  * cancellation through an AbortSignal (the worker aborts the engine's own AbortSignal).
  */
-export class EngineBridge {
+export class WorkerBridge<M extends RequestMap<M>> {
   private nextId = 1;
   private pending = new Map<number, Pending>();
 
-  constructor(private readonly worker: Worker) {
+  constructor(
+    private readonly worker: Worker,
+    name: string,
+  ) {
     worker.onmessage = (e: MessageEvent<FromWorker>) => {
       const msg = e.data;
       const p = this.pending.get(msg.id);
@@ -42,19 +52,19 @@ export class EngineBridge {
       }
     };
     worker.onerror = (e) => {
-      const err = new EngineError('WorkerError', `engine worker failed: ${e.message}`);
+      const err = new EngineError('WorkerError', `${name} worker failed: ${e.message}`);
       for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
     };
   }
 
-  call<K extends EngineRequestKind>(
+  call<K extends keyof M & string>(
     kind: K,
-    request: RequestOf<K>,
+    request: M[K]['request'],
     options: CallOptions = {},
-  ): Promise<ResponseOf<K>> {
+  ): Promise<M[K]['response']> {
     const id = this.nextId++;
-    return new Promise<ResponseOf<K>>((resolve, reject) => {
+    return new Promise<M[K]['response']>((resolve, reject) => {
       if (options.signal?.aborted) {
         reject(new EngineError('AbortError', 'cancelled'));
         return;
@@ -84,11 +94,31 @@ export class EngineBridge {
   }
 }
 
+export type EngineBridge = WorkerBridge<EngineRequests>;
+
 let bridge: EngineBridge | null = null;
-/** The studio's one engine worker, started on first use. */
+/** The studio's engine worker (scenes, tracing, radio maps, calibration), started on first use. */
 export function engine(): EngineBridge {
   if (!bridge) {
-    bridge = new EngineBridge(new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' }));
+    bridge = new WorkerBridge(
+      new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' }),
+      'engine',
+    );
   }
   return bridge;
+}
+
+let visionBridge: WorkerBridge<VisionRequests> | null = null;
+/**
+ * The vision worker (CLIP priors, the translator on tfjs), started on first use: its own thread,
+ * so that tracing runs while priors compute and each can be cancelled without the other.
+ */
+export function vision(): WorkerBridge<VisionRequests> {
+  if (!visionBridge) {
+    visionBridge = new WorkerBridge(
+      new Worker(new URL('./vision.worker.ts', import.meta.url), { type: 'module' }),
+      'vision',
+    );
+  }
+  return visionBridge;
 }

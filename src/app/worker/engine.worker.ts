@@ -5,7 +5,7 @@ import { computeRadioMap, makeGrid } from '../../engine/radiomap/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
 import { buildScene, loadScene, memoryFileSource } from '../../engine/scene/index.ts';
 import { type Bvh, buildBvh } from '../../engine/tracer/index.ts';
-import { type JobContext, WithTransfer } from './jobContext.ts';
+import { WithTransfer } from './jobContext.ts';
 
 export type { JobContext } from './jobContext.ts';
 
@@ -13,49 +13,19 @@ import { calibrateJob } from './jobs/calibrate.ts';
 import { channelFor } from './jobs/channel.ts';
 import { planJob } from './jobs/plan.ts';
 import { traceJob } from './jobs/trace.ts';
-import type {
-  EngineRequestKind,
-  EngineRequests,
-  FromWorker,
-  RequestOf,
-  ResponseOf,
-  ToWorker,
-} from './protocol.ts';
+import type { EngineRequests } from './protocol.ts';
+import { type Handlers, serveJobs } from './serve.ts';
 
 /**
- * The engine worker: all heavy work (loading, tracing, radio maps, calibration) runs here
- * so the page keeps handling input. It keeps loaded scenes by id so requests do not resend geometry.
+ * The engine worker: the heavy engine work (loading, tracing, radio maps, calibration, planning)
+ * runs here so the page keeps handling input; CLIP and the translator have a worker of their own
+ * (vision.worker.ts), so that tracing goes on while priors compute. It keeps loaded scenes by id
+ * so requests do not resend geometry.
  */
 setGpuProvider(gpuProviderOf(navigator.gpu, 'navigator.gpu'));
 
 const scenes = new Map<number, Scene>();
 let nextSceneId = 1;
-
-interface Job {
-  abort: AbortController;
-  /** stop and keep the result so far (calibration), unlike abort which discards it */
-  stop: AbortController;
-  paused: boolean;
-  resumeWaiters: (() => void)[];
-}
-const jobs = new Map<number, Job>();
-
-/** A macrotask turn through a MessageChannel (setTimeout would be clamped to 4 ms when nested). */
-function yieldToEvents(): Promise<void> {
-  return new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(null);
-  });
-}
-
-type Handler<K extends EngineRequestKind> = (
-  request: RequestOf<K>,
-  ctx: JobContext,
-) => Promise<ResponseOf<K> | WithTransfer<ResponseOf<K>>>;
 
 const bvhs = new Map<number, Bvh>();
 
@@ -74,7 +44,7 @@ const bvhOf = (sceneId: number): Bvh => {
   return b;
 };
 
-const handlers: { [K in EngineRequestKind]: Handler<K> } = {
+const handlers: Handlers<EngineRequests> = {
   async loadScene({ files, entry }) {
     const source = memoryFileSource(new Map(files.map((f) => [f.path, f.data])));
     const scene = await loadScene(source, entry);
@@ -135,11 +105,6 @@ const handlers: { [K in EngineRequestKind]: Handler<K> } = {
   async calibrate(req, ctx) {
     return calibrateJob(sceneById(req.sceneId), bvhOf(req.sceneId), req, ctx);
   },
-  async visionPriors(req, ctx) {
-    // loaded on first use: transformers.js + onnxruntime-web are large and only the priors need them
-    const { visionPriorsJob } = await import('./jobs/priors.ts');
-    return visionPriorsJob(sceneById(req.sceneId), req, ctx);
-  },
   async planRx(req, ctx) {
     return planJob(sceneById(req.sceneId), bvhOf(req.sceneId), req, ctx);
   },
@@ -150,56 +115,4 @@ const handlers: { [K in EngineRequestKind]: Handler<K> } = {
   },
 };
 
-const post = (msg: FromWorker, transfer: Transferable[] = []) =>
-  (self as unknown as DedicatedWorkerGlobalScope).postMessage(msg, transfer);
-
-self.onmessage = async (e: MessageEvent<ToWorker>) => {
-  const msg = e.data;
-  if ('cancel' in msg) {
-    jobs.get(msg.id)?.abort.abort();
-    const job = jobs.get(msg.id);
-    for (const r of job?.resumeWaiters.splice(0) ?? []) r();
-    return;
-  }
-  if ('control' in msg) {
-    const job = jobs.get(msg.id);
-    if (!job) return;
-    if (msg.control === 'stop') job.stop.abort();
-    job.paused = msg.control === 'pause';
-    if (!job.paused) for (const r of job.resumeWaiters.splice(0)) r();
-    return;
-  }
-  const job: Job = {
-    abort: new AbortController(),
-    stop: new AbortController(),
-    paused: false,
-    resumeWaiters: [],
-  };
-  jobs.set(msg.id, job);
-  const ctx: JobContext = {
-    signal: job.abort.signal,
-    progress: (progress) => post({ id: msg.id, type: 'progress', progress }),
-    whilePaused: () => {
-      if (!job.paused || job.abort.signal.aborted) return Promise.resolve();
-      post({ id: msg.id, type: 'progress', progress: { message: 'paused', paused: true } });
-      return new Promise<void>((r) => job.resumeWaiters.push(r));
-    },
-    stopSignal: job.stop.signal,
-    yieldToEvents,
-  };
-  try {
-    const handler = handlers[msg.kind] as Handler<EngineRequestKind>;
-    const out = await handler(msg.request as EngineRequests[EngineRequestKind]['request'], ctx);
-    if (out instanceof WithTransfer) post({ id: msg.id, type: 'result', result: out.value }, out.transfer);
-    else post({ id: msg.id, type: 'result', result: out });
-  } catch (err) {
-    const error =
-      err instanceof Error
-        ? { name: err.name, message: err.message }
-        : { name: 'Error', message: String(err) };
-    if (job.abort.signal.aborted) error.name = 'AbortError';
-    post({ id: msg.id, type: 'error', error });
-  } finally {
-    jobs.delete(msg.id);
-  }
-};
+serveJobs(handlers);

@@ -5,7 +5,7 @@ import type { MaterialParameterName, Sounding } from '../../engine/io/index.ts';
 import type { MaterialSpec, RadioParameters, SceneMaterial } from '../../engine/materials/index.ts';
 import type { RadioMap } from '../../engine/radiomap/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
-import type { PriorsFile } from '../../engine/vision/index.ts';
+import type { PriorsFile, TranslatorBackend, TranslatorJson } from '../../engine/vision/index.ts';
 import type { CompactTrace } from './compactTrace.ts';
 
 /** One optimiser iteration, posted live (Progress.data of a calibrate request). */
@@ -104,7 +104,21 @@ export interface VisionPriorsOutcome {
   /** one line: why WebGPU was not used although the browser has it */
   webgpuFallback?: string;
   views: number;
+  /** views that showed the scene and were used (the others are named in the file's warnings) */
+  viewsUsed?: number;
   file: PriorsFile;
+  elapsedMs: number;
+}
+
+/** A translator fitted in the vision worker on the loaded twin's priors and calibration. */
+export interface TranslatorFit {
+  translator: TranslatorJson;
+  /** the tfjs backend that ran, and why when it is not WebGPU */
+  backend: TranslatorBackend;
+  backendNote?: string;
+  /** objects whose calibrated values were learned, and those left out with why */
+  used: string[];
+  skipped: string[];
   elapsedMs: number;
 }
 
@@ -153,24 +167,10 @@ export interface EngineRequests {
       optimizer: OptimizerKind;
       init: 'itu' | 'uniform' | 'random';
       maxIterations: number;
+      /** per material: how sure its prior values are (vision priors' S std): the prior's width there */
+      priorStds?: Record<string, Partial<Record<MaterialParameterName, number>>>;
     };
     response: CalibrationOutcome;
-  };
-  /**
-   * Vision priors: validate transforms.json and its images (InputError naming file and frame),
-   * run CLIP (WebGPU or wasm) over the scene's surfaces, or name-based priors without the model.
-   */
-  visionPriors: {
-    request: {
-      sceneId: number;
-      files: InputFile[];
-      transforms: string;
-      model: string;
-      frequencyHz: number;
-      /** where CLIP runs: 'auto' = WebGPU on a hardware adapter, else wasm */
-      device?: 'auto' | 'webgpu' | 'wasm';
-    };
-    response: VisionPriorsOutcome;
   };
   /**
    * Measurement planning: the `count` receiver positions (from a grid over the floor at height
@@ -197,6 +197,60 @@ export interface EngineRequests {
   dropScene: { request: { sceneId: number }; response: null };
 }
 
+/**
+ * What the vision worker answers: CLIP priors and the translator (tfjs), in a worker of their own
+ * so that they run, and are cancelled, independently of tracing.
+ */
+export interface VisionRequests {
+  /**
+   * Vision priors: validate transforms.json and its images (InputError naming file and frame),
+   * run CLIP (WebGPU or wasm) over the scene's surfaces, or name-based priors without the model.
+   */
+  visionPriors: {
+    request: {
+      /** the twin's scene (the vision worker keeps no scenes) */
+      scene: Scene;
+      files: InputFile[];
+      transforms: string;
+      model: string;
+      frequencyHz: number;
+      /** where CLIP runs: 'auto' = WebGPU on a hardware adapter, else wasm */
+      device?: 'auto' | 'webgpu' | 'wasm';
+    };
+    response: VisionPriorsOutcome;
+  };
+  /**
+   * Fit the translator on the loaded twin: the CLIP embeddings of its vision priors and the
+   * calibrated values of its materials (identifiable ones only); tfjs on WebGPU when the worker
+   * has an adapter, else on the CPU.
+   */
+  fitTranslator: {
+    request: {
+      priors: PriorsFile;
+      calibration: CalibrationOutcome['parameters'];
+      /** where the training data came from (the twin's name and files) */
+      fittedFrom: string;
+      /** where tfjs runs: 'auto' = WebGPU on a hardware adapter, else the CPU */
+      device?: 'auto' | 'webgpu' | 'wasm';
+    };
+    response: TranslatorFit;
+  };
+  /** Vision priors with the translator's values for the materials it covers. */
+  applyTranslator: {
+    request: {
+      priors: PriorsFile;
+      translator: TranslatorJson;
+      translatorName: string;
+      frequencyHz: number;
+      device?: 'auto' | 'webgpu' | 'wasm';
+    };
+    response: { file: PriorsFile; backend: TranslatorBackend; backendNote?: string };
+  };
+}
+
+/** A worker's request map: each kind's payload and result. */
+export type RequestMap<M> = { [K in keyof M]: { request: unknown; response: unknown } };
+
 export type EngineRequestKind = keyof EngineRequests;
 export type RequestOf<K extends EngineRequestKind> = EngineRequests[K]['request'];
 export type ResponseOf<K extends EngineRequestKind> = EngineRequests[K]['response'];
@@ -215,7 +269,7 @@ export interface Progress {
 }
 
 export type ToWorker =
-  | { id: number; kind: EngineRequestKind; request: unknown }
+  | { id: number; kind: string; request: unknown }
   | { id: number; cancel: true }
   /** calibration control without cancelling: pause at the next iteration, resume, stop and keep the best estimate */
   | { id: number; control: 'pause' | 'resume' | 'stop' };

@@ -16,6 +16,7 @@ import {
   MATERIAL_PARAMETER_NAMES,
   type MaterialParameterName,
   type MaterialValues,
+  parseMaterialStds,
   parseMaterialsJson,
   parsePositionsCsv,
   parseSoundings,
@@ -34,7 +35,14 @@ import {
   cliControl,
   withSigint,
 } from '../channelFlags.ts';
-import { INPUT_BOOLEAN_FLAGS, INPUT_USAGE, INPUT_VALUE_FLAGS, inputOptions, readInput } from '../inputs.ts';
+import {
+  INPUT_BOOLEAN_FLAGS,
+  INPUT_USAGE,
+  INPUT_VALUE_FLAGS,
+  inputOptions,
+  readInput,
+  readInputText,
+} from '../inputs.ts';
 import { checkFinite, prepareOutput, writeOutput } from '../output.ts';
 
 type Inputs = ReturnType<typeof inputOptions>;
@@ -196,10 +204,15 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(`--loss must be one of ${LOSS_KINDS.join(', ')}, got '${lossText}'`);
   let init: InitKind;
   let priors: Record<string, MaterialValues> | undefined;
+  // how sure each prior value is (a priors file's scattering_coefficient_std): calibration's
+  // prior on that parameter is centred on the value with this width
+  let priorStds: ReturnType<typeof parseMaterialStds> | undefined;
   if (initText === 'itu' || initText === 'uniform' || initText === 'random') init = initText;
   else {
     init = 'priors';
-    priors = await readMaterialsFile(initText, inputs);
+    const text = await readInputText(initText, inputs);
+    priors = parseMaterialsJson(text, initText, inputs.limits);
+    priorStds = parseMaterialStds(text, initText);
   }
   const owners = flag(args, 'materials')
     ?.split(',')
@@ -225,7 +238,10 @@ export async function run(argv: string[]): Promise<number> {
   try {
     result = await withSigint(async (signal) => {
       try {
-        const channel = await Channel.open(scene, settings, { backend: backendChoice });
+        const channel = await Channel.open(scene, settings, {
+          backend: backendChoice,
+          jobs: ['links', 'calibration'],
+        });
         return await calibrateScene({
           channel,
           control: cliControl('calibrate', settings, signal),
@@ -238,6 +254,7 @@ export async function run(argv: string[]): Promise<number> {
           optimizer,
           init,
           priors,
+          priorStds,
           seed: numberFlag(args, 'seed', 1),
           maxIterations: flag(args, 'max-iterations') ? numberFlag(args, 'max-iterations') : undefined,
           learningRate: flag(args, 'learning-rate') ? numberFlag(args, 'learning-rate') : undefined,
@@ -303,7 +320,13 @@ export async function run(argv: string[]): Promise<number> {
     init: initText,
     early_stop: result.earlyStop,
     prior: result.usedPrior
-      ? { center: 'nominal (scene / ITU) values', std_unconstrained: numberFlag(args, 'prior-std', 0.5) }
+      ? {
+          center: 'nominal (scene / ITU) values',
+          std_unconstrained: numberFlag(args, 'prior-std', 0.5),
+          ...(priorStds && Object.keys(priorStds).length > 0
+            ? { centred_on_the_init_values_with_their_std: priorStds }
+            : {}),
+        }
       : null,
     power_scale: result.powerScale,
     noise_std: result.uncertainty.noiseStd,

@@ -89,7 +89,10 @@ export async function run(argv: string[]): Promise<number> {
   const samples = priorSamples(parameters, theta, 4, 0.5, numberFlag(args, 'seed', 1));
   const rows = await withSigint(async (signal) => {
     try {
-      const channel = await Channel.open(scene, settings, { backend: backendFromArgs(args) });
+      const channel = await Channel.open(scene, settings, {
+        backend: backendFromArgs(args),
+        jobs: ['links', 'calibration'],
+      });
       const control = cliControl('plan', settings, signal);
       const traced = await channel.trace(
         links,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,7 +61,7 @@ describe('rftwin priors', () => {
     ]);
     expect(cal.status, cal.stderr).toBe(0);
     expect(cal.stderr).toContain(`init ${out}`);
-  }, 60_000);
+  });
 
   it('without the model says so in one line and writes name-based priors (exit 0)', () => {
     for (const [model, extra] of [
@@ -87,7 +87,7 @@ describe('rftwin priors', () => {
         );
       }
     }
-  }, 60_000);
+  });
 
   it('bad input is reported, not crashed on: missing transforms.json, unknown candidate', () => {
     const missing = runCli([
@@ -111,5 +111,58 @@ describe('rftwin priors', () => {
     ]);
     expect(cand.status).not.toBe(0);
     expect(cand.stderr).toContain('unobtainium');
-  }, 60_000);
+  });
+
+  it('views with wrong poses: the one off frame is named and left out; all off frame is an error and no file', () => {
+    const views = join(dir, 'views');
+    cpSync('public/demo/views', views, { recursive: true });
+    const t = JSON.parse(readFileSync(join(views, 'transforms.json'), 'utf8'));
+    // 100 m along each camera's own right axis: the room leaves the frame
+    const shift = (frame: { transform_matrix: number[][] }) => {
+      const m = frame.transform_matrix;
+      for (let r = 0; r < 3; r++) m[r]![3]! += 100 * m[r]![0]!;
+    };
+    shift(t.frames[2]);
+    writeFileSync(join(views, 'one-off.json'), JSON.stringify(t));
+    const out = join(dir, 'one-off-priors.json');
+    const one = runCli([
+      'priors',
+      '--scene',
+      'public/demo/room.xml',
+      '--images',
+      join(views, 'one-off.json'),
+      '--model',
+      'public/models/tiny-clip',
+      '--out',
+      out,
+    ]);
+    expect(one.status, one.stderr).toBe(0);
+    expect(one.stderr).toContain(
+      'warning: view 3 (images/frame_00003.png): the scene is not in frame; left out',
+    );
+    const file = JSON.parse(readFileSync(out, 'utf8'));
+    expect(file.source).toBe('vision');
+    expect(file.views[2]).toMatchObject({ view: 3, status: 'not in frame', crops: 0 });
+    expect(file.views.filter((v: { status: string }) => v.status === 'ok')).toHaveLength(7);
+
+    for (const f of t.frames) shift(f);
+    writeFileSync(join(views, 'all-off.json'), JSON.stringify(t));
+    const none = join(dir, 'all-off-priors.json');
+    const all = runCli([
+      'priors',
+      '--scene',
+      'public/demo/room.xml',
+      '--images',
+      join(views, 'all-off.json'),
+      '--model',
+      'public/models/tiny-clip',
+      '--out',
+      none,
+    ]);
+    expect(all.status).not.toBe(0);
+    expect(all.stderr).toContain(
+      `${join(views, 'all-off.json')}: no view shows the scene (view 1 (images/frame_00001.png): the scene is not in frame;`,
+    );
+    expect(existsSync(none)).toBe(false);
+  });
 });

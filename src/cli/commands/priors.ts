@@ -120,6 +120,7 @@ export async function run(argv: string[]): Promise<number> {
         frequencyHz,
         allowExtrapolation,
         maxCropsPerPatch: maxCrops,
+        viewsFile: imagesPath,
         signal: controller.signal,
         onProgress: progress,
         ...(candidates ? { candidates } : {}),

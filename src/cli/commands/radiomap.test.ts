@@ -20,7 +20,7 @@ async function rftwin(args: string[], env: Record<string, string> = {}) {
   try {
     const r = await run('node', ['bin/rftwin.mjs', ...args], {
       env: { ...process.env, ...env },
-      timeout: 60_000,
+      timeout: 600_000,
     });
     return { code: 0, stderr: r.stderr };
   } catch (e) {

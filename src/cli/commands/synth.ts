@@ -64,7 +64,10 @@ export async function run(argv: string[]): Promise<number> {
   // only objects whose true S > 0 scatter: the others add no field
   const simulated = await withSigint(async (signal) => {
     try {
-      const channel = await Channel.open(scene, settings, { backend: backendFromArgs(args) });
+      const channel = await Channel.open(scene, settings, {
+        backend: backendFromArgs(args),
+        jobs: ['links'],
+      });
       return await channel.traceLinks(links, truth, cliControl('synth', settings, signal));
     } finally {
       await releaseGpu();

@@ -220,7 +220,7 @@ export async function run(argv: string[]): Promise<number> {
   let backend = { label: '', reason: '' };
   const links = await withSigint(async (signal) => {
     try {
-      const channel = await Channel.open(scene, settings, { backend: backendChoice });
+      const channel = await Channel.open(scene, settings, { backend: backendChoice, jobs: ['links'] });
       const control = cliControl('trace', settings, signal);
       const report = control.onBackend!;
       control.onBackend = (d) => {

@@ -231,7 +231,7 @@ describe('rftwin translator + rftwin priors --translator', () => {
       ]),
     );
     expect(calB.stderr).toContain(`init ${file('B-priors.json')}`);
-  }, 120_000);
+  });
 
   it('reports bad translator inputs naming the file and what was expected', () => {
     const good = JSON.parse(readFileSync(file('translator.json'), 'utf8'));
@@ -256,6 +256,10 @@ describe('rftwin translator + rftwin priors --translator', () => {
         { shape: [d, good.hidden], values: new Array(d * good.hidden).fill(0) },
         ...good.weights.slice(1),
       ],
+      anchors: good.anchors.map((a: { label: string; minCosine: number }) => ({
+        ...a,
+        embedding: new Array(d).fill(1 / Math.sqrt(d)),
+      })),
     };
     writeFileSync(file('other-dim.json'), JSON.stringify(other));
     r = runCli(['priors', ...DEMO, '--translator', file('other-dim.json'), '--out', file('y.json')]);
@@ -326,9 +330,11 @@ describe('rftwin translator + rftwin priors --translator', () => {
       file('t.json'),
     ]);
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain(`${file('A-priors.json')}: materials: no calibrated parameter in it`);
+    expect(r.stderr).toContain(
+      `${file('A-priors.json')}: format: this is a priors file (rftwin priors), not a calibration result (rftwin calibrate --out)`,
+    );
     r = runCli(['translator', '--priors', file('A-priors.json'), '--out', file('t.json')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('one --calibrated result per --priors file');
-  }, 120_000);
+  });
 });

@@ -53,9 +53,10 @@ export interface CalibrationOptions {
    * 1e-6 after the plain fit), LM re-fits from the initial values a MAP estimate whose data
    * residuals are weighted by the estimated noise: parameters the data cannot see then stay
    * near the prior instead of drifting to absurd values, and their std is the prior's. On
-   * noise-free data the plain fit is kept (the prior would only bias it). LM only.
+   * noise-free data the plain fit is kept (the prior would only bias it). LM only. `std` is one
+   * for all parameters or one per parameter (a vision prior's own width, e.g. on S).
    */
-  prior?: { center: Float64Array; std: number };
+  prior?: { center: Float64Array; std: number | Float64Array };
   /** LM restarts from seeded points around the initial values when the fit is not perfect (default 2) */
   restarts?: number;
   seed?: number;
@@ -227,7 +228,7 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
   const prior = options.prior;
   if (
     prior &&
-    prior.std > 0 &&
+    (typeof prior.std === 'number' ? prior.std > 0 : prior.std.every((s) => s > 0)) &&
     optimizer === 'lm' &&
     stoppedBecause !== 'aborted' &&
     rms(final) > PERFECT_FIT_RMS &&
@@ -285,7 +286,7 @@ function mapObjective(
   base: Objective & { last?: LossEvaluation },
   noise: Map<ResidualGroup, number>,
   center: Float64Array,
-  priorStd: number,
+  priorStd: number | Float64Array,
 ): Objective {
   const n = base.n;
   const map: Objective = {
@@ -303,8 +304,9 @@ function mapObjective(
         for (let k = 0; k < n; k++) J[i * n + k] = e.J[i * n + k]! * w;
       }
       for (let k = 0; k < n; k++) {
-        r[e.m + k] = (z[k]! - center[k]!) / priorStd;
-        J[(e.m + k) * n + k] = 1 / priorStd;
+        const s0 = typeof priorStd === 'number' ? priorStd : priorStd[k]!;
+        r[e.m + k] = (z[k]! - center[k]!) / s0;
+        J[(e.m + k) * n + k] = 1 / s0;
       }
       return { r, J, m, weights: new Float64Array(m).fill(1), loss: e.loss, lossGrad: e.lossGrad };
     },

@@ -8,7 +8,13 @@ import { type CalibrationOptions, type CalibrationResult, calibrate } from './ca
 import { type InitKind, initialValues } from './initialization.ts';
 import { type LossOptions, makeLoss } from './losses.ts';
 import type { IterationReport, OptimizerKind } from './optimizers.ts';
-import { type MaterialParameterName, PARAMETER_FIELD, type TrainableParameter } from './parameters.ts';
+import {
+  type MaterialParameterName,
+  PARAMETER_FIELD,
+  physicalDerivative,
+  type TrainableParameter,
+  toUnconstrained,
+} from './parameters.ts';
 import { type LinkPrediction, predictLinks } from './predictions.ts';
 import {
   calibrationScatteringObjects,
@@ -41,6 +47,13 @@ export interface SceneCalibrationOptions {
   learningRate?: number;
   /** std of the Gaussian prior on z around the nominal values for noisy soundings (default 0.5; 0 = none) */
   priorStd?: number;
+  /**
+   * physical std of a prior value, per owner and parameter (a priors file's `<param>_std`, e.g.
+   * the roughness prior's std on S): that parameter's prior is centred on its prior value (the
+   * initial value with init 'priors') with this width, instead of the nominal value with
+   * `priorStd`, so a vision prior starts the parameter near the truth and the data can still move it
+   */
+  priorStds?: Record<string, Partial<Record<MaterialParameterName, number>>>;
   earlyStop?: CalibrationOptions['earlyStop'];
   /** reuse links traced earlier by this channel for the same positions and materials */
   traced?: TracedLink[];
@@ -136,7 +149,7 @@ export async function calibrateScene(options: SceneCalibrationOptions): Promise<
       maxIterations: options.maxIterations,
       learningRate: options.learningRate,
       earlyStop: options.earlyStop,
-      prior: (options.priorStd ?? 0.5) > 0 ? { center: nominal, std: options.priorStd ?? 0.5 } : undefined,
+      prior: mapPrior(parameters, nominal, initial, options),
       onIteration: options.onIteration,
       beforeIteration: options.beforeIteration,
       signal: control.signal,
@@ -170,4 +183,30 @@ export async function calibrateScene(options: SceneCalibrationOptions): Promise<
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * The MAP prior: centred on the nominal values with std `priorStd` in z, except where a prior
+ * value comes with its own std (`priorStds`): there centred on the prior value, with that std
+ * taken into z through the transform's slope at it (σ_z = σ_θ / |dθ/dz|).
+ */
+function mapPrior(
+  parameters: readonly TrainableParameter[],
+  nominal: Float64Array,
+  initial: Float64Array,
+  options: SceneCalibrationOptions,
+): { center: Float64Array; std: number | Float64Array } | undefined {
+  const base = options.priorStd ?? 0.5;
+  if (!(base > 0)) return undefined;
+  const own = parameters.map((p) => options.priorStds?.[p.owner]?.[p.name]);
+  if (own.every((s) => s === undefined)) return { center: nominal, std: base };
+  const center = Float64Array.from(nominal);
+  const std = new Float64Array(parameters.length).fill(base);
+  parameters.forEach((p, k) => {
+    const s = own[k];
+    if (s === undefined || !(s > 0)) return;
+    center[k] = initial[k]!;
+    std[k] = s / Math.abs(physicalDerivative(p.name, toUnconstrained(p.name, initial[k]!)));
+  });
+  return { center, std };
 }

@@ -36,8 +36,8 @@ export function gaussNewtonUncertainty(
   J: Float64Array,
   groups: readonly ResidualGroup[],
   nuisanceCount = 0,
-  /** std of the Gaussian prior on z when the estimate is a MAP one (adds I/s₀² to JᵀWJ) */
-  priorStd?: number,
+  /** std of the Gaussian prior on z when the estimate is a MAP one (adds 1/s₀² to JᵀWJ's diagonal); one for all or one per parameter */
+  priorStd?: number | Float64Array,
 ): UncertaintyResult {
   const n = parameters.length;
   const m = r.length;
@@ -55,7 +55,8 @@ export function gaussNewtonUncertainty(
     }
   }
   for (let k = 0; k < n; k++) sensitivity[k] = Math.sqrt(F[k * n + k]!);
-  if (priorStd) for (let k = 0; k < n; k++) F[k * n + k]! += 1 / priorStd ** 2;
+  const s0 = (k: number) => (typeof priorStd === 'number' ? priorStd : priorStd?.[k]);
+  if (priorStd) for (let k = 0; k < n; k++) F[k * n + k]! += 1 / s0(k)! ** 2;
   // A tiny ridge keeps F invertible when a direction is unseen; its std then comes out huge.
   let maxDiag = 0;
   for (let k = 0; k < n; k++) maxDiag = Math.max(maxDiag, F[k * n + k]!);
@@ -66,11 +67,11 @@ export function gaussNewtonUncertainty(
     const varZ = cov ? cov[k * n + k]! : Number.POSITIVE_INFINITY;
     const stdZ = Math.sqrt(Math.max(0, varZ));
     // with a prior, a parameter the data do not inform keeps (nearly) the prior's spread
-    const identifiable = priorStd ? stdZ <= 0.8 * priorStd : stdZ <= NOT_IDENTIFIABLE_LOG_STD;
+    const identifiable = priorStd ? stdZ <= 0.8 * s0(k)! : stdZ <= NOT_IDENTIFIABLE_LOG_STD;
     const label = parameterLabel(p);
     if (!identifiable && priorStd) {
       warnings.push(
-        `${label} is not identifiable from these soundings: the estimate stays with the prior (log-std ${stdZ.toPrecision(3)} of the prior's ${priorStd}); add soundings whose paths interact with it (rftwin plan) or fix it`,
+        `${label} is not identifiable from these soundings: the estimate stays with the prior (log-std ${stdZ.toPrecision(3)} of the prior's ${Number(s0(k)!.toPrecision(3))}); add soundings whose paths interact with it (rftwin plan) or fix it`,
       );
     } else if (!identifiable) {
       warnings.push(

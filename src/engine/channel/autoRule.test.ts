@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../test/paths.ts';
 import {
   autoBackend,
+  autoMayUseWebGpu,
   type BackendTiming,
   type ChannelJob,
   crossoverFrom,
@@ -55,5 +56,18 @@ describe('the auto rule', () => {
       } else expect(autoBackend(software, jobOf(1e12)).kind).toBe('cpu');
       expect(autoBackend(software, jobOf(1)).reason).toMatch(/auto: software adapter/);
     }
+  });
+
+  it('needs no adapter start where every job of the kinds would run on the CPU anyway', () => {
+    const software = { available: true, software: true };
+    for (const kind of KINDS)
+      expect(autoMayUseWebGpu(software, [kind]), kind).toBe(
+        Number.isFinite(SOFTWARE_ADAPTER_CROSSOVER[kind]),
+      );
+    expect(autoMayUseWebGpu({ available: true, software: false }, ['links'])).toBe(true);
+    expect(autoMayUseWebGpu({ available: false, software: false }, KINDS)).toBe(false);
+    const remembered = autoBackend({ ...software, remembered: true }, { kind: 'links', links: 1 });
+    expect(remembered.kind).toBe('cpu');
+    expect(remembered.reason).toMatch(/earlier run on this machine/);
   });
 });

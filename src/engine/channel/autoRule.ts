@@ -46,6 +46,18 @@ export interface AdapterFacts {
   software: boolean;
   /** why there is none, when there is none */
   problem?: string;
+  /** the facts come from an earlier run on this machine (no adapter was started this time) */
+  remembered?: boolean;
+}
+
+/**
+ * Whether `auto` could pick WebGPU for any job of these kinds on this adapter: false when there is
+ * no adapter, or a software one whose benchmark found the CPU faster at every size of each kind.
+ * Then the adapter need not even be started.
+ */
+export function autoMayUseWebGpu(adapter: AdapterFacts, kinds: readonly ChannelJob['kind'][]): boolean {
+  if (!adapter.available) return false;
+  return !adapter.software || kinds.some((k) => Number.isFinite(SOFTWARE_ADAPTER_CROSSOVER[k]));
 }
 
 export interface BackendDecision {
@@ -60,6 +72,12 @@ const unit = (job: ChannelJob) =>
   job.kind === 'links' ? 'links' : job.kind === 'map' ? 'cells' : 'traced paths';
 
 export function autoBackend(adapter: AdapterFacts, job: ChannelJob): BackendDecision {
+  const decision = autoDecision(adapter, job);
+  if (adapter.remembered) decision.reason += '; adapter as found by an earlier run on this machine';
+  return decision;
+}
+
+function autoDecision(adapter: AdapterFacts, job: ChannelJob): BackendDecision {
   if (!adapter.available)
     return { kind: 'cpu', reason: `auto: no WebGPU adapter (${adapter.problem ?? 'none found'})` };
   if (!adapter.software) return { kind: 'webgpu', reason: 'auto: hardware WebGPU adapter' };

@@ -1,7 +1,13 @@
 import type { Vec3 } from '../core/vec3.ts';
 import { linkFrames, pathOfFrame } from '../field/evaluate.ts';
 import { materialTable } from '../field/jonesChain.ts';
-import { acquireGpu, describeAdapter, type GpuContext } from '../gpu/device.ts';
+import {
+  acquireGpu,
+  describeAdapter,
+  type GpuContext,
+  rememberAdapter,
+  rememberedAdapter,
+} from '../gpu/device.ts';
 import { GpuUnavailableError } from '../gpu/errors.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
 import { type LinkMetrics, linkMetricsFromStats } from '../metrics/linkMetrics.ts';
@@ -10,7 +16,13 @@ import type { Scene } from '../scene/types.ts';
 import { type Bvh, buildBvh } from '../tracer/bvh.ts';
 import type { TraceControl, TraceProgress } from '../tracer/cpu/tracePaths.ts';
 import type { Path, PathGeometry } from '../tracer/path.ts';
-import { type AdapterFacts, autoBackend, type BackendDecision, type ChannelJob } from './autoRule.ts';
+import {
+  type AdapterFacts,
+  autoBackend,
+  autoMayUseWebGpu,
+  type BackendDecision,
+  type ChannelJob,
+} from './autoRule.ts';
 import type { BackendKind, ChannelBackend } from './backend.ts';
 import { cpuBackend } from './cpuBackend.ts';
 import { gpuBackend, isSoftwareAdapter } from './gpuBackend.ts';
@@ -89,12 +101,23 @@ export class Channel {
   static async open(
     scene: Scene,
     settings: ChannelSettings,
-    options: { backend?: BackendChoice; bvh?: Bvh } = {},
+    options: {
+      backend?: BackendChoice;
+      bvh?: Bvh;
+      /**
+       * the kinds of job this channel will run: with them, `auto` on a machine whose adapter an
+       * earlier run found to be absent or too slow for all of them does not start the adapter
+       */
+      jobs?: readonly ChannelJob['kind'][];
+    } = {},
   ): Promise<Channel> {
     const choice = options.backend ?? 'auto';
     let gpu: GpuContext | undefined;
     let adapter: AdapterFacts = { available: false, software: false, problem: 'not requested' };
-    if (choice !== 'cpu') {
+    const known = choice === 'auto' && options.jobs ? rememberedAdapter() : undefined;
+    if (known && options.jobs && !autoMayUseWebGpu(known, options.jobs)) {
+      adapter = { ...known, remembered: true };
+    } else if (choice !== 'cpu') {
       try {
         gpu = await acquireGpu();
         adapter = { available: true, software: isSoftwareAdapter(gpu) };
@@ -102,6 +125,7 @@ export class Channel {
         if (choice === 'webgpu' || !(e instanceof GpuUnavailableError)) throw e;
         adapter = { available: false, software: false, problem: (e as Error).message };
       }
+      rememberAdapter(adapter);
     }
     return new Channel(scene, options.bvh ?? buildBvh(scene), settings, choice, gpu, adapter);
   }

@@ -37,6 +37,28 @@ export interface GpuProvider {
   requestAdapter(
     powerPreference: GPUPowerPreference,
   ): Promise<{ adapter: GPUAdapter | null; source: string }>;
+  /**
+   * What an earlier process on this machine found (Node keeps it in a small cache file), so that
+   * `auto` can skip starting an adapter (≈ 0.5 s for Dawn) for jobs it would run on the CPU anyway.
+   */
+  remembered?(): AdapterMemory | undefined;
+  remember?(facts: AdapterMemory): void;
+}
+
+/** Whether a WebGPU adapter exists here and whether it is a software one (SwiftShader). */
+export interface AdapterMemory {
+  available: boolean;
+  software: boolean;
+  problem?: string;
+}
+
+/** The registered provider's memory of this machine's adapter, if it keeps one. */
+export function rememberedAdapter(): AdapterMemory | undefined {
+  return provider?.remembered?.();
+}
+
+export function rememberAdapter(facts: AdapterMemory): void {
+  provider?.remember?.(facts);
 }
 
 let provider: GpuProvider | undefined;

@@ -79,3 +79,34 @@ export function writeMaterialsJson(
 ): string {
   return `${JSON.stringify({ materials, ...extra }, null, 2)}\n`;
 }
+
+/**
+ * The `<parameter>_std` entries of a materials JSON (a priors file's scattering_coefficient_std,
+ * or a calibration result's stds): how sure each value is, for calibration's prior on it.
+ * Each must be a positive number (error with its line otherwise).
+ */
+export function parseMaterialStds(
+  text: string,
+  file: string,
+): Record<string, Partial<Record<MaterialParameterName, number>>> {
+  const root = parseLocatedJson(text, file);
+  const mats = getField(root, 'materials');
+  const out: Record<string, Partial<Record<MaterialParameterName, number>>> = {};
+  if (mats?.kind !== 'object') return out;
+  for (const [id, entry] of mats.entries) {
+    if (entry.kind !== 'object') continue;
+    for (const [key, v] of entry.entries) {
+      const name = key.replace(/_std$/, '');
+      if (name === key || !(MATERIAL_PARAMETER_NAMES as readonly string[]).includes(name)) continue;
+      if (v.kind !== 'number' || !((v.value as number) > 0) || !Number.isFinite(v.value as number))
+        throw new InputError(
+          file,
+          `line ${v.line}`,
+          `material '${id}': ${key} must be a positive number, got ${JSON.stringify(v.kind === 'number' ? v.value : v.kind)}`,
+        );
+      out[id] ??= {};
+      out[id]![name as MaterialParameterName] = v.value as number;
+    }
+  }
+  return out;
+}

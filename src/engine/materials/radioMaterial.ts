@@ -14,8 +14,11 @@ export interface RadioParameters {
   thickness: number;
 }
 
-/** Where a material assignment came from (shown in the studio). */
-export type MaterialSource = 'scene' | 'name' | 'vision' | 'manual' | 'calibrated' | 'default';
+/**
+ * Where a material's parameters came from: the scene file, a name match, a CLIP label (vision),
+ * the translator (CLIP embeddings → values learned from calibrated twins), a person, a calibration.
+ */
+export type MaterialSource = 'scene' | 'name' | 'vision' | 'translator' | 'manual' | 'calibrated' | 'default';
 
 /**
  * A material as the scene declares it: an ITU material (frequency dependent), explicit

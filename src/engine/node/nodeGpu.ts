@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type GpuProvider, setGpuProvider } from '../gpu/device.ts';
+import { rememberedNodeAdapter, rememberNodeAdapter } from './adapterMemory.ts';
 
 /**
  * WebGPU in Node through Dawn (the `webgpu` package). Detect, don't assume: try the system's
@@ -44,6 +45,8 @@ export const nodeGpuProvider: GpuProvider = {
     const { adapter, note } = await requestNodeAdapter(powerPreference);
     return { adapter, source: `Dawn (webgpu npm package), ${note}` };
   },
+  remembered: () => rememberedNodeAdapter(),
+  remember: (facts) => rememberNodeAdapter(facts),
 };
 
 /** Register Dawn as the engine's WebGPU (CLI, tests, benchmarks). */

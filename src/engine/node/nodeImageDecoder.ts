@@ -1,16 +1,19 @@
-import sharp from 'sharp';
 import { InputError } from '../core/errors.ts';
 import { decodePng, isPng } from '../core/image.ts';
 import { DEFAULT_LIMITS } from '../core/limits.ts';
 import type { ImageDecoder } from '../vision/loadViews.ts';
 
-/** Image decoding in Node: PNG with the engine's decoder, other formats (JPEG…) through sharp. */
+/**
+ * Image decoding in Node: PNG with the engine's decoder, other formats (JPEG…) through sharp,
+ * loaded on first use (its native library costs start-up time every command would pay).
+ */
 export const nodeImageDecoder: ImageDecoder = async (
   bytes,
   path,
   maxDecodedBytes = DEFAULT_LIMITS.decompressedBytes,
 ) => {
   if (isPng(bytes)) return decodePng(bytes, path, maxDecodedBytes);
+  const { default: sharp } = await import('sharp');
   try {
     // sharp refuses more input pixels than this before it decodes them
     const limitInputPixels = Math.max(1, Math.floor(maxDecodedBytes / 4));

@@ -4,6 +4,8 @@
  * rendered views, and they define the colour/texture signatures the tiny test CLIP model is
  * built around (scripts/make-tiny-clip.ts), so that the real pipeline has something to see.
  */
+import type { RoughnessLabel } from './vocabulary.ts';
+
 export type Rgb = [number, number, number];
 
 /** Integer hash → [0, 1); deterministic, so renders are reproducible. */
@@ -69,7 +71,7 @@ function wood(u: number, v: number): Rgb {
   const inPlank = v - plank * 0.15;
   if (inPlank < 0.004) return [0.3, 0.18, 0.1];
   const grain = Math.sin((v + 0.02 * Math.sin(u * 7 + plank)) * 180 + plank * 3);
-  const k = 0.9 + 0.12 * grain + 0.15 * (hash01(plank, 0, 31) - 0.5);
+  const k = 0.9 + 0.12 * grain + 0.08 * (hash01(plank, 0, 31) - 0.5);
   return clamp01(shade([0.55, 0.35, 0.19], k));
 }
 
@@ -139,6 +141,90 @@ export const CLASS_TEXTURES: Readonly<Record<string, (u: number, v: number) => R
 };
 
 export const TEXTURE_CLASSES = Object.keys(CLASS_TEXTURES);
+
+/**
+ * How rough each textured class is, in the three classes of paper 000's Table 2 that the vision
+ * priors map to a scattering coefficient (docs/physics.md §7): brick (Ra 14.7 µm) is its "rough"
+ * row, chipboard (2.7 µm) its "slightly rough" row and painted plasterboard (2.3 µm) its "smooth"
+ * row. The others are placed by what they are: concrete, carpet and fabric rough; sawn wood
+ * slightly rough; glass, polished metal, polished marble and glazed tile smooth.
+ */
+export const CLASS_ROUGHNESS: Readonly<Record<string, RoughnessLabel>> = {
+  brick: 'rough',
+  concrete: 'rough',
+  carpet: 'rough',
+  fabric: 'rough',
+  wood: 'slightly rough',
+  chipboard: 'slightly rough',
+  plasterboard: 'smooth',
+  glass: 'smooth',
+  metal: 'smooth',
+  marble: 'smooth',
+  tile: 'smooth',
+};
+
+/**
+ * The micro-relief the synthetic renders give each roughness class: what makes the roughness of
+ * a rendered surface known and visible. A rough surface's relief tilts the shading normal (RMS
+ * slope) and darkens its hollows (ambient occlusion, up to `occlusion` at the deepest point), so
+ * it shows dense shading texture under the room's light (rayRender.ts surfaceShade); a smooth
+ * one shows none, only its albedo pattern (e.g. marble veins).
+ */
+export const RELIEF: Readonly<Record<RoughnessLabel, { slope: number; occlusion: number }>> = {
+  smooth: { slope: 0, occlusion: 0 },
+  'slightly rough': { slope: 0.15, occlusion: 0.12 },
+  rough: { slope: 1, occlusion: 0.7 },
+};
+
+/** Relief height field in [0, 1.5): two octaves of value noise, 200 mm and 80 mm cells. */
+const reliefHeight = (u: number, v: number): number =>
+  valueNoise(u, v, 0.2, 201) + 0.5 * valueNoise(u, v, 0.08, 202);
+
+const RELIEF_STEP = 5e-4;
+const rawGradient = (u: number, v: number): [number, number] => [
+  (reliefHeight(u + RELIEF_STEP, v) - reliefHeight(u - RELIEF_STEP, v)) / (2 * RELIEF_STEP),
+  (reliefHeight(u, v + RELIEF_STEP) - reliefHeight(u, v - RELIEF_STEP)) / (2 * RELIEF_STEP),
+];
+
+/** RMS of one component of the raw gradient, measured once on a 1 m² grid (deterministic). */
+let rawSlopeRms: number | undefined;
+function reliefNormalisation(): number {
+  if (rawSlopeRms === undefined) {
+    let s = 0;
+    const n = 128;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        const g = rawGradient((i + 0.37) / n, (j + 0.61) / n);
+        s += (g[0] * g[0] + g[1] * g[1]) / 2;
+      }
+    rawSlopeRms = Math.sqrt(s / (n * n));
+  }
+  return rawSlopeRms;
+}
+
+export interface Relief {
+  /** [∂h/∂u, ∂h/∂v] of the relief */
+  slope: [number, number];
+  /** ambient occlusion in [0, 1): how much the hollow at (u, v) darkens the ambient light */
+  occlusion: number;
+}
+
+const FLAT: Relief = { slope: [0, 0], occlusion: 0 };
+
+/** The relief of a roughness class at (u, v); flat for smooth. */
+export function reliefAt(roughness: RoughnessLabel, u: number, v: number): Relief {
+  const r = RELIEF[roughness];
+  if (r.slope === 0 && r.occlusion === 0) return FLAT;
+  const g = rawGradient(u, v);
+  const k = r.slope / reliefNormalisation();
+  // depth below the mean level (0.75), as a share of the deepest possible
+  const depth = Math.max(0, (0.75 - reliefHeight(u, v)) / 0.75);
+  return { slope: [k * g[0], k * g[1]], occlusion: r.occlusion * depth };
+}
+
+/** A class's relief at (u, v), by its CLASS_ROUGHNESS; flat for unknown classes. */
+export const classRelief = (name: string, u: number, v: number): Relief =>
+  reliefAt(CLASS_ROUGHNESS[name] ?? 'smooth', u, v);
 
 /** Albedo of a class at surface coordinates; unknown classes are mid grey. */
 export function classAlbedo(name: string, u: number, v: number): Rgb {

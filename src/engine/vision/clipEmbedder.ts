@@ -29,8 +29,22 @@ export interface ClipLoadOptions {
   batchSize?: number;
   /** give up loading after this many milliseconds (an unreachable hub can hang), default 60 000 */
   timeoutMs?: number;
-  onProgress?: (message: string) => void;
+  /** messages while loading; with `fraction` while model files are fetched (bytes so far / known total) */
+  onProgress?: (message: string, fraction?: number) => void;
+  /** per model file fetched: its name and bytes so far of its total (transformers.js progress_callback) */
+  onFile?: (file: string, loaded: number, total: number) => void;
 }
+
+/** What transformers.js reports to a progress_callback (the fields used here). */
+interface LoadProgress {
+  status: string;
+  file?: string;
+  loaded?: number;
+  total?: number;
+}
+
+const size = (bytes: number) =>
+  bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
 
 /** The model could not be loaded (offline, missing files, …); `message` is one line. */
 export class ModelUnavailableError extends Error {
@@ -77,12 +91,30 @@ export async function loadClipEmbedder(
   env.allowRemoteModels = options.allowRemote ?? !folder;
   if (options.wasmPaths && env.backends?.onnx?.wasm) env.backends.onnx.wasm.wasmPaths = options.wasmPaths;
   const device = options.device ?? (isNodeRuntime() ? 'cpu' : 'wasm');
+  // bytes per model file as transformers.js fetches them (a hub model is ~600 MB on first use):
+  // summed over the files begun so far, reported at most every 250 ms and at the end of each
+  const files = new Map<string, { loaded: number; total: number }>();
+  let shown = 0;
+  const progress_callback = (p: LoadProgress) => {
+    if (p.status !== 'progress' || !p.file || !(p.total! > 0)) return;
+    files.set(p.file, { loaded: p.loaded ?? 0, total: p.total! });
+    options.onFile?.(p.file, p.loaded ?? 0, p.total!);
+    const loaded = [...files.values()].reduce((s, f) => s + f.loaded, 0);
+    const total = [...files.values()].reduce((s, f) => s + f.total, 0);
+    const now = Date.now();
+    if (now - shown < 250 && p.loaded !== p.total) return;
+    shown = now;
+    options.onProgress?.(
+      `fetching CLIP ${model}: ${size(loaded)} of ${size(total)} (${files.size} files)`,
+      loaded / total,
+    );
+  };
   const load = async () => {
     options.onProgress?.(`loading CLIP ${model} (${device})`);
-    const common = { dtype: 'fp32' as const, device };
+    const common = { dtype: 'fp32' as const, device, progress_callback };
     const [tokenizer, processor, textModel, visionModel] = await Promise.all([
-      tf.AutoTokenizer.from_pretrained(id),
-      tf.AutoProcessor.from_pretrained(id),
+      tf.AutoTokenizer.from_pretrained(id, { progress_callback }),
+      tf.AutoProcessor.from_pretrained(id, { progress_callback }),
       tf.CLIPTextModelWithProjection.from_pretrained(id, common),
       tf.CLIPVisionModelWithProjection.from_pretrained(id, common),
     ]);

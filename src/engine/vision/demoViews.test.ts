@@ -73,5 +73,5 @@ describe('demo twin views (three.js) agree with the engine camera model', () => 
         1.2 * at,
       );
     }
-  }, 120_000);
+  });
 });

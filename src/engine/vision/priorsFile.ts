@@ -1,6 +1,7 @@
 import { ITU_EDITION, ituNameFromLabel, ituParameters } from '../materials/itu.ts';
 import { DEFAULT_THICKNESS } from '../materials/radioMaterial.ts';
 import type { Scene } from '../scene/types.ts';
+import { type RoughnessEstimate, roughnessFromTexture, roughnessPrior } from './roughness.ts';
 import type { SurfaceEvidence, SurfacePriorsResult } from './surfacePriors.ts';
 
 /**
@@ -27,6 +28,8 @@ export interface PriorsFile {
   materials: Record<string, MaterialPrior>;
   material_evidence: Record<string, Record<string, unknown>>;
   objects: Record<string, Record<string, unknown>>;
+  /** per view of transforms.json: whether it showed the scene (vision priors) */
+  views?: { view: number; file: string; status: string; crops: number; note: string }[];
   warnings: string[];
 }
 
@@ -34,19 +37,25 @@ export interface MaterialPrior {
   relative_permittivity: number;
   conductivity: number;
   scattering_coefficient: number;
+  /**
+   * how sure the S prior is (std of S under the roughness class probabilities, roughness.ts);
+   * calibration takes it as the width of its prior on S (absent: the calibration's default)
+   */
+  scattering_coefficient_std?: number;
   thickness: number;
   itu_name: string;
 }
 
 /**
- * Scattering coefficient priors by ITU material from paper 000's Table 2 (docs/physics.md §7 roughness
- * priors, centre of each range), for name-based priors where no image says how rough it is.
+ * Scattering coefficient ranges by ITU material from paper 000's Table 2 (docs/physics.md §7
+ * roughness priors), for name-based priors where no image says how rough a surface is: the prior
+ * is the range centre, its std that of a uniform distribution over the range.
  */
-export const NAME_SCATTERING_PRIOR: Readonly<Record<string, number>> = {
-  plasterboard: 0.085,
-  chipboard: 0.15,
-  ceiling_board: 0.3,
-  brick: 0.4,
+export const NAME_SCATTERING_RANGE: Readonly<Record<string, readonly [number, number]>> = {
+  plasterboard: [0.07, 0.1],
+  chipboard: [0.1, 0.2],
+  ceiling_board: [0.2, 0.4],
+  brick: [0.3, 0.5],
 };
 
 const round = (x: number, digits = 6) => Number(x.toPrecision(digits));
@@ -68,15 +77,45 @@ function paramsOf(
   allowExtrapolation: boolean,
   S: number,
   thickness: number,
+  sStd?: number,
 ): MaterialPrior {
   const p = ituParameters(ituName, frequencyHz, { allowExtrapolation });
   return {
     relative_permittivity: round(p.relativePermittivity),
     conductivity: round(p.conductivity),
     scattering_coefficient: round(S, 4),
+    ...(sStd !== undefined ? { scattering_coefficient_std: round(sStd, 3) } : {}),
     thickness,
     itu_name: ituName,
   };
+}
+
+/** The roughness evidence as the priors file writes it. */
+const roughnessJson = (r: RoughnessEstimate) => ({
+  label: r.label,
+  source: r.source,
+  scattering_coefficient: round(r.scatteringCoefficient, 4),
+  scattering_coefficient_std: round(r.scatteringStd, 3),
+  probabilities: Object.fromEntries(r.probabilities.map((p) => [p.label, round(p.probability, 4)])),
+  ...(r.textureContrast !== undefined ? { texture_contrast: round(r.textureContrast, 4) } : {}),
+  texture_windows: r.windows,
+});
+
+/**
+ * Roughness of a group of seen surfaces (a material's objects): their texture windows pooled
+ * when they give enough, else their CLIP roughness probabilities averaged (area-weighted).
+ */
+function groupRoughness(group: { e: SurfaceEvidence; area: number }[]): RoughnessEstimate {
+  const texture = roughnessFromTexture(group.flatMap(({ e }) => e.textureContrasts));
+  if (texture) return texture;
+  const total = group.reduce((s, g) => s + g.area, 0) || 1;
+  const p = [0, 0, 0];
+  for (const { e, area } of group)
+    e.roughness.clip.forEach((c) => {
+      const k = e.roughness.probabilities.findIndex((q) => q.label === c.label);
+      p[k]! += (c.probability * area) / total;
+    });
+  return roughnessPrior(p, 'clip');
 }
 
 const evidenceJson = (e: SurfaceEvidence) => ({
@@ -95,10 +134,7 @@ const evidenceJson = (e: SurfaceEvidence) => ({
   crops: e.crops,
   view_spread: round(e.viewSpread, 4),
   view_agreement: round(e.viewAgreement, 4),
-  roughness: {
-    label: e.roughness.label,
-    scattering_coefficient: round(e.roughness.scatteringCoefficient, 4),
-  },
+  roughness: roughnessJson(e.roughness),
 });
 
 export interface PriorsFileOptions {
@@ -141,16 +177,15 @@ export function namePriors(scene: Scene, options: PriorsFileOptions): PriorsFile
       };
       evidence[id] = { source: 'scene', note: 'explicit radio-material parameters kept' };
     } else if (ituName) {
-      const S =
-        m.spec.kind === 'itu' && m.spec.scatteringCoefficient > 0
-          ? m.spec.scatteringCoefficient
-          : (NAME_SCATTERING_PRIOR[ituName] ?? 0);
+      const range = NAME_SCATTERING_RANGE[ituName];
+      const declared = m.spec.kind === 'itu' ? m.spec.scatteringCoefficient : 0;
       materials[id] = paramsOf(
         ituName,
         options.frequencyHz,
         options.allowExtrapolation ?? false,
-        S,
+        declared > 0 ? declared : range ? (range[0] + range[1]) / 2 : 0,
         thickness,
+        declared === 0 && range ? (range[1] - range[0]) / Math.sqrt(12) : undefined,
       );
       evidence[id] = { source: 'name', from };
     } else {
@@ -219,6 +254,7 @@ export function visionPriorsFile(
       allowExtrapolation,
       e.roughness.scatteringCoefficient,
       thicknessOf(scene, o.materialId),
+      e.roughness.scatteringStd,
     );
     objects[o.name] = {
       material_id: o.materialId,
@@ -256,14 +292,21 @@ export function visionPriorsFile(
     }
     const total = [...votes.values()].reduce((s, v) => s + v.weight, 0);
     const [label, best] = [...votes.entries()].sort((a, b) => b[1].weight - a[1].weight)[0]!;
-    const S =
-      seen.reduce((s, { oi }) => s + result.objects[oi]!.roughness.scatteringCoefficient, 0) / seen.length;
+    const roughness = groupRoughness(
+      seen.map(({ oi }) => ({
+        e: result.objects[oi]!,
+        area: result.patches
+          .filter((p) => p.patch.objectIndex === oi && p.status === 'seen')
+          .reduce((s, p) => s + p.patch.area, 0),
+      })),
+    );
     materials[id] = paramsOf(
       best.e.candidate.ituName,
       options.frequencyHz,
       allowExtrapolation,
-      S,
+      roughness.scatteringCoefficient,
       thicknessOf(scene, id),
+      roughness.scatteringStd,
     );
     evidence[id] = {
       source: 'vision',
@@ -272,6 +315,7 @@ export function visionPriorsFile(
       objects: members.map(({ o }) => o.name),
       votes: Object.fromEntries([...votes].map(([l, v]) => [l, round(v.weight, 4)])),
       scene_declared: fallback.materials[id]?.itu_name ?? null,
+      roughness: roughnessJson(roughness),
     };
     if (fallback.materials[id] && fallback.materials[id]!.itu_name !== best.e.candidate.ituName) {
       warnings.push(
@@ -289,6 +333,13 @@ export function visionPriorsFile(
     materials,
     material_evidence: evidence,
     objects,
+    views: result.views.map((v) => ({
+      view: v.index,
+      file: v.name,
+      status: v.status,
+      crops: v.crops,
+      note: v.message,
+    })),
     warnings,
   };
 }

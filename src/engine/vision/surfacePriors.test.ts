@@ -48,7 +48,7 @@ describe('vision priors pipeline with the tiny CLIP model', () => {
       onProgress: (m) => progress.push(m),
     });
     await embedder.dispose();
-  }, 120_000);
+  });
 
   it('the committed public/models/tiny-clip is exactly what scripts/make-tiny-clip.ts generates', () => {
     const files = listFiles(MODEL_DIR);

@@ -1,3 +1,4 @@
+import { InputError } from '../core/errors.ts';
 import { cropImage, type RgbaImage } from '../core/image.ts';
 import type { Scene } from '../scene/types.ts';
 import { buildBvh } from '../tracer/bvh.ts';
@@ -5,14 +6,21 @@ import type { Camera } from './camera.ts';
 import type { ClipEmbedder } from './clipEmbedder.ts';
 import { cosine, type LabelScore, meanDirection, rankLabels } from './matching.ts';
 import { type PatchOptions, type SurfacePatch, surfacePatches } from './patches.ts';
-import { cropPurity, pointVisibility, type VisibilityOptions } from './visibility.ts';
+import {
+  type RoughnessEstimate,
+  roughnessFromTexture,
+  roughnessPrior,
+  type TextureWindowOptions,
+  textureContrast,
+} from './roughness.ts';
+import { type ViewReport, viewReports } from './viewCheck.ts';
+import { cropPurity, type PointView, pointVisibility, type VisibilityOptions } from './visibility.ts';
 import {
   candidatePrompts,
   candidateValidAt,
   DEFAULT_CANDIDATES,
   type MaterialCandidate,
   ROUGHNESS_CLASSES,
-  scatteringOfRoughness,
 } from './vocabulary.ts';
 
 /** One posed photo. */
@@ -36,6 +44,10 @@ export interface SurfacePriorOptions extends PatchOptions, VisibilityOptions {
   minPurity?: number;
   /** crops embedded per patch at most (spread over views), default 24 */
   maxCropsPerPatch?: number;
+  /** texture windows for the roughness (cell side, cells per window) */
+  texture?: TextureWindowOptions;
+  /** the file the views came from, for the error when none of them shows the scene */
+  viewsFile?: string;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
 }
@@ -56,7 +68,13 @@ export interface SurfaceEvidence {
   viewSpread: number;
   /** share of views whose own best label equals `label` */
   viewAgreement: number;
-  roughness: { label: string; scatteringCoefficient: number; top: LabelScore[] };
+  /**
+   * roughness class and S prior: from the texture contrast of the surface's windows when the
+   * views resolve them, else from CLIP's roughness prompts (`clip`: their ranking, kept as evidence)
+   */
+  roughness: RoughnessEstimate & { clip: LabelScore[] };
+  /** texture contrast of each window measured on the surface (roughness.ts) */
+  textureContrasts: number[];
 }
 
 export interface PatchPrior {
@@ -76,6 +94,8 @@ export interface SurfacePriorsResult {
   /** per object index: aggregated over its seen patches (area-weighted); undefined if unseen */
   objects: (SurfaceEvidence | undefined)[];
   objectEmbeddings: (Float32Array | undefined)[];
+  /** per view: whether it showed the scene (views that did not were left out) */
+  views: ViewReport[];
   warnings: string[];
 }
 
@@ -131,21 +151,42 @@ export async function estimateSurfacePriors(
   const scales = options.cropScalesM ?? [0.25, 0.5, 1];
   const minPurity = options.minPurity ?? 0.75;
   const maxCrops = options.maxCropsPerPatch ?? 24;
-  const jobs: CropJob[] = [];
   options.onProgress?.(`${patches.length} surface patches, ${views.length} views`);
+  // every patch sample point against every view, once: the view check and the crops use it
+  const visibility: PointView[][][] = views.map((view) => {
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+    return patches.map((patch) =>
+      patch.points.map((point) => pointVisibility(scene, bvh, view.camera, point, patch.faceId, options)),
+    );
+  });
+  const reports = viewReports(scene, bvh, views, visibility);
+  const usable = reports.flatMap((r, k) => (r.status === 'ok' ? [k] : []));
+  for (const r of reports) if (r.status !== 'ok') warnings.push(`${r.message}; left out`);
+  if (usable.length === 0) {
+    throw new InputError(
+      options.viewsFile ?? 'views',
+      undefined,
+      `no view shows the scene (${reports.map((r) => r.message).join('; ')}): check the camera poses against the scene's frame`,
+    );
+  }
+  const jobs: CropJob[] = [];
+  const contrasts: number[][] = patches.map(() => []);
   for (const [pi, patch] of patches.entries()) {
     if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
     // candidate crops per view, best (most frontal, closest) first; then round robin over views
     const perView = new Map<string, { image: RgbaImage; quality: number }[]>();
-    for (const view of views) {
+    for (const vi of usable) {
+      const view = views[vi]!;
       const cam = view.camera;
       const f = (cam.fx + cam.fy) / 2;
       const maxPx = options.maxCropPx ?? Math.floor(Math.min(cam.width, cam.height) / 2);
       const minPx = Math.min(options.minCropPx ?? 16, maxPx);
       const list: { image: RgbaImage; quality: number }[] = [];
-      for (const point of patch.points) {
-        const pv = pointVisibility(scene, bvh, cam, point, patch.faceId, options);
+      for (const [qi, point] of patch.points.entries()) {
+        const pv = visibility[vi]![pi]![qi]!;
         if (pv.verdict !== 'visible') continue;
+        const t = textureContrast(scene, bvh, cam, view.image, point, patch.faceId, pv, options.texture);
+        if (t !== undefined) contrasts[pi]!.push(t);
         for (const s of scales) {
           const side = Math.round(Math.min(maxPx, Math.max(minPx, (s * f) / pv.distance!)));
           const x0 = Math.round(pv.x! - side / 2);
@@ -175,6 +216,18 @@ export async function estimateSurfacePriors(
       }
     }
   }
+  for (const r of reports) {
+    r.crops = jobs.filter((j) => j.view === r.name).length;
+    if (r.status === 'ok' && r.crops === 0)
+      warnings.push(`${r.message}, but no surface in it is large and clear enough to crop`);
+  }
+  if (jobs.length === 0) {
+    throw new InputError(
+      options.viewsFile ?? 'views',
+      undefined,
+      `no view shows any surface large enough to crop (${usable.length} views see the scene, but too small or too obliquely)`,
+    );
+  }
   options.onProgress?.(`embedding ${jobs.length} crops with ${embedder.modelId}`);
   const embeddings = await embedder.embedImages(
     jobs.map((j) => j.image),
@@ -188,6 +241,7 @@ export async function estimateSurfacePriors(
     mean: Float32Array,
     viewEmb: Map<string, Float32Array>,
     crops: number,
+    textureContrasts: number[],
   ): SurfaceEvidence => {
     const ranked = rankLabels(mean, labels, text.cand);
     const best = ranked[0]!;
@@ -197,12 +251,14 @@ export async function estimateSurfacePriors(
     ).length;
     const spread =
       views.reduce((s, v) => s + (1 - cosine(viewEmb.get(v)!, mean)), 0) / Math.max(1, views.length);
-    const rough = rankLabels(mean, roughLabels, text.rough);
-    const S = rough.reduce(
-      (s, r) =>
-        s + r.probability * scatteringOfRoughness(ROUGHNESS_CLASSES.find((c) => c.label === r.label)!),
-      0,
-    );
+    const clip = rankLabels(mean, roughLabels, text.rough);
+    // texture at known scale when the views resolve it; CLIP's roughness prompts otherwise
+    const roughness =
+      roughnessFromTexture(textureContrasts) ??
+      roughnessPrior(
+        roughLabels.map((l) => clip.find((r) => r.label === l)!.probability),
+        'clip',
+      );
     const viewAgreement = views.length > 0 ? agree / views.length : 0;
     return {
       label: best.label,
@@ -215,7 +271,8 @@ export async function estimateSurfacePriors(
       crops,
       viewSpread: spread,
       viewAgreement,
-      roughness: { label: rough[0]!.label, scatteringCoefficient: S, top: rough },
+      roughness: { ...roughness, clip },
+      textureContrasts,
     };
   };
 
@@ -232,7 +289,7 @@ export async function estimateSurfacePriors(
       status: 'seen',
       embedding,
       viewEmbeddings,
-      evidence: evidenceOf(embedding, viewEmbeddings, mine.length),
+      evidence: evidenceOf(embedding, viewEmbeddings, mine.length, contrasts[pi]!),
     };
   });
 
@@ -260,6 +317,7 @@ export async function estimateSurfacePriors(
         embedding,
         viewEmb,
         seen.reduce((s, p) => s + p.evidence!.crops, 0),
+        seen.flatMap((p) => p.evidence!.textureContrasts),
       ),
       embedding,
     };
@@ -273,6 +331,7 @@ export async function estimateSurfacePriors(
     patches: patchPriors,
     objects: objects.map((o) => o.evidence),
     objectEmbeddings: objects.map((o) => o.embedding),
+    views: reports,
     warnings,
   };
 }

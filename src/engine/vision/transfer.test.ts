@@ -169,7 +169,7 @@ describe('transfer translator fitted on a calibrated twin (CLIP embedding → ca
         idsB.map((id) => embeddingsB.get(id)!),
       )
     ).map((v) => v.conductivity!);
-  }, 120_000);
+  });
 
   it('calibrates twin A to its ground truth within the noise, and refuses to claim metal σ', () => {
     const est: number[] = [];

@@ -1,4 +1,5 @@
 import { InputError, parseJsonText } from '../core/errors.ts';
+import { cosine, meanDirection } from './matching.ts';
 
 /**
  * Transfer (paper 000's retained association): a small tfjs network maps a surface's CLIP
@@ -23,7 +24,24 @@ export interface TranslatorSample {
   embedding: Float32Array;
   /** calibrated values; every sample must give each parameter the translator learns */
   values: TranslatedValues;
+  /** what the sample belongs to (the calibrated material or object): one anchor per group */
+  group?: string;
 }
+
+/**
+ * Where the translator has seen data: the mean embedding of each calibrated group it learned
+ * from, and how far from it that group's own samples went (the lowest cosine). A surface whose
+ * embedding is no closer than that to any anchor is outside what the translator learned, and
+ * its prediction (a mix of learned prototypes) would be a guess.
+ */
+export interface TranslatorAnchor {
+  label: string;
+  embedding: number[];
+  minCosine: number;
+}
+
+/** How much below an anchor's own spread an embedding may be and still count as covered. */
+export const ANCHOR_MARGIN = 0.05;
 
 export const TRANSLATOR_FORMAT = 'rftwin-translator/1';
 
@@ -47,6 +65,8 @@ export interface TranslatorJson {
   finalLoss: number;
   /** where the training data came from (twins, calibration files) */
   fittedFrom?: string[];
+  /** the groups it learned from (absent in translators fitted without groups) */
+  anchors?: TranslatorAnchor[];
 }
 
 export interface FitOptions extends TranslatorRunOptions {
@@ -59,6 +79,8 @@ export interface FitOptions extends TranslatorRunOptions {
   learningRate?: number;
   seed?: number;
   signal?: AbortSignal;
+  /** after every epoch (1-based), with the training loss; awaited (a host may yield here) */
+  onEpoch?: (epoch: number, epochs: number, loss: number) => void | Promise<void>;
 }
 
 type Tf = typeof import('@tensorflow/tfjs');
@@ -173,15 +195,17 @@ export async function fitTranslator(
   model.compile({ optimizer: tf.train.adam(options.learningRate ?? 0.05), loss: 'meanSquaredError' });
   const x = tf.tensor2d(samples.map((s) => standardise(s.embedding, inputMean, inputStd)));
   const y = tf.tensor2d(Y.map((row) => row.map((v, j) => (v - targetMean[j]!) / targetStd[j]!)));
+  const epochs = options.epochs ?? 800;
   let finalLoss = Number.NaN;
   try {
     const history = await model.fit(x, y, {
-      epochs: options.epochs ?? 800,
+      epochs,
       batchSize: samples.length,
       shuffle: false,
       verbose: 0,
       callbacks: {
-        onEpochEnd: async () => {
+        onEpochEnd: async (epoch, logs) => {
+          await options.onEpoch?.(epoch + 1, epochs, logs?.loss ?? Number.NaN);
           if (options.signal?.aborted) model.stopTraining = true;
         },
       },
@@ -204,12 +228,46 @@ export async function fitTranslator(
       samples: samples.length,
       finalLoss,
       ...(options.fittedFrom ? { fittedFrom: options.fittedFrom } : {}),
+      ...(samples.every((s) => s.group !== undefined) ? { anchors: anchorsOf(samples) } : {}),
     };
   } finally {
     x.dispose();
     y.dispose();
     model.dispose();
   }
+}
+
+const round6 = (x: number) => Number(x.toPrecision(6));
+
+function anchorsOf(samples: TranslatorSample[]): TranslatorAnchor[] {
+  const groups = new Map<string, Float32Array[]>();
+  for (const s of samples) groups.set(s.group!, [...(groups.get(s.group!) ?? []), s.embedding]);
+  return [...groups].map(([label, es]) => {
+    const mean = meanDirection(es);
+    return {
+      label,
+      embedding: Array.from(mean, round6),
+      minCosine: round6(Math.min(...es.map((e) => cosine(e, mean)))),
+    };
+  });
+}
+
+/**
+ * The anchor nearest to an embedding, and whether the embedding is covered by it (no further
+ * from it than its own samples were, less ANCHOR_MARGIN). Undefined for a translator without
+ * anchors (fitted before they were recorded): it covers everything, as it always did.
+ */
+export function nearestAnchor(
+  translator: TranslatorJson,
+  embedding: Float32Array,
+): { label: string; cosine: number; minCosine: number; covered: boolean } | undefined {
+  let best: { label: string; cosine: number; minCosine: number; covered: boolean } | undefined;
+  for (const a of translator.anchors ?? []) {
+    const c = cosine(embedding, Float32Array.from(a.embedding));
+    if (!best || c > best.cosine)
+      best = { label: a.label, cosine: c, minCosine: a.minCosine, covered: c >= a.minCosine - ANCHOR_MARGIN };
+  }
+  return best;
 }
 
 /** Predict the learned radio parameters from embeddings with a stored translator. */
@@ -323,6 +381,21 @@ export function parseTranslatorJson(text: string, file: string): TranslatorJson 
     )
       fail(`weights[${k}].values`, `expected ${size} finite numbers`);
   });
+  if (t.anchors !== undefined) {
+    if (!Array.isArray(t.anchors)) fail('anchors', 'expected a list of {label, embedding, minCosine}');
+    (t.anchors as unknown[]).forEach((entry, k) => {
+      const a = entry as { label?: unknown; embedding?: unknown; minCosine?: unknown };
+      if (typeof a?.label !== 'string') fail(`anchors[${k}].label`, 'expected a string');
+      if (
+        !Array.isArray(a.embedding) ||
+        a.embedding.length !== inputSize ||
+        a.embedding.some((x) => typeof x !== 'number' || !Number.isFinite(x))
+      )
+        fail(`anchors[${k}].embedding`, `expected ${inputSize} finite numbers`);
+      if (typeof a.minCosine !== 'number' || !(a.minCosine >= -1 && a.minCosine <= 1))
+        fail(`anchors[${k}].minCosine`, `expected a cosine in [-1, 1], got ${JSON.stringify(a.minCosine)}`);
+    });
+  }
   return root as TranslatorJson;
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../core/errors.ts';
-import { parseTranslatorJson } from './transfer.ts';
-import { calibratedTwinSamples } from './translatorPriors.ts';
+import type { PriorsFile } from './priorsFile.ts';
+import { fitTranslator, parseTranslatorJson } from './transfer.ts';
+import { applyTranslator, calibratedTwinSamples } from './translatorPriors.ts';
 
 /**
  * Reading a calibrated twin's files into translator samples (what `rftwin translator` does),
@@ -143,5 +144,74 @@ describe('parseTranslatorJson', () => {
     expect(problem({ ...good, weights: [{ shape: [2, 3], values: [1, 2] }, ...good.weights.slice(1)] })).toBe(
       't.json: weights[0].values: expected 6 finite numbers',
     );
+  });
+});
+
+describe('applyTranslator: only where the translator has learned', () => {
+  const unit = (...v: number[]) => {
+    const n = Math.hypot(...v);
+    return v.map((x) => x / n);
+  };
+  // two calibrated materials, around the first and the second axis
+  const samples = [
+    { embedding: Float32Array.from(unit(1, 0.05, 0, 0)), values: { conductivity: 0.5 }, group: 'm_a' },
+    { embedding: Float32Array.from(unit(1, -0.05, 0, 0)), values: { conductivity: 0.5 }, group: 'm_a' },
+    { embedding: Float32Array.from(unit(0.05, 1, 0, 0)), values: { conductivity: 2 }, group: 'm_b' },
+    { embedding: Float32Array.from(unit(-0.05, 1, 0, 0)), values: { conductivity: 2 }, group: 'm_b' },
+  ];
+  const material = (conductivity: number) => ({
+    relative_permittivity: 4,
+    conductivity,
+    scattering_coefficient: 0.4,
+    scattering_coefficient_std: 0.058,
+    thickness: 0.1,
+    itu_name: 'brick',
+  });
+  const seen = (id: string, e: number[]) => ({
+    material_id: id,
+    status: 'seen',
+    embedding: e,
+    patches: [{ status: 'seen', area_m2: 1, embedding: e }],
+  });
+  const priors: PriorsFile = {
+    format: 'rftwin-priors/1',
+    scene: 'room',
+    frequency_hz: 28e9,
+    itu_edition: 'x',
+    source: 'vision',
+    model: 'tiny',
+    materials: { like_a: material(0.03), unlike: material(0.03) },
+    material_evidence: {
+      like_a: { source: 'vision', label: 'brick' },
+      unlike: { source: 'vision', label: 'brick' },
+    },
+    objects: { wall: seen('like_a', unit(1, 0.02, 0, 0)), door: seen('unlike', unit(0, 0, 1, 0)) },
+    warnings: [],
+  };
+
+  it('sets the learned value where an anchor is near, keeps the label where none is, and says why', async () => {
+    const translator = await fitTranslator(samples, { epochs: 300, model: 'tiny' });
+    expect(translator.anchors!.map((a) => a.label)).toEqual(['m_a', 'm_b']);
+    // each anchor's own samples lie at cosine 1/√(1 + 0.05²) = 0.99875 from it
+    for (const a of translator.anchors!) expect(a.minCosine).toBeCloseTo(1 / Math.hypot(1, 0.05), 5);
+    const file = await applyTranslator(priors, translator, 't.json');
+    expect(file.source).toBe('translator');
+    expect(file.materials.like_a!.conductivity).toBeCloseTo(0.5, 1);
+    expect(file.material_evidence.like_a).toMatchObject({
+      source: 'translator',
+      translated: ['conductivity'],
+      label_values: { conductivity: 0.03 },
+      nearest_learned: { label: 'm_a' },
+    });
+    // orthogonal to both anchors: the CLIP label's value stays, with the reason
+    expect(file.materials.unlike!.conductivity).toBe(0.03);
+    expect(String(file.material_evidence.unlike!.translator_skipped)).toMatch(
+      /^outside what the translator learned \(nearest: m_\w at cosine 0\.000, its own surfaces ≥ 0\.999\)/,
+    );
+    expect(
+      file.warnings.some((w) => w.startsWith("material 'unlike': outside what the translator learned")),
+    ).toBe(true);
+    // the input file is not changed
+    expect(priors.materials.like_a!.conductivity).toBe(0.03);
   });
 });

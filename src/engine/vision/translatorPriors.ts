@@ -9,10 +9,12 @@ import {
 } from './priorsFile.ts';
 import type { SurfacePriorsResult } from './surfacePriors.ts';
 import {
+  nearestAnchor,
   TRANSLATED_PARAMETERS,
   type TranslatedParameter,
   type TranslatedValues,
   type TranslatorJson,
+  type TranslatorRunOptions,
   type TranslatorSample,
   translate,
 } from './transfer.ts';
@@ -52,43 +54,92 @@ const translatedOf = (m: MaterialPrior): TranslatedValues => ({
   scattering_coefficient: m.scattering_coefficient,
 });
 
+interface FilePatch {
+  status?: string;
+  area_m2?: number;
+  embedding?: number[];
+}
+interface FileObject {
+  material_id?: string;
+  status?: string;
+  embedding?: number[];
+  patches?: FilePatch[];
+}
+
+/**
+ * Per material of a vision priors file: the area-weighted mean of its seen patches' embeddings
+ * (the file keeps each seen patch's mean CLIP embedding), as materialEmbeddings gives it from
+ * the pipeline's result.
+ */
+export function fileMaterialEmbeddings(file: PriorsFile): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  for (const id of Object.keys(file.materials)) {
+    const patches = Object.values(file.objects as Record<string, FileObject>)
+      .filter((o) => o.material_id === id && o.status === 'seen')
+      .flatMap((o) => o.patches ?? [])
+      .filter((p) => Array.isArray(p.embedding));
+    if (patches.length === 0) continue;
+    out.set(
+      id,
+      meanDirection(
+        patches.map((p) => Float32Array.from(p.embedding!)),
+        patches.map((p) => p.area_m2 ?? 1),
+      ),
+    );
+  }
+  return out;
+}
+
 /**
  * Vision priors with the parameters the translator learned taken from its prediction on each
  * material's mean embedding (the others, and the label, confidence and evidence, stay as CLIP
- * matching gave them). Materials no view saw keep their name-based priors.
+ * matching gave them). A material whose embedding lies outside what the translator learned (no
+ * anchor near it) keeps its label's values and says so; materials no view saw keep their
+ * name-based priors. The studio and `rftwin priors --translator` both come through here.
  */
-export async function translatorPriorsFile(
-  scene: Scene,
-  result: SurfacePriorsResult,
+export async function applyTranslator(
+  vision: PriorsFile,
   translator: TranslatorJson,
   translatorFile: string,
-  options: PriorsFileOptions,
+  options: TranslatorRunOptions = {},
 ): Promise<PriorsFile> {
-  const file = visionPriorsFile(scene, result, options);
-  const dim = result.objectEmbeddings.find(Boolean)?.length;
+  const file = structuredClone(vision);
+  const byMaterial = fileMaterialEmbeddings(file);
+  const dim = byMaterial.values().next().value?.length;
   if (dim !== undefined && dim !== translator.inputSize) {
     throw new InputError(
       translatorFile,
       'inputSize',
-      `the translator takes ${translator.inputSize}-d CLIP embeddings but ${result.modelId} gives ${dim}-d ones; fit it on priors made with the same model`,
+      `the translator takes ${translator.inputSize}-d CLIP embeddings but ${file.model ?? 'these priors'} gives ${dim}-d ones; fit it on priors made with the same model`,
     );
   }
-  if (translator.model && translator.model !== result.modelId) {
+  if (dim === undefined)
+    throw new InputError(
+      translatorFile,
+      undefined,
+      'the priors carry no CLIP embeddings (name-based, or no surface seen): the translator has nothing to read',
+    );
+  if (translator.model && translator.model !== file.model) {
     file.warnings.push(
-      `translator ${translatorFile} was fitted on embeddings of ${translator.model}, these come from ${result.modelId} (same dimension, but its predictions may not carry over)`,
+      `translator ${translatorFile} was fitted on embeddings of ${translator.model}, these come from ${file.model} (same dimension, but its predictions may not carry over)`,
     );
   }
-  const byMaterial = materialEmbeddings(scene, result);
   const ids = [...byMaterial.keys()].filter((id) => file.materials[id]);
+  const coverage = new Map(ids.map((id) => [id, nearestAnchor(translator, byMaterial.get(id)!)]));
+  const covered = ids.filter((id) => coverage.get(id)?.covered ?? true);
   const predicted = await translate(
     translator,
-    ids.map((id) => byMaterial.get(id)!),
+    covered.map((id) => byMaterial.get(id)!),
+    options,
   );
-  ids.forEach((id, k) => {
+  covered.forEach((id, k) => {
     const prior = file.materials[id]!;
     const fromLabel = translatedOf(prior);
     for (const p of translator.parameters)
       prior[p] = round(predicted[k]![p]!, p === 'scattering_coefficient' ? 4 : 6);
+    // the roughness prior's std was about the label's S, not the translator's
+    if (translator.parameters.includes('scattering_coefficient')) delete prior.scattering_coefficient_std;
+    const near = coverage.get(id);
     file.material_evidence[id] = {
       ...file.material_evidence[id],
       source: 'translator',
@@ -96,19 +147,41 @@ export async function translatorPriorsFile(
       // what the CLIP label alone would have given: the translator's prediction differs by what
       // the calibrated twins taught it
       label_values: Object.fromEntries(translator.parameters.map((p) => [p, fromLabel[p]])),
+      ...(near ? { nearest_learned: { label: near.label, cosine: round(near.cosine, 4) } } : {}),
     };
   });
+  for (const id of ids.filter((i) => !covered.includes(i))) {
+    const near = coverage.get(id)!;
+    const why = `outside what the translator learned (nearest: ${near.label} at cosine ${near.cosine.toFixed(3)}, its own surfaces ≥ ${near.minCosine.toFixed(3)}); the CLIP label's values kept`;
+    file.material_evidence[id] = { ...file.material_evidence[id], translator_skipped: why };
+    file.warnings.push(`material '${id}': ${why}`);
+  }
   // per object as well, so that a per-object calibration can start from them
-  const objectIndices = scene.objects.flatMap((_, oi) => (result.objectEmbeddings[oi] ? [oi] : []));
+  const objects = Object.entries(file.objects as Record<string, FileObject>).filter(
+    ([, o]) => o.status === 'seen' && Array.isArray(o.embedding) && covered.includes(o.material_id ?? ''),
+  );
   const perObject = await translate(
     translator,
-    objectIndices.map((oi) => result.objectEmbeddings[oi]!),
+    objects.map(([, o]) => Float32Array.from(o.embedding!)),
+    options,
   );
-  objectIndices.forEach((oi, k) => {
-    const entry = file.objects[scene.objects[oi]!.name]!;
-    entry.translated = Object.fromEntries(translator.parameters.map((p) => [p, round(perObject[k]![p]!, 6)]));
+  objects.forEach(([name], k) => {
+    file.objects[name]!.translated = Object.fromEntries(
+      translator.parameters.map((p) => [p, round(perObject[k]![p]!, 6)]),
+    );
   });
-  return { ...file, source: 'translator', translator: translatorFile };
+  return covered.length > 0 ? { ...file, source: 'translator', translator: translatorFile } : file;
+}
+
+/** translatorPriorsFile from the pipeline's result: the vision priors file, then the translator. */
+export async function translatorPriorsFile(
+  scene: Scene,
+  result: SurfacePriorsResult,
+  translator: TranslatorJson,
+  translatorFile: string,
+  options: PriorsFileOptions & TranslatorRunOptions,
+): Promise<PriorsFile> {
+  return applyTranslator(visionPriorsFile(scene, result, options), translator, translatorFile, options);
 }
 
 /** Training samples of one calibrated twin, and what was left out and why. */
@@ -151,7 +224,24 @@ export function calibratedTwinSamples(
   calibrationText: string,
   calibrationFile: string,
 ): CalibratedTwinSamples {
-  const priors = parseJsonObject(priorsText, priorsFile);
+  return twinSamples(
+    parseJsonObject(priorsText, priorsFile),
+    priorsFile,
+    parseJsonObject(calibrationText, calibrationFile),
+    calibrationFile,
+  );
+}
+
+/**
+ * calibratedTwinSamples on parsed files (the studio hands its priors and its calibration as
+ * objects): each sample's group is the calibrated material (or object) it stands for.
+ */
+export function twinSamples(
+  priors: Record<string, unknown>,
+  priorsFile: string,
+  cal: Record<string, unknown>,
+  calibrationFile: string,
+): CalibratedTwinSamples {
   if (priors.format !== 'rftwin-priors/1')
     throw new InputError(
       priorsFile,
@@ -161,7 +251,13 @@ export function calibratedTwinSamples(
   const objects = priors.objects;
   if (typeof objects !== 'object' || objects === null || Array.isArray(objects))
     throw new InputError(priorsFile, 'objects', 'expected an object of per-object priors');
-  const cal = parseJsonObject(calibrationText, calibrationFile);
+  // a priors file carries stds too (its S prior's), but nothing in it was calibrated
+  if (cal.format === 'rftwin-priors/1')
+    throw new InputError(
+      calibrationFile,
+      'format',
+      'this is a priors file (rftwin priors), not a calibration result (rftwin calibrate --out)',
+    );
   const materials = cal.materials;
   if (typeof materials !== 'object' || materials === null || Array.isArray(materials))
     throw new InputError(
@@ -212,13 +308,14 @@ export function calibratedTwinSamples(
         );
       values[p] = v;
     }
-    samples.push({ embedding, values });
+    samples.push({ embedding, values, group: owner });
     const patches = Array.isArray(raw.patches) ? (raw.patches as Record<string, unknown>[]) : [];
     patches.forEach((patch, k) => {
       if (patch?.embedding === undefined) return;
       samples.push({
         embedding: embeddingOf(patch.embedding, priorsFile, `objects.${name}.patches[${k}].embedding`, dim),
         values,
+        group: owner,
       });
     });
     used.push(name);

@@ -118,15 +118,20 @@ export function candidateValidAt(c: MaterialCandidate, frequencyHz: number): boo
 }
 
 /**
- * Surface roughness classes with scattering coefficient ranges from paper 000's Table 2
- * (docs/physics.md §7): painted plasterboard Ra 2.3 µm → S 0.07–0.1; chipboard and
- * cardboard 2.7–3.3 µm → 0.1–0.2; brick 14.7 µm → 0.3–0.5. The prior is the probability-weighted
- * mean of the range centres.
+ * Surface roughness classes with the scattering coefficient ranges of paper 000's Table 2
+ * (docs/physics.md §7): painted wall plasterboard Ra 2.3 µm → S 0.07–0.1 ("smooth"); chipboard
+ * and cardboard 2.7–3.3 µm → 0.1–0.2 ("slightly rough"); brick 14.7 µm → 0.3–0.5 ("rough").
+ * The prior is the range centre of the most probable class (roughness.ts).
  */
+export type RoughnessLabel = 'smooth' | 'slightly rough' | 'rough';
+
 export interface RoughnessClass {
-  label: string;
+  label: RoughnessLabel;
+  /** CLIP prompts describing the class (used when the images do not resolve the texture scale) */
   prompts: string[];
   scatteringRange: [number, number];
+  /** Table 2's surfaces of this class and their measured arithmetic roughness Ra (µm) */
+  table: string;
 }
 
 export const ROUGHNESS_CLASSES: readonly RoughnessClass[] = [
@@ -138,6 +143,7 @@ export const ROUGHNESS_CLASSES: readonly RoughnessClass[] = [
       'a photo of a glossy painted wall',
     ],
     scatteringRange: [0.07, 0.1],
+    table: 'wall plasterboard, Ra 2.3 µm',
   },
   {
     label: 'slightly rough',
@@ -147,6 +153,7 @@ export const ROUGHNESS_CLASSES: readonly RoughnessClass[] = [
       'a photo of a fine grained surface',
     ],
     scatteringRange: [0.1, 0.2],
+    table: 'chipboard Ra 2.7 µm, cardboard Ra 3.3 µm',
   },
   {
     label: 'rough',
@@ -156,6 +163,7 @@ export const ROUGHNESS_CLASSES: readonly RoughnessClass[] = [
       'a photo of a very rough wall',
     ],
     scatteringRange: [0.3, 0.5],
+    table: 'brick, Ra 14.7 µm',
   },
 ];
 

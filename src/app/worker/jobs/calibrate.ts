@@ -43,6 +43,8 @@ export async function calibrateJob(
     init: req.init as InitKind,
     seed: 1,
     maxIterations: req.maxIterations,
+    // the twin's materials are its priors: where one says how sure it is, that is the prior's width
+    ...(req.priorStds ? { priorStds: req.priorStds } : {}),
     // let pause/stop/cancel messages in between iterations, and wait here while paused
     beforeIteration: async () => {
       await ctx.yieldToEvents();

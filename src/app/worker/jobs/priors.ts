@@ -1,6 +1,7 @@
+// the one onnxruntime wasm the studio ships (transformers.js runs the asyncify build): Vite emits
+// it once under assets/ and gives its URL, so it comes from the app, never a CDN
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { decodePng, InputError, isPng, type RgbaImage } from '../../../engine/core/index.ts';
-import { acquireGpu } from '../../../engine/gpu/index.ts';
-import type { Scene } from '../../../engine/scene/index.ts';
 import { memoryFileSource } from '../../../engine/scene/index.ts';
 import {
   type ClipEmbedder,
@@ -11,8 +12,9 @@ import {
   namePriors,
   visionPriorsFile,
 } from '../../../engine/vision/index.ts';
-import type { JobContext } from '../engine.worker.ts';
-import type { RequestOf, VisionPriorsOutcome } from '../protocol.ts';
+import type { JobContext } from '../jobContext.ts';
+import type { VisionPriorsOutcome, VisionRequests } from '../protocol.ts';
+import { webGpuAdapterKind } from './adapter.ts';
 
 /**
  * The vision priors in the browser: the engine's pipeline (loadViews → loadClipEmbedder →
@@ -46,9 +48,9 @@ async function prepareEnv(model: string) {
   const { env } = await import('@huggingface/transformers');
   // a hub id must not be looked up under the previous folder model's localModelPath
   if (!isServedFolder(model)) env.allowLocalModels = false;
-  // onnxruntime-web's .wasm/.mjs come from the app (vite.config.ts copies them to /ort/), never a CDN
+  // the wasm from the app (transformers.js defaults to a CDN); its JS glue is in the bundle
   const ort = env.backends.onnx as { wasm?: { wasmPaths?: unknown } } | undefined;
-  if (ort?.wasm) ort.wasm.wasmPaths = new URL(`${import.meta.env.BASE_URL}ort/`, self.location.href).href;
+  if (ort?.wasm) ort.wasm.wasmPaths = { wasm: new URL(ortWasmUrl, self.location.href).href };
   return env;
 }
 
@@ -94,17 +96,6 @@ async function modelUnreachable(
   }
 }
 
-/** The WebGPU adapter this worker gets (the engine's device layer): none, software (SwiftShader) or hardware. */
-async function webGpuAdapterKind(): Promise<{ kind: 'none' | 'software' | 'hardware'; name: string }> {
-  try {
-    const { adapter } = await acquireGpu();
-    const name = adapter.architecture || adapter.vendor || 'adapter';
-    return { kind: adapter.fallback || /swiftshader/i.test(name) ? 'software' : 'hardware', name };
-  } catch {
-    return { kind: 'none', name: '' };
-  }
-}
-
 /**
  * Where CLIP runs. 'auto': WebGPU on a hardware adapter only; a software adapter runs the same
  * graph several times slower than wasm SIMD (demo views with the tiny model, fresh worker, on
@@ -129,7 +120,11 @@ const allowRemoteDownload = (model: string) => !isServedFolder(model);
 /** Embedders stay loaded between runs (same model, same device). */
 const loaded = new Map<string, Promise<ClipEmbedder>>();
 
-function embedderFor(model: string, device: 'webgpu' | 'wasm', onProgress: (m: string) => void) {
+function embedderFor(
+  model: string,
+  device: 'webgpu' | 'wasm',
+  onProgress: (m: string, fraction?: number) => void,
+) {
   const key = `${model}|${device}`;
   let e = loaded.get(key);
   if (!e) {
@@ -172,11 +167,11 @@ function withProgress(
 }
 
 export async function visionPriorsJob(
-  scene: Scene,
-  req: RequestOf<'visionPriors'>,
+  req: VisionRequests['visionPriors']['request'],
   ctx: JobContext,
 ): Promise<VisionPriorsOutcome> {
   const t0 = performance.now();
+  const scene = req.scene;
   const source = memoryFileSource(new Map(req.files.map((f) => [f.path, f.data])));
   ctx.progress({ fraction: 0, message: `Reading ${req.transforms} and its images…` });
   // validation first: a bad transforms.json or a missing image stops here, before any model work
@@ -191,7 +186,9 @@ export async function visionPriorsJob(
   let embedder: ClipEmbedder | undefined;
   let webgpuFallback: string | undefined;
   if (!unavailable) {
-    const say = (message: string) => ctx.progress({ fraction: 0.1, message });
+    // a hub model's first download is the long part: its bytes move the bar up to 0.15
+    const say = (message: string, fraction?: number) =>
+      ctx.progress({ fraction: 0.05 + 0.1 * (fraction ?? 0), message });
     const choice = await chooseDevices(req.device);
     webgpuFallback = choice.note;
     const devices = choice.devices;
@@ -241,6 +238,7 @@ export async function visionPriorsJob(
     ),
     {
       ...options,
+      viewsFile: req.transforms,
       signal: ctx.signal,
       onProgress: (message) => ctx.progress({ message }),
     },
@@ -252,6 +250,7 @@ export async function visionPriorsJob(
     device: embedder.device,
     webgpuFallback,
     views: views.length,
+    viewsUsed: result.views.filter((v) => v.status === 'ok').length,
     file,
     elapsedMs: performance.now() - t0,
   };

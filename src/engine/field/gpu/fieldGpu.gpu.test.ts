@@ -130,15 +130,12 @@ describe('WGSL field = CPU field: specular chains (gains 0.01 dB, phase 1 mrad, 
   it.each(SCENES)(
     '%s: 50 links, LoS + reflections + transmissions to depth 3, slab and half-space',
     (name, file) => check(file, name, false),
-    60_000,
   );
 });
 
 describe('WGSL field = CPU field: with Lambertian scattering (S = 0.3 on every material)', () => {
-  it.each(SCENES)(
-    '%s: 50 links, depth 3 with scattering, slab and half-space',
-    (name, file) => check(file, name, true),
-    60_000,
+  it.each(SCENES)('%s: 50 links, depth 3 with scattering, slab and half-space', (name, file) =>
+    check(file, name, true),
   );
 });
 
@@ -146,7 +143,6 @@ describe('WGSL field = CPU field: with UTD edge diffraction (depth 2)', () => {
   it.each(SCENES)(
     '%s: 50 links, LoS + reflections + transmissions + diffraction, slab and half-space',
     (name, file) => check(file, name, false, true),
-    60_000,
   );
 });
 
@@ -210,7 +206,6 @@ describe('WGSL field in the hard f32 cases: metal (σ = 1e7 S/m, |η| ≈ 6.4e6 
         }
       }
     },
-    60_000,
   );
 });
 
@@ -273,5 +268,5 @@ describe('WGSL field with other scattering patterns and antennas (host-side fact
       expect(worst.rad).toBeLessThan(1e-3);
       expect(worst.ps).toBeLessThan(1);
     }
-  }, 60_000);
+  });
 });

@@ -6,7 +6,8 @@ import { defineConfig } from 'vitest/config';
  * - gpu:  WebGPU kernels through Dawn (SwiftShader where there is no GPU): `*.gpu.test.ts`
  * - cli:  the real `rftwin` command run as a subprocess: `src/cli/**`; and the production build
  *         (`vite build` as a subprocess: src/test/buildAssets.test.ts)
- * - heavy: engine tests that render or ray-cast whole scenes, and repository-wide checks
+ * - heavy: engine tests that render or ray-cast whole scenes, physics checks that need 10⁵–10⁶
+ *         rays to mean anything (`*.slow.test.ts`), and repository-wide checks
  *         (each tens of seconds; kept out of unit so the inner loop stays under 90 s)
  * - fuzz: property-based fuzzing of every loader (`*.fuzz.test.ts`, fast-check, fixed seed):
  *         1,000 cases per loader here; `npm run fuzz` runs 10,000 each and records the counts
@@ -19,6 +20,7 @@ const HEAVY = [
   'src/engine/vision/roughness.test.ts',
   'src/test/boundaries.test.ts',
   'src/engine/tracer/cpu/watertight.test.ts',
+  'src/**/*.slow.test.ts',
 ];
 // A hang guard, not a speed bound: these machines are shared, and speed lives in benchmarks.
 const shared = {

@@ -1,5 +1,10 @@
 import { useMemo } from 'react';
-import { BACKEND_CHOICES, type BackendChoice, type Mechanism } from '../../engine/channel/index.ts';
+import {
+  BACKEND_CHOICES,
+  type BackendChoice,
+  type Mechanism,
+  NEAR_FIELD_WAVELENGTHS,
+} from '../../engine/channel/index.ts';
 import { deviceWarnings, runTrace } from '../actions/trace.ts';
 import { studio, useStudio } from '../store.ts';
 import { integerBetween } from '../validation.ts';
@@ -10,6 +15,7 @@ import { AnglePlot, ImpulseResponse, PathTable, PowerDelayProfile } from './link
 import { NumberField } from './NumberField.tsx';
 
 const fmtDb = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : '—');
+const fmtDistance = (m: number) => (m >= 0.01 ? `${m.toPrecision(3)} m` : `${(m * 1000).toPrecision(3)} mm`);
 
 const TYPES: { key: Mechanism; label: string }[] = [
   { key: 'los', label: 'LoS' },
@@ -125,6 +131,14 @@ export function LinkPanel() {
           </select>
           {link ? (
             <>
+              {link.nearField.nearField ? (
+                <p className="warn small" data-testid="near-field-note">
+                  Near field: Tx, Rx or a scattering or diffraction point only{' '}
+                  {fmtDistance(link.nearField.shortestDistanceM)} ({link.nearField.wavelengths.toPrecision(2)}{' '}
+                  λ) apart, under {NEAR_FIELD_WAVELENGTHS} λ. Ray optics and the antenna patterns do not hold
+                  there: these metrics are not valid.
+                </p>
+              ) : null}
               <dl className="props metrics" data-testid="link-metrics">
                 <dt>paths</dt>
                 <dd data-testid="metric-paths">

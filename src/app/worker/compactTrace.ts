@@ -1,3 +1,4 @@
+import type { NearFieldCheck } from '../../engine/channel/index.ts';
 import type { Vec3 } from '../../engine/core/index.ts';
 import type { LinkMetrics } from '../../engine/metrics/index.ts';
 import type { InteractionType, Path, PathKind } from '../../engine/tracer/index.ts';
@@ -13,6 +14,8 @@ export interface CompactLink {
   tx: Vec3;
   rx: Vec3;
   metrics: LinkMetrics;
+  /** too short for ray optics: the link panel marks the metrics as not valid */
+  nearField: NearFieldCheck;
   /** first path (in the path arrays) and path count */
   firstPath: number;
   pathCount: number;

@@ -88,6 +88,19 @@ describe('rftwin radiomap', () => {
     expect(JSON.parse(readFileSync(out, 'utf8')).backend).toBe('cpu');
   });
 
+  it('near field: a cell 1 cm from the Tx is listed in near_field_cells and warned about', async () => {
+    // 3 × 3 cells of 0.5 m in the Tx's plane; the centre cell's centre is (0.31, 0.2, 2.5)
+    const out = join(dir, 'near.json');
+    const r = await rftwin([
+      ...ARGS,
+      ...['--plane', 'z=2.5', '--bounds', '-0.44,-0.55,1.06,0.95', '--cell', '0.5', '--max-depth', '1'],
+      ...['--backend', 'cpu', '--out', out],
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/radiomap: warning: 1 cell\(s\) within 3 wavelengths .* not valid/);
+    expect(JSON.parse(readFileSync(out, 'utf8')).near_field_cells).toEqual([4]);
+  });
+
   it('bad input: a plane that is not horizontal is a usage error', async () => {
     const r = await rftwin([...ARGS, '--plane', 'x=1', '--cell', '0.5', '--out', join(dir, 'x.json')]);
     expect(r.code).toBe(2);

@@ -1,4 +1,4 @@
-import { Channel, type ChannelControl } from '../../engine/channel/index.ts';
+import { Channel, type ChannelControl, NEAR_FIELD_WAVELENGTHS } from '../../engine/channel/index.ts';
 import { parseDecimal } from '../../engine/core/index.ts';
 import { releaseGpu } from '../../engine/gpu/index.ts';
 import { resolveSceneMaterials } from '../../engine/materials/index.ts';
@@ -156,6 +156,11 @@ export async function run(argv: string[]): Promise<number> {
         ? await computeBestServerMap(channel, { txs, grid, materials, tileSize }, control)
         : await computeRadioMap(channel, { tx, grid, materials, tileSize }, control);
       process.stderr.write(`radiomap: ${map.backendNote}\n`);
+      const near = map.nearField.reduce((n, v) => n + v, 0);
+      if (near > 0)
+        process.stderr.write(
+          `radiomap: warning: ${near} cell(s) within ${NEAR_FIELD_WAVELENGTHS} wavelengths of the Tx or of a scattering or diffraction point along a path: near field, their values are not valid (listed in near_field_cells)\n`,
+        );
       // JSON writes null where a cell has no value; a NaN gain where paths exist would hide a fault
       for (const [name, values] of [
         ['path_gain_db', map.pathGainDb],

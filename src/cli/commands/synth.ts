@@ -1,5 +1,5 @@
 import { synthesizeSoundings, withMaterialValues } from '../../engine/calibrate/index.ts';
-import { Channel } from '../../engine/channel/index.ts';
+import { Channel, NEAR_FIELD_WAVELENGTHS } from '../../engine/channel/index.ts';
 import { releaseGpu } from '../../engine/gpu/index.ts';
 import { writeSoundingsCsv, writeSoundingsJson } from '../../engine/io/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, requireFlag, UsageError } from '../args.ts';
@@ -73,16 +73,26 @@ export async function run(argv: string[]): Promise<number> {
       await releaseGpu();
     }
   });
-  const soundings = synthesizeSoundings(simulated, {
-    frequencyHz,
-    noiseDb,
-    noiseNs,
-    seed: numberFlag(args, 'seed', 1),
-    withPaths: outPath.toLowerCase().endsWith('.json'),
-  });
+  // a near-field link (nearField.ts) has no valid metrics to synthesize a sounding from
+  const near = simulated.filter((l) => l.nearField.nearField).length;
+  const soundings = synthesizeSoundings(
+    simulated.filter((l) => !l.nearField.nearField),
+    {
+      frequencyHz,
+      noiseDb,
+      noiseNs,
+      seed: numberFlag(args, 'seed', 1),
+      withPaths: outPath.toLowerCase().endsWith('.json'),
+    },
+  );
   const empty = soundings.filter((s) => Object.keys(s.metrics).length === 0).length;
   const kept = soundings.filter((s) => Object.keys(s.metrics).length > 0);
-  if (kept.length === 0) throw new UsageError('no link has any path: check the positions against the scene');
+  if (kept.length === 0)
+    throw new UsageError(
+      near > 0
+        ? `no link outside the near field (${near} link(s) shorter than ${NEAR_FIELD_WAVELENGTHS} wavelengths) has any path: check the positions against the scene`
+        : 'no link has any path: check the positions against the scene',
+    );
   checkFinite(
     kept.map((s) => ({ tx: s.tx, rx: s.rx, ...s.metrics, paths: s.paths })),
     'soundings',
@@ -94,7 +104,7 @@ export async function run(argv: string[]): Promise<number> {
     force,
   );
   process.stderr.write(
-    `synth: ${kept.length} soundings (${noiseDb} dB, ${noiseNs} ns noise, seed ${numberFlag(args, 'seed', 1)}) → ${outPath}${empty ? `; ${empty} links without any path left out` : ''}\n`,
+    `synth: ${kept.length} soundings (${noiseDb} dB, ${noiseNs} ns noise, seed ${numberFlag(args, 'seed', 1)}) → ${outPath}${empty ? `; ${empty} links without any path left out` : ''}${near ? `; ${near} near-field link(s) (shorter than ${NEAR_FIELD_WAVELENGTHS} wavelengths) left out` : ''}\n`,
   );
   return 0;
 }

@@ -1,4 +1,9 @@
-import { Channel, type ChannelSettings, type LinkResult } from '../../engine/channel/index.ts';
+import {
+  Channel,
+  type ChannelSettings,
+  type LinkResult,
+  NEAR_FIELD_WAVELENGTHS,
+} from '../../engine/channel/index.ts';
 import type { Vec3 } from '../../engine/core/index.ts';
 import {
   checkLimit,
@@ -143,6 +148,11 @@ export function traceJson(
         los: l.metrics.los,
         path_count: l.metrics.pathCount,
         received_power_dbm: num(settings.txPowerDbm + l.metrics.pathGainDb),
+        // Tx–Rx or a path segment shorter than NEAR_FIELD_WAVELENGTHS·λ: ray optics does not hold
+        // there and the numbers above are not valid (docs/physics.md §2)
+        near_field: l.nearField.nearField,
+        shortest_distance_m: l.nearField.shortestDistanceM,
+        shortest_distance_wavelengths: l.nearField.wavelengths,
       },
       // the path search (docs/physics.md §9): complete, or exhaustive to a depth and shot rays
       // beyond it with their estimated miss rate
@@ -235,6 +245,11 @@ export async function run(argv: string[]): Promise<number> {
     }
   });
   const nPaths = links.reduce((s, l) => s + l.paths.length, 0);
+  const near = links.filter((l) => l.nearField.nearField);
+  if (near.length > 0)
+    process.stderr.write(
+      `trace: warning: ${near.length} link(s) shorter than ${NEAR_FIELD_WAVELENGTHS} wavelengths between Tx, Rx, scattering or diffraction points along a path (shortest ${Math.min(...near.map((l) => l.nearField.shortestDistanceM)).toPrecision(3)} m): near field, their metrics are not valid (marked near_field)\n`,
+    );
   process.stderr.write(
     `trace: ${scene.name}: ${rx.length} link(s), ${nPaths} paths in ${((Date.now() - started) / 1000).toFixed(2)} s\n`,
   );

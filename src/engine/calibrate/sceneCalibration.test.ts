@@ -6,7 +6,7 @@ import { channelSettings } from '../channel/settings.ts';
 import type { Vec3 } from '../core/vec3.ts';
 import { resolveSceneMaterials } from '../materials/radioMaterial.ts';
 import { type FittedMetric, linkMetricsFromStats, metricWithGradient } from '../metrics/linkMetrics.ts';
-import { STAT_COH_IM, STAT_COH_RE } from '../metrics/linkStats.ts';
+import { STAT_DIFFUSE } from '../metrics/linkStats.ts';
 import { nodeFileSource } from '../node/nodeFileSource.ts';
 import { loadScene } from '../scene/load.ts';
 import type { Scene } from '../scene/types.ts';
@@ -162,7 +162,7 @@ describe('calibration on the demo room (28 GHz, depth 3)', () => {
     expect(meanRelativeError(r.theta, truthByObject)).toBeLessThan(1e-3);
   });
 
-  it('scattering is traced only for objects with S > 0 or whose S is calibrated; ∂H/∂S ≠ 0 at S = 0', async () => {
+  it('scattering is traced only for objects with S > 0 or whose S is calibrated; the diffuse power moves with S', async () => {
     const link = [links[0]!];
     const shallow = await Channel.open(
       scene,
@@ -190,12 +190,16 @@ describe('calibration on the demo room (28 GHz, depth 3)', () => {
     const woodS: TrainableParameter[] = [{ owner: 'itu_wood', name: 'scattering_coefficient' }];
     const wood = await traceWith(materials, woodS);
     expect([...scattererMaterials(wood)]).toEqual(['itu_wood']);
-    // at S = 0 the scattered paths carry no field but a nonzero ∂a/∂S: the coherent sum moves,
-    // so S can be calibrated
+    // the diffuse power is S²·(…): at S = 0 it and its derivative vanish, which is why a
+    // calibration starts S at 0.01 (parameters.ts); there the diffuse power and the coherent gain
+    // (which adds it, docs/physics.md §10) move with S, so S can be calibrated
     const model = sceneForwardModel(shallow, cpuBackend, [wood], materials, woodS);
-    const stats = await model.evaluate(Float64Array.of(0));
-    const dH = Math.hypot(stats.derivatives[STAT_COH_RE]!, stats.derivatives[STAT_COH_IM]!);
-    expect(dH).toBeGreaterThan(0);
+    const stats = await model.evaluate(Float64Array.of(0.01));
+    expect(stats.values[STAT_DIFFUSE]!).toBeGreaterThan(0);
+    // ∂(S²·X)/∂S = 2·(S²·X)/S
+    const expected = (2 * stats.values[STAT_DIFFUSE]!) / 0.01;
+    expect(Math.abs(stats.derivatives[STAT_DIFFUSE]! - expected)).toBeLessThan(1e-9 * expected);
+    expect(Math.abs(metricWithGradient(stats, 0, 'coherent_gain_db').grad[0]!)).toBeGreaterThan(0);
     // a material with S > 0 scatters without being calibrated; per object scope names objects
     const roughBrick = withMaterialValues(materials, { itu_brick: { scattering_coefficient: 0.3 } }, 'test');
     expect([...scattererMaterials(await traceWith(roughBrick))]).toEqual(['itu_brick']);

@@ -26,6 +26,7 @@ import {
 import type { BackendKind, ChannelBackend } from './backend.ts';
 import { cpuBackend } from './cpuBackend.ts';
 import { gpuBackend, isSoftwareAdapter } from './gpuBackend.ts';
+import { type NearFieldCheck, nearFieldCheck } from './nearField.ts';
 import { type ChannelSettings, fieldOptionsOf, traceOptionsOf } from './settings.ts';
 
 /**
@@ -39,7 +40,8 @@ import { type ChannelSettings, fieldOptionsOf, traceOptionsOf } from './settings
  * - trace(links, materials) → geometry of each Tx–Rx link (links sharing a Tx are traced together;
  *   geometry does not depend on materials, except which objects scatter: those with S > 0, or
  *   `scatteringObjects`).
- * - evaluate(traced, materials) → per link the paths that carry a field (a ≠ 0) and the metrics.
+ * - evaluate(traced, materials) → per link the paths that carry a field (a ≠ 0), the metrics, and
+ *   whether the link is too short for ray optics (nearField.ts).
  */
 export type BackendChoice = 'cpu' | 'webgpu' | 'auto';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['cpu', 'webgpu', 'auto'];
@@ -63,6 +65,8 @@ export interface LinkResult extends LinkEndpoints {
   paths: Path[];
   metrics: LinkMetrics;
   search: SearchReport;
+  /** whether the link is too short for ray optics (nearField.ts): its metrics are then marked */
+  nearField: NearFieldCheck;
 }
 
 export interface ChannelControl extends TraceControl {
@@ -239,7 +243,14 @@ export class Channel {
         if (a[2 * p] !== 0 || a[2 * p + 1] !== 0)
           out.push(pathOfFrame(frames, p, g, a[2 * p]!, a[2 * p + 1]!));
       });
-      return { tx: l.tx, rx: l.rx, paths: out, metrics: linkMetricsFromStats(stats, i), search: l.search };
+      return {
+        tx: l.tx,
+        rx: l.rx,
+        paths: out,
+        metrics: linkMetricsFromStats(stats, i),
+        search: l.search,
+        nearField: nearFieldCheck(l.tx, l.rx, out, this.settings.frequencyHz),
+      };
     });
   }
 

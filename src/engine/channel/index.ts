@@ -11,4 +11,5 @@ export * from './backend.ts';
 export * from './channel.ts';
 export * from './cpuBackend.ts';
 export * from './gpuBackend.ts';
+export * from './nearField.ts';
 export * from './settings.ts';

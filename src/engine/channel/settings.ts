@@ -81,6 +81,10 @@ export function channelSettings(
   }
   if (s.materialModel !== 'slab' && s.materialModel !== 'halfspace')
     throw new RangeError(`material model must be slab or halfspace, got ${String(s.materialModel)}`);
+  if (s.materialModel === 'halfspace' && s.transmission)
+    throw new RangeError(
+      'transmission is not defined in the halfspace material model (a half-space has no far side to come out of): use the slab model, or turn transmission off (docs/physics.md §4)',
+    );
   for (const [name, a] of [
     ['Tx antenna', s.txAntenna],
     ['Rx antenna', s.rxAntenna],

@@ -11,16 +11,32 @@
  * c = cos θ, ∂s/∂η = 1/(2s):
  *   r⊥ = (c − s)/(c + s)          r∥ = (ηc − s)/(ηc + s)
  *   t⊥ = 2c/(c + s)               t∥ = 2√η·c/(ηc + s)
- * (PEC limit with the bases of §5: r⊥ → −1, r∥ → +1.) The half-space t is the first interface's
- * only (no exit face, no loss inside): the model is meant for reflection.
+ * (PEC limit with the bases of §5: r⊥ → −1, r∥ → +1.)
  * Single-layer slab (ITU-R P.2040 eqs. 43–44), q = k0·d·s, E1 = e^{−jq}, E2 = E1², D = 1 − r′²E2:
  *   R = r′(1 − E2)/D,   T = (1 − r′²)·E1/D     (r′ = r⊥ or r∥)
+ * Transmission is 0 through a half-space (it has no far side: the channel refuses transmission
+ * with that model, channel/settings.ts) and through a conductor (`isConductor`: σ/(ε0ω) ≥
+ * CONDUCTOR_LOSS_TANGENT·ε'r), so no path ever goes through a metal object (docs/physics.md §4).
  * Derivatives by forward differentiation of these expressions (dual numbers value, ∂/∂η, ∂/∂d).
  *
  * Written in real arithmetic on number pairs so that the radio-map and calibration loops
  * allocate nothing.
  */
 export type MaterialModel = 'slab' | 'halfspace';
+
+/**
+ * A material is a conductor ("metal") when its conduction current exceeds its displacement
+ * current this many times: σ/(ε0ω) ≥ CONDUCTOR_LOSS_TANGENT·ε'r, i.e. −Im η ≥ that times Re η. Its
+ * skin depth is then below λ/(2π)·√(2/1000) ≈ 0.007λ, so a sheet of it is opaque unless far
+ * thinner than a wavelength; such foils are treated as opaque too. ITU metal is a conductor at
+ * every frequency of its range (loss tangent 1.8·10⁶ at 100 GHz); the lossiest ITU dielectric,
+ * plywood at 1 GHz, has 2.2. An integer, because the WGSL port receives it as a u32 constant.
+ */
+export const CONDUCTOR_LOSS_TANGENT = 1000;
+
+/** Whether η = etaRe + j·etaIm is a conductor (see CONDUCTOR_LOSS_TANGENT). */
+export const isConductor = (etaRe: number, etaIm: number): boolean =>
+  -etaIm >= CONDUCTOR_LOSS_TANGENT * etaRe;
 
 /**
  * Layout of `out`: [⊥re, ⊥im, ∥re, ∥im] values, then with derivatives [∂⊥/∂η, ∂∥/∂η] (re, im)
@@ -199,6 +215,11 @@ export function surfaceCoefficients(
   out: Float64Array,
   o = 0,
 ): void {
+  if (transmission && (model === 'halfspace' || isConductor(etaRe, etaIm))) {
+    // nothing passes (value and derivatives 0): see the file comment
+    out.fill(0, o, o + (derivatives ? COEFFICIENT_FLOATS : 4));
+    return;
+  }
   const c = cosTheta;
   tangents = derivatives;
   // s = √(η − sin²θ), ∂s/∂η = 1/(2s)
@@ -218,27 +239,6 @@ export function surfaceCoefficients(
   const EC = TMP + 7;
   const N = TMP + 8;
   const D = TMP + 9;
-  if (model === 'halfspace' && transmission) {
-    // t⊥ = 2c/(c + s), t∥ = 2c·√η/(ηc + s)
-    dconst(N, 2 * c, 0);
-    setDual(CPLUS, c + sr, si, ser, sei, 0, 0);
-    ddiv(RP, N, CPLUS);
-    sqrt(etaRe, etaIm);
-    const qr = zr;
-    const qi = zi;
-    let qer = 0;
-    let qei = 0;
-    if (qr !== 0 || qi !== 0) {
-      div(0.5, 0, qr, qi);
-      qer = zr;
-      qei = zi;
-    }
-    setDual(N, 2 * c * qr, 2 * c * qi, 2 * c * qer, 2 * c * qei, 0, 0);
-    setDual(D, etaRe * c + sr, etaIm * c + si, c + ser, sei, 0, 0);
-    ddiv(RA, N, D);
-    writeOut(RP, RA, derivatives, out, o);
-    return;
-  }
   // r⊥ = (c − s)/(c + s), r∥ = (ηc − s)/(ηc + s)
   setDual(CMINUS, c - sr, -si, -ser, -sei, 0, 0);
   setDual(CPLUS, c + sr, si, ser, sei, 0, 0);

@@ -19,8 +19,13 @@ import { transitionFunction } from './fresnelIntegrals.ts';
  * the incident ray and the edge. R0 is taken at the true incidence angle of the incident ray on the
  * 0-face (cos θ = sin β0·|sin φ′|) and Rn at that of the diffracted ray on the n-face
  * (cos θ = sin β0·|sin(nπ − φ)|), with the material model in use (slab R or half-space r), not
- * scaled by √(1 − S²). This heuristic is reciprocal only when |R| does not vary with angle (PEC).
- * A free edge (otherFaceIndex = −1) is a half-plane: n = 2, both faces are face 0's material.
+ * scaled by √(1 − S²).
+ * The 0-face is the face the source illuminates: of the two faces bounding the region, the one the
+ * source is nearer to in angle than the observer (φ′ ≤ φ; `luebbersFaces`). Swapping source and
+ * observer then swaps the 0- and n-face, each face keeps its coefficient at the angle of the same
+ * end, and the cot·F factors are the same read from either face, so D is reciprocal for any face
+ * materials (docs/physics.md §8, §13). A free edge (otherFaceIndex = −1) is a half-plane, n = 2,
+ * whose two faces are the two sides of one face: the same rule picks the side.
  *
  * The diffracted field in edge-fixed bases is [E_β0; E_φ] = −diag(D_s, D_h)·[E_β0′; E_φ′]·A(s′, s)
  * with A = √(s′/(s(s + s′))) applied to the field incident on the edge (the path code applies it).
@@ -142,6 +147,25 @@ export function orientWedge(g: WedgeGeometry, towardsSource: Vec3): WedgeFrame |
       : null;
   }
   return null;
+}
+
+/**
+ * Luebbers' face roles for a source at φ′ and an observer at φ (both in [0, nπ], measured from the
+ * frame's 0-face): the UTD 0-face is the face the source illuminates, i.e. the one the source is
+ * nearer to than the observer. When that is the frame's n-face (φ′ > φ) the angles are measured
+ * from it instead, φ′ → nπ − φ′ and φ → nπ − φ, and `swapped` says that the frame's faces trade
+ * roles (the caller swaps their materials). Reading the cot·F terms from the other face gives the
+ * same factors (the incident terms swap, the R0 and Rn terms exchange), so only the pairing of each
+ * face's coefficient with an end changes — with this rule, the same pairing in both directions.
+ */
+export function luebbersFaces(
+  n: number,
+  phiIn: number,
+  phiOut: number,
+): { phiIn: number; phiOut: number; swapped: boolean } {
+  if (phiIn <= phiOut) return { phiIn, phiOut, swapped: false };
+  const top = n * Math.PI;
+  return { phiIn: Math.max(0, top - phiIn), phiOut: Math.max(0, top - phiOut), swapped: true };
 }
 
 /** Angle in [0, 2π) of a direction d about the edge, measured from t̂0 towards n̂0. */

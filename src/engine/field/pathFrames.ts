@@ -1,11 +1,20 @@
 import { SPEED_OF_LIGHT, wavelength } from '../core/constants.ts';
 import { InputError } from '../core/errors.ts';
 import { cross, type Vec3 } from '../core/vec3.ts';
+import { surfaceOwner } from '../scene/coincidentFaces.ts';
+import { OFFSET_TOLERANCE } from '../scene/faces.ts';
 import type { Scene } from '../scene/types.ts';
 import type { PathGeometry } from '../tracer/path.ts';
 import { type AntennaSpec, antennaFieldVector, DEFAULT_ANTENNA } from './antenna.ts';
 import type { MaterialModel } from './coefficients.ts';
-import { distanceParameter, orientWedge, utdCoefficients, wedgeAngle, wedgeGeometry } from './diffraction.ts';
+import {
+  distanceParameter,
+  luebbersFaces,
+  orientWedge,
+  utdCoefficients,
+  wedgeAngle,
+  wedgeGeometry,
+} from './diffraction.ts';
 import { LAMBERTIAN, type ScatteringPattern, scatteringPatternValue } from './scattering.ts';
 
 /**
@@ -104,7 +113,10 @@ export interface PathFrames {
   /** per interaction: material index (the 0-face's for diffraction) and the n-face's (−1 otherwise) */
   readonly materialA: Int32Array;
   readonly materialB: Int32Array;
-  /** per interaction: cos of the incidence angle (the 0-face's for diffraction), the n-face's */
+  /**
+   * per interaction: cos of the angle the coefficients are taken at — the incidence angle (the
+   * 0-face's for diffraction; the half-vector angle for scattering, §7) — and the n-face's
+   */
   readonly cosA: Float64Array;
   readonly cosB: Float64Array;
   /** per interaction: in1, in2, out1, out2 (12 numbers) */
@@ -126,6 +138,8 @@ interface FrameSetup {
   rx: AntennaSpec;
   materialOf: (objectIndex: number) => string;
   pattern: (key: string) => ScatteringPattern;
+  /** distance within which a point lies on a face (the tolerance faces are built with) */
+  surfaceTolerance: number;
 }
 
 export class PathFrameBuilder implements PathFrames {
@@ -181,6 +195,16 @@ export class PathFrameBuilder implements PathFrames {
           return o.materialId;
         }),
       pattern: (key) => options.scatteringPatterns?.[key] ?? defaultPattern,
+      surfaceTolerance:
+        OFFSET_TOLERANCE *
+        Math.max(
+          1,
+          Math.hypot(
+            scene.bbox.max[0] - scene.bbox.min[0],
+            scene.bbox.max[1] - scene.bbox.min[1],
+            scene.bbox.max[2] - scene.bbox.min[2],
+          ),
+        ),
     };
   }
 
@@ -239,6 +263,23 @@ export class PathFrameBuilder implements PathFrames {
     return m;
   }
 
+  /**
+   * The object whose material an interaction takes: its own, except on a face that coincides with
+   * a face of another object taking precedence at that point (scene/coincidentFaces.ts, §4).
+   */
+  private materialObject(it: PathGeometry['interactions'][number]): number {
+    const { scene } = this.setup;
+    if (it.type === 'diffraction' || !scene.faces[it.faceIndex]?.overlappedBy) return it.objectIndex;
+    const owner = surfaceOwner(
+      scene.positions,
+      scene.faces,
+      it.faceIndex,
+      it.point,
+      this.setup.surfaceTolerance,
+    );
+    return owner === it.faceIndex ? it.objectIndex : scene.faces[owner]!.objectIndex;
+  }
+
   /** Append the frame of one path from tx to rx; returns its index. */
   add(tx: Vec3, rx: Vec3, g: PathGeometry): number {
     const s = this.setup;
@@ -279,7 +320,7 @@ export class PathFrameBuilder implements PathFrames {
     for (let k = 0; k < n; k++) {
       const q = i0 + k;
       c.kind.data[q] = kindCode(its[k]!.type);
-      c.materialA.data[q] = this.materialIndexOf(its[k]!.objectIndex);
+      c.materialA.data[q] = this.materialIndexOf(this.materialObject(its[k]!));
       c.materialB.data[q] = -1;
       c.cosA.data[q] = 0;
       c.cosB.data[q] = 0;
@@ -371,6 +412,11 @@ export class PathFrameBuilder implements PathFrames {
       const key = this.materialKeys[this.cols.materialA.data[q]!]!;
       const pattern = s.pattern(key);
       const cosS = kOut[0] * nrm[0] + kOut[1] * nrm[1] + kOut[2] * nrm[2];
+      // the reflection coefficient of the diffuse field is taken at the half-vector angle, the
+      // incidence angle of the facet that reflects k̂i into k̂s: cos θh = √((1 − k̂i·k̂s)/2), the same
+      // for k̂i → k̂s and −k̂s → −k̂i (reciprocal), = cos θi in the specular direction (§7)
+      const kk = kIn[0] * kOut[0] + kIn[1] * kOut[1] + kIn[2] * kOut[2];
+      this.cols.cosA.data[q] = Math.min(1, Math.sqrt(Math.max(0, (1 - kk) / 2)));
       const value =
         pattern.kind === 'lambertian'
           ? cosS > 0 && cosT > 0
@@ -411,10 +457,18 @@ export class PathFrameBuilder implements PathFrames {
     const back: Vec3 = [-kIn[0], -kIn[1], -kIn[2]];
     const frame = orientWedge(geometry, back);
     if (!frame) return false;
-    const phiIn = wedgeAngle(frame, back);
-    const phiOut = wedgeAngle(frame, kOut);
     const wedgeTop = frame.n * Math.PI + ANGLE_TOLERANCE;
-    if (phiIn > wedgeTop || phiOut > wedgeTop) return false; // source or observer inside the wedge
+    const towardsSource = wedgeAngle(frame, back);
+    const towardsObserver = wedgeAngle(frame, kOut);
+    if (towardsSource > wedgeTop || towardsObserver > wedgeTop) return false; // inside the wedge
+    const faces = luebbersFaces(frame.n, towardsSource, towardsObserver);
+    const { phiIn, phiOut } = faces;
+    if (faces.swapped) {
+      // the UTD 0-face is the interaction's other face (the n-face of the frame)
+      const m = this.cols.materialA.data[q]!;
+      this.cols.materialA.data[q] = this.cols.materialB.data[q]!;
+      this.cols.materialB.data[q] = m;
+    }
     const e = frame.e;
     const cosBeta = Math.max(-1, Math.min(1, kIn[0] * e[0] + kIn[1] * e[1] + kIn[2] * e[2]));
     const sinBeta0 = Math.sqrt(1 - cosBeta * cosBeta);

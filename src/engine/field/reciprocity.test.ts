@@ -27,10 +27,12 @@ function checkReciprocal(
   rx: Vec3,
   g: PathGeometry,
   materials: Record<string, RadioParameters>,
+  // the half-space model transmits nothing (docs/physics.md §4): transmission paths use the slab
+  models: readonly ('slab' | 'halfspace')[] = ['slab', 'halfspace'],
 ) {
   const reversed: PathGeometry = { ...g, interactions: [...g.interactions].reverse() };
   for (const pol of ['V', 'H', '+45', '-45'] as Polarization[]) {
-    for (const model of ['slab', 'halfspace'] as const) {
+    for (const model of models) {
       const o: FieldOptions = {
         frequencyHz: F,
         materialModel: model,
@@ -89,6 +91,7 @@ describe('reciprocity of the field (swap Tx and Rx)', () => {
         length: 0,
       },
       materials,
+      ['slab'],
     );
   });
   it('double reflection', () => {
@@ -107,10 +110,21 @@ describe('reciprocity of the field (swap Tx and Rx)', () => {
       materials,
     );
   });
+  it('Lambertian scattering on a dielectric: Γ at the half-vector angle makes a reciprocal (Kx = 0)', () => {
+    // the diffuse field takes the reflection coefficient at the facet angle cos θh = √((1 − k̂i·k̂s)/2),
+    // the same both ways, and the Lambertian factor cos θi·cos θs/π is symmetric (§7)
+    const plain = { ...materials, ground: { ...materials.ground, xpdCoefficient: 0 } };
+    checkReciprocal(
+      scene,
+      [0, 0, 2],
+      [1, 4, 1.5],
+      { kind: 'scattered', interactions: [step('scattering', 0, [2, 3, 0], 0.01)], length: 0 },
+      plain,
+    );
+  });
   it('Lambertian scattering with cross-polarization (perfect conductor)', () => {
-    // With a dielectric the diffuse field is not reciprocal by construction (as in Sionna RT):
-    // it carries the reflection coefficient at the incidence angle, which differs from the
-    // scattering angle. With |r| = 1 at every angle, what remains is a check of the bases.
+    // Kx > 0 puts the cross-polarised part in quadrature after r⊥, r∥: reciprocal in power for any
+    // material, in complex amplitude only where r∥ = −r⊥ (a perfect conductor). A check of the bases.
     const pec = { ...materials, ground: { ...materials.ground, conductivity: 1e30 } };
     checkReciprocal(
       scene,
@@ -120,28 +134,81 @@ describe('reciprocity of the field (swap Tx and Rx)', () => {
       pec,
     );
   });
-  it('edge diffraction (perfect conductor)', () => {
-    // Luebbers' heuristic takes R0 at the source's angle and Rn at the observer's, so with
-    // dielectric faces it is reciprocal only up to the angular variation of r; with |r| = 1 exact.
+  it('edge diffraction on a dielectric wedge of two materials, both ends on either face (§8 0-face rule)', () => {
+    // Luebbers' R0 at the source's angle and Rn at the observer's: with the 0-face the face the
+    // source illuminates, a swap swaps the faces and each keeps its coefficient at the same end
     const wedge = wedgeScene('w0', 200, 200, 'wn');
-    const wm = { w0: radio(5.24, 1e30, 0.4, 0.2), wn: radio(1.99, 1e30, 0.1, 0.03) };
-    const src: Vec3 = [-2, 3.4641016151377544, 1];
-    const obs: Vec3 = [2, -5, -0.5];
-    const rs = Math.hypot(src[0], src[1]);
-    const ro = Math.hypot(obs[0], obs[1]);
-    const z = src[2] + ((obs[2] - src[2]) * rs) / (rs + ro);
+    const wm = { w0: radio(5.24, 0.626, 0.4, 0.2), wn: radio(1.99, 0.1672, 0.1, 0.03) };
     const edge = { start: [0, 0, -100] as Vec3, end: [0, 0, 100] as Vec3, otherFaceIndex: 1 };
-    // seen from the observer the same edge is described with the same faces (the frame is oriented by the source)
-    checkReciprocal(
-      wedge,
-      src,
-      obs,
-      {
-        kind: 'diffracted',
-        interactions: [{ type: 'diffraction', objectIndex: 0, faceIndex: 0, point: [0, 0, z], edge }],
-        length: 0,
-      },
-      wm,
-    );
+    const at = (r: number, deg: number, z: number): Vec3 => [
+      -r * Math.cos((deg * Math.PI) / 180),
+      r * Math.sin((deg * Math.PI) / 180),
+      z,
+    ];
+    // angles about the edge from face 0 (direction −x) into free space (0°…270°)
+    for (const [src, obs] of [
+      [at(4, 60, 1), at(5.4, 248, -0.5)], // lit face 0 → shadow behind face n
+      [at(4, 20, 1), at(6, 70, 0.3)], // both nearer face 0
+      [at(3, 200, 0.2), at(5, 250, 2)], // both nearer face n
+      [at(5, 135, -1), at(5, 140, 1)], // near the bisector
+    ] as [Vec3, Vec3][]) {
+      const rs = Math.hypot(src[0], src[1]);
+      const ro = Math.hypot(obs[0], obs[1]);
+      const z = src[2] + ((obs[2] - src[2]) * rs) / (rs + ro);
+      // the same interaction record both ways (the tracer's record does not depend on the direction)
+      checkReciprocal(
+        wedge,
+        src,
+        obs,
+        {
+          kind: 'diffracted',
+          interactions: [{ type: 'diffraction', objectIndex: 0, faceIndex: 0, point: [0, 0, z], edge }],
+          length: 0,
+        },
+        wm,
+      );
+    }
+  });
+  it('free-edge diffraction of a dielectric plate (half-plane, the same 0-face rule)', () => {
+    // plate in x = 0 for y ≥ 0; its edge is the z axis; one material on both sides
+    const plate = meshScene('plate', [
+      quad('plate', 'glass', [
+        [0, 0, -100],
+        [0, 100, -100],
+        [0, 100, 100],
+        [0, 0, 100],
+      ]),
+    ]);
+    const pm = { glass: radio(6.31, 0.3123, 0.2, 0.05) };
+    const edge = { start: [0, 0, -100] as Vec3, end: [0, 0, 100] as Vec3, otherFaceIndex: -1 };
+    for (const [src, obs] of [
+      [
+        [-3, 2, 1],
+        [4, 1.5, -0.5],
+      ],
+      [
+        [-3, 2, 1],
+        [-2, -4, 0.3],
+      ],
+      [
+        [2, 5, 0.5],
+        [3, -1, 1.2],
+      ],
+    ] as [Vec3, Vec3][]) {
+      const rs = Math.hypot(src[0], src[1]);
+      const ro = Math.hypot(obs[0], obs[1]);
+      const z = src[2] + ((obs[2] - src[2]) * rs) / (rs + ro);
+      checkReciprocal(
+        plate,
+        src,
+        obs,
+        {
+          kind: 'diffracted',
+          interactions: [{ type: 'diffraction', objectIndex: 0, faceIndex: 0, point: [0, 0, z], edge }],
+          length: 0,
+        },
+        pm,
+      );
+    }
   });
 });

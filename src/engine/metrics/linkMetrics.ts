@@ -14,6 +14,7 @@ import {
   STAT_COUNT,
   STAT_DELAY1,
   STAT_DELAY2,
+  STAT_DIFFUSE,
   STAT_POWER,
   STAT_REF,
   STAT_REST,
@@ -23,7 +24,8 @@ import {
  * Per-link channel metrics (docs/physics.md §10), each a closed form of the link's statistics
  * (linkStats.ts), with its exact derivative for calibration and planning:
  *   path gain (incoherent)   10·log10 Σpᵢ
- *   coherent gain            10·log10 |Σaᵢe^{−j2πf_cτᵢ}|²
+ *   coherent gain            10·log10 (|Σ_det aᵢe^{−j2πf_cτᵢ}|² + Σ_diffuse pᵢ): deterministic
+ *                            paths coherently, diffuse scattering as its expected (incoherent) power
  *   mean delay, RMS delay spread  τ̄ = Σpᵢτᵢ/P,  τrms = √(Σpᵢ(τᵢ−τ̄)²/P)
  *   angular spread           √(−2·ln|Σpᵢe^{jφᵢ}/P|)  (3GPP TR 38.901 annex A, circular)
  *   Rician K-factor          P_ref / Σ(other pᵢ): LoS reference, or the strongest deterministic
@@ -42,7 +44,10 @@ export interface MultipathComponent {
 export interface LinkMetrics {
   /** incoherent: 10·log10 Σ|aᵢ|² */
   pathGainDb: number;
-  /** narrowband coherent at the carrier: 10·log10 |Σ aᵢ e^{−j2πf_c τᵢ}|² */
+  /**
+   * narrowband at the carrier: 10·log10(|Σ aᵢ e^{−j2πf_c τᵢ}|² + Σ pⱼ), the sum over the
+   * deterministic paths i, the diffuse samples j added as power (random phase, §10)
+   */
   coherentGainDb: number;
   meanDelayS: number;
   rmsDelaySpreadS: number;
@@ -71,7 +76,7 @@ export function linkMetricsFromStats(stats: LinkStats, l: number): LinkMetrics {
   const rest = v[o + STAT_REST]!;
   return {
     pathGainDb: toDb(P),
-    coherentGainDb: toDb(v[o + STAT_COH_RE]! ** 2 + v[o + STAT_COH_IM]! ** 2),
+    coherentGainDb: toDb(v[o + STAT_COH_RE]! ** 2 + v[o + STAT_COH_IM]! ** 2 + v[o + STAT_DIFFUSE]!),
     meanDelayS: none ? 0 : stats.referenceDelayS[l]! + mean * 1e-9,
     rmsDelaySpreadS: Math.sqrt(Math.max(0, variance)) * 1e-9,
     angularSpreadDeg: none
@@ -120,7 +125,11 @@ export function linkMetrics(paths: readonly MultipathComponent[], frequencyHz: n
   return linkMetricsFromStats(stats, 0);
 }
 
-/** Σ aᵢ·e^{−j2πfτᵢ}: channel frequency response at absolute frequency f (Sionna convention). */
+/**
+ * Σ aᵢ·e^{−j2πfτᵢ}: channel frequency response at absolute frequency f (Sionna convention), one
+ * realisation: diffuse-scattering samples are summed with the phases they were sampled with. The
+ * coherent-gain metric (linkMetricsFromStats) instead adds their power (its expectation, §10).
+ */
 export function channelFrequencyResponse(paths: readonly MultipathComponent[], frequencyHz: number): Complex {
   let re = 0;
   let im = 0;
@@ -165,10 +174,12 @@ export function metricWithGradient(stats: LinkStats, l: number, metric: FittedMe
       return { value: DB * Math.log(P), grad };
     }
     case 'coherent_gain_db': {
+      // |H_det|² + P_diffuse
       const hr = v[o + STAT_COH_RE]!;
       const hi = v[o + STAT_COH_IM]!;
-      const g = hr * hr + hi * hi;
-      for (let k = 0; k < n; k++) grad[k] = (DB * 2 * (hr * d(STAT_COH_RE, k) + hi * d(STAT_COH_IM, k))) / g;
+      const g = hr * hr + hi * hi + v[o + STAT_DIFFUSE]!;
+      for (let k = 0; k < n; k++)
+        grad[k] = (DB * (2 * (hr * d(STAT_COH_RE, k) + hi * d(STAT_COH_IM, k)) + d(STAT_DIFFUSE, k))) / g;
       return { value: DB * Math.log(g), grad };
     }
     case 'rms_delay_spread_ns': {

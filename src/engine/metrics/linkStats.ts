@@ -8,12 +8,17 @@
  * Per link, with pᵢ = |aᵢ|², τᵢ the delays (ns, about the link's reference delay τ0, its first
  * path: moments stay well conditioned), φᵢ the arrival azimuths and f the carrier:
  *   POWER   Σ pᵢ                         DELAY1  Σ pᵢ(τᵢ − τ0)       DELAY2  Σ pᵢ(τᵢ − τ0)²
- *   COH     Σ aᵢ·e^{−j2πfτᵢ} (re, im)    ANG     Σ pᵢ·e^{jφᵢ} (re, im)
+ *   COH     Σ aᵢ·e^{−j2πfτᵢ} (re, im) over the deterministic paths (LoS, specular, transmitted,
+ *           diffracted)                  DIFFUSE Σ pᵢ over the diffuse-scattering samples
+ *   ANG     Σ pᵢ·e^{jφᵢ} (re, im)
  *   REF     p of the K-factor reference  REST    Σ of the other pᵢ
- * The K-factor reference is the LoS path when there is one, otherwise the strongest
- * deterministic path (specular, transmitted or diffracted); diffuse-scattering samples are never
- * the reference: they enter REST as one aggregated diffuse power, so K converges as the number
- * of scattering rays grows.
+ * Diffuse scattering enters every metric as one aggregated component, never sample by sample
+ * (docs/physics.md §10). Its samples stand for a field of random phase (Degli-Esposti's diffuse
+ * field): their coherent sum is a random variable that does not converge as the number of
+ * scattering rays grows, while their power sum does. So the coherent gain is the expected
+ * narrowband power |COH|² + DIFFUSE (deterministic paths coherently, diffuse power incoherently),
+ * and the K-factor reference is the LoS path when there is one, otherwise the strongest
+ * deterministic path; diffuse samples are never the reference and enter REST as one power sum.
  */
 export const STAT_POWER = 0;
 export const STAT_DELAY1 = 1;
@@ -24,7 +29,8 @@ export const STAT_ANG_RE = 5;
 export const STAT_ANG_IM = 6;
 export const STAT_REF = 7;
 export const STAT_REST = 8;
-export const STAT_COUNT = 9;
+export const STAT_DIFFUSE = 9;
+export const STAT_COUNT = 10;
 
 export const REFERENCE_LOS = 0;
 export const REFERENCE_STRONGEST = 1;
@@ -142,11 +148,15 @@ export function accumulateLinkStats(stats: LinkStats, l: number, frequencyHz: nu
     const az = (p.aoaAzimuthDeg[b + i]! * Math.PI) / 180;
     const ca = Math.cos(az);
     const sa = Math.sin(az);
+    const diffuse = p.kind[b + i] === PATH_DIFFUSE;
     v[o + STAT_POWER] += pw;
     v[o + STAT_DELAY1] += pw * t;
     v[o + STAT_DELAY2] += pw * t * t;
-    v[o + STAT_COH_RE] += x * c - y * s;
-    v[o + STAT_COH_IM] += x * s + y * c;
+    if (diffuse) v[o + STAT_DIFFUSE] += pw;
+    else {
+      v[o + STAT_COH_RE] += x * c - y * s;
+      v[o + STAT_COH_IM] += x * s + y * c;
+    }
     v[o + STAT_ANG_RE] += pw * ca;
     v[o + STAT_ANG_IM] += pw * sa;
     const slot = i === ref ? STAT_REF : STAT_REST;
@@ -162,8 +172,11 @@ export function accumulateLinkStats(stats: LinkStats, l: number, frequencyHz: nu
       der[(o + STAT_POWER) * n + k] += dp;
       der[(o + STAT_DELAY1) * n + k] += dp * t;
       der[(o + STAT_DELAY2) * n + k] += dp * t * t;
-      der[(o + STAT_COH_RE) * n + k] += dx * c - dy * s;
-      der[(o + STAT_COH_IM) * n + k] += dx * s + dy * c;
+      if (diffuse) der[(o + STAT_DIFFUSE) * n + k] += dp;
+      else {
+        der[(o + STAT_COH_RE) * n + k] += dx * c - dy * s;
+        der[(o + STAT_COH_IM) * n + k] += dx * s + dy * c;
+      }
       der[(o + STAT_ANG_RE) * n + k] += dp * ca;
       der[(o + STAT_ANG_IM) * n + k] += dp * sa;
       der[(o + slot) * n + k] += dp;

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { fresnelChainModel, randomChainLinks } from '../../test/oracles/fresnelChainModel.ts';
 import type { TrainableParameter } from '../calibrate/parameters.ts';
+import { seededRandom } from '../core/random.ts';
 import { type FittedMetric, linkMetrics, linkMetricsFromStats, metricWithGradient } from './linkMetrics.ts';
 import {
   accumulateLinkStats,
   emptyLinkStats,
   type LinkStats,
   PATH_DETERMINISTIC,
+  PATH_DIFFUSE,
   PATH_LOS,
 } from './linkStats.ts';
 
@@ -82,6 +84,40 @@ describe('metric derivatives by the chain rule from link statistics', () => {
       );
       expect(metricWithGradient(stats, l, 'k_factor_db').value).toBeCloseTo(m.kFactorDb, 9);
       expect(metricWithGradient(stats, l, 'angular_spread_deg').value).toBeCloseTo(m.angularSpreadDeg, 8);
+    }
+  });
+
+  it('coherent gain and K with diffuse samples: exact gradients = finite differences (one definition, §10)', () => {
+    // a(t) = a₀·(1 + c·t) per path, c complex and different per path: LoS-free link with two
+    // deterministic paths and 50 diffuse samples; the metrics as functions of t
+    const rnd = seededRandom(9);
+    const n = 52;
+    const a0 = Float64Array.from({ length: 2 * n }, () => rnd() - 0.5);
+    const c = Float64Array.from({ length: 2 * n }, () => 2 * rnd() - 1);
+    const delayS = Float64Array.from({ length: n }, (_, i) => 30e-9 + i * 0.37e-9);
+    const kind = Uint8Array.from({ length: n }, (_, i) => (i < 2 ? PATH_DETERMINISTIC : PATH_DIFFUSE));
+    const statsAt = (t: number) => {
+      const a = new Float64Array(2 * n);
+      const da = new Float64Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        // a₀·(1 + c·t) and its derivative a₀·c
+        const [xr, xi, cr, ci] = [a0[2 * i]!, a0[2 * i + 1]!, c[2 * i]!, c[2 * i + 1]!];
+        da[2 * i] = xr * cr - xi * ci;
+        da[2 * i + 1] = xr * ci + xi * cr;
+        a[2 * i] = xr + t * da[2 * i]!;
+        a[2 * i + 1] = xi + t * da[2 * i + 1]!;
+      }
+      const stats = emptyLinkStats(1, 1);
+      accumulateLinkStats(stats, 0, F, { count: n, a, da, offset: 0, delayS, aoaAzimuthDeg: delayS, kind });
+      return stats;
+    };
+    const h = 1e-6;
+    for (const metric of ['coherent_gain_db', 'k_factor_db'] as const) {
+      const g = metricWithGradient(statsAt(0), 0, metric).grad[0]!;
+      const f = (t: number) => metricWithGradient(statsAt(t), 0, metric).value;
+      const expected = (f(h) - f(-h)) / (2 * h);
+      expect(Math.abs(g - expected), metric).toBeLessThan(1e-6 * Math.max(1, Math.abs(expected)));
+      expect(Math.abs(g), metric).toBeGreaterThan(1e-3);
     }
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cabs } from '../core/complex.ts';
+import { seededRandom } from '../core/random.ts';
 import { channelTaps } from './impulseResponse.ts';
 import { inhOfficeMedianDelaySpreadS, inhOfficePathLossDb } from './inhOffice.ts';
 import { linkMetrics, type MultipathComponent } from './linkMetrics.ts';
@@ -70,6 +71,34 @@ describe('channel metrics (docs/physics.md)', () => {
     const n = linkMetrics([mpc(0, 1e-9), mpc(0, 1e-9 + 1 / f)], f);
     expect(n.coherentGainDb).toBeCloseTo(10 * Math.log10(4), 6);
     expect(n.pathGainDb).toBeCloseTo(10 * Math.log10(2), 12);
+  });
+
+  it('diffuse scattering is one aggregated component: coherent gain = |Σ_det a·e^{−j2πfτ}|² + Σ_diffuse p (§10)', () => {
+    const f = 28e9;
+    const det = [mpc(-3, 20e-9, 10), mpc(-9, 20e-9 + 1 / f, 30, 'diffracted')];
+    // 400 diffuse samples of −40 dB each (total −13.98 dB), phases drawn at random
+    const rnd = seededRandom(3);
+    const diffuse = (phases: () => number) =>
+      Array.from({ length: 400 }, (_, i) => mpc(-40, 25e-9 + i * 1e-11, 0, 'scattered', phases()));
+    const one = linkMetrics([...det, ...diffuse(() => 2 * Math.PI * rnd())], f);
+    // closed form: the two deterministic paths one carrier period apart add in phase, (a₁ + a₂)²,
+    // the diffuse samples as their power 400·10⁻⁴ = 0.04
+    const a1 = 10 ** (-3 / 20);
+    const a2 = 10 ** (-9 / 20);
+    const coherent = (a1 + a2) ** 2 + 0.04;
+    expect(one.coherentGainDb).toBeCloseTo(10 * Math.log10(coherent), 10);
+    expect(one.pathGainDb).toBeCloseTo(10 * Math.log10(a1 * a1 + a2 * a2 + 0.04), 10);
+    // another draw of the diffuse samples' phases, or all of them 0: the same coherent gain
+    for (const phases of [() => 2 * Math.PI * rnd(), () => 0])
+      expect(linkMetrics([...det, ...diffuse(phases)], f).coherentGainDb).toBeCloseTo(one.coherentGainDb, 10);
+    // K: the strongest deterministic path over everything else, the diffuse power aggregated
+    expect(one.kFactorReference).toBe('strongest');
+    expect(one.kFactorDb).toBeCloseTo(10 * Math.log10((a1 * a1) / (a2 * a2 + 0.04)), 10);
+    // splitting the same diffuse power over 10× the samples (10× the rays) changes nothing
+    const finer = Array.from({ length: 4000 }, (_, i) => mpc(-50, 25e-9 + i * 1e-12, 0, 'scattered', 7 * i));
+    const m = linkMetrics([...det, ...finer], f);
+    expect(m.coherentGainDb).toBeCloseTo(one.coherentGainDb, 9);
+    expect(m.kFactorDb).toBeCloseTo(one.kFactorDb, 9);
   });
 
   it('no paths: gains are −∞ and K is undefined (NaN), reference none', () => {

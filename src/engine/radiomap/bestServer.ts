@@ -44,6 +44,10 @@ export async function computeBestServerMap(
       for (let i = 0; i < n; i++) if (map.pathCount[i]! > 0) best.servers!.serving[i] = 0;
       continue;
     }
+    // a cell is complete only if every transmitter's search was: a missed path of any of them
+    // could change which one serves it
+    for (let i = 0; i < n; i++) best.complete[i] = best.complete[i]! & map.complete[i]!;
+    best.missRate = Math.max(best.missRate, map.missRate);
     for (let i = 0; i < n; i++) {
       if (map.pathCount[i] === 0) continue;
       if (best.pathCount[i]! > 0 && !(map.pathGainDb[i]! > best.pathGainDb[i]!)) continue;
@@ -55,6 +59,7 @@ export async function computeBestServerMap(
       best.angularSpreadDeg[i] = map.angularSpreadDeg[i]!;
       best.los[i] = map.los[i]!;
       best.pathCount[i] = map.pathCount[i]!;
+      best.nearField[i] = map.nearField[i]!;
       best.servers!.serving[i] = k;
     }
     const s = best.stats;

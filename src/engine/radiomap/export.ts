@@ -83,6 +83,8 @@ export function radioMapToJson(
     complete: map.complete.every((x) => x === 1),
     incomplete_cells: map.complete.reduce((s, x) => s + (x ? 0 : 1), 0),
     estimated_miss_rate: map.missRate,
+    // cells whose link is in the near field (docs/physics.md §2): their values are not valid
+    near_field_cells: Array.from(map.nearField.keys()).filter((i) => map.nearField[i] === 1),
     stats: map.stats,
     itu_edition: ITU_EDITION,
     ...(metricShown ? { metric_shown: metricShown } : {}),

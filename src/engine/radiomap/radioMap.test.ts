@@ -8,6 +8,7 @@ import { resolveSceneMaterials } from '../materials/radioMaterial.ts';
 import { nodeFileSource } from '../node/nodeFileSource.ts';
 import { loadScene } from '../scene/load.ts';
 import type { Scene } from '../scene/types.ts';
+import { radioMapToJson } from './export.ts';
 import { cellCenter, makeGrid } from './grid.ts';
 import { computeRadioMap } from './radioMap.ts';
 
@@ -70,6 +71,23 @@ describe('radio map', () => {
     expect(progress.length).toBe(Math.ceil(100 / 20)); // tiles of whole rows: 2 rows of 10
     expect(progress.at(-1)).toBe(100);
     expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+  });
+
+  it('a cell 1 cm from the Tx is marked near field, as the link traced there; the others are not', async () => {
+    // 3 × 3 cells of 0.5 m in the Tx's plane, the centre cell's centre 1 cm from the Tx (< 3λ = 3.2 cm)
+    const [x, y, z] = TX;
+    const grid = makeGrid(
+      { xmin: x + 0.01 - 0.75, ymin: y - 0.75, xmax: x + 0.01 + 0.75, ymax: y + 0.75 },
+      0.5,
+      z,
+    );
+    const ch = await channel({ maxDepth: 1 });
+    const map = await computeRadioMap(ch, { tx: TX, grid, materials });
+    expect(Array.from(map.nearField)).toEqual([0, 0, 0, 0, 1, 0, 0, 0, 0]);
+    const [link] = await ch.traceLinks([{ tx: TX, rx: cellCenter(grid, 4) }], materials);
+    expect(link!.nearField.nearField).toBe(true);
+    expect(link!.nearField.shortestDistanceM).toBeCloseTo(0.01, 12);
+    expect(radioMapToJson(map, scene.name).near_field_cells).toEqual([4]);
   });
 
   it('an aborted map rejects with the abort reason', async () => {

@@ -1,6 +1,7 @@
 import type { ChannelBackend, TxTracer } from '../channel/backend.ts';
 import type { Channel, ChannelControl } from '../channel/channel.ts';
 import { scatteringObjectsOf } from '../channel/channel.ts';
+import { nearFieldCheck } from '../channel/nearField.ts';
 import { fieldOptionsOf, traceOptionsOf } from '../channel/settings.ts';
 import type { Vec3 } from '../core/vec3.ts';
 import { linkFrames } from '../field/evaluate.ts';
@@ -59,6 +60,11 @@ export interface RadioMap {
   complete: Uint8Array;
   /** the largest estimated miss rate of a cell (0 when every cell is complete) */
   missRate: number;
+  /**
+   * 1 where the cell's link is in the near field (channel/nearField.ts, the same check as a traced
+   * link's): its metrics are not valid (docs/physics.md §2)
+   */
+  nearField: Uint8Array;
   stats: { cells: number; paths: number; traceMs: number; fieldMs: number; totalMs: number };
   /**
    * Best-server maps (bestServer.ts): every transmitter, in the order given, and per cell the
@@ -100,6 +106,7 @@ export async function computeRadioMap(
     pathCount: new Uint32Array(n),
     complete: new Uint8Array(n),
     missRate: 0,
+    nearField: new Uint8Array(n),
     stats: { cells: n, paths: 0, traceMs: 0, fieldMs: 0, totalMs: 0 },
   };
   const traceOptions = traceOptionsOf(channel.settings, scatteringObjectsOf(channel.scene, materials));
@@ -163,6 +170,12 @@ export async function computeRadioMap(
         map.angularSpreadDeg[i] = m.angularSpreadDeg;
         map.los[i] = m.los ? 1 : 0;
         map.pathCount[i] = m.pathCount;
+        // the paths the link would report (a ≠ 0), as Channel.evaluate checks them
+        const p0 = frames.linkStart[k]!;
+        const carried = paths[k]!.filter((_, j) => a[2 * (p0 + j)] !== 0 || a[2 * (p0 + j) + 1] !== 0);
+        map.nearField[i] = nearFieldCheck(tx, cells[k]!.rx, carried, channel.settings.frequencyHz).nearField
+          ? 1
+          : 0;
         map.stats.paths += m.pathCount;
         map.complete[i] = reports[k]!.complete ? 1 : 0;
         map.missRate = Math.max(map.missRate, reports[k]!.missRate);

@@ -4,6 +4,7 @@ import { checkLimit, DEFAULT_LIMITS, type InputLimits } from '../core/limits.ts'
 import type { Vec3 } from '../core/vec3.ts';
 import type { SceneMaterial } from '../materials/radioMaterial.ts';
 import { Float64List, Uint32List } from './arrays.ts';
+import { applyCoincidenceRule, findCoincidentFaces } from './coincidentFaces.ts';
 import { groupFaces, triangleNormalArea } from './faces.ts';
 import { transformProblem } from './matrix4.ts';
 import type { Face, MeshInput, Scene, SceneObject } from './types.ts';
@@ -34,7 +35,7 @@ export interface BuildOptions {
  * Assemble meshes into the scene representation: world-space triangles, faces, bounding box.
  * Rejects NaN/infinite vertices, out-of-range indices, singular or non-finite transforms and
  * scenes without triangles, with the file and object named; drops zero-area triangles with a
- * warning.
+ * warning, and warns about coincident surfaces (coincidentFaces.ts).
  */
 export function buildScene(
   name: string,
@@ -174,6 +175,9 @@ export function buildScene(
       faces.push(f);
     }
   });
+  warnings.push(
+    ...applyCoincidenceRule(faces, objects, findCoincidentFaces(positions, triangleFace, faces, size)),
+  );
   for (const obj of objects) {
     const mat = getId(materials, obj.materialId);
     if (!mat)

@@ -1,8 +1,8 @@
 import { cross, dot, length, type Vec3 } from '../core/vec3.ts';
 import type { Face } from './types.ts';
 
-const NORMAL_TOLERANCE = 1e-6; // 1 − |cos| between triangle normals of one face
-const OFFSET_TOLERANCE = 1e-6; // metres, relative to the scene size below
+export const NORMAL_TOLERANCE = 1e-6; // 1 − |cos| between triangle normals of one face
+export const OFFSET_TOLERANCE = 1e-6; // metres, relative to the scene size below
 
 /** Unit normal (by winding) and area of triangle t in a 9-per-triangle position array. */
 export function triangleNormalArea(positions: Float64Array, t: number): { normal: Vec3; area: number } {

@@ -33,7 +33,15 @@ describe('Sionna scenes load', () => {
   for (const name of SIONNA_SCENE_NAMES) {
     it(name, async () => {
       const scene = await load(sionnaScenePath(name));
-      expect(scene.warnings).toEqual([]);
+      // the canyon's building bottoms lie in the floor's plane (coincidentFaces.ts): one warning
+      // per building, nothing else
+      if (name === 'simple_street_canyon') {
+        expect(scene.warnings).toHaveLength(6);
+        for (const w of scene.warnings)
+          expect(w).toMatch(
+            /^objects '(building_\d)' and 'floor' have coincident surfaces.* take the material of '\1'/,
+          );
+      } else expect(scene.warnings).toEqual([]);
       for (const [obj, [mat, tris, faces]] of Object.entries(expected[name]!.objects)) {
         const o = scene.objects.find((x) => x.name === obj);
         expect(o, obj).toBeDefined();

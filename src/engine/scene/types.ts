@@ -13,6 +13,11 @@ export interface Face {
   offset: number;
   triangles: number[];
   area: number;
+  /**
+   * Faces of other objects coplanar with this one and overlapping it that take precedence where
+   * they overlap (scene/coincidentFaces.ts: the smaller face first); absent when there are none.
+   */
+  overlappedBy?: number[];
 }
 
 export interface SceneObject {

@@ -16,9 +16,11 @@ export interface Interaction {
   point: Vec3;
   /**
    * diffraction only: the wedge edge endpoints and the second face of the wedge. The CPU tracer
-   * sets `faceIndex` to the 0-face (the face bounding, at φ = 0, the region around the edge that
-   * holds both ends of the path) and `otherFaceIndex` to the n-face; `otherFaceIndex` is −1 for a
-   * free edge (an edge of one face only: a half-plane, exterior angle 2π, n = 2).
+   * sets `faceIndex` to the face bounding, at φ = 0, the region around the edge that holds both
+   * ends of the path and `otherFaceIndex` to the other face, the same in both directions of travel;
+   * `otherFaceIndex` is −1 for a free edge (an edge of one face only: a half-plane, exterior angle
+   * 2π, n = 2). Which of the two is the UTD 0-face depends on the direction of travel and is
+   * decided by the field (the face the source illuminates, docs/physics.md §8).
    */
   edge?: { start: Vec3; end: Vec3; otherFaceIndex: number };
   /** scattering only: surface area (m²) this scattering point stands for (ray-tube footprint) */

@@ -78,6 +78,7 @@ export async function traceJob(
       tx: r.tx,
       rx: r.rx,
       metrics: r.metrics,
+      nearField: r.nearField,
       paths: r.paths,
     })),
   );

@@ -10,6 +10,7 @@ import {
 } from '../../gpu/buffers.ts';
 import { checkDevice, type GpuContext, withGpuErrors } from '../../gpu/device.ts';
 import { defineStruct, packedArray, wgslConstants } from '../../gpu/layout.ts';
+import { CONDUCTOR_LOSS_TANGENT } from '../coefficients.ts';
 import { MATERIAL_FLOATS } from '../jonesChain.ts';
 import { type PathFrames, TERM_FLOATS } from '../pathFrames.ts';
 import kernelSource from './pathField.wgsl?raw';
@@ -42,7 +43,11 @@ export const INTERACTION_RECORD = defineStruct('InteractionRecord', [
   ['materialA', 'u32'],
   ['materialB', 'u32', "an edge's n-face material"],
   ['pad', 'u32'],
-  ['cosA', 'f32', 'cos of the incidence angle (0-face for an edge)'],
+  [
+    'cosA',
+    'f32',
+    'cos of the angle the coefficients take: incidence (0-face for an edge), half-vector (scattering)',
+  ],
   ['cosB', 'f32', "an edge's n-face"],
   ['term0', 'vec2f', 'scattering: (√(cos θi·A·f), 0); edge: G'],
   ['term1', 'vec2f', 'edge: G0'],
@@ -182,7 +187,7 @@ export class FieldKernel {
       PATH_RECORD.wgsl,
       INTERACTION_RECORD.wgsl,
       MATERIAL_RECORD.wgsl,
-      wgslConstants({ MAX_INTERACTIONS: this.maxInteractions }),
+      wgslConstants({ MAX_INTERACTIONS: this.maxInteractions, CONDUCTOR_LOSS_TANGENT }),
       kernelSource,
     ].join('\n');
     return computePipeline(this.gpu, code, this.withGrad ? 'path field + derivatives' : 'path field', {

@@ -1,7 +1,7 @@
 // Field of propagation paths and its exact material derivatives, one invocation per path: the f32
 // port of field/jonesChain.ts on the frames of field/pathFrames.ts (the host packs them; the
-// structs PathRecord, InteractionRecord, MaterialRecord and the constant MAX_INTERACTIONS are
-// declared by fieldKernel.ts from one TypeScript layout).
+// structs PathRecord, InteractionRecord, MaterialRecord and the constants MAX_INTERACTIONS and
+// CONDUCTOR_LOSS_TANGENT are declared by fieldKernel.ts from one TypeScript layout).
 //
 // a = amplitude·C_Rᴴ·M_n⋯M_1·C_T; each M_i maps the field between the interaction's host bases
 // with its material's coefficients (the port of field/coefficients.ts below). Derivatives in
@@ -109,20 +109,18 @@ struct Coef { perp: D, par: D, }
 // phase reference of this interaction and material (fieldKernel.ts setReference)
 fn coefficients(m: MaterialRecord, c: f32, transmission: bool, sRef: vec2f, turnsRef: f32) -> Coef {
   let eta = m.eta;
+  let isSlab = P.slab == 1u;
+  // no transmission through a half-space (no far side) or a conductor (coefficients.ts isConductor)
+  if (transmission && (!isSlab || -eta.y >= f32(CONDUCTOR_LOSS_TANGENT) * eta.x)) {
+    let zero = dconst(vec2f(0.0));
+    return Coef(zero, zero);
+  }
   let sv = csqrt(vec2f(eta.x - (1.0 - c * c), eta.y));
   var se = vec2f(0.0);
   if (sv.x != 0.0 || sv.y != 0.0) { se = cdiv(vec2f(0.5, 0.0), sv); }
   let s = D(sv, se, vec2f(0.0));
   let cd = dconst(vec2f(c, 0.0));
   let ec = D(eta * c, vec2f(c, 0.0), vec2f(0.0));
-  let isSlab = P.slab == 1u;
-  if (!isSlab && transmission) {
-    let qv = csqrt(eta);
-    var qe = vec2f(0.0);
-    if (qv.x != 0.0 || qv.y != 0.0) { qe = cdiv(vec2f(0.5, 0.0), qv); }
-    let twoC = dconst(vec2f(2.0 * c, 0.0));
-    return Coef(ddiv(twoC, dadd(cd, s)), ddiv(dmul(twoC, D(qv, qe, vec2f(0.0))), dadd(ec, s)));
-  }
   let rp = ddiv(dsub(cd, s), dadd(cd, s));
   let ra = ddiv(dsub(ec, s), dadd(ec, s));
   if (!isSlab) { return Coef(rp, ra); }

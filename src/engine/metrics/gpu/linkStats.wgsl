@@ -2,7 +2,10 @@
 // bringing per-path data back to the host: one invocation per (link, column c), c = 0 for the
 // values and c = k + 1 for ∂/∂θ_k. Sums are compensated (Kahan): a link can hold thousands of
 // diffuse-scattering paths. The structs PathRecord, InteractionRecord come from the field
-// kernel's layout (field/gpu/fieldKernel.ts), LinkRange and PathInfo from linkStatsKernel.ts.
+// kernel's layout (field/gpu/fieldKernel.ts), LinkRange and PathInfo from linkStatsKernel.ts, and
+// so do the statistic indices STAT_COUNT, STAT_DIFFUSE (linkStats.ts, one numbering).
+// Diffuse-scattering samples (kind 2) enter as one aggregated power, DIFFUSE, never in the coherent
+// sum COH and never as the K-factor reference (linkStats.ts, docs/physics.md §10).
 
 struct Params {
   nLinks: u32,
@@ -25,11 +28,10 @@ struct Params {
 // per link: nonzero paths, K-factor reference (0 LoS, 1 strongest deterministic, 2 none)
 @group(0) @binding(9) var<storage, read_write> linkMeta: array<u32>;
 
-const STAT_COUNT: u32 = 9u;
 const SEEDS: u32 = 5u;
 
-var<private> sum: array<f32, 9>;
-var<private> comp: array<f32, 9>;
+var<private> sum: array<f32, STAT_COUNT>;
+var<private> comp: array<f32, STAT_COUNT>;
 
 fn add(s: u32, x: f32) {
   let y = x - comp[s];
@@ -111,9 +113,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
         add(0u, pw);
         add(1u, pw * t);
         add(2u, pw * t * t);
-        let h = cmul(v, I.carrier);
-        add(3u, h.x);
-        add(4u, h.y);
+        if (I.kind == 2u) {
+          add(STAT_DIFFUSE, pw);
+        } else {
+          let h = cmul(v, I.carrier);
+          add(3u, h.x);
+          add(4u, h.y);
+        }
         add(5u, pw * I.arrival.x);
         add(6u, pw * I.arrival.y);
         add(slot, pw);
@@ -124,9 +130,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
         add(0u, dp);
         add(1u, dp * t);
         add(2u, dp * t * t);
-        let dh = cmul(dv, I.carrier);
-        add(3u, dh.x);
-        add(4u, dh.y);
+        if (I.kind == 2u) {
+          add(STAT_DIFFUSE, dp);
+        } else {
+          let dh = cmul(dv, I.carrier);
+          add(3u, dh.x);
+          add(4u, dh.y);
+        }
         add(5u, dp * I.arrival.x);
         add(6u, dp * I.arrival.y);
         add(slot, dp);

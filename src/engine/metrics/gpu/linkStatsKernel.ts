@@ -11,15 +11,21 @@ import {
   uniformBuffer,
 } from '../../gpu/buffers.ts';
 import { type GpuContext, withGpuErrors } from '../../gpu/device.ts';
-import { defineStruct, packedArray } from '../../gpu/layout.ts';
-import { accumulateLinkStats, emptyLinkStats, type LinkStats, STAT_COUNT } from '../linkStats.ts';
+import { defineStruct, packedArray, wgslConstants } from '../../gpu/layout.ts';
+import {
+  accumulateLinkStats,
+  emptyLinkStats,
+  type LinkStats,
+  STAT_COUNT,
+  STAT_DIFFUSE,
+} from '../linkStats.ts';
 import type { LinkRanges, StatsEvaluator } from '../linkStatsModel.ts';
 import kernelSource from './linkStats.wgsl?raw';
 
 /**
  * Link statistics on the GPU for a calibration: the geometry (frames) is uploaded once with the
  * field kernel; each evaluation uploads the material table, runs the field kernel with
- * derivatives and linkStats.wgsl, and reads back only links × 9 × (n + 1) numbers.
+ * derivatives and linkStats.wgsl, and reads back only links × STAT_COUNT × (n + 1) numbers.
  * Paths the field kernel cannot hold (more than its MAX_INTERACTIONS) are evaluated by the host
  * chain and their links reduced on the host (`hostLinks` in the stats: stated in the result).
  */
@@ -132,6 +138,7 @@ export class GpuStatsEvaluator implements StatsEvaluator {
       INTERACTION_RECORD.wgsl,
       LINK_RANGE.wgsl,
       PATH_INFO.wgsl,
+      wgslConstants({ STAT_COUNT, STAT_DIFFUSE }),
       kernelSource,
     ].join('\n');
     const pipeline = computePipeline(gpu, code, 'link statistics');

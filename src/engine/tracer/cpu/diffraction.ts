@@ -13,8 +13,10 @@ import { angleAbout, type Wedge } from './wedges.ts';
  * gives Q at s = s₁ + (s₂ − s₁)·r₁/(r₁ + r₂). Q must lie on the edge segment, Tx and Rx must lie
  * in the same diffracting region of the wedge (see wedges.ts), and both legs must be
  * unobstructed (ignoring the wedge's faces).
- * The interaction's `faceIndex` is the 0-face of the region holding Tx and Rx and
- * `edge.otherFaceIndex` the n-face (−1 for a free edge); see wedges.ts `wedgeFrame`.
+ * The interaction's `faceIndex` is the face bounding the region holding Tx and Rx at φ = 0 and
+ * `edge.otherFaceIndex` the other face (−1 for a free edge); see wedges.ts `wedgeFrame`. The record
+ * does not depend on the direction of travel; the field picks the UTD 0-face from it
+ * (field/diffraction.ts `luebbersFaces`: the face the source illuminates).
  */
 export function diffractedPaths(
   g: TracerGeometry,
@@ -47,7 +49,7 @@ export function diffractedPath(
   const twoPi = 2 * Math.PI;
   const inRegion1 = (phi: number) => phi > ANGLE_EPS && phi < w.phiB - ANGLE_EPS;
   const inRegion2 = (phi: number) => phi > w.phiB + ANGLE_EPS && phi < twoPi - ANGLE_EPS;
-  // the interaction's face is the 0-face of the region (face A for region 1, face B for region 2)
+  // the interaction's face bounds the region at φ = 0 (face A for region 1, face B for region 2)
   let zeroFace = w.faceA;
   let nFace = w.faceB;
   if (inRegion1(phiT)) {

@@ -24,7 +24,7 @@ import {
 test('the page takes input while 80 links are traced, and no long task blocks it', async ({
   studio: page,
 }) => {
-  // eight Tx and ten Rx traced at depth 1, then the depth raised to 8: one long trace
+  // eight Tx and ten Rx traced at depth 1, then the depth raised to 4: one long trace
   const start = await prepareTrace(page);
   const since = await pageNow(page);
   await start();
@@ -32,11 +32,11 @@ test('the page takes input while 80 links are traced, and no long task blocks it
   await watchJob(page);
   await pressXray(page);
   await expect(page.getByTestId('xray-button')).toHaveAttribute('aria-pressed', 'true');
-  await expect(page.getByTestId('status')).toContainText('Traced 80 links', { timeout: 60_000 });
+  await expect(page.getByTestId('status')).toContainText('Traced 80 links', { timeout: 600_000 });
   const log = await jobLog(page);
   expectInputHandledDuringJob(log);
   // while the engine traces: the tasks that start before the page shows 90 % progress. Receiving
-  // the finished trace (16 000 paths, structured-cloned into the page) is one task of about
+  // the finished trace (thousands of paths, sent compactly into the page) is one task of about
   // 0.4 s on an idle machine, which loaded machines stretch past the limit: it is measured in
   // bench/ui.bench.ts ("longestTaskMs"), not asserted here.
   const p90 = log.find((e) => e.what === 'progress-90');

@@ -188,7 +188,8 @@ export async function until(what: string, ok: () => Promise<boolean>, timeoutMs 
 
 /**
  * Eight Tx and ten Rx traced at depth 1 (quick), the frames drawing them finished; then
- * `start` raises the depth to 8: one long trace of 80 links. It returns once the trace runs.
+ * `start` raises the depth to 4: one long trace of 80 links (the complete path search builds each
+ * transmitter's tree to depth 4, seconds per Tx). It returns once the trace runs.
  */
 export async function prepareTrace(page: Page) {
   await page.getByLabel('maximum interactions per path').fill('1');
@@ -199,7 +200,7 @@ export async function prepareTrace(page: Page) {
   );
   await warmUpXray(page);
   return async () => {
-    await page.getByLabel('maximum interactions per path').fill('8');
+    await page.getByLabel('maximum interactions per path').fill('4');
     await until('the trace to start', async () => /Tracing/.test((await statusText(page)) ?? ''), 10_000);
   };
 }

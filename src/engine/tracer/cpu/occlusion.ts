@@ -40,6 +40,8 @@ export class OcclusionCuller {
   private far = new Float64Array(0);
   private dir = new Float64Array(0);
   private halfAngle = new Float64Array(0);
+  private cosHalf = new Float64Array(0);
+  private sinHalf = new Float64Array(0);
   private slot = new Int32Array(0);
   private ix = 0;
   private iy = 0;
@@ -103,9 +105,12 @@ export class OcclusionCuller {
       this.far = new Float64Array(2 * n);
       this.dir = new Float64Array(6 * n);
       this.halfAngle = new Float64Array(2 * n);
+      this.cosHalf = new Float64Array(2 * n);
+      this.sinHalf = new Float64Array(2 * n);
     }
     const near = this.near;
-    faces.forEach((f, k) => {
+    for (let k = 0; k < n; k++) {
+      const f = faces[k]!;
       const dx = sphere[4 * f]! - ix,
         dy = sphere[4 * f + 1]! - iy,
         dz = sphere[4 * f + 2]! - iz;
@@ -117,12 +122,20 @@ export class OcclusionCuller {
       this.dir[3 * k + 1] = d > 0 ? dy / d : 0;
       this.dir[3 * k + 2] = d > 0 ? dz / d : 0;
       this.halfAngle[k] = d > r ? Math.asin(r / d) : Math.PI;
-    });
-    const idx = faces.map((_, k) => k).sort((a, b) => near[a]! - near[b]!);
-    this.order = idx.map((k) => faces[k]!);
-    this.order.forEach((f, i) => {
-      this.slot[f] = idx[i]!;
-    });
+      // cos and sin of the half-angle, for the cone test cos(a + b) without a cosine per pair
+      this.cosHalf[k] = d > r ? Math.sqrt(d * d - r * r) / d : -1;
+      this.sinHalf[k] = d > r ? r / d : 0;
+    }
+    const idx: number[] = new Array(n);
+    for (let k = 0; k < n; k++) idx[k] = k;
+    idx.sort((a, b) => near[a]! - near[b]!);
+    const order: number[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = idx[i]!;
+      order[i] = faces[k]!;
+      this.slot[faces[k]!] = k;
+    }
+    this.order = order;
   }
 
   /**
@@ -158,6 +171,8 @@ export class OcclusionCuller {
     const farF = this.far[kf]!;
     const cosF = this.dir;
     const aF = this.halfAngle[kf]!;
+    const cF = this.cosHalf[kf]!;
+    const sF = this.sinHalf[kf]!;
     let subtracted = 0;
     for (const o of this.order) {
       const ko = this.slot[o]!;
@@ -169,13 +184,13 @@ export class OcclusionCuller {
         cosF[3 * kf + 1]! * cosF[3 * ko + 1]! +
         cosF[3 * kf + 2]! * cosF[3 * ko + 2]!;
       const sum = aF + this.halfAngle[ko]!;
-      if (sum < Math.PI && c < Math.cos(sum)) continue;
+      if (sum < Math.PI && c < cF * this.cosHalf[ko]! - sF * this.sinHalf[ko]!) continue;
       for (const poly of this.occluders(o)) {
         // the slab: beyond the aperture plane, in front of f, ahead of the apex
         let p: ArrayLike<number> = poly;
         if (fv >= 0) {
           const s = this.sv;
-          p = clipPolygon(
+          p = clipInside(
             p,
             s * g.facePlane[4 * fv]!,
             s * g.facePlane[4 * fv + 1]!,
@@ -184,10 +199,10 @@ export class OcclusionCuller {
           );
           if (p.length < 9) continue;
         }
-        p = clipPolygon(p, sf * nx, sf * ny, sf * nz, sf * off + margin);
+        p = clipInside(p, sf * nx, sf * ny, sf * nz, sf * off + margin);
         if (p.length < 9) continue;
         const ahead = fv >= 0 ? 1e-9 * Math.abs(dI) : margin;
-        p = clipPolygon(p, -sf * nx, -sf * ny, -sf * nz, -sf * off - (Math.abs(dI) - ahead));
+        p = clipInside(p, -sf * nx, -sf * ny, -sf * nz, -sf * off - (Math.abs(dI) - ahead));
         if (p.length < 9) continue;
         // central projection from the apex onto f's plane, in f's 2D basis
         const s: number[] = [];
@@ -217,8 +232,30 @@ export class OcclusionCuller {
             s[j + 1] = y;
           }
         }
-        const next: number[][] = [];
-        for (const piece of pieces) subtractConvex(piece, s, this.drop, next);
+        // a shadow whose box misses a piece leaves that piece as it is (no clipping, no copy)
+        let sx0 = Infinity,
+          sy0 = Infinity,
+          sx1 = -Infinity,
+          sy1 = -Infinity;
+        for (let i = 0; i < s.length; i += 2) {
+          const x = s[i]!,
+            y = s[i + 1]!;
+          if (x < sx0) sx0 = x;
+          if (x > sx1) sx1 = x;
+          if (y < sy0) sy0 = y;
+          if (y > sy1) sy1 = y;
+        }
+        let next: number[][] | null = null;
+        for (let k = 0; k < pieces.length; k++) {
+          const piece = pieces[k]!;
+          if (boxMisses(piece, sx0, sy0, sx1, sy1)) {
+            next?.push(piece);
+            continue;
+          }
+          if (!next) next = pieces.slice(0, k);
+          subtractConvex(piece, s, this.drop, next);
+        }
+        if (!next) continue;
         pieces = next;
         subtracted++;
         if (pieces.length === 0) return null;
@@ -267,4 +304,28 @@ function backTo3d(
     out[3 * i + 2] = a * uz + b * wz + off * nz;
   }
   return out;
+}
+
+/** Whether the box of polygon `p` (2D) misses the box [x0, x1] × [y0, y1]. */
+function boxMisses(p: readonly number[], x0: number, y0: number, x1: number, y1: number): boolean {
+  let px0 = Infinity,
+    py0 = Infinity,
+    px1 = -Infinity,
+    py1 = -Infinity;
+  for (let i = 0; i < p.length; i += 2) {
+    const x = p[i]!,
+      y = p[i + 1]!;
+    if (x < px0) px0 = x;
+    if (x > px1) px1 = x;
+    if (y < py0) py0 = y;
+    if (y > py1) py1 = y;
+  }
+  return px1 < x0 || x1 < px0 || py1 < y0 || y1 < py0;
+}
+
+/** clipPolygon, but a polygon wholly inside the half-space comes back as it is (no copy). */
+function clipInside(p: ArrayLike<number>, nx: number, ny: number, nz: number, d: number): ArrayLike<number> {
+  for (let i = 0; i < p.length; i += 3)
+    if (nx * p[i]! + ny * p[i + 1]! + nz * p[i + 2]! - d < 0) return clipPolygon(p, nx, ny, nz, d);
+  return p;
 }

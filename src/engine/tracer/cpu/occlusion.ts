@@ -168,21 +168,38 @@ export class OcclusionCuller {
         z = q[i + 2]!;
       pieces[0]!.push(ux * x + uy * y + uz * z, wx * x + wy * y + wz * z);
     }
-    const farF = this.far[kf]!;
-    const cosF = this.dir;
-    const aF = this.halfAngle[kf]!;
-    const cF = this.cosHalf[kf]!;
-    const sF = this.sinHalf[kf]!;
+    // the aperture's bounding sphere (tighter than the face's: an aperture is often a small part
+    // of a wall), widened like the faces' spheres; every ray from the apex through q lies in its
+    // direction cone, and a shadowing occluder meets such a ray nearer than q's far side
+    const m = q.length / 3;
+    let qx = 0,
+      qy = 0,
+      qz = 0;
+    for (let i = 0; i < q.length; i += 3) {
+      qx += q[i]! / m;
+      qy += q[i + 1]! / m;
+      qz += q[i + 2]! / m;
+    }
+    let qr = 0;
+    for (let i = 0; i < q.length; i += 3)
+      qr = Math.max(qr, Math.hypot(q[i]! - qx, q[i + 1]! - qy, q[i + 2]! - qz));
+    qr = qr * (1 + 1e-9) + 1e-9 * g.size;
+    const qd = Math.hypot(qx - ix, qy - iy, qz - iz);
+    const farF = qd + qr;
+    const dx = qd > 0 ? (qx - ix) / qd : 0,
+      dy = qd > 0 ? (qy - iy) / qd : 0,
+      dz = qd > 0 ? (qz - iz) / qd : 0;
+    const aF = qd > qr ? Math.asin(qr / qd) : Math.PI;
+    const cF = qd > qr ? Math.sqrt(qd * qd - qr * qr) / qd : -1;
+    const sF = qd > qr ? qr / qd : 0;
+    const dir = this.dir;
     let subtracted = 0;
     for (const o of this.order) {
       const ko = this.slot[o]!;
       if (this.near[ko]! >= farF) break;
       if (o === f || o === fv) continue;
       // direction cones from the apex must overlap
-      const c =
-        cosF[3 * kf]! * cosF[3 * ko]! +
-        cosF[3 * kf + 1]! * cosF[3 * ko + 1]! +
-        cosF[3 * kf + 2]! * cosF[3 * ko + 2]!;
+      const c = dx * dir[3 * ko]! + dy * dir[3 * ko + 1]! + dz * dir[3 * ko + 2]!;
       const sum = aF + this.halfAngle[ko]!;
       if (sum < Math.PI && c < cF * this.cosHalf[ko]! - sF * this.sinHalf[ko]!) continue;
       for (const poly of this.occluders(o)) {

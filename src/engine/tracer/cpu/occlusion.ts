@@ -285,15 +285,22 @@ export class OcclusionCuller {
 
   /** Convex polygons standing for face o: its hull when convex, else its triangles. */
   private occluders(o: number): ArrayLike<number>[] {
-    if (this.frames.convex[o]) return [this.frames.hulls[o]!];
+    const known = this.occluderPolys[o];
+    if (known) return known;
     const g = this.g;
     const out: ArrayLike<number>[] = [];
-    for (let i = g.faceTriStart[o]!; i < g.faceTriStart[o + 1]!; i++) {
-      const t = g.faceTriangles[i]!;
-      out.push(g.scene.positions.subarray(9 * t, 9 * t + 9));
-    }
+    if (this.frames.convex[o]) out.push(this.frames.hulls[o]!);
+    else
+      for (let i = g.faceTriStart[o]!; i < g.faceTriStart[o + 1]!; i++) {
+        const t = g.faceTriangles[i]!;
+        out.push(g.scene.positions.subarray(9 * t, 9 * t + 9));
+      }
+    this.occluderPolys[o] = out;
     return out;
   }
+
+  /** occluders(o), built once per face */
+  private readonly occluderPolys: (ArrayLike<number>[] | undefined)[] = [];
 }
 
 function backTo3d(
@@ -340,9 +347,15 @@ function boxMisses(p: readonly number[], x0: number, y0: number, x1: number, y1:
   return px1 < x0 || x1 < px0 || py1 < y0 || y1 < py0;
 }
 
-/** clipPolygon, but a polygon wholly inside the half-space comes back as it is (no copy). */
+/**
+ * clipPolygon, but a polygon wholly inside the half-space comes back as it is and one wholly
+ * outside as NONE (no copy, no allocation).
+ */
 function clipInside(p: ArrayLike<number>, nx: number, ny: number, nz: number, d: number): ArrayLike<number> {
-  for (let i = 0; i < p.length; i += 3)
-    if (nx * p[i]! + ny * p[i + 1]! + nz * p[i + 2]! - d < 0) return clipPolygon(p, nx, ny, nz, d);
-  return p;
+  let inside = 0;
+  for (let i = 0; i < p.length; i += 3) if (nx * p[i]! + ny * p[i + 1]! + nz * p[i + 2]! - d >= 0) inside++;
+  if (inside === 0) return NONE;
+  return 3 * inside === p.length ? p : clipPolygon(p, nx, ny, nz, d);
 }
+
+const NONE = new Float64Array(0);

@@ -74,6 +74,8 @@ export function rayPlan(
 export class BeyondTree {
   private index: PointIndex | undefined;
   private raysShot = -1;
+  /** trie size before the shot rays (−1 until a shot starts) */
+  private shotFrom = -1;
   private rayNodes = 0;
   private readonly plan: { rays: number; missRate: number };
   private readonly tol: number;
@@ -182,14 +184,17 @@ export class BeyondTree {
 
   /**
    * Shoot the transmitter's rays once, RAY_CHUNK at a time (yielding, reporting progress and
-   * checking the signal between chunks); their new sequences get images and beams. A cancelled
-   * shot leaves the rays unshot: the trie is cut back to where it was, so a later call starts over.
+   * checking the signal between chunks); their new sequences get images and beams. A shot left
+   * unfinished (the trace cancelled, by the signal here or by its runner while suspended at a
+   * yield) is started over by the next call: the trie is first cut back to where it was.
    */
   private *shoot(control: TraceControl): Generator<void, void> {
     if (this.raysShot >= 0) return;
     const { g, o, tx } = this;
     const tree = this.c.tree;
-    const before = tree.trie.size;
+    if (this.shotFrom >= 0) tree.trie.truncate(this.shotFrom);
+    else this.shotFrom = tree.trie.size;
+    const before = this.shotFrom;
     const { occlusionEps } = tracerTolerances(g);
     const opts = {
       rays: this.plan.rays,
@@ -200,18 +205,13 @@ export class BeyondTree {
     };
     const n = opts.rays;
     const report = control.onProgress ?? (() => {});
-    try {
-      for (let i = 0; i < n; i += RAY_CHUNK) {
-        control.signal?.throwIfAborted();
-        shootRays(g, tx, opts, tree.trie, null, undefined, i, Math.min(n, i + RAY_CHUNK));
-        report({ phase: 'candidates', done: Math.min(n, i + RAY_CHUNK), total: n });
-        yield;
-      }
+    for (let i = 0; i < n; i += RAY_CHUNK) {
       control.signal?.throwIfAborted();
-    } catch (e) {
-      tree.trie.truncate(before);
-      throw e;
+      shootRays(g, tx, opts, tree.trie, null, undefined, i, Math.min(n, i + RAY_CHUNK));
+      report({ phase: 'candidates', done: Math.min(n, i + RAY_CHUNK), total: n });
+      yield;
     }
+    control.signal?.throwIfAborted();
     this.rayNodes = before;
     tree.images = extendImages(g, tx, tree.trie, tree.images, this.rayNodes);
     tree.beams.extend(tree.trie, tree.images);

@@ -151,6 +151,45 @@ export function clipPolygon(
 }
 
 /**
+ * clipPolygon of the first `n` numbers of `poly` into `out` (room for 2n numbers); the
+ * number of values written.
+ */
+function clipPolygonInto(
+  poly: Float64Array,
+  n: number,
+  nx: number,
+  ny: number,
+  nz: number,
+  d: number,
+  out: Float64Array,
+): number {
+  let k = 0;
+  for (let i = 0; i < n; i += 3) {
+    const j = i + 3 < n ? i + 3 : 0;
+    const ax = poly[i]!,
+      ay = poly[i + 1]!,
+      az = poly[i + 2]!;
+    const bx = poly[j]!,
+      by = poly[j + 1]!,
+      bz = poly[j + 2]!;
+    const ha = nx * ax + ny * ay + nz * az - d;
+    const hb = nx * bx + ny * by + nz * bz - d;
+    if (ha >= 0) {
+      out[k++] = ax;
+      out[k++] = ay;
+      out[k++] = az;
+    }
+    if (ha >= 0 !== hb >= 0) {
+      const t = ha / (ha - hb);
+      out[k++] = ax + t * (bx - ax);
+      out[k++] = ay + t * (by - ay);
+      out[k++] = az + t * (bz - az);
+    }
+  }
+  return k;
+}
+
+/**
  * Beams of the nodes of a candidate trie, grown node by node in trie order (a node's beam
  * depends on its parent's beam, its face and its image only).
  */
@@ -207,23 +246,37 @@ export class CandidateBeams {
     const k = this.kind[v]!;
     if (k === BEAM_EMPTY) return null;
     if (k === BEAM_ALL) return hull;
-    let poly: ArrayLike<number> = hull;
+    // clipped polygons go to two scratch buffers in turn (no allocation per clip): the result
+    // is valid until the next call, which is all its callers need (push copies what it keeps)
+    let poly: Float64Array = hull;
+    let n = hull.length;
+    let scratch = 0;
     const planes = this.planes;
-    for (let i = this.start[v]!; i < this.start[v + 1]! && poly.length > 0; i++) {
+    for (let i = this.start[v]!; i < this.start[v + 1]! && n > 0; i++) {
       const nx = planes[4 * i]!,
         ny = planes[4 * i + 1]!,
         nz = planes[4 * i + 2]!,
         d = planes[4 * i + 3]!;
       // most faces are wholly outside (empty) or inside (unchanged): clip only the others
       let inside = 0;
-      for (let j = 0; j < poly.length; j += 3)
+      for (let j = 0; j < n; j += 3)
         if (nx * poly[j]! + ny * poly[j + 1]! + nz * poly[j + 2]! - d >= 0) inside++;
       if (inside === 0) return null;
-      if (inside < poly.length / 3) poly = clipPolygon(poly, nx, ny, nz, d);
+      if (inside < n / 3) {
+        // each edge gives at most two vertices (a convex polygon gains at most one)
+        if (this.clipped[scratch]!.length < 2 * n) this.clipped[scratch] = new Float64Array(4 * n);
+        const out = this.clipped[scratch]!;
+        n = clipPolygonInto(poly, n, nx, ny, nz, d, out);
+        poly = out;
+        scratch ^= 1;
+      }
     }
-    if (poly.length === 0) return null;
-    return poly.length < 9 ? hull : poly;
+    if (n === 0) return null;
+    if (n < 9) return hull;
+    return poly === hull ? hull : poly.subarray(0, n);
   }
+
+  private readonly clipped = [new Float64Array(64), new Float64Array(64)];
 
   /**
    * Append the beam of node `size` (its interaction on face f, source image `image`), whose

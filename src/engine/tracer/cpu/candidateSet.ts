@@ -45,6 +45,20 @@ export function* candidateSteps(
   o: ResolvedTraceOptions,
   control: TraceControl = {},
 ): Generator<void, CandidateSet> {
+  const key = cacheKey(tx, o);
+  const hit = candidateCache.get(g, key);
+  if (hit) return hit;
+  const set = yield* buildSteps(g, tx, o, control);
+  candidateCache.put(g, key, set, o.maxDepth);
+  return set;
+}
+
+function* buildSteps(
+  g: TracerGeometry,
+  tx: Vec3,
+  o: ResolvedTraceOptions,
+  control: TraceControl,
+): Generator<void, CandidateSet> {
   const { tol, occlusionEps } = tracerTolerances(g);
   const abort = () => control.signal?.throwIfAborted();
   const report = control.onProgress ?? (() => {});
@@ -89,6 +103,73 @@ export function* candidateSteps(
     wedges = o.freeEdges ? [...w.wedges, ...w.freeEdges] : w.wedges;
   }
   return { tree, records, specularOn, scatterFace, wedges };
+}
+
+/**
+ * Candidate sets already built, so that traces from the same transmitter (the studio moving only
+ * the receiver, calibration iterations, radio-map tiles, link lists) reuse the set-up. Keyed by
+ * the tracer geometry (scene and BVH), the transmitter position and every resolved option; only
+ * sets whose tree is complete to maxDepth are kept: nothing is added to those later (the shot rays
+ * of receiverSearch.ts extend an incomplete tree in place, so such a set belongs to one tracer).
+ * Bounded by `weight` (tree nodes plus scattering hit records), least recently used out first;
+ * one geometry at a time (another scene or BVH empties it, so a replaced scene is not kept alive).
+ */
+export class CandidateCache {
+  private g: TracerGeometry | null = null;
+  private readonly sets = new Map<string, { set: CandidateSet; weight: number }>();
+  private total = 0;
+
+  constructor(readonly budget: number) {}
+
+  get(g: TracerGeometry, key: string): CandidateSet | undefined {
+    if (g !== this.g) return undefined;
+    const e = this.sets.get(key);
+    if (!e) return undefined;
+    // most recently used last
+    this.sets.delete(key);
+    this.sets.set(key, e);
+    return e.set;
+  }
+
+  put(g: TracerGeometry, key: string, set: CandidateSet, maxDepth: number): void {
+    if (set.specularOn && set.tree.completeDepth < maxDepth) return;
+    const weight = set.tree.trie.size + (set.records?.face.length ?? 0) + set.wedges.length;
+    if (weight > this.budget) return;
+    if (g !== this.g) this.clear();
+    this.g = g;
+    const old = this.sets.get(key);
+    if (old) {
+      this.sets.delete(key);
+      this.total -= old.weight;
+    }
+    this.sets.set(key, { set, weight });
+    this.total += weight;
+    for (const [k, e] of this.sets) {
+      if (this.total <= this.budget) break;
+      this.sets.delete(k);
+      this.total -= e.weight;
+    }
+  }
+
+  get size(): number {
+    return this.sets.size;
+  }
+
+  clear(): void {
+    this.sets.clear();
+    this.total = 0;
+    this.g = null;
+  }
+}
+
+/** Weight budget of the shared cache: one default-budget tree (10⁶ nodes, ~300 B each). */
+export const CANDIDATE_CACHE_WEIGHT = 1_000_000;
+
+/** The cache candidateSteps uses (both backends). */
+export const candidateCache = new CandidateCache(CANDIDATE_CACHE_WEIGHT);
+
+function cacheKey(tx: Vec3, o: ResolvedTraceOptions): string {
+  return `${tx[0]},${tx[1]},${tx[2]}|${JSON.stringify(o)}`;
 }
 
 /** The candidate set, synchronously (candidateSteps run to the end). */

@@ -40,6 +40,8 @@ export class OcclusionCuller {
   private far = new Float64Array(0);
   private dir = new Float64Array(0);
   private halfAngle = new Float64Array(0);
+  private cosHalf = new Float64Array(0);
+  private sinHalf = new Float64Array(0);
   private slot = new Int32Array(0);
   private ix = 0;
   private iy = 0;
@@ -103,9 +105,12 @@ export class OcclusionCuller {
       this.far = new Float64Array(2 * n);
       this.dir = new Float64Array(6 * n);
       this.halfAngle = new Float64Array(2 * n);
+      this.cosHalf = new Float64Array(2 * n);
+      this.sinHalf = new Float64Array(2 * n);
     }
     const near = this.near;
-    faces.forEach((f, k) => {
+    for (let k = 0; k < n; k++) {
+      const f = faces[k]!;
       const dx = sphere[4 * f]! - ix,
         dy = sphere[4 * f + 1]! - iy,
         dz = sphere[4 * f + 2]! - iz;
@@ -117,12 +122,20 @@ export class OcclusionCuller {
       this.dir[3 * k + 1] = d > 0 ? dy / d : 0;
       this.dir[3 * k + 2] = d > 0 ? dz / d : 0;
       this.halfAngle[k] = d > r ? Math.asin(r / d) : Math.PI;
-    });
-    const idx = faces.map((_, k) => k).sort((a, b) => near[a]! - near[b]!);
-    this.order = idx.map((k) => faces[k]!);
-    this.order.forEach((f, i) => {
-      this.slot[f] = idx[i]!;
-    });
+      // cos and sin of the half-angle, for the cone test cos(a + b) without a cosine per pair
+      this.cosHalf[k] = d > r ? Math.sqrt(d * d - r * r) / d : -1;
+      this.sinHalf[k] = d > r ? r / d : 0;
+    }
+    const idx: number[] = new Array(n);
+    for (let k = 0; k < n; k++) idx[k] = k;
+    idx.sort((a, b) => near[a]! - near[b]!);
+    const order: number[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = idx[i]!;
+      order[i] = faces[k]!;
+      this.slot[faces[k]!] = k;
+    }
+    this.order = order;
   }
 
   /**
@@ -155,27 +168,46 @@ export class OcclusionCuller {
         z = q[i + 2]!;
       pieces[0]!.push(ux * x + uy * y + uz * z, wx * x + wy * y + wz * z);
     }
-    const farF = this.far[kf]!;
-    const cosF = this.dir;
-    const aF = this.halfAngle[kf]!;
+    // the aperture's bounding sphere (tighter than the face's: an aperture is often a small part
+    // of a wall), widened like the faces' spheres; every ray from the apex through q lies in its
+    // direction cone, and a shadowing occluder meets such a ray nearer than q's far side
+    const m = q.length / 3;
+    let qx = 0,
+      qy = 0,
+      qz = 0;
+    for (let i = 0; i < q.length; i += 3) {
+      qx += q[i]! / m;
+      qy += q[i + 1]! / m;
+      qz += q[i + 2]! / m;
+    }
+    let qr = 0;
+    for (let i = 0; i < q.length; i += 3)
+      qr = Math.max(qr, Math.hypot(q[i]! - qx, q[i + 1]! - qy, q[i + 2]! - qz));
+    qr = qr * (1 + 1e-9) + 1e-9 * g.size;
+    const qd = Math.hypot(qx - ix, qy - iy, qz - iz);
+    const farF = qd + qr;
+    const dx = qd > 0 ? (qx - ix) / qd : 0,
+      dy = qd > 0 ? (qy - iy) / qd : 0,
+      dz = qd > 0 ? (qz - iz) / qd : 0;
+    const aF = qd > qr ? Math.asin(qr / qd) : Math.PI;
+    const cF = qd > qr ? Math.sqrt(qd * qd - qr * qr) / qd : -1;
+    const sF = qd > qr ? qr / qd : 0;
+    const dir = this.dir;
     let subtracted = 0;
     for (const o of this.order) {
       const ko = this.slot[o]!;
       if (this.near[ko]! >= farF) break;
       if (o === f || o === fv) continue;
       // direction cones from the apex must overlap
-      const c =
-        cosF[3 * kf]! * cosF[3 * ko]! +
-        cosF[3 * kf + 1]! * cosF[3 * ko + 1]! +
-        cosF[3 * kf + 2]! * cosF[3 * ko + 2]!;
+      const c = dx * dir[3 * ko]! + dy * dir[3 * ko + 1]! + dz * dir[3 * ko + 2]!;
       const sum = aF + this.halfAngle[ko]!;
-      if (sum < Math.PI && c < Math.cos(sum)) continue;
+      if (sum < Math.PI && c < cF * this.cosHalf[ko]! - sF * this.sinHalf[ko]!) continue;
       for (const poly of this.occluders(o)) {
         // the slab: beyond the aperture plane, in front of f, ahead of the apex
         let p: ArrayLike<number> = poly;
         if (fv >= 0) {
           const s = this.sv;
-          p = clipPolygon(
+          p = clipInside(
             p,
             s * g.facePlane[4 * fv]!,
             s * g.facePlane[4 * fv + 1]!,
@@ -184,10 +216,10 @@ export class OcclusionCuller {
           );
           if (p.length < 9) continue;
         }
-        p = clipPolygon(p, sf * nx, sf * ny, sf * nz, sf * off + margin);
+        p = clipInside(p, sf * nx, sf * ny, sf * nz, sf * off + margin);
         if (p.length < 9) continue;
         const ahead = fv >= 0 ? 1e-9 * Math.abs(dI) : margin;
-        p = clipPolygon(p, -sf * nx, -sf * ny, -sf * nz, -sf * off - (Math.abs(dI) - ahead));
+        p = clipInside(p, -sf * nx, -sf * ny, -sf * nz, -sf * off - (Math.abs(dI) - ahead));
         if (p.length < 9) continue;
         // central projection from the apex onto f's plane, in f's 2D basis
         const s: number[] = [];
@@ -217,8 +249,30 @@ export class OcclusionCuller {
             s[j + 1] = y;
           }
         }
-        const next: number[][] = [];
-        for (const piece of pieces) subtractConvex(piece, s, this.drop, next);
+        // a shadow whose box misses a piece leaves that piece as it is (no clipping, no copy)
+        let sx0 = Infinity,
+          sy0 = Infinity,
+          sx1 = -Infinity,
+          sy1 = -Infinity;
+        for (let i = 0; i < s.length; i += 2) {
+          const x = s[i]!,
+            y = s[i + 1]!;
+          if (x < sx0) sx0 = x;
+          if (x > sx1) sx1 = x;
+          if (y < sy0) sy0 = y;
+          if (y > sy1) sy1 = y;
+        }
+        let next: number[][] | null = null;
+        for (let k = 0; k < pieces.length; k++) {
+          const piece = pieces[k]!;
+          if (boxMisses(piece, sx0, sy0, sx1, sy1)) {
+            next?.push(piece);
+            continue;
+          }
+          if (!next) next = pieces.slice(0, k);
+          subtractConvex(piece, s, this.drop, next);
+        }
+        if (!next) continue;
         pieces = next;
         subtracted++;
         if (pieces.length === 0) return null;
@@ -231,15 +285,22 @@ export class OcclusionCuller {
 
   /** Convex polygons standing for face o: its hull when convex, else its triangles. */
   private occluders(o: number): ArrayLike<number>[] {
-    if (this.frames.convex[o]) return [this.frames.hulls[o]!];
+    const known = this.occluderPolys[o];
+    if (known) return known;
     const g = this.g;
     const out: ArrayLike<number>[] = [];
-    for (let i = g.faceTriStart[o]!; i < g.faceTriStart[o + 1]!; i++) {
-      const t = g.faceTriangles[i]!;
-      out.push(g.scene.positions.subarray(9 * t, 9 * t + 9));
-    }
+    if (this.frames.convex[o]) out.push(this.frames.hulls[o]!);
+    else
+      for (let i = g.faceTriStart[o]!; i < g.faceTriStart[o + 1]!; i++) {
+        const t = g.faceTriangles[i]!;
+        out.push(g.scene.positions.subarray(9 * t, 9 * t + 9));
+      }
+    this.occluderPolys[o] = out;
     return out;
   }
+
+  /** occluders(o), built once per face */
+  private readonly occluderPolys: (ArrayLike<number>[] | undefined)[] = [];
 }
 
 function backTo3d(
@@ -268,3 +329,33 @@ function backTo3d(
   }
   return out;
 }
+
+/** Whether the box of polygon `p` (2D) misses the box [x0, x1] × [y0, y1]. */
+function boxMisses(p: readonly number[], x0: number, y0: number, x1: number, y1: number): boolean {
+  let px0 = Infinity,
+    py0 = Infinity,
+    px1 = -Infinity,
+    py1 = -Infinity;
+  for (let i = 0; i < p.length; i += 2) {
+    const x = p[i]!,
+      y = p[i + 1]!;
+    if (x < px0) px0 = x;
+    if (x > px1) px1 = x;
+    if (y < py0) py0 = y;
+    if (y > py1) py1 = y;
+  }
+  return px1 < x0 || x1 < px0 || py1 < y0 || y1 < py0;
+}
+
+/**
+ * clipPolygon, but a polygon wholly inside the half-space comes back as it is and one wholly
+ * outside as NONE (no copy, no allocation).
+ */
+function clipInside(p: ArrayLike<number>, nx: number, ny: number, nz: number, d: number): ArrayLike<number> {
+  let inside = 0;
+  for (let i = 0; i < p.length; i += 3) if (nx * p[i]! + ny * p[i + 1]! + nz * p[i + 2]! - d >= 0) inside++;
+  if (inside === 0) return NONE;
+  return 3 * inside === p.length ? p : clipPolygon(p, nx, ny, nz, d);
+}
+
+const NONE = new Float64Array(0);

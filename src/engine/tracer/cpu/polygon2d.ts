@@ -74,6 +74,15 @@ export function subtractConvex(
     const a = -ey,
       b = ex,
       c = a * s[2 * i]! + b * s[2 * i + 1]!;
+    // wholly inside this edge: nothing outside it (at most a zero-width sliver on the line),
+    // rest unchanged; wholly outside: rest is a piece as it is and nothing is left inside
+    let inside = 0;
+    for (let k = 0; k < rest.length; k += 2) if (a * rest[k]! + b * rest[k + 1]! - c >= 0) inside++;
+    if (2 * inside === rest.length) continue;
+    if (inside === 0) {
+      if (thickness(rest) > drop) out.push(rest as number[]);
+      return;
+    }
     const outside = clipHalfPlane(rest, -a, -b, -c);
     if (outside.length >= 6 && thickness(outside) > drop) out.push(outside);
     rest = clipHalfPlane(rest, a, b, c);
@@ -110,26 +119,45 @@ export function boxesOverlap(p: readonly number[], q: readonly number[]): boolea
 
 /** Convex hull (Andrew's monotone chain) of the vertices of `pieces`, counter-clockwise. */
 export function hull2d(pieces: readonly (readonly number[])[]): number[] {
-  const pts: [number, number][] = [];
-  for (const p of pieces) for (let i = 0; i < p.length; i += 2) pts.push([p[i]!, p[i + 1]!]);
-  pts.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  if (pts.length < 3) return pts.flat();
-  const cross = (o: [number, number], a: [number, number], b: [number, number]) =>
-    (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
-  const lower: [number, number][] = [];
-  for (const q of pts) {
-    while (lower.length >= 2 && cross(lower[lower.length - 2]!, lower[lower.length - 1]!, q) <= 0)
-      lower.pop();
-    lower.push(q);
+  let n = 0;
+  for (const p of pieces) n += p.length >> 1;
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  let m = 0;
+  for (const p of pieces)
+    for (let i = 0; i < p.length; i += 2) {
+      xs[m] = p[i]!;
+      ys[m++] = p[i + 1]!;
+    }
+  const idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  idx.sort((a, b) => xs[a]! - xs[b]! || ys[a]! - ys[b]!);
+  if (n < 3) {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) out.push(xs[idx[i]!]!, ys[idx[i]!]!);
+    return out;
   }
-  const upper: [number, number][] = [];
-  for (let i = pts.length - 1; i >= 0; i--) {
-    const q = pts[i]!;
-    while (upper.length >= 2 && cross(upper[upper.length - 2]!, upper[upper.length - 1]!, q) <= 0)
-      upper.pop();
-    upper.push(q);
+  // cross product of (a − o) and (b − o), points by index
+  const cross = (o: number, a: number, b: number) =>
+    (xs[a]! - xs[o]!) * (ys[b]! - ys[o]!) - (ys[a]! - ys[o]!) * (xs[b]! - xs[o]!);
+  const chain = new Int32Array(2 * n + 2);
+  let k = 0;
+  // lower chain, then the upper one on top of it (Andrew's monotone chain)
+  for (let i = 0; i < n; i++) {
+    const q = idx[i]!;
+    while (k >= 2 && cross(chain[k - 2]!, chain[k - 1]!, q) <= 0) k--;
+    chain[k++] = q;
   }
-  lower.pop();
-  upper.pop();
-  return lower.concat(upper).flat();
+  const lowerEnd = k - 1;
+  const upperStart = k;
+  for (let i = n - 1; i >= 0; i--) {
+    const q = idx[i]!;
+    while (k - upperStart >= 2 && cross(chain[k - 2]!, chain[k - 1]!, q) <= 0) k--;
+    chain[k++] = q;
+  }
+  const out: number[] = [];
+  // each chain without its last point (the first point of the other)
+  for (let i = 0; i < lowerEnd; i++) out.push(xs[chain[i]!]!, ys[chain[i]!]!);
+  for (let i = upperStart; i < k - 1; i++) out.push(xs[chain[i]!]!, ys[chain[i]!]!);
+  return out;
 }

@@ -6,7 +6,11 @@ import type { CandidateSet } from './candidateSet.ts';
 import { extendImages, shootRays } from './candidates.ts';
 import { PointIndex } from './pointIndex.ts';
 import type { SpecularSolver } from './specular.ts';
-import type { ResolvedTraceOptions } from './tracePaths.ts';
+import type { ResolvedTraceOptions, TraceControl } from './tracePaths.ts';
+
+/** Shot rays per chunk of work between yields (progress, cancellation). */
+const RAY_CHUNK = 2048;
+
 import { coplanarFaces, type TracerGeometry, tracerTolerances } from './tracerGeometry.ts';
 
 /**
@@ -70,6 +74,8 @@ export function rayPlan(
 export class BeyondTree {
   private index: PointIndex | undefined;
   private raysShot = -1;
+  /** trie size before the shot rays (−1 until a shot starts) */
+  private shotFrom = -1;
   private rayNodes = 0;
   private readonly plan: { rays: number; missRate: number };
   private readonly tol: number;
@@ -90,8 +96,21 @@ export class BeyondTree {
     return !this.c.specularOn || this.c.tree.completeDepth >= this.o.maxDepth;
   }
 
-  /** Paths of depth > d_T to `rx` into `out`; the receiver's report. */
-  paths(rx: Vec3, out: PathGeometry[]): SearchReport {
+  /** Paths of depth > d_T to `rx` into `out`; the receiver's report (synchronously). */
+  paths(rx: Vec3, out: PathGeometry[], control: TraceControl = {}): SearchReport {
+    const it = this.pathsSteps(rx, out, control);
+    for (;;) {
+      const step = it.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * Paths of depth > d_T to `rx` into `out`, as a generator that yields between chunks of the
+   * shot rays (the first receiver that needs them pays for them: progress as 'candidates',
+   * `control.signal` checked); the receiver's report.
+   */
+  *pathsSteps(rx: Vec3, out: PathGeometry[], control: TraceControl = {}): Generator<void, SearchReport> {
     const { o, c } = this;
     if (this.treeComplete) return COMPLETE(o.maxDepth);
     const dT = c.tree.completeDepth;
@@ -100,7 +119,7 @@ export class BeyondTree {
     this.join(rxTree, rx, out);
     const reach = dT + rxTree.completeDepth;
     if (reach >= o.maxDepth) return COMPLETE(o.maxDepth);
-    this.shoot();
+    yield* this.shoot(control);
     const { trie, beams } = c.tree;
     for (let v = this.rayNodes; v < trie.size; v++) {
       if (trie.depth[v]! <= reach || !beamContains(beams, v, rx[0], rx[1], rx[2])) continue;
@@ -163,26 +182,37 @@ export class BeyondTree {
     return this.index;
   }
 
-  /** Shoot the transmitter's rays once; their new sequences get images and beams. */
-  private shoot(): void {
+  /**
+   * Shoot the transmitter's rays once, RAY_CHUNK at a time (yielding, reporting progress and
+   * checking the signal between chunks); their new sequences get images and beams. A shot left
+   * unfinished (the trace cancelled, by the signal here or by its runner while suspended at a
+   * yield) is started over by the next call: the trie is first cut back to where it was.
+   */
+  private *shoot(control: TraceControl): Generator<void, void> {
     if (this.raysShot >= 0) return;
     const { g, o, tx } = this;
     const tree = this.c.tree;
-    this.rayNodes = tree.trie.size;
+    if (this.shotFrom >= 0) tree.trie.truncate(this.shotFrom);
+    else this.shotFrom = tree.trie.size;
+    const before = this.shotFrom;
     const { occlusionEps } = tracerTolerances(g);
-    shootRays(
-      g,
-      tx,
-      {
-        rays: this.plan.rays,
-        maxDepth: o.maxDepth,
-        reflection: o.specular,
-        transmission: o.transmission,
-        minT: occlusionEps,
-      },
-      tree.trie,
-      null,
-    );
+    const opts = {
+      rays: this.plan.rays,
+      maxDepth: o.maxDepth,
+      reflection: o.specular,
+      transmission: o.transmission,
+      minT: occlusionEps,
+    };
+    const n = opts.rays;
+    const report = control.onProgress ?? (() => {});
+    for (let i = 0; i < n; i += RAY_CHUNK) {
+      control.signal?.throwIfAborted();
+      shootRays(g, tx, opts, tree.trie, null, undefined, i, Math.min(n, i + RAY_CHUNK));
+      report({ phase: 'candidates', done: Math.min(n, i + RAY_CHUNK), total: n });
+      yield;
+    }
+    control.signal?.throwIfAborted();
+    this.rayNodes = before;
     tree.images = extendImages(g, tx, tree.trie, tree.images, this.rayNodes);
     tree.beams.extend(tree.trie, tree.images);
     this.solver.images = tree.images;

@@ -7,7 +7,7 @@ import { loadScene } from '../../scene/load.ts';
 import type { Scene } from '../../scene/types.ts';
 import { buildBvh } from '../bvh.ts';
 import { type PathGeometry, pathSignature } from '../path.ts';
-import { tracePaths, tracePathsSync } from './tracePaths.ts';
+import { CpuPathTracer, tracePaths, tracePathsSync } from './tracePaths.ts';
 
 const specularOnly = { scattering: false, diffraction: false, transmission: false } as const;
 
@@ -165,6 +165,47 @@ describe('CPU path search in the closed metal box (acceptance 4, geometry)', () 
     );
     await expect(run).rejects.toThrow('cancelled mid-run');
     expect(receiversDone).toBe(1);
+  });
+
+  it('shot rays beyond the trees report progress and can be cancelled mid-shot; the tracer stays usable', async () => {
+    const options = { maxDepth: 4, ...specularOnly, treeMaxDepth: 0, receiverTrees: false, rays: 4000 };
+    const tracer = await CpuPathTracer.create(box, undefined, tx, options);
+    // the rays are shot when the first receiver needs them, 2048 per chunk: 2 chunks
+    const shots: number[] = [];
+    const ac = new AbortController();
+    await expect(
+      tracer.trace([rx], {
+        signal: ac.signal,
+        onProgress: (p) => {
+          if (p.phase !== 'candidates') return;
+          shots.push(p.done);
+          ac.abort(new Error('stopped mid-shot'));
+        },
+      }),
+    ).rejects.toThrow('stopped mid-shot');
+    expect(shots).toEqual([2048]);
+    // the cancelled shot left nothing half-built: a new trace shoots every ray and finds every path
+    const seen: number[] = [];
+    const [paths] = await tracer.trace([rx], {
+      onProgress: (p) => {
+        if (p.phase === 'candidates') seen.push(p.done);
+      },
+    });
+    expect(seen).toEqual([2048, 4000]);
+    const all = boxImageLengths(tx, rx, 4).length;
+    expect(paths!).toHaveLength(all);
+    // a run abandoned at a yield mid-shot (the runner saw the signal first): a fresh tracer whose
+    // generator stops after the first chunk, then a whole trace on it
+    const other = await CpuPathTracer.create(box, undefined, tx, options);
+    let chunks = 0;
+    const steps = other.traceSteps([rx], {
+      onProgress: (p) => {
+        if (p.phase === 'candidates') chunks++;
+      },
+    });
+    while (chunks === 0) expect(steps.next().done).toBe(false);
+    const [again] = await other.trace([rx]);
+    expect(again!).toHaveLength(all);
   });
 
   it('rejects non-finite positions and bad depths with clear messages', () => {

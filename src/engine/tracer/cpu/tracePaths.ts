@@ -231,7 +231,7 @@ export class CpuPathTracer {
           abort();
         }
       }
-      const searched = this.beyond.paths(rx, paths);
+      const searched = yield* this.beyond.pathsSteps(rx, paths, control);
       reports?.push(searched);
       if (records && scatterFace)
         scatteredPaths(g, records, rx, scatterFace, o.maxDepth, tol, occlusionEps, paths);

@@ -481,7 +481,7 @@ export class GpuPathTracer {
       },
       control,
     );
-    const reports = this.finish(rxList, result, stats);
+    const reports = this.finish(rxList, result, stats, control);
     report({ phase: 'receivers', done: rxList.length, total: rxList.length });
     return { paths: result, stats, reports };
   }
@@ -490,14 +490,19 @@ export class GpuPathTracer {
    * Host-side additions (the search beyond the transmitter's tree, scattering, diffraction: not
    * ported to WGSL) and the reference's dedupe + order; the receivers' reports.
    */
-  private finish(rxList: readonly Vec3[], result: PathGeometry[][], stats: GpuTraceStats): SearchReport[] {
+  private finish(
+    rxList: readonly Vec3[],
+    result: PathGeometry[][],
+    stats: GpuTraceStats,
+    control: TraceControl,
+  ): SearchReport[] {
     const { o, g, tx, tol, occlusionEps, scatterFace } = this;
     const th = performance.now();
     const reports: SearchReport[] = [];
     for (let r = 0; r < rxList.length; r++) {
       const rx = rxList[r]!;
       const paths = result[r]!;
-      reports.push(this.beyond.paths(rx, paths));
+      reports.push(this.beyond.paths(rx, paths, control));
       if (this.records && scatterFace)
         scatteredPaths(g, this.records, rx, scatterFace, o.maxDepth, tol, occlusionEps, paths);
       if (this.wedges.length > 0) diffractedPaths(g, this.wedges, tx, rx, occlusionEps, paths);
@@ -612,7 +617,7 @@ export class GpuPathTracer {
       },
       control,
     );
-    const reports = this.finish(rxList, result, stats);
+    const reports = this.finish(rxList, result, stats, control);
     return { paths: result, stats, reports };
   }
 }

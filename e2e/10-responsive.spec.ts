@@ -39,10 +39,12 @@ test('the page takes input while 80 links are traced, and no long task blocks it
   // the finished trace (thousands of paths, sent compactly into the page) is one task of about
   // 0.4 s on an idle machine, which loaded machines stretch past the limit: it is measured in
   // bench/ui.bench.ts ("longestTaskMs"), not asserted here.
-  const p90 = log.find((e) => e.what === 'progress-90');
-  expect(p90, `the page showed the trace's progress reach 90 %: ${JSON.stringify(log)}`).toBeDefined();
-  const tasks = (await longTasksSince(page, since)).filter((t) => t.start < p90!.at);
-  expectNoLongTask(tasks, 'while tracing', p90!.at - since);
+  // the window ends when the page showed 90 % progress; on a loaded machine progress can jump
+  // from the transmitters' trees straight to the end, and then the window is the whole job
+  const end = log.find((e) => e.what === 'progress-90') ?? log.find((e) => e.what === 'busy-end');
+  expect(end, `the page saw the trace progress or end: ${JSON.stringify(log)}`).toBeDefined();
+  const tasks = (await longTasksSince(page, since)).filter((t) => t.start < end!.at);
+  expectNoLongTask(tasks, 'while tracing', end!.at - since);
 });
 
 test('the page takes input while calibration runs live, and no long task blocks it', async ({

@@ -92,6 +92,8 @@ test('a delay-spread map for Tx 2 over a dragged rectangle at a chosen height is
   // the area: a rectangle dragged in the 3D view on the plane (x −4 … −1, y 1 … 3)
   await page.getByTestId('heatmap-drag-area').click();
   await expect(page.getByTestId('heatmap-drag-area')).toHaveAttribute('aria-pressed', 'true');
+  // the view takes the drag once the tool's listeners are in (a frame later on a loaded machine)
+  await expect(page.locator('canvas[data-map-area-tool="armed"]')).toHaveCount(1);
   const [ax, ay] = await project(page, [-4, 1, PLANE_Z]);
   const [bx, by] = await project(page, [-1, 3, PLANE_Z]);
   await page.mouse.move(ax, ay);
@@ -101,15 +103,19 @@ test('a delay-spread map for Tx 2 over a dragged rectangle at a chosen height is
   await page.mouse.up();
   await expect(page.getByTestId('heatmap-drag-area')).toHaveAttribute('aria-pressed', 'false');
   await expect(page.getByTestId('status')).toContainText('Radio map area');
-  const bounds = [
+  // where the mouse went, to a pixel's width on the plane (the viewport shows ~12 m in ~900 px);
+  // the fields show the store's bounds a render after the drag ends
+  const readBounds = async () => [
     await bound(page, 'heatmap-xmin'),
     await bound(page, 'heatmap-ymin'),
     await bound(page, 'heatmap-xmax'),
     await bound(page, 'heatmap-ymax'),
   ];
+  await expect
+    .poll(async () => Math.max(...(await readBounds()).map((b, k) => Math.abs(b - [-4, 1, -1, 3][k]!))))
+    .toBeLessThan(0.1);
+  const bounds = await readBounds();
   console.log(`dragged area: ${bounds.join(', ')}`);
-  // where the mouse went, to a pixel's width on the plane (the viewport shows ~12 m in ~900 px)
-  for (const [k, want] of [-4, 1, -1, 3].entries()) expect(Math.abs(bounds[k]! - want)).toBeLessThan(0.1);
 
   // the cell count (and an estimate) before running
   const cells = page.getByTestId('heatmap-cells');

@@ -95,11 +95,15 @@ export function MapAreaTool() {
     window.addEventListener('pointerup', up, opts);
     window.addEventListener('click', click, opts);
     window.addEventListener('keydown', key, opts);
+    // the canvas says when a drag will be taken (the effect runs a frame after the button shows
+    // pressed; a drag begun before that would orbit the camera instead)
+    gl.domElement.dataset.mapAreaTool = 'armed';
     setStatus({
       level: 'info',
       message: `Drag a rectangle in the view for the radio map's area (at z = ${z} m; Esc cancels)`,
     });
     return () => {
+      delete gl.domElement.dataset.mapAreaTool;
       window.removeEventListener('pointerdown', down, opts);
       window.removeEventListener('pointermove', move, opts);
       window.removeEventListener('pointerup', up, opts);

@@ -61,6 +61,13 @@ const fmtSeconds = (s: number) =>
  * (K = ∞)", the value under the cursor, and export as PNG, CSV or JSON. The channel settings
  * are the link trace's.
  */
+/** The map's exports: the same files as `rftwin radiomap --png / --csv / --out`. */
+const EXPORTS = [
+  ['png', 'The map as shown, with its colour bar'],
+  ['csv', 'One row per cell'],
+  ['json', 'The JSON of rftwin radiomap'],
+] as const;
+
 export function HeatmapPanel() {
   const twin = useStudio((s) => s.twin);
   const map = useStudio((s) => s.heatmap);
@@ -304,34 +311,19 @@ export function HeatmapPanel() {
         >
           Compute <kbd>H</kbd>
         </button>
-        {map ? (
-          <>
-            <button
-              type="button"
-              data-testid="heatmap-export-png"
-              onClick={() => exportHeatmap('png')}
-              title="The map as shown, with its colour bar"
-            >
-              PNG
-            </button>
-            <button
-              type="button"
-              data-testid="heatmap-export-csv"
-              onClick={() => exportHeatmap('csv')}
-              title="One row per cell"
-            >
-              CSV
-            </button>
-            <button
-              type="button"
-              data-testid="heatmap-export-json"
-              onClick={() => exportHeatmap('json')}
-              title="The JSON of rftwin radiomap"
-            >
-              JSON
-            </button>
-          </>
-        ) : null}
+        {map
+          ? EXPORTS.map(([format, title]) => (
+              <button
+                key={format}
+                type="button"
+                data-testid={`heatmap-export-${format}`}
+                onClick={() => exportHeatmap(format)}
+                title={title}
+              >
+                {format.toUpperCase()}
+              </button>
+            ))
+          : null}
       </div>
       {map ? (
         <div

@@ -76,6 +76,7 @@ rftwin([
 ]);
 rftwin([
   'synth',
+  '--force',
   ...scene,
   '--materials',
   join(demo, 'survey-truth.json'),

@@ -86,6 +86,68 @@ describe('rftwin synth / calibrate / plan', () => {
     expect(r.loss).toBe('nae');
   });
 
+  it('a priors file (--init FILE) sets the values it gives for parameters that are not trained: its scattering coefficients hold while σ is calibrated', () => {
+    // rough brick and concrete: their specular reflections carry √(1 − S²) (docs/physics.md §6)
+    const S = { itu_brick: 0.4, itu_concrete: 0.4 };
+    const truth = {
+      materials: Object.fromEntries(
+        Object.entries(TRUTH.materials).map(([id, m]) => [
+          id,
+          { ...m, scattering_coefficient: S[id as keyof typeof S] ?? 0 },
+        ]),
+      ),
+    };
+    // the priors: σ off the truth by a factor 1.5, S as a vision prior would give it
+    const priors = {
+      materials: Object.fromEntries(
+        Object.entries(truth.materials).map(([id, m]) => [
+          id,
+          { conductivity: 1.5 * m.conductivity, scattering_coefficient: m.scattering_coefficient },
+        ]),
+      ),
+    };
+    writeFileSync(join(dir, 'truth-s.json'), JSON.stringify(truth));
+    writeFileSync(join(dir, 'priors-s.json'), JSON.stringify(priors));
+    const channel = ['--max-depth', '2', '--no-diffraction', '--no-scattering'];
+    const common = ['--scene', SCENE, '--frequency', '28e9', ...channel];
+    const s = runCli([
+      'synth',
+      ...common,
+      '--materials',
+      join(dir, 'truth-s.json'),
+      ...TX,
+      '--rx-file',
+      join(dir, 'rx.csv'),
+      '--out',
+      join(dir, 's-rough.csv'),
+    ]);
+    expect(s.status, s.stderr).toBe(0);
+    const calibrate = (init: string, out: string) => {
+      const c = runCli([
+        'calibrate',
+        ...common,
+        '--soundings',
+        join(dir, 's-rough.csv'),
+        '--init',
+        init,
+        '--truth',
+        join(dir, 'truth-s.json'),
+        '--out',
+        join(dir, out),
+      ]);
+      expect(c.status, c.stderr).toBe(0);
+      return JSON.parse(readFileSync(join(dir, out), 'utf8'));
+    };
+    const withS = calibrate(join(dir, 'priors-s.json'), 'r-s.json');
+    expect(withS.materials.itu_brick.scattering_coefficient).toBe(0.4);
+    expect(withS.materials.itu_wood.scattering_coefficient).toBe(0);
+    expect(withS.mre).toBeLessThan(1e-3);
+    // the same run from ITU values (S = 0): the model cannot reach the rough data
+    const itu = calibrate('itu', 'r-itu.json');
+    expect(itu.materials.itu_brick.scattering_coefficient).toBe(0);
+    expect(itu.mre).toBeGreaterThan(1e-2);
+  });
+
   it('warns of soundings outside the scene or inside an object, and marks each estimate calibrated or not (why)', () => {
     // the soundings of the first test plus two rows the twin cannot predict
     const rows = readFileSync(join(dir, 's.csv'), 'utf8').trim().split('\n');

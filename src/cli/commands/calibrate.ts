@@ -12,6 +12,7 @@ import {
   PARAMETER_FIELD,
   parameterLabel,
   soundingPositionWarnings,
+  withMaterialValues,
 } from '../../engine/calibrate/index.ts';
 import { Channel, describeSettings } from '../../engine/channel/index.ts';
 import { InputError, type Vec3 } from '../../engine/core/index.ts';
@@ -181,7 +182,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(`--optimizer must be lm or adam, got '${optimizer}'`);
   const initText = flag(args, 'init') ?? 'itu';
   const scope = flag(args, 'per-object') === 'true' ? 'object' : 'material';
-  const { scene, materials } = await loadSceneAt(
+  const { scene, materials: sceneMaterials } = await loadSceneAt(
     scenePath,
     frequencyHz,
     flag(args, 'extrapolate') === 'true',
@@ -227,6 +228,9 @@ export async function run(argv: string[]): Promise<number> {
     priors = parseMaterialsJson(text, initText, inputs.limits);
     priorStds = parseMaterialStds(text, initText);
   }
+  // A priors file describes the twin: the values it gives for parameters that are not trained
+  // (a vision prior's scattering coefficient while σ is calibrated) hold in the forward model too.
+  const materials = priors ? withMaterialValues(sceneMaterials, priors, initText) : sceneMaterials;
   const owners = flag(args, 'materials')
     ?.split(',')
     .map((s) => s.trim());

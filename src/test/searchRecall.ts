@@ -5,7 +5,7 @@ import {
   type TracePathsOptions,
   tracePathsSync,
 } from '../engine/tracer/cpu/tracePaths.ts';
-import { compareWithReference, imageMethodPaths } from './oracles/imageMethod.ts';
+import { compareWithReference, imageMethodPathsToMany } from './oracles/imageMethod.ts';
 
 export interface RecallResult {
   links: number;
@@ -42,8 +42,9 @@ export function recallRun(
       reports,
     );
     out.reports.push(...reports);
+    const refs = imageMethodPathsToMany(scene, tx, rxs, { maxDepth: options.maxDepth, transmission });
     rxs.forEach((rx, i) => {
-      const ref = imageMethodPaths(scene, tx, rx, { maxDepth: options.maxDepth, transmission });
+      const ref = refs[i]!;
       const { missed, extra } = compareWithReference(found[i]!, ref);
       const link = `${tx.map((x) => x.toFixed(3))} → ${rx.map((x) => x.toFixed(3))}`;
       out.links++;

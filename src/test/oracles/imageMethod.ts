@@ -161,6 +161,19 @@ function blocked(scene: Scene, d: FaceData, P: Vec3, Q: Vec3, a: number, b: numb
 
 /** Every specular (reflected/transmitted) path and the LoS from tx to rx, sorted by length. */
 export function imageMethodPaths(scene: Scene, tx: Vec3, rx: Vec3, options: OracleOptions): OraclePath[] {
+  return imageMethodPathsToMany(scene, tx, [rx], options)[0]!;
+}
+
+/**
+ * The same for several receivers of one transmitter: the sequences (and their pruning) depend on
+ * the transmitter only, so they are enumerated once and solved for every receiver.
+ */
+export function imageMethodPathsToMany(
+  scene: Scene,
+  tx: Vec3,
+  rxs: readonly Vec3[],
+  options: OracleOptions,
+): OraclePath[][] {
   const d = faceData(scene);
   const F = scene.faces.length;
   const types: number[] = [];
@@ -168,18 +181,19 @@ export function imageMethodPaths(scene: Scene, tx: Vec3, rx: Vec3, options: Orac
   if (options.transmission ?? false) types.push(1);
   const { min, max } = scene.bbox;
   const eps = 1e-7 * Math.max(1, Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]));
-  const out: OraclePath[] = [];
-  if ((options.los ?? true) && !blocked(scene, d, tx, rx, -1, -1, eps))
-    out.push({
-      signature: 'los',
-      length: Math.hypot(rx[0] - tx[0], rx[1] - tx[1], rx[2] - tx[2]),
-      points: [],
-    });
+  const outs: OraclePath[][] = rxs.map(() => []);
+  rxs.forEach((rx, r) => {
+    if ((options.los ?? true) && !blocked(scene, d, tx, rx, -1, -1, eps))
+      outs[r]!.push({
+        signature: 'los',
+        length: Math.hypot(rx[0] - tx[0], rx[1] - tx[1], rx[2] - tx[2]),
+        points: [],
+      });
+  });
   const faces: number[] = [];
   const kinds: number[] = [];
   const images: Vec3[] = [tx];
-  // the far side of each face from the following image, and the bounding cone around the face
-  const solve = () => {
+  const solve = (rx: Vec3, out: OraclePath[]) => {
     const n = faces.length;
     const pts: Vec3[] = new Array(n + 2);
     pts[0] = tx;
@@ -214,39 +228,71 @@ export function imageMethodPaths(scene: Scene, tx: Vec3, rx: Vec3, options: Orac
     const signature = faces.map((f, i) => `${kinds[i] === 0 ? 'r' : 't'}${f}`).join('-');
     out.push({ signature, length, points: pts.slice(1, n + 1) });
   };
-  const mayFollow = (prev: number, I: Vec3, f: number): boolean => {
-    if (prev < 0) return Math.abs(dist(d, f, I[0], I[1], I[2])) > 0;
-    if (f === prev || samePlane(d, f, prev)) return false;
-    // a vertex of f on the far side of prev's plane from the image
-    const side = dist(d, prev, I[0], I[1], I[2]) > 0 ? -1 : 1;
-    const v = d.verts[f]!;
-    let beyond = false;
-    for (let i = 0; i < v.length && !beyond; i += 3)
-      beyond = side * dist(d, prev, v[i]!, v[i + 1]!, v[i + 2]!) > 0;
-    if (!beyond) return false;
-    // f's bounding sphere against the cone from I around prev's bounding sphere
-    const cx = d.centre[3 * prev]! - I[0],
-      cy = d.centre[3 * prev + 1]! - I[1],
-      cz = d.centre[3 * prev + 2]! - I[2];
-    const cl = Math.hypot(cx, cy, cz);
+  /**
+   * Faces with a vertex strictly on one side of face p's plane (not p, not coplanar with it), for
+   * side +1 at index 2p + 1 and −1 at 2p: built once per face and side, when first needed.
+   */
+  const beyondLists: (number[] | undefined)[] = [];
+  const facesBeyond = (p: number, side: number): number[] => {
+    const key = 2 * p + (side > 0 ? 1 : 0);
+    let list = beyondLists[key];
+    if (list) return list;
+    list = [];
+    for (let f = 0; f < F; f++) {
+      if (f === p || samePlane(d, f, p)) continue;
+      const v = d.verts[f]!;
+      for (let i = 0; i < v.length; i += 3) {
+        if (side * dist(d, p, v[i]!, v[i + 1]!, v[i + 2]!) > 0) {
+          list.push(f);
+          break;
+        }
+      }
+    }
+    beyondLists[key] = list;
+    return list;
+  };
+  const allFaces = Array.from({ length: F }, (_, f) => f);
+  /** the faces that may follow prev from image I: a vertex on the far side of prev's plane from I */
+  const followers = (prev: number, I: Vec3): number[] =>
+    prev < 0 ? allFaces : facesBeyond(prev, dist(d, prev, I[0], I[1], I[2]) > 0 ? -1 : 1);
+  /**
+   * Whether f's bounding sphere meets the cone from image I around prev's bounding sphere (every
+   * ray from I through prev). With the cone's axis a (unit), its half-angle h and f's angular
+   * radius s seen from I, the test angle(a, c_f − I) ≤ h + s is done on cosines (no inverse
+   * trigonometry per face): cos(angle) ≥ cos h cos s − sin h sin s.
+   */
+  const coneAround = (prev: number, I: Vec3) => {
+    const ax = d.centre[3 * prev]! - I[0],
+      ay = d.centre[3 * prev + 1]! - I[1],
+      az = d.centre[3 * prev + 2]! - I[2];
+    const al = Math.hypot(ax, ay, az);
+    if (al <= d.radius[prev]!) return undefined; // I inside prev's sphere: every direction
+    const sinH = d.radius[prev]! / al;
+    return { ax: ax / al, ay: ay / al, az: az / al, sinH, cosH: Math.sqrt(1 - sinH * sinH) };
+  };
+  const inCone = (cone: ReturnType<typeof coneAround>, I: Vec3, f: number): boolean => {
+    if (!cone) return true;
     const sx = d.centre[3 * f]! - I[0],
       sy = d.centre[3 * f + 1]! - I[1],
       sz = d.centre[3 * f + 2]! - I[2];
     const sl = Math.hypot(sx, sy, sz);
-    if (cl <= d.radius[prev]! || sl <= d.radius[f]!) return true;
-    const half = Math.asin(d.radius[prev]! / cl);
-    const spread = Math.asin(d.radius[f]! / sl);
-    const angle = Math.acos(Math.max(-1, Math.min(1, (cx * sx + cy * sy + cz * sz) / (cl * sl))));
-    return angle <= half + spread + 1e-9;
+    if (sl <= d.radius[f]!) return true;
+    const sinS = d.radius[f]! / sl;
+    const cosS = Math.sqrt(1 - sinS * sinS);
+    // h, s < π/2, so h + s < π where the cosine decreases: compare cosines
+    const cosSum = cone.cosH * cosS - cone.sinH * sinS;
+    const c = (cone.ax * sx + cone.ay * sy + cone.az * sz) / sl;
+    return c >= cosSum - 1e-9;
   };
   const visit = () => {
     const depth = faces.length;
-    if (depth > 0) solve();
+    if (depth > 0) rxs.forEach((rx, r) => solve(rx, outs[r]!));
     if (depth === options.maxDepth) return;
     const prev = depth > 0 ? faces[depth - 1]! : -1;
     const I = images[depth]!;
-    for (let f = 0; f < F; f++) {
-      if (!mayFollow(prev, I, f)) continue;
+    const cone = prev >= 0 ? coneAround(prev, I) : undefined;
+    for (const f of followers(prev, I)) {
+      if (prev < 0 ? dist(d, f, I[0], I[1], I[2]) === 0 : !inCone(cone, I, f)) continue;
       for (const type of types) {
         let J = I;
         if (type === 0) {
@@ -264,7 +310,8 @@ export function imageMethodPaths(scene: Scene, tx: Vec3, rx: Vec3, options: Orac
     }
   };
   visit();
-  return out.sort((a, b) => a.length - b.length);
+  for (const out of outs) out.sort((a, b) => a.length - b.length);
+  return outs;
 }
 
 /**

@@ -44,8 +44,7 @@ describe('path search recall against the exhaustive image method', () => {
   });
 
   for (const name of SIONNA_SCENE_NAMES) {
-    // the reference is exponential in the depth: the 37-face street canyon stops one level earlier
-    const depth = name === 'simple_street_canyon' ? 4 : 5;
+    const depth = 5;
     it(`fixture ${name}: reflections to depth ${depth}, with transmissions to depth 3; 50 links, 100 %`, async () => {
       const scene = await loadScene(nodeFileSource, sionnaScenePath(name));
       const { min, max } = scene.bbox;

@@ -6,8 +6,8 @@ import { tracePathsSync } from './tracePaths.ts';
 
 /**
  * Completeness on street scenes (issue 18, acceptance 1): the street canyon with 24 cars
- * (321 faces) and the ~11 000-triangle city block, 50 links each, against the exhaustive
- * image-method reference; and reciprocity of the specular search on 20 canyon links.
+ * (321 faces) to depth 4 and the ~11 000-triangle city block to depth 3, 50 links each, against
+ * the exhaustive image-method reference; and reciprocity of the specular search on 20 canyon links.
  */
 describe('path search recall on street scenes', () => {
   it('street canyon with cars, depth 3, reflections: 50 links, 100 %, complete', () => {
@@ -17,6 +17,18 @@ describe('path search recall on street scenes', () => {
     const r = recallRun(g.scene, txs, rxs, { maxDepth: 3, transmission: false });
     expect(r.links).toBe(50);
     expect(r.referencePaths).toBeGreaterThan(200);
+    expect(r.missed).toEqual([]);
+    expect(r.extra).toEqual([]);
+    expect(r.reports.every((x) => x.complete)).toBe(true);
+  });
+
+  it('street canyon with cars, depth 4, reflections: 50 links, 100 %, complete', () => {
+    const g = canyonWithCars();
+    const txs = g.links(5, 51).map((l) => l.tx);
+    const rxs = g.links(10, 52).map((l) => l.rx);
+    const r = recallRun(g.scene, txs, rxs, { maxDepth: 4, transmission: false });
+    expect(r.links).toBe(50);
+    expect(r.referencePaths).toBeGreaterThan(300);
     expect(r.missed).toEqual([]);
     expect(r.extra).toEqual([]);
     expect(r.reports.every((x) => x.complete)).toBe(true);
@@ -38,6 +50,18 @@ describe('path search recall on street scenes', () => {
     const txs = g.links(5, 45).map((l) => l.tx);
     const rxs = g.links(10, 46).map((l) => l.rx);
     const r = recallRun(g.scene, txs, rxs, { maxDepth: 2, transmission: false });
+    expect(r.referencePaths).toBeGreaterThan(50);
+    expect(r.missed).toEqual([]);
+    expect(r.extra).toEqual([]);
+    expect(r.reports.every((x) => x.complete)).toBe(true);
+  });
+
+  it('city block, depth 3, reflections: 50 links, 100 %, complete', () => {
+    const g = cityBlock();
+    const txs = g.links(5, 53).map((l) => l.tx);
+    const rxs = g.links(10, 54).map((l) => l.rx);
+    const r = recallRun(g.scene, txs, rxs, { maxDepth: 3, transmission: false });
+    expect(r.links).toBe(50);
     expect(r.referencePaths).toBeGreaterThan(50);
     expect(r.missed).toEqual([]);
     expect(r.extra).toEqual([]);

@@ -40,6 +40,7 @@ async function setModel(page: Page, model: string) {
 test('demo views + transforms.json with the tiny CLIP model: priors computed in the browser worker, surfaces labelled', async ({
   studio: page,
 }) => {
+  test.slow(); // two CLIP runs (cancelled, then whole): on a loaded 2-core machine they near 90 s
   // every request, the engine worker's included: onnxruntime's wasm must come from the app, not a CDN
   const requested: string[] = [];
   page.context().on('request', (r) => requested.push(r.url()));

@@ -48,6 +48,7 @@ async function typeValue(page: Page, value: string) {
 test('the main flow runs with the keyboard only: open, devices, trace, heatmap, calibrate (pause/stop), export', async ({
   studio: page,
 }) => {
+  test.slow(); // the whole flow in one test: on a loaded 2-core machine it nears the 90 s default
   // every stop of a full Tab cycle is a visible control with a visible focus ring, and the
   // main actions come in reading order: toolbar, devices, radio map, calibration, planning, export
   const order: Focused[] = [];

@@ -151,6 +151,9 @@ export class PathFrameBuilder implements PathFrames {
   private readonly keyIndex = new Map<string, number>();
   private readonly objectMaterial: Int32Array;
   private readonly setup: FrameSetup;
+  /** paths and interactions every column has room for (checked once per add) */
+  private pathCapacity = 0;
+  private interactionCapacity = 0;
   private readonly cols = {
     first: new Column(i32, 1),
     count: new Column(i32, 1),
@@ -288,9 +291,15 @@ export class PathFrameBuilder implements PathFrames {
     const p = this.pathCount;
     const i0 = this.interactionCount;
     const c = this.cols;
-    for (const col of [c.first, c.count, c.length, c.amplitude, c.angles, c.antennas]) col.ensure(p + 1);
-    for (const col of [c.kind, c.materialA, c.materialB, c.cosA, c.cosB, c.bases, c.terms])
-      col.ensure(i0 + n);
+    if (p + 1 > this.pathCapacity) {
+      for (const col of [c.first, c.count, c.length, c.amplitude, c.angles, c.antennas]) col.ensure(p + 1);
+      this.pathCapacity = c.first.data.length;
+    }
+    if (i0 + n > this.interactionCapacity) {
+      for (const col of [c.kind, c.materialA, c.materialB, c.cosA, c.cosB, c.bases, c.terms])
+        col.ensure(i0 + n);
+      this.interactionCapacity = c.kind.data.length;
+    }
     this.pathCount = p + 1;
     this.interactionCount = i0 + n;
     c.first.data[p] = i0;

@@ -107,8 +107,10 @@ export class EdgeDiffraction {
         qy = w.start[1] + s * e[1],
         qz = w.start[2] + s * e[2];
       // the edge end lies on both faces of the wedge: their planes are ignored there
-      if (segmentOccluded(g, tx[0], tx[1], tx[2], qx, qy, qz, -1, w.faceA, occlusionEps, -1, w.faceB)) continue;
-      if (segmentOccluded(g, qx, qy, qz, rx[0], rx[1], rx[2], w.faceA, -1, occlusionEps, w.faceB, -1)) continue;
+      if (segmentOccluded(g, tx[0], tx[1], tx[2], qx, qy, qz, -1, w.faceA, occlusionEps, -1, w.faceB))
+        continue;
+      if (segmentOccluded(g, qx, qy, qz, rx[0], rx[1], rx[2], w.faceA, -1, occlusionEps, w.faceB, -1))
+        continue;
       const length =
         Math.hypot(qx - tx[0], qy - tx[1], qz - tx[2]) + Math.hypot(rx[0] - qx, rx[1] - qy, rx[2] - qz);
       out.push({

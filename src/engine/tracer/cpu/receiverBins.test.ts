@@ -1,11 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sionnaScenePath } from '../../../test/paths.ts';
 import type { Vec3 } from '../../core/vec3.ts';
 import { nodeFileSource } from '../../node/nodeFileSource.ts';
 import { loadScene } from '../../scene/load.ts';
+import type { Scene } from '../../scene/types.ts';
 import { buildBvh } from '../bvh.ts';
 import { randomLinks } from '../gpu/testSupport.ts';
 import { beamContains } from './beams.ts';
+import type { BeamTree } from './beamTree.ts';
 import { buildCandidates } from './candidateSet.ts';
 import { receiverBins } from './receiverBins.ts';
 import { resolveTraceOptions, tracePathsSync } from './tracePaths.ts';
@@ -18,16 +20,23 @@ const run = <T>(it: Generator<void, T>): T => {
   }
 };
 
-describe('receiver bins (beam × receiver culling through a box tree)', async () => {
-  const scene = await loadScene(nodeFileSource, sionnaScenePath('simple_street_canyon'));
-  const g = tracerGeometry(scene, buildBvh(scene));
-  const { tx, rx } = randomLinks(scene, 300, 7);
+describe('receiver bins (beam × receiver culling through a box tree)', () => {
+  let scene: Scene;
+  let tx: Vec3;
+  let rx: Vec3[];
+  let tree: BeamTree;
+  let nodes: number;
   // receivers on a plane as well (a radio-map tile: many on the same z, on grid lines)
   const grid: Vec3[] = [];
   for (let i = 0; i < 40; i++) for (let j = 0; j < 10; j++) grid.push([-40 + 2 * i, -6 + 1.25 * j, 1.5]);
-  const o = resolveTraceOptions({ maxDepth: 3, scattering: false, diffraction: false });
-  const tree = buildCandidates(g, tx, o).tree;
-  const nodes = tree.completeSize;
+  beforeAll(async () => {
+    scene = await loadScene(nodeFileSource, sionnaScenePath('simple_street_canyon'));
+    const g = tracerGeometry(scene, buildBvh(scene));
+    ({ tx, rx } = randomLinks(scene, 300, 7));
+    const o = resolveTraceOptions({ maxDepth: 3, scattering: false, diffraction: false });
+    tree = buildCandidates(g, tx, o).tree;
+    nodes = tree.completeSize;
+  });
 
   it('lists for every receiver exactly the nodes whose beam holds it, ascending', () => {
     for (const points of [rx, grid]) {

@@ -74,6 +74,11 @@ export interface TracePathsOptions extends Partial<PathTypes> {
   scatteringObjects?: Iterable<number>;
   /** diffraction on free edges (edges of one face only, e.g. a plate or a screen); default true */
   freeEdges?: boolean;
+  /**
+   * beams for the deepest level of the transmitter's tree (default true); false when only a few
+   * receivers follow (links): a faster set-up, the same paths (beamTree.ts)
+   */
+  lastLevelBeams?: boolean;
 }
 
 export interface TraceProgress {
@@ -131,6 +136,7 @@ export function resolveTraceOptions(o: TracePathsOptions = {}) {
     missProbability,
     maxRays: o.maxRays ?? DEFAULT_MAX_RAYS,
     freeEdges: o.freeEdges ?? true,
+    lastLevelBeams: o.lastLevelBeams ?? true,
     scatteringObjects: o.scatteringObjects ? [...o.scatteringObjects] : undefined,
   };
 }

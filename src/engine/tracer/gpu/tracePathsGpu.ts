@@ -206,7 +206,8 @@ export class GpuPathTracer {
     signal?: AbortSignal,
   ): GpuPathTracer {
     checkPoint(tx, 'transmitter position');
-    const o = resolveTraceOptions(options);
+    // the kernel culls by every node's beam and shadows: the tree always gets its last level's
+    const o = resolveTraceOptions({ ...options, lastLevelBeams: true });
     const t0 = performance.now();
     const g = tracerGeometry(scene, bvh);
     // the reference's tolerances, so undecided pairs are settled the same way

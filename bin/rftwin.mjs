@@ -20,7 +20,7 @@ const dir = await bundleDir();
 // computed-import: the CLI bundle built by scripts/build-cli.mjs
 const cli = await import(pathToFileURL(join(dir, 'main.js')).href);
 // commands that may load Dawn (WebGPU) or onnxruntime, whose native code writes to fd 2
-const native = cli.loadsNativeLibraries(process.argv.slice(2).filter((a) => a !== '--verbose'));
+const native = await cli.loadsNativeLibraries(process.argv.slice(2).filter((a) => a !== '--verbose'));
 if (native && !verbose && process.env.RFTWIN_CHILD !== '1') {
   // Dawn and the Vulkan loader write warnings to file descriptor 2 from native code, which Node
   // cannot redirect inside its own process; so the CLI runs as a child whose stderr passes

@@ -37,12 +37,6 @@ export const CHANNEL_VALUE_FLAGS = [
   'backend',
 ];
 
-export const CHANNEL_USAGE =
-  '[--max-depth N] [--no-los] [--no-specular] [--no-transmission] [--no-scattering] [--no-diffraction] ' +
-  '[--rays N] [--scattering-rays N] [--material-model slab|halfspace] [--pattern iso|dipole|hw_dipole|tr38901] ' +
-  '[--polarization V|H|+45|-45] [--scattering-pattern lambertian|directive:αR|backscattering:αR,αI,Λ] ' +
-  '[--tx-power-dbm P] [--backend cpu|webgpu|auto]';
-
 function choice<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback: T): T {
   const v = flag(args, name);
   if (v === undefined) return fallback;

@@ -16,7 +16,6 @@ import { type ParsedArgs, UsageError } from './args.ts';
  */
 export const INPUT_VALUE_FLAGS = ['limit'] as const;
 export const INPUT_BOOLEAN_FLAGS = ['allow-outside'] as const;
-export const INPUT_USAGE = '[--limit NAME=N …] [--allow-outside]';
 
 const BY_FLAG = new Map(Object.entries(LIMIT_NAMES).map(([key, flag]) => [flag, key as keyof InputLimits]));
 

@@ -1,16 +1,15 @@
-import { autoMayUseWebGpu, type ChannelJob } from '../engine/channel/index.ts';
-import { InputError } from '../engine/core/index.ts';
-import { registerNodeGpu, rememberedNodeAdapter } from '../engine/node/index.ts';
-import { UsageError } from './args.ts';
-import { NonFiniteResultError } from './output.ts';
+import type { ChannelJob } from '../engine/channel/index.ts';
+import { type CommandName, USAGE } from './usage.ts';
 
 /**
  * `rftwin` command registry. Each command lives in commands/<name>.ts and exports
  * `usage` and `run(argv) → exit code`. Commands are loaded lazily so `rftwin info` does not
  * pay for WebGPU or CLIP start-up. Every command takes `--verbose` (bin/rftwin.mjs then shows
- * the native WebGPU libraries' own messages, filtered out otherwise).
+ * the native WebGPU libraries' own messages, filtered out otherwise). This module imports no
+ * command and no engine module up front: `--help` prints usage.ts's lines and exits, and a command
+ * loads what it needs (start-up, issue 17).
  */
-const COMMANDS: Record<string, () => Promise<{ usage: string; run(argv: string[]): Promise<number> }>> = {
+const COMMANDS: Record<CommandName, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
   info: () => import('./commands/info.ts'),
   trace: () => import('./commands/trace.ts'),
   priors: () => import('./commands/priors.ts'),
@@ -36,7 +35,7 @@ const JOBS: Record<string, readonly ChannelJob['kind'][]> = {
  * filters. Runs on the CPU — `--backend cpu`, or `auto` where an earlier run found no adapter or
  * a software one the CPU beats for these jobs — run in-process and start faster.
  */
-export function loadsNativeLibraries(argv: readonly string[]): boolean {
+export async function loadsNativeLibraries(argv: readonly string[]): Promise<boolean> {
   const [name, ...rest] = argv;
   if (name === 'priors') return !rest.includes('--help') && !rest.includes('-h');
   const jobs = name === undefined ? undefined : JOBS[name];
@@ -48,15 +47,18 @@ export function loadsNativeLibraries(argv: readonly string[]): boolean {
   });
   if (backend === 'cpu') return false;
   if (backend !== 'auto') return true;
+  const [{ rememberedNodeAdapter }, { autoMayUseWebGpu }] = await Promise.all([
+    import('../engine/node/index.ts'),
+    import('../engine/channel/index.ts'),
+  ]);
   const known = rememberedNodeAdapter();
   return !known || autoMayUseWebGpu(known, jobs);
 }
 
 export async function main(argv: string[]): Promise<number> {
-  registerNodeGpu(); // Dawn, loaded only if a command asks for WebGPU
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    const usages = await Promise.all(Object.values(COMMANDS).map(async (load) => (await load()).usage));
+    const usages = Object.values(USAGE);
     process.stdout.write(
       `rftwin: radio digital-twin engine\n\n${usages.map((u) => `  ${u}`).join('\n')}\n\n` +
         'Every command: --limit NAME=N raises an input limit (file-bytes, decompressed-bytes, vertices, faces,\n' +
@@ -66,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 0;
   }
-  const load = COMMANDS[name];
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name as CommandName] : undefined;
   if (!load) {
     process.stderr.write(
       `rftwin: unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})\n`,
@@ -74,9 +76,16 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(`usage: ${(await load()).usage}\n`);
+    process.stdout.write(`usage: ${USAGE[name as CommandName]}\n`);
     return 0;
   }
+  const [{ registerNodeGpu }, { InputError }, { UsageError }, { NonFiniteResultError }] = await Promise.all([
+    import('../engine/node/index.ts'),
+    import('../engine/core/index.ts'),
+    import('./args.ts'),
+    import('./output.ts'),
+  ]);
+  registerNodeGpu(); // Dawn, loaded only if a command asks for WebGPU
   try {
     return await (await load()).run(rest);
   } catch (e) {

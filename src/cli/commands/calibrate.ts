@@ -35,25 +35,18 @@ import { checkFlags, flag, numberFlag, parseArgs, parsePoint, requireFlag, Usage
 import {
   backendFromArgs,
   CHANNEL_BOOLEAN_FLAGS,
-  CHANNEL_USAGE,
   CHANNEL_VALUE_FLAGS,
   channelSettingsFromArgs,
   cliControl,
   withSigint,
 } from '../channelFlags.ts';
-import {
-  INPUT_BOOLEAN_FLAGS,
-  INPUT_USAGE,
-  INPUT_VALUE_FLAGS,
-  inputOptions,
-  readInput,
-  readInputText,
-} from '../inputs.ts';
+import { INPUT_BOOLEAN_FLAGS, INPUT_VALUE_FLAGS, inputOptions, readInput, readInputText } from '../inputs.ts';
 import { checkFinite, prepareOutput, writeOutput } from '../output.ts';
+import { USAGE } from '../usage.ts';
 
 type Inputs = ReturnType<typeof inputOptions>;
 
-export const usage = `rftwin calibrate --scene S --frequency HZ --soundings F [--params conductivity,relative_permittivity,scattering_coefficient] [--loss smape|nae|paths] [--optimizer lm|adam] [--init itu|uniform|random|FILE] [--truth truth.json] [--max-iterations N] [--out result.json] [--materials id,…] [--per-object] [--learning-rate r] [--prior-std s] [--max-relative-std F] [--seed n] ${CHANNEL_USAGE} [--extrapolate] [--max-links N] [--force] ${INPUT_USAGE}`;
+export const usage = USAGE.calibrate;
 
 /**
  * Most soundings calibrate takes by default: it traces every link and keeps its paths and their

@@ -6,9 +6,10 @@ import {
 import { nodeFileSource } from '../../engine/node/index.ts';
 import { loadScene } from '../../engine/scene/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, UsageError } from '../args.ts';
-import { INPUT_BOOLEAN_FLAGS, INPUT_USAGE, INPUT_VALUE_FLAGS, inputOptions } from '../inputs.ts';
+import { INPUT_BOOLEAN_FLAGS, INPUT_VALUE_FLAGS, inputOptions } from '../inputs.ts';
+import { USAGE } from '../usage.ts';
 
-export const usage = `rftwin info <scene> [--frequency Hz] [--extrapolate] [--json] ${INPUT_USAGE}`;
+export const usage = USAGE.info;
 
 /** `rftwin info`: objects, triangle and face counts, materials at a frequency, bounding box. */
 export async function run(argv: string[]): Promise<number> {

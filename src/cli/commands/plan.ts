@@ -15,17 +15,17 @@ import { checkFlags, flag, numberFlag, parseArgs, requireFlag, UsageError } from
 import {
   backendFromArgs,
   CHANNEL_BOOLEAN_FLAGS,
-  CHANNEL_USAGE,
   CHANNEL_VALUE_FLAGS,
   channelSettingsFromArgs,
   cliControl,
   withSigint,
 } from '../channelFlags.ts';
-import { INPUT_BOOLEAN_FLAGS, INPUT_USAGE, INPUT_VALUE_FLAGS, inputOptions } from '../inputs.ts';
+import { INPUT_BOOLEAN_FLAGS, INPUT_VALUE_FLAGS, inputOptions } from '../inputs.ts';
 import { prepareOutput, writeOutput } from '../output.ts';
+import { USAGE } from '../usage.ts';
 import { frequencyFlag, loadSceneAt, parseParameterNames, readLinks } from './calibrate.ts';
 
-export const usage = `rftwin plan --scene S --frequency HZ --tx x,y,z [--tx …] --candidates rx.csv --count N [--params …] [--metrics coherent_gain_db,path_gain_db,rms_delay_spread_ns] [--noise-db σ] [--noise-ns σ] [--seed n] --out chosen.csv ${CHANNEL_USAGE} [--extrapolate] [--force] ${INPUT_USAGE}`;
+export const usage = USAGE.plan;
 
 const METRICS: readonly PlanMetric[] = ['coherent_gain_db', 'path_gain_db', 'rms_delay_spread_ns'];
 

@@ -18,18 +18,11 @@ import {
   visionPriorsFile,
 } from '../../engine/vision/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, requireFlag, UsageError } from '../args.ts';
-import {
-  INPUT_BOOLEAN_FLAGS,
-  INPUT_USAGE,
-  INPUT_VALUE_FLAGS,
-  inputOptions,
-  readInputText,
-} from '../inputs.ts';
+import { INPUT_BOOLEAN_FLAGS, INPUT_VALUE_FLAGS, inputOptions, readInputText } from '../inputs.ts';
 import { checkFinite, prepareOutput, writeOutput } from '../output.ts';
+import { USAGE } from '../usage.ts';
 
-export const usage =
-  'rftwin priors --scene S --images transforms.json [--model ID|PATH] [--candidates list] [--frequency Hz] [--extrapolate] [--offline] [--max-crops N] [--translator translator.json] --out priors.json [--force] ' +
-  INPUT_USAGE;
+export const usage = USAGE.priors;
 
 /**
  * `rftwin priors`: material priors from posed photos with CLIP. When the model cannot be

@@ -22,18 +22,16 @@ import { checkFlags, flag, numberFlag, parseArgs, parsePoint, requireFlag, Usage
 import {
   backendFromArgs,
   CHANNEL_BOOLEAN_FLAGS,
-  CHANNEL_USAGE,
   CHANNEL_VALUE_FLAGS,
   channelSettingsFromArgs,
   cliControl,
   withSigint,
 } from '../channelFlags.ts';
-import { INPUT_BOOLEAN_FLAGS, INPUT_USAGE, INPUT_VALUE_FLAGS, inputOptions } from '../inputs.ts';
+import { INPUT_BOOLEAN_FLAGS, INPUT_VALUE_FLAGS, inputOptions } from '../inputs.ts';
 import { NonFiniteResultError, prepareOutput, writeOutput } from '../output.ts';
+import { USAGE } from '../usage.ts';
 
-export const usage =
-  'rftwin radiomap --scene S --frequency HZ --tx x,y,z [--tx x,y,z … --best-server] --plane z=1.5 [--bounds xmin,ymin,xmax,ymax] --cell 0.25 ' +
-  `[--metric path-gain|coherent-gain|delay-spread|k-factor|angular-spread|serving-tx] [--range pLOW,pHIGH|MIN,MAX] ${CHANNEL_USAGE} [--tile CELLS] [--extrapolate] --out map.json [--png map.png] [--csv map.csv] [--force] ${INPUT_USAGE}`;
+export const usage = USAGE.radiomap;
 
 const BOOLEAN = [...CHANNEL_BOOLEAN_FLAGS, 'extrapolate', 'force', 'best-server', ...INPUT_BOOLEAN_FLAGS];
 const KNOWN = [

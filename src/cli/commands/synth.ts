@@ -6,17 +6,17 @@ import { checkFlags, flag, numberFlag, parseArgs, requireFlag, UsageError } from
 import {
   backendFromArgs,
   CHANNEL_BOOLEAN_FLAGS,
-  CHANNEL_USAGE,
   CHANNEL_VALUE_FLAGS,
   channelSettingsFromArgs,
   cliControl,
   withSigint,
 } from '../channelFlags.ts';
-import { INPUT_BOOLEAN_FLAGS, INPUT_USAGE, INPUT_VALUE_FLAGS, inputOptions } from '../inputs.ts';
+import { INPUT_BOOLEAN_FLAGS, INPUT_VALUE_FLAGS, inputOptions } from '../inputs.ts';
 import { checkFinite, prepareOutput, writeOutput } from '../output.ts';
+import { USAGE } from '../usage.ts';
 import { frequencyFlag, loadSceneAt, readLinks, readMaterialsFile } from './calibrate.ts';
 
-export const usage = `rftwin synth --scene S --frequency HZ --materials truth.json --tx x,y,z [--tx …] --rx-file rx.csv [--noise-db σ] [--noise-ns σ] [--seed n] --out soundings.csv|.json ${CHANNEL_USAGE} [--extrapolate] [--force] ${INPUT_USAGE}`;
+export const usage = USAGE.synth;
 
 /**
  * `rftwin synth`: synthetic soundings of the scene with the given (true) materials, on every

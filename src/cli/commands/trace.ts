@@ -23,16 +23,16 @@ import { checkFlags, flag, numberFlag, parseArgs, parsePoint, requireFlag, Usage
 import {
   backendFromArgs,
   CHANNEL_BOOLEAN_FLAGS,
-  CHANNEL_USAGE,
   CHANNEL_VALUE_FLAGS,
   channelSettingsFromArgs,
   cliControl,
   withSigint,
 } from '../channelFlags.ts';
-import { INPUT_BOOLEAN_FLAGS, INPUT_USAGE, INPUT_VALUE_FLAGS, inputOptions, readInput } from '../inputs.ts';
+import { INPUT_BOOLEAN_FLAGS, INPUT_VALUE_FLAGS, inputOptions, readInput } from '../inputs.ts';
 import { checkFinite, prepareOutput, writeOutput } from '../output.ts';
+import { USAGE } from '../usage.ts';
 
-export const usage = `rftwin trace --scene S --frequency HZ --tx x,y,z (--rx x,y,z … | --rx-file rx.csv) ${CHANNEL_USAGE} [--extrapolate] [--out file [--force]] ${INPUT_USAGE}`;
+export const usage = USAGE.trace;
 
 const BOOLEAN_FLAGS = [...CHANNEL_BOOLEAN_FLAGS, 'extrapolate', 'force', ...INPUT_BOOLEAN_FLAGS];
 const VALUE_FLAGS = [

@@ -6,18 +6,11 @@ import {
   translatorJsonText,
 } from '../../engine/vision/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, requireFlag, UsageError } from '../args.ts';
-import {
-  INPUT_BOOLEAN_FLAGS,
-  INPUT_USAGE,
-  INPUT_VALUE_FLAGS,
-  inputOptions,
-  readInputText,
-} from '../inputs.ts';
+import { INPUT_BOOLEAN_FLAGS, INPUT_VALUE_FLAGS, inputOptions, readInputText } from '../inputs.ts';
 import { checkFinite, prepareOutput, writeOutput } from '../output.ts';
+import { USAGE } from '../usage.ts';
 
-export const usage =
-  'rftwin translator --priors A-priors.json --calibrated A-calibration.json [--priors B-priors.json --calibrated B-calibration.json …] [--epochs N] [--hidden N] [--seed n] --out translator.json [--force] ' +
-  INPUT_USAGE;
+export const usage = USAGE.translator;
 
 /**
  * `rftwin translator`: fit the transfer model (CLIP embedding → calibrated radio parameters)

@@ -46,6 +46,13 @@ import { type ChannelSettings, fieldOptionsOf, traceOptionsOf } from './settings
 export type BackendChoice = 'cpu' | 'webgpu' | 'auto';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['cpu', 'webgpu', 'auto'];
 
+/**
+ * Receivers per transmitter up to which links trace with the cheaper tree (no beams on its last
+ * level, tracer/cpu/beamTree.ts): each receiver then solves that level's candidates, which costs
+ * less than their beams up to about this many receivers (bench/results/links.json).
+ */
+export const FEW_RECEIVERS = 16;
+
 export interface LinkEndpoints {
   tx: Vec3;
   rx: Vec3;
@@ -194,7 +201,9 @@ export class Channel {
         control.onProgress?.(
           p.phase === 'receivers' ? { phase: 'receivers', done: offset + p.done, total: links.length } : p,
         );
-      const tracer = await backend.tracer(this.scene, this.bvh, tx, options, {
+      // a few receivers: the tree's last level without beams (same paths, faster set-up)
+      const txOptions = indices.length <= FEW_RECEIVERS ? { ...options, lastLevelBeams: false } : options;
+      const tracer = await backend.tracer(this.scene, this.bvh, tx, txOptions, {
         signal: control.signal,
         onProgress: progress,
       });

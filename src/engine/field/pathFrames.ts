@@ -151,6 +151,9 @@ export class PathFrameBuilder implements PathFrames {
   private readonly keyIndex = new Map<string, number>();
   private readonly objectMaterial: Int32Array;
   private readonly setup: FrameSetup;
+  /** paths and interactions every column has room for (checked once per add) */
+  private pathCapacity = 0;
+  private interactionCapacity = 0;
   private readonly cols = {
     first: new Column(i32, 1),
     count: new Column(i32, 1),
@@ -288,9 +291,15 @@ export class PathFrameBuilder implements PathFrames {
     const p = this.pathCount;
     const i0 = this.interactionCount;
     const c = this.cols;
-    for (const col of [c.first, c.count, c.length, c.amplitude, c.angles, c.antennas]) col.ensure(p + 1);
-    for (const col of [c.kind, c.materialA, c.materialB, c.cosA, c.cosB, c.bases, c.terms])
-      col.ensure(i0 + n);
+    if (p + 1 > this.pathCapacity) {
+      for (const col of [c.first, c.count, c.length, c.amplitude, c.angles, c.antennas]) col.ensure(p + 1);
+      this.pathCapacity = c.first.data.length;
+    }
+    if (i0 + n > this.interactionCapacity) {
+      for (const col of [c.kind, c.materialA, c.materialB, c.cosA, c.cosB, c.bases, c.terms])
+        col.ensure(i0 + n);
+      this.interactionCapacity = c.kind.data.length;
+    }
     this.pathCount = p + 1;
     this.interactionCount = i0 + n;
     c.first.data[p] = i0;
@@ -324,13 +333,13 @@ export class PathFrameBuilder implements PathFrames {
       c.materialB.data[q] = -1;
       c.cosA.data[q] = 0;
       c.cosB.data[q] = 0;
-      c.bases.data.fill(0, 12 * q, 12 * q + 12);
-      c.terms.data.fill(0, TERM_FLOATS * q, TERM_FLOATS * q + TERM_FLOATS);
+      zero(c.bases.data, 12 * q, 12);
+      zero(c.terms.data, TERM_FLOATS * q, TERM_FLOATS);
     }
-    c.antennas.data.fill(0, 12 * p, 12 * p + 12);
+    zero(c.antennas.data, 12 * p, 12);
     if (degenerate) {
       c.amplitude.data[p] = 0;
-      c.angles.data.fill(0, 4 * p, 4 * p + 4);
+      zero(c.angles.data, 4 * p, 4);
       return p;
     }
     const last = 3 * n;
@@ -342,9 +351,9 @@ export class PathFrameBuilder implements PathFrames {
     ang[4 * p + 2] = azimuthDeg(kArr);
     ang[4 * p + 3] = elevationDeg(kArr);
     antennaFieldVector(s.tx, kDep, ANT);
-    c.antennas.data.set(ANT, 12 * p);
+    copy(ANT, c.antennas.data, 12 * p, 6);
     antennaFieldVector(s.rx, kArr, ANT);
-    c.antennas.data.set(ANT, 12 * p + 6);
+    copy(ANT, c.antennas.data, 12 * p + 6, 6);
 
     // spreading: groups of unfolded length closed at every secondary source (scattering point,
     // edge): 1/r from a point source, √(s′/(r(r + s′))) after an edge of incident length s′
@@ -521,10 +530,10 @@ function kindCode(type: string): number {
 
 function setBases(b: Float64Array, q: number, in1: Vec3, in2: Vec3, out1: Vec3, out2: Vec3): void {
   const o = 12 * q;
-  b.set(in1, o);
-  b.set(in2, o + 3);
-  b.set(out1, o + 6);
-  b.set(out2, o + 9);
+  copy(in1, b, o, 3);
+  copy(in2, b, o + 3, 3);
+  copy(out1, b, o + 6, 3);
+  copy(out2, b, o + 9, 3);
 }
 
 const azimuthDeg = (d: Vec3) => (Math.atan2(d[1], d[0]) * 180) / Math.PI;
@@ -552,3 +561,12 @@ function normalizeOrZero(v: Vec3): Vec3 {
 
 /** Delay (s) of a path of the frames. */
 export const frameDelay = (f: PathFrames, p: number): number => f.length[p]! / SPEED_OF_LIGHT;
+
+// a few numbers at a time: plain loops (a typed array's fill/set is a native call, slower for 3–12)
+function zero(a: Float64Array, at: number, n: number): void {
+  for (let i = 0; i < n; i++) a[at + i] = 0;
+}
+
+function copy(from: ArrayLike<number>, to: Float64Array, at: number, n: number): void {
+  for (let i = 0; i < n; i++) to[at + i] = from[i]!;
+}

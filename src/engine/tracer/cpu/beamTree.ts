@@ -16,6 +16,12 @@ import { coplanarFaces, planeDistance, type TracerGeometry } from './tracerGeome
  * Levels are built breadth first (parent before child, as the trie and the beams require), so the
  * tree is complete to the last whole level: a level whose nodes would take the tree past `budget`
  * nodes is dropped entirely and the tree stops at the level before (completeDepth).
+ *
+ * With `lastLevelBeams` false the deepest level (maxDepth of grow) is cut by the apertures alone:
+ * its nodes get no occlusion culling and no side planes (BEAM_ALL), so every receiver solves them.
+ * That level holds most of the nodes and most of the set-up time; for a few receivers solving
+ * its extra candidates costs far less than building their beams. Same paths either way (the
+ * solver validates every candidate exactly).
  */
 export class BeamTree {
   readonly trie = new CandidateTrie();
@@ -36,6 +42,8 @@ export class BeamTree {
     private readonly tol: number,
     /** cull by occlusion too (occlusion.ts); off only to measure what it saves */
     private readonly occlusion = true,
+    /** beams (side planes, occlusion culling) for the deepest level too; false: see above */
+    private readonly lastLevelBeams = true,
   ) {
     this.beams = new CandidateBeams(g);
     this.beams.root(source);
@@ -66,22 +74,24 @@ export class BeamTree {
       const lo = this.levelStart[d]!;
       const hi = this.levelStart[d + 1]!;
       let expanded = 0;
+      const lean = !this.lastLevelBeams && d + 1 === maxDepth;
+      const levelCuller = lean ? null : culler;
       for (let v = lo; v < hi; v++) {
         const vf = trie.face[v]!;
         facesInBeam(g, beams, v, stamp, v, faces);
-        culler?.prepare(this.images, 3 * v, v === 0 ? -1 : vf, faces);
+        levelCuller?.prepare(this.images, 3 * v, v === 0 ? -1 : vf, faces);
         for (const f of faces) {
           if (v === 0) {
             // a face whose plane holds the source cannot be met by a path from it
             if (Math.abs(planeDistance(g, f, src[0], src[1], src[2])) <= tol) continue;
           } else if (f === vf || coplanarFaces(g, vf, f, tol)) continue;
           let poly = beams.apertureOn(v, f);
-          if (poly && culler) poly = culler.visible(f, poly);
+          if (poly && levelCuller) poly = levelCuller.visible(f, poly);
           if (!poly) continue;
           for (const type of types) {
             const child = trie.child(v, f, type);
             this.images = extendImages(g, src, trie, this.images, child);
-            beams.push(f, this.images, 3 * child, poly);
+            beams.push(f, this.images, 3 * child, poly, !lean);
           }
         }
         if (trie.size - 1 > budget) {

@@ -280,9 +280,10 @@ export class CandidateBeams {
 
   /**
    * Append the beam of node `size` (its interaction on face f, source image `image`), whose
-   * aperture is `poly` (from apertureOn, or null for an empty beam).
+   * aperture is `poly` (from apertureOn, or null for an empty beam). `cone` false: no side
+   * planes, the node keeps every receiver (BEAM_ALL; the aperture box is still recorded).
    */
-  push(f: number, image: ArrayLike<number>, ix: number, poly: ArrayLike<number> | null): void {
+  push(f: number, image: ArrayLike<number>, ix: number, poly: ArrayLike<number> | null, cone = true): void {
     const v = this.size;
     this.reserve(v + 1);
     this.size = v + 1;
@@ -312,7 +313,7 @@ export class CandidateBeams {
       iY = image[ix + 1]!,
       iZ = image[ix + 2]!;
     const dI = fnx * iX + fny * iY + fnz * iZ - foff;
-    if (Math.abs(dI) < margin || poly.length < 9) {
+    if (!cone || Math.abs(dI) < margin || poly.length < 9) {
       this.kind[v] = BEAM_ALL;
       return;
     }

@@ -63,13 +63,24 @@ function* buildSteps(
   const abort = () => control.signal?.throwIfAborted();
   const report = control.onProgress ?? (() => {});
   const specularOn = (o.specular || o.transmission) && o.maxDepth >= 1;
-  const tree = new BeamTree(g, tx, o.specular, o.transmission, tol);
   const treeDepth = Math.min(o.maxDepth, o.treeMaxDepth);
+  // the deepest level without beams only where it is the search's last (beamTree.ts)
+  const lean = !o.lastLevelBeams && treeDepth === o.maxDepth;
+  let tree = new BeamTree(g, tx, o.specular, o.transmission, tol, true, !lean);
   if (specularOn) {
     for (const nodes of tree.grow(treeDepth, o.candidateBudget)) {
       report({ phase: 'candidates', done: Math.min(nodes, o.candidateBudget), total: o.candidateBudget });
       yield;
       abort();
+    }
+    if (lean && tree.overBudget) {
+      // without its culling the last level did not fit: build it with beams after all
+      tree = new BeamTree(g, tx, o.specular, o.transmission, tol);
+      for (const nodes of tree.grow(treeDepth, o.candidateBudget)) {
+        report({ phase: 'candidates', done: Math.min(nodes, o.candidateBudget), total: o.candidateBudget });
+        yield;
+        abort();
+      }
     }
   }
   const scatteringOn =

@@ -2,7 +2,7 @@ import type { Vec3 } from '../../core/vec3.ts';
 import type { PathGeometry } from '../path.ts';
 import { segmentOccluded } from './rayCast.ts';
 import type { TracerGeometry } from './tracerGeometry.ts';
-import { angleAbout, type Wedge } from './wedges.ts';
+import type { Wedge } from './wedges.ts';
 
 /**
  * First-order edge-diffracted paths Tx → Q → Rx.
@@ -26,68 +26,115 @@ export function diffractedPaths(
   occlusionEps: number,
   out: PathGeometry[],
 ): void {
-  for (const w of wedges) {
-    const path = diffractedPath(g, w, tx, rx, occlusionEps);
-    if (path) out.push(path);
-  }
+  new EdgeDiffraction(g, wedges, tx, occlusionEps).paths(rx, out);
 }
 
 const ANGLE_EPS = 1e-9;
+const TWO_PI = 2 * Math.PI;
 
-export function diffractedPath(
-  g: TracerGeometry,
-  w: Wedge,
-  tx: Vec3,
-  rx: Vec3,
-  occlusionEps: number,
-): PathGeometry | undefined {
-  const a: Vec3 = [tx[0] - w.start[0], tx[1] - w.start[1], tx[2] - w.start[2]];
-  const b: Vec3 = [rx[0] - w.start[0], rx[1] - w.start[1], rx[2] - w.start[2]];
-  // both ends in the same region, of opening > π
-  const phiT = angleAbout(w.e, w.uA, a);
-  const phiR = angleAbout(w.e, w.uA, b);
-  const twoPi = 2 * Math.PI;
-  const inRegion1 = (phi: number) => phi > ANGLE_EPS && phi < w.phiB - ANGLE_EPS;
-  const inRegion2 = (phi: number) => phi > w.phiB + ANGLE_EPS && phi < twoPi - ANGLE_EPS;
-  // the interaction's face bounds the region at φ = 0 (face A for region 1, face B for region 2)
-  let zeroFace = w.faceA;
-  let nFace = w.faceB;
-  if (inRegion1(phiT)) {
-    if (!inRegion1(phiR) || w.phiB <= Math.PI + ANGLE_EPS) return undefined;
-  } else if (inRegion2(phiT)) {
-    if (!inRegion2(phiR) || twoPi - w.phiB <= Math.PI + ANGLE_EPS) return undefined;
-    zeroFace = w.faceB;
-    nFace = w.faceA;
-  } else {
-    return undefined;
+/**
+ * The diffraction search from one transmitter: what depends on the transmitter alone (which
+ * region of each wedge holds it, its coordinates along and off the edge) is computed once, so a
+ * receiver costs its own angle and the two occlusion tests of the wedges that can serve it.
+ */
+export class EdgeDiffraction {
+  /** per wedge: the region holding the transmitter (1, 2), or 0 when it cannot diffract */
+  private readonly region: Uint8Array;
+  /** per wedge: s₁ (along the edge), r₁ (off the edge line) */
+  private readonly s1: Float64Array;
+  private readonly r1: Float64Array;
+  /** per wedge: e × uA (angles about the edge) */
+  private readonly y: Float64Array;
+
+  constructor(
+    private readonly g: TracerGeometry,
+    private readonly wedges: readonly Wedge[],
+    private readonly tx: Vec3,
+    private readonly occlusionEps: number,
+  ) {
+    const n = wedges.length;
+    this.region = new Uint8Array(n);
+    this.s1 = new Float64Array(n);
+    this.r1 = new Float64Array(n);
+    this.y = new Float64Array(3 * n);
+    for (let i = 0; i < n; i++) {
+      const w = wedges[i]!;
+      const e = w.e;
+      const u = w.uA;
+      const yx = e[1] * u[2] - e[2] * u[1],
+        yy = e[2] * u[0] - e[0] * u[2],
+        yz = e[0] * u[1] - e[1] * u[0];
+      this.y[3 * i] = yx;
+      this.y[3 * i + 1] = yy;
+      this.y[3 * i + 2] = yz;
+      const ax = tx[0] - w.start[0],
+        ay = tx[1] - w.start[1],
+        az = tx[2] - w.start[2];
+      const phiT = angleOf(ax, ay, az, u, yx, yy, yz);
+      // both ends in the same region, of opening > π
+      if (inRegion1(w, phiT)) this.region[i] = w.phiB <= Math.PI + ANGLE_EPS ? 0 : 1;
+      else if (inRegion2(w, phiT)) this.region[i] = TWO_PI - w.phiB <= Math.PI + ANGLE_EPS ? 0 : 2;
+      const s1 = ax * e[0] + ay * e[1] + az * e[2];
+      this.s1[i] = s1;
+      this.r1[i] = Math.sqrt(Math.max(0, ax * ax + ay * ay + az * az - s1 * s1));
+    }
   }
-  const s1 = a[0] * w.e[0] + a[1] * w.e[1] + a[2] * w.e[2];
-  const s2 = b[0] * w.e[0] + b[1] * w.e[1] + b[2] * w.e[2];
-  const r1 = Math.sqrt(Math.max(0, a[0] * a[0] + a[1] * a[1] + a[2] * a[2] - s1 * s1));
-  const r2 = Math.sqrt(Math.max(0, b[0] * b[0] + b[1] * b[1] + b[2] * b[2] - s2 * s2));
-  if (r1 + r2 <= 0) return undefined;
-  const s = s1 + ((s2 - s1) * r1) / (r1 + r2);
-  if (s < 0 || s > w.length) return undefined;
-  const q: Vec3 = [w.start[0] + s * w.e[0], w.start[1] + s * w.e[1], w.start[2] + s * w.e[2]];
-  // the edge end lies on both faces of the wedge: their planes are ignored there
-  if (segmentOccluded(g, tx[0], tx[1], tx[2], q[0], q[1], q[2], -1, w.faceA, occlusionEps, -1, w.faceB))
-    return undefined;
-  if (segmentOccluded(g, q[0], q[1], q[2], rx[0], rx[1], rx[2], w.faceA, -1, occlusionEps, w.faceB, -1))
-    return undefined;
-  const length =
-    Math.hypot(q[0] - tx[0], q[1] - tx[1], q[2] - tx[2]) +
-    Math.hypot(rx[0] - q[0], rx[1] - q[1], rx[2] - q[2]);
-  return {
-    kind: 'diffracted',
-    interactions: [
-      {
-        type: 'diffraction',
-        objectIndex: g.faceObject[zeroFace]!,
-        faceIndex: zeroFace,
-        point: q,
-        edge: { start: [...w.start], end: [...w.end], otherFaceIndex: nFace },
-      },
-    ],
-    length,
-  };
+
+  /** The first-order diffracted paths to `rx`, in wedge order, into `out`. */
+  paths(rx: Vec3, out: PathGeometry[]): void {
+    const { g, wedges, region, tx, occlusionEps } = this;
+    for (let i = 0; i < wedges.length; i++) {
+      const reg = region[i]!;
+      if (reg === 0) continue;
+      const w = wedges[i]!;
+      const e = w.e;
+      const bx = rx[0] - w.start[0],
+        by = rx[1] - w.start[1],
+        bz = rx[2] - w.start[2];
+      const phiR = angleOf(bx, by, bz, w.uA, this.y[3 * i]!, this.y[3 * i + 1]!, this.y[3 * i + 2]!);
+      if (reg === 1 ? !inRegion1(w, phiR) : !inRegion2(w, phiR)) continue;
+      // the interaction's face bounds the region at φ = 0 (face A for region 1, face B for region 2)
+      const zeroFace = reg === 1 ? w.faceA : w.faceB;
+      const nFace = reg === 1 ? w.faceB : w.faceA;
+      const s1 = this.s1[i]!;
+      const r1 = this.r1[i]!;
+      const s2 = bx * e[0] + by * e[1] + bz * e[2];
+      const r2 = Math.sqrt(Math.max(0, bx * bx + by * by + bz * bz - s2 * s2));
+      if (r1 + r2 <= 0) continue;
+      const s = s1 + ((s2 - s1) * r1) / (r1 + r2);
+      if (s < 0 || s > w.length) continue;
+      const qx = w.start[0] + s * e[0],
+        qy = w.start[1] + s * e[1],
+        qz = w.start[2] + s * e[2];
+      // the edge end lies on both faces of the wedge: their planes are ignored there
+      if (segmentOccluded(g, tx[0], tx[1], tx[2], qx, qy, qz, -1, w.faceA, occlusionEps, -1, w.faceB))
+        continue;
+      if (segmentOccluded(g, qx, qy, qz, rx[0], rx[1], rx[2], w.faceA, -1, occlusionEps, w.faceB, -1))
+        continue;
+      const length =
+        Math.hypot(qx - tx[0], qy - tx[1], qz - tx[2]) + Math.hypot(rx[0] - qx, rx[1] - qy, rx[2] - qz);
+      out.push({
+        kind: 'diffracted',
+        interactions: [
+          {
+            type: 'diffraction',
+            objectIndex: g.faceObject[zeroFace]!,
+            faceIndex: zeroFace,
+            point: [qx, qy, qz],
+            edge: { start: [...w.start], end: [...w.end], otherFaceIndex: nFace },
+          },
+        ],
+        length,
+      });
+    }
+  }
 }
+
+/** Angle of (x, y, z) about the edge from u, with ey = e × u (wedges.ts angleAbout), in [0, 2π). */
+function angleOf(x: number, y: number, z: number, u: Vec3, ex: number, ey: number, ez: number): number {
+  const a = Math.atan2(x * ex + y * ey + z * ez, x * u[0] + y * u[1] + z * u[2]);
+  return a < 0 ? a + TWO_PI : a;
+}
+
+const inRegion1 = (w: Wedge, phi: number) => phi > ANGLE_EPS && phi < w.phiB - ANGLE_EPS;
+const inRegion2 = (w: Wedge, phi: number) => phi > w.phiB + ANGLE_EPS && phi < TWO_PI - ANGLE_EPS;

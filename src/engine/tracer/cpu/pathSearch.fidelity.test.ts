@@ -32,6 +32,17 @@ describe('path search recall against the exhaustive image method', () => {
     expect(complete(r.reports)).toBe(true);
   });
 
+  it('links with few receivers (the tree without beams on its last level): depth 4, 50 links, 100 %', () => {
+    const g = boxesInRoom();
+    const txs = g.links(5, 21).map((l) => l.tx);
+    const rxs = g.links(10, 22).map((l) => l.rx);
+    const r = recallRun(g.scene, txs, rxs, { maxDepth: 4, transmission: false, lastLevelBeams: false });
+    expect(r.referencePaths).toBeGreaterThan(1500);
+    expect(r.missed).toEqual([]);
+    expect(r.extra).toEqual([]);
+    expect(complete(r.reports)).toBe(true);
+  });
+
   it('boxes in a room, depth 2, reflections and transmissions: 50 links, 100 %', () => {
     const g = boxesInRoom();
     const txs = g.links(5, 23).map((l) => l.tx);

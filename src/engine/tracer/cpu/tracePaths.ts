@@ -4,7 +4,8 @@ import type { Bvh } from '../bvh.ts';
 import { type PathGeometry, pathSignature } from '../path.ts';
 import { beamContains } from './beams.ts';
 import { type CandidateSet, candidateSteps, losPath } from './candidateSet.ts';
-import { diffractedPaths } from './diffraction.ts';
+import { EdgeDiffraction } from './diffraction.ts';
+import { receiverBins } from './receiverBins.ts';
 import { BeyondTree, type SearchReport } from './receiverSearch.ts';
 import { scatteredPaths } from './scattering.ts';
 import { SpecularSolver } from './specular.ts';
@@ -73,6 +74,11 @@ export interface TracePathsOptions extends Partial<PathTypes> {
   scatteringObjects?: Iterable<number>;
   /** diffraction on free edges (edges of one face only, e.g. a plate or a screen); default true */
   freeEdges?: boolean;
+  /**
+   * beams for the deepest level of the transmitter's tree (default true); false when only a few
+   * receivers follow (links): a faster set-up, the same paths (beamTree.ts)
+   */
+  lastLevelBeams?: boolean;
 }
 
 export interface TraceProgress {
@@ -130,6 +136,7 @@ export function resolveTraceOptions(o: TracePathsOptions = {}) {
     missProbability,
     maxRays: o.maxRays ?? DEFAULT_MAX_RAYS,
     freeEdges: o.freeEdges ?? true,
+    lastLevelBeams: o.lastLevelBeams ?? true,
     scatteringObjects: o.scatteringObjects ? [...o.scatteringObjects] : undefined,
   };
 }
@@ -155,6 +162,7 @@ export class CpuPathTracer {
     private readonly candidates: CandidateSet,
     private readonly solver: SpecularSolver,
     private readonly beyond: BeyondTree,
+    private readonly edges: EdgeDiffraction,
     private readonly tol: number,
     private readonly occlusionEps: number,
   ) {}
@@ -175,7 +183,8 @@ export class CpuPathTracer {
     const c = yield* candidateSteps(g, tx, o, control);
     const solver = new SpecularSolver(g, tx, c.tree.trie, c.tree.images, tol, occlusionEps);
     const beyond = new BeyondTree(g, tx, o, c, solver);
-    return new CpuPathTracer(g, tx, o, c, solver, beyond, tol, occlusionEps);
+    const edges = new EdgeDiffraction(g, c.wedges, tx, occlusionEps);
+    return new CpuPathTracer(g, tx, o, c, solver, beyond, edges, tol, occlusionEps);
   }
 
   static async create(
@@ -214,32 +223,52 @@ export class CpuPathTracer {
     const beams = tree.beams;
     const nodes = specularOn ? tree.completeSize : 1;
     report({ phase: 'receivers', done: 0, total: rxList.length });
-    for (let r = 0; r < rxList.length; r++) {
-      const rx = rxList[r]!;
-      const paths: PathGeometry[] = [];
-      if (o.los) {
-        const los = losPath(g, tx, rx, occlusionEps);
-        if (los) paths.push(los);
+    for (let r0 = 0; r0 < rxList.length; ) {
+      // receivers in blocks whose (candidate, receiver) lists fit MAX_BIN_PAIRS
+      let r1 = Math.min(rxList.length, r0 + RECEIVER_BLOCK);
+      let bins = nodes > 1 ? yield* receiverBins(beams, nodes, rxList, r0, r1) : null;
+      while (nodes > 1 && !bins && r1 - r0 > 1) {
+        r1 = r0 + ((r1 - r0) >> 1);
+        bins = yield* receiverBins(beams, nodes, rxList, r0, r1);
       }
-      for (let node = 1; node < nodes; node++) {
-        if (beamContains(beams, node, rx[0], rx[1], rx[2])) {
-          const p = solver.solve(node, rx);
-          if (p) paths.push(p);
-        }
-        if ((node & 65535) === 0) {
-          yield;
-          abort();
-        }
-      }
-      const searched = yield* this.beyond.pathsSteps(rx, paths, control);
-      reports?.push(searched);
-      if (records && scatterFace)
-        scatteredPaths(g, records, rx, scatterFace, o.maxDepth, tol, occlusionEps, paths);
-      if (wedges.length > 0) diffractedPaths(g, wedges, tx, rx, occlusionEps, paths);
-      result.push(dedupeAndSort(paths));
-      report({ phase: 'receivers', done: r + 1, total: rxList.length });
-      yield;
       abort();
+      for (let r = r0; r < r1; r++) {
+        const rx = rxList[r]!;
+        const paths: PathGeometry[] = [];
+        if (o.los) {
+          const los = losPath(g, tx, rx, occlusionEps);
+          if (los) paths.push(los);
+        }
+        if (bins) {
+          const list = bins.nodes;
+          for (let k = bins.start[r - r0]!, end = bins.start[r - r0 + 1]!; k < end; k++) {
+            const p = solver.solve(list[k]!, rx);
+            if (p) paths.push(p);
+          }
+        } else {
+          // one receiver over the pair budget on its own: every node, tested here
+          for (let node = 1; node < nodes; node++) {
+            if (beamContains(beams, node, rx[0], rx[1], rx[2])) {
+              const p = solver.solve(node, rx);
+              if (p) paths.push(p);
+            }
+            if ((node & 65535) === 0) {
+              yield;
+              abort();
+            }
+          }
+        }
+        const searched = yield* this.beyond.pathsSteps(rx, paths, control);
+        reports?.push(searched);
+        if (records && scatterFace)
+          scatteredPaths(g, records, rx, scatterFace, o.maxDepth, tol, occlusionEps, paths);
+        if (wedges.length > 0) this.edges.paths(rx, paths);
+        result.push(dedupeAndSort(paths));
+        report({ phase: 'receivers', done: r + 1, total: rxList.length });
+        yield;
+        abort();
+      }
+      r0 = r1;
     }
     return result;
   }
@@ -288,6 +317,9 @@ async function runYielding<T>(it: Generator<void, T>, control: TraceControl): Pr
 }
 
 const SAME_POINT = 1e-6;
+
+/** Receivers binned together (receiverBins.ts): one box tree over them per block. */
+const RECEIVER_BLOCK = 4096;
 
 /** Remove geometric duplicates and sort by (length, signature, discovery order). */
 export function dedupeAndSort(paths: PathGeometry[]): PathGeometry[] {

@@ -149,6 +149,9 @@ function touchesOtherSurface(g: TracerGeometry, w: Wedge, tol: number): boolean 
   return false;
 }
 
+/** Traversal stack of pointOnSurface (no allocation per query; it does not recurse). */
+const surfaceStack = new Int32Array(512);
+
 /**
  * Whether (x, y, z) lies on a triangle (within tol) of a face other than skipFace (BVH query);
  * with `samePlane` false, faces in skipFace's plane (faceGroup) do not count either.
@@ -164,9 +167,11 @@ export function pointOnSurface(
 ): boolean {
   const { bounds, nodes, triangleOrder } = g.bvh;
   const te = g.triEdges;
-  const stack = [0];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
+  const stack = surfaceStack;
+  let sp = 0;
+  stack[sp++] = 0;
+  while (sp > 0) {
+    const node = stack[--sp]!;
     const o = 6 * node;
     if (
       x < bounds[o]! - tol ||
@@ -181,7 +186,9 @@ export function pointOnSurface(
     const a = g.bvh.nodes[2 * node]!;
     const b = nodes[2 * node + 1]!;
     if (b > 0) {
-      stack.push(a, b);
+      if (sp + 2 > stack.length) throw new Error('BVH deeper than the traversal stack');
+      stack[sp++] = a;
+      stack[sp++] = b;
       continue;
     }
     for (let i = a; i < a - b; i++) {

@@ -14,7 +14,7 @@ import type { Bvh } from '../bvh.ts';
 import { beamContains, type CandidateBeams, footprintRow } from '../cpu/beams.ts';
 import { buildCandidates, losPath, tracerTolerances } from '../cpu/candidateSet.ts';
 import { type CandidateTrie, type HitRecords, REFLECTION } from '../cpu/candidates.ts';
-import { diffractedPaths } from '../cpu/diffraction.ts';
+import { EdgeDiffraction } from '../cpu/diffraction.ts';
 import { BeyondTree, type SearchReport } from '../cpu/receiverSearch.ts';
 import { scatteredPaths } from '../cpu/scattering.ts';
 import { SpecularSolver } from '../cpu/specular.ts';
@@ -206,7 +206,8 @@ export class GpuPathTracer {
     signal?: AbortSignal,
   ): GpuPathTracer {
     checkPoint(tx, 'transmitter position');
-    const o = resolveTraceOptions(options);
+    // the kernel culls by every node's beam and shadows: the tree always gets its last level's
+    const o = resolveTraceOptions({ ...options, lastLevelBeams: true });
     const t0 = performance.now();
     const g = tracerGeometry(scene, bvh);
     // the reference's tolerances, so undecided pairs are settled the same way
@@ -499,13 +500,14 @@ export class GpuPathTracer {
     const { o, g, tx, tol, occlusionEps, scatterFace } = this;
     const th = performance.now();
     const reports: SearchReport[] = [];
+    const edges = this.wedges.length > 0 ? new EdgeDiffraction(g, this.wedges, tx, occlusionEps) : null;
     for (let r = 0; r < rxList.length; r++) {
       const rx = rxList[r]!;
       const paths = result[r]!;
       reports.push(this.beyond.paths(rx, paths, control));
       if (this.records && scatterFace)
         scatteredPaths(g, this.records, rx, scatterFace, o.maxDepth, tol, occlusionEps, paths);
-      if (this.wedges.length > 0) diffractedPaths(g, this.wedges, tx, rx, occlusionEps, paths);
+      edges?.paths(rx, paths);
       result[r] = dedupeAndSort(paths);
     }
     stats.hostMs += performance.now() - th;

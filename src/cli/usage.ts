@@ -1,0 +1,30 @@
+/**
+ * Every command's usage line, in a module of its own that imports nothing: `rftwin --help` and
+ * `rftwin <command> --help` print these without loading any command or the engine (start-up).
+ */
+export const INPUT_USAGE = '[--limit NAME=N …] [--allow-outside]';
+
+export const CHANNEL_USAGE =
+  '[--max-depth N] [--no-los] [--no-specular] [--no-transmission] [--no-scattering] [--no-diffraction] ' +
+  '[--rays N] [--scattering-rays N] [--material-model slab|halfspace] [--pattern iso|dipole|hw_dipole|tr38901] ' +
+  '[--polarization V|H|+45|-45] [--scattering-pattern lambertian|directive:αR|backscattering:αR,αI,Λ] ' +
+  '[--tx-power-dbm P] [--backend cpu|webgpu|auto]';
+
+export const USAGE = {
+  info: `rftwin info <scene> [--frequency Hz] [--extrapolate] [--json] ${INPUT_USAGE}`,
+  trace: `rftwin trace --scene S --frequency HZ --tx x,y,z (--rx x,y,z … | --rx-file rx.csv) ${CHANNEL_USAGE} [--extrapolate] [--out file [--force]] ${INPUT_USAGE}`,
+  priors:
+    'rftwin priors --scene S --images transforms.json [--model ID|PATH] [--candidates list] [--frequency Hz] [--extrapolate] [--offline] [--max-crops N] [--translator translator.json] --out priors.json [--force] ' +
+    INPUT_USAGE,
+  synth: `rftwin synth --scene S --frequency HZ --materials truth.json --tx x,y,z [--tx …] --rx-file rx.csv [--noise-db σ] [--noise-ns σ] [--seed n] --out soundings.csv|.json ${CHANNEL_USAGE} [--extrapolate] [--force] ${INPUT_USAGE}`,
+  calibrate: `rftwin calibrate --scene S --frequency HZ --soundings F [--params conductivity,relative_permittivity,scattering_coefficient] [--loss smape|nae|paths] [--optimizer lm|adam] [--init itu|uniform|random|FILE] [--truth truth.json] [--max-iterations N] [--out result.json] [--materials id,…] [--per-object] [--learning-rate r] [--prior-std s] [--max-relative-std F] [--seed n] ${CHANNEL_USAGE} [--extrapolate] [--max-links N] [--force] ${INPUT_USAGE}`,
+  plan: `rftwin plan --scene S --frequency HZ --tx x,y,z [--tx …] --candidates rx.csv --count N [--params …] [--metrics coherent_gain_db,path_gain_db,rms_delay_spread_ns] [--noise-db σ] [--noise-ns σ] [--seed n] --out chosen.csv ${CHANNEL_USAGE} [--extrapolate] [--force] ${INPUT_USAGE}`,
+  radiomap:
+    'rftwin radiomap --scene S --frequency HZ --tx x,y,z [--tx x,y,z … --best-server] --plane z=1.5 [--bounds xmin,ymin,xmax,ymax] --cell 0.25 ' +
+    `[--metric path-gain|coherent-gain|delay-spread|k-factor|angular-spread|serving-tx] [--range pLOW,pHIGH|MIN,MAX] ${CHANNEL_USAGE} [--tile CELLS] [--extrapolate] --out map.json [--png map.png] [--csv map.csv] [--force] ${INPUT_USAGE}`,
+  translator:
+    'rftwin translator --priors A-priors.json --calibrated A-calibration.json [--priors B-priors.json --calibrated B-calibration.json …] [--epochs N] [--hidden N] [--seed n] --out translator.json [--force] ' +
+    INPUT_USAGE,
+} as const;
+
+export type CommandName = keyof typeof USAGE;

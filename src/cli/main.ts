@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<{ usage: string; run(argv: string[]
   plan: () => import('./commands/plan.ts'),
   radiomap: () => import('./commands/radiomap.ts'),
   translator: () => import('./commands/translator.ts'),
+  merge: () => import('./commands/merge.ts'),
 };
 
 /** The channel jobs of each command that traces or evaluates (what `auto` decides between). */

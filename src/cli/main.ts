@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<{ usage: string; run(argv: string[]
   radiomap: () => import('./commands/radiomap.ts'),
   translator: () => import('./commands/translator.ts'),
   merge: () => import('./commands/merge.ts'),
+  slurm: () => import('./commands/slurm.ts'),
 };
 
 /** The channel jobs of each command that traces or evaluates (what `auto` decides between). */

@@ -68,7 +68,21 @@ describe.skipIf(unavailable !== undefined)('rftwin slurm on a single-node Slurm'
     const png = join(dir, 'slurm-map.png');
     const submitted = await run(
       'node',
-      ['bin/rftwin.mjs', 'slurm', 'radiomap', '--tasks', '4', '--dir', job, '--submit', ...MAP, '--out', out, '--png', png],
+      [
+        'bin/rftwin.mjs',
+        'slurm',
+        'radiomap',
+        '--tasks',
+        '4',
+        '--dir',
+        job,
+        '--submit',
+        ...MAP,
+        '--out',
+        out,
+        '--png',
+        png,
+      ],
       { env },
     );
     const ids = JSON.parse(submitted.stdout) as { array_job: string; merge_job: string; tasks: number };
@@ -79,12 +93,23 @@ describe.skipIf(unavailable !== undefined)('rftwin slurm on a single-node Slurm'
     expect(script).toContain('#SBATCH --array=0-3');
     expect(readFileSync(join(job, 'submit.sh'), 'utf8')).toContain(`--dependency=afterok:"$array"`);
     await waitFor([ids.array_job, ids.merge_job]);
-    for (let i = 0; i < 4; i++) expect(existsSync(join(job, 'tiles', `tile-${i}.json`)), `tile ${i}`).toBe(true);
+    for (let i = 0; i < 4; i++)
+      expect(existsSync(join(job, 'tiles', `tile-${i}.json`)), `tile ${i}`).toBe(true);
     expect(existsSync(out), `merged map (merge log: ${readLog(join(job, 'logs', 'merge.err'))})`).toBe(true);
 
     const local = join(dir, 'local-map.json');
     const localPng = join(dir, 'local-map.png');
-    await run('node', ['bin/rftwin.mjs', 'radiomap', ...MAP, '--threads', '1', '--out', local, '--png', localPng]);
+    await run('node', [
+      'bin/rftwin.mjs',
+      'radiomap',
+      ...MAP,
+      '--threads',
+      '1',
+      '--out',
+      local,
+      '--png',
+      localPng,
+    ]);
     const merged = JSON.parse(readFileSync(out, 'utf8'));
     const single = JSON.parse(readFileSync(local, 'utf8'));
     expect(merged.nx * merged.ny).toBe(64);
@@ -98,5 +123,5 @@ describe.skipIf(unavailable !== undefined)('rftwin slurm on a single-node Slurm'
 });
 
 function readLog(path: string): string {
-  return existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n').at(-1) ?? '' : 'none';
+  return existsSync(path) ? (readFileSync(path, 'utf8').trim().split('\n').at(-1) ?? '') : 'none';
 }

@@ -16,8 +16,10 @@ export interface SlurmResources {
 
 export interface SlurmJob {
   kind: 'radiomap' | 'trace' | 'calibrate-batch';
-  /** the job folder (absolute) */
+  /** the job folder (absolute): scripts, logs, parts */
   dir: string;
+  /** where the tasks run (--chdir; absolute) */
+  workdir: string;
   tasks: number;
   resources: SlurmResources;
   /** how a node runs rftwin, e.g. `/usr/bin/node /shared/rftwin/bin/rftwin.mjs` */
@@ -45,7 +47,7 @@ function header(job: SlurmJob, name: string, what: string, array: boolean): stri
     ...what.split('\n').map((l) => `# ${l}`),
     `#SBATCH --job-name=${name}`,
     ...(array ? [`#SBATCH --array=0-${job.tasks - 1}`] : []),
-    `#SBATCH --chdir=${job.dir}`,
+    `#SBATCH --chdir=${job.workdir}`,
     `#SBATCH --output=${job.dir}/logs/${part}.out`,
     `#SBATCH --error=${job.dir}/logs/${part}.err`,
     '#SBATCH --ntasks=1',
@@ -75,7 +77,7 @@ export function arrayScript(job: SlurmJob): string {
     what = `rftwin link list as a Slurm job array: task i traces chunk i of ${n} of the receivers\ninto chunks/chunk-i.json; merge.sbatch joins them after all succeeded.\nA failed chunk (its log: logs/chunk-i.err) is re-run alone with: sbatch --array=i trace.sbatch`;
     body = [`$RFTWIN trace ${q} ${threads} --chunk ${i}/${n} --out chunks/chunk-${i}.json --force`];
   } else {
-    what = `rftwin calibrations as a Slurm job array: task i runs line i+1 of the batch file\n(each its own rftwin calibrate with its own --out).\nA failed calibration (its log: logs/calibration-i.err) is re-run alone with: sbatch --array=i calibrate-batch.sbatch`;
+    what = `rftwin calibrations as a Slurm job array: task i runs line i+1 of the batch file\n(each its own rftwin calibrate with its own --out; relative paths from ${job.workdir}).\nA failed calibration (its log: logs/calibration-i.err) is re-run alone with: sbatch --array=i calibrate-batch.sbatch`;
     body = [
       `case ${i} in`,
       ...job.lines!.map((line, k) => `  ${k}) $RFTWIN calibrate ${line} ;;`),

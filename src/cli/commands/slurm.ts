@@ -96,12 +96,16 @@ export async function run(argv: string[]): Promise<number> {
       throw new UsageError(
         `--tasks must be a whole number of array tasks from 1 to 100000, got '${own.get('tasks')}'`,
       );
+    if (!args.includes('--scene'))
+      throw new UsageError(`missing --scene (the ${kind} arguments follow rftwin slurm's own)`);
     if (kind === 'trace' && !args.includes('--rx-file'))
       throw new UsageError('a trace job splits the receivers of --rx-file into chunks');
   }
   const job: SlurmJob = {
     kind,
     dir,
+    // a batch's lines name files as the person wrote them: relative to where rftwin slurm ran
+    workdir: kind === 'calibrate-batch' ? process.cwd() : dir,
     tasks,
     resources: {
       cpusPerTask: cpus,

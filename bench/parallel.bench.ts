@@ -35,7 +35,11 @@ function once(args: string[]): number {
   return performance.now() - t;
 }
 
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
 
 /** The output without its timings (stats of a map; a trace has none). */
 function withoutTimings(path: string): string {

@@ -35,7 +35,13 @@ import {
 } from '../channelFlags.ts';
 import { INPUT_BOOLEAN_FLAGS, INPUT_USAGE, INPUT_VALUE_FLAGS, inputOptions } from '../inputs.ts';
 import { NonFiniteResultError, prepareOutput, writeOutput } from '../output.ts';
-import { nodeWorkerPool, THREADS_USAGE, threadsFromArgs } from '../workerPool.ts';
+import {
+  MIN_PARALLEL_WORK,
+  nodeWorkerPool,
+  THREADS_USAGE,
+  threadsFromArgs,
+  workersFor,
+} from '../workerPool.ts';
 
 export const usage =
   'rftwin radiomap --scene S --frequency HZ --tx x,y,z [--tx x,y,z … --best-server] --plane z=1.5 [--bounds xmin,ymin,xmax,ymax] --cell 0.25 ' +
@@ -173,7 +179,12 @@ export async function run(argv: string[]): Promise<number> {
         },
       };
       const choice = channel.backendFor({ kind: 'map', cells: total });
-      const workers = Math.min(threads, rows ? rows.end - rows.start : grid.ny);
+      const workers = workersFor(
+        threads,
+        total,
+        MIN_PARALLEL_WORK.cells,
+        rows ? rows.end - rows.start : grid.ny,
+      );
       let map: RadioMap;
       if (bestServer) {
         map = await computeBestServerMap(channel, { txs, grid, materials, tileSize, rows }, control);

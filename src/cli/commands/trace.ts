@@ -34,7 +34,13 @@ import {
 import { INPUT_BOOLEAN_FLAGS, INPUT_USAGE, INPUT_VALUE_FLAGS, inputOptions, readInput } from '../inputs.ts';
 import { checkFinite, prepareOutput, writeOutput } from '../output.ts';
 import { TRACE_CHUNK_FORMAT } from '../traceChunks.ts';
-import { nodeWorkerPool, THREADS_USAGE, threadsFromArgs } from '../workerPool.ts';
+import {
+  MIN_PARALLEL_WORK,
+  nodeWorkerPool,
+  THREADS_USAGE,
+  threadsFromArgs,
+  workersFor,
+} from '../workerPool.ts';
 
 export const usage = `rftwin trace --scene S --frequency HZ --tx x,y,z (--rx x,y,z … | --rx-file rx.csv [--chunk i/K]) ${CHANNEL_USAGE} ${THREADS_USAGE} [--extrapolate] [--out file [--force]] ${INPUT_USAGE}`;
 
@@ -260,7 +266,7 @@ export async function run(argv: string[]): Promise<number> {
       };
       const endpoints = rx.map((r) => ({ tx, rx: r }));
       const choice = channel.backendFor({ kind: 'links', links: endpoints.length });
-      const workers = Math.min(threads, endpoints.length);
+      const workers = workersFor(threads, endpoints.length, MIN_PARALLEL_WORK.links, endpoints.length);
       if (choice.backend.kind !== 'cpu' || workers < 2)
         return await channel.traceLinks(endpoints, materials, control);
       // CPU work on worker threads, chunks of links; the same links as one thread

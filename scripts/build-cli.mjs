@@ -68,7 +68,8 @@ export async function buildCli() {
   try {
     const result = await build({
       absWorkingDir: ROOT,
-      entryPoints: { main: 'src/cli/main.ts' },
+      // poolWorker: the entry of the worker threads of `--threads N` (src/cli/workerPool.ts)
+      entryPoints: { main: 'src/cli/main.ts', poolWorker: 'src/cli/poolWorker.ts' },
       bundle: true,
       splitting: true,
       format: 'esm',

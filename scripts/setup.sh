@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # One-time machine set-up for RFTwin Studio: system Chromium (e2e tests, SwiftShader WebGPU),
-# the Vulkan loader (Node WebGPU through Dawn + SwiftShader), then the npm packages.
+# the Vulkan loader (Node WebGPU through Dawn + SwiftShader), Slurm and munge (the Slurm
+# integration test starts a single-node cluster: scripts/slurm-single-node.sh), then the npm
+# packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1' || need_apt+=(libvulkan1)
+[ -x /usr/sbin/slurmctld ] && [ -x /usr/sbin/slurmd ] && [ -x /usr/bin/sbatch ] || need_apt+=(slurm-wlm)
+[ -x /usr/sbin/munged ] || need_apt+=(munge)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: please install as root: apt-get update && apt-get install -y ${need_apt[*]}" >&2

@@ -16,6 +16,7 @@ import type { PriorsFile, TranslatorBackend, TranslatorJson } from '../engine/vi
 import { DEFAULT_CLIP_MODEL } from '../engine/vision/index.ts';
 import type { SectionCut } from './geometry/picking.ts';
 import type { CompactTrace } from './worker/compactTrace.ts';
+import { defaultMapWorkers } from './worker/mapWorkers.ts';
 import type {
   BackendUsed,
   StudioChannelSettings,
@@ -195,6 +196,8 @@ export interface RootState {
   heatmapEstimate: { key: string; seconds: number; probeCells: number; backendLabel: string } | null;
   /** a map above 10⁶ cells waits for the person's confirmation (cells, estimated seconds if known) */
   heatmapConfirm: { cells: number; seconds?: number } | null;
+  /** Web Workers for a CPU radio map (worker/webWorkerPool.ts); 1: the engine worker alone */
+  mapWorkers: number;
   /** largest relative uncertainty (std/|estimate|) of an estimate that Apply writes to the twin */
   calibrationMaxRelativeStd: number;
   /** soundings the loaded twin cannot predict (outside its volume, inside an object), for sceneId */
@@ -273,6 +276,7 @@ export const useStudio = create<RootState>()((set) => ({
   heatmapRange: DEFAULT_COLOR_RANGE,
   heatmapEstimate: null,
   heatmapConfirm: null,
+  mapWorkers: defaultMapWorkers(),
   calibrationMaxRelativeStd: DEFAULT_MAX_RELATIVE_STD,
   soundingWarnings: null,
   allowExtrapolation: false,

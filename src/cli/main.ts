@@ -18,6 +18,8 @@ const COMMANDS: Record<CommandName, () => Promise<{ run(argv: string[]): Promise
   plan: () => import('./commands/plan.ts'),
   radiomap: () => import('./commands/radiomap.ts'),
   translator: () => import('./commands/translator.ts'),
+  merge: () => import('./commands/merge.ts'),
+  slurm: () => import('./commands/slurm.ts'),
 };
 
 /** The channel jobs of each command that traces or evaluates (what `auto` decides between). */

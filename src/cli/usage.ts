@@ -10,9 +10,12 @@ export const CHANNEL_USAGE =
   '[--polarization V|H|+45|-45] [--scattering-pattern lambertian|directive:αR|backscattering:αR,αI,Λ] ' +
   '[--tx-power-dbm P] [--backend cpu|webgpu|auto]';
 
+/** threads of the CLI's worker pool (src/cli/workerPool.ts) */
+export const THREADS_USAGE = '[--threads N]';
+
 export const USAGE = {
   info: `rftwin info <scene> [--frequency Hz] [--extrapolate] [--json] ${INPUT_USAGE}`,
-  trace: `rftwin trace --scene S --frequency HZ --tx x,y,z (--rx x,y,z … | --rx-file rx.csv) ${CHANNEL_USAGE} [--extrapolate] [--out file [--force]] ${INPUT_USAGE}`,
+  trace: `rftwin trace --scene S --frequency HZ --tx x,y,z (--rx x,y,z … | --rx-file rx.csv [--chunk i/K]) ${CHANNEL_USAGE} ${THREADS_USAGE} [--extrapolate] [--out file [--force]] ${INPUT_USAGE}`,
   priors:
     'rftwin priors --scene S --images transforms.json [--model ID|PATH] [--candidates list] [--frequency Hz] [--extrapolate] [--offline] [--max-crops N] [--translator translator.json] --out priors.json [--force] ' +
     INPUT_USAGE,
@@ -21,10 +24,14 @@ export const USAGE = {
   plan: `rftwin plan --scene S --frequency HZ --tx x,y,z [--tx …] --candidates rx.csv --count N [--params …] [--metrics coherent_gain_db,path_gain_db,rms_delay_spread_ns] [--noise-db σ] [--noise-ns σ] [--seed n] --out chosen.csv ${CHANNEL_USAGE} [--extrapolate] [--force] ${INPUT_USAGE}`,
   radiomap:
     'rftwin radiomap --scene S --frequency HZ --tx x,y,z [--tx x,y,z … --best-server] --plane z=1.5 [--bounds xmin,ymin,xmax,ymax] --cell 0.25 ' +
-    `[--metric path-gain|coherent-gain|delay-spread|k-factor|angular-spread|serving-tx] [--range pLOW,pHIGH|MIN,MAX] ${CHANNEL_USAGE} [--tile CELLS] [--extrapolate] --out map.json [--png map.png] [--csv map.csv] [--force] ${INPUT_USAGE}`,
+    `[--metric path-gain|coherent-gain|delay-spread|k-factor|angular-spread|serving-tx] [--range pLOW,pHIGH|MIN,MAX] ${CHANNEL_USAGE} [--batch CELLS] ${THREADS_USAGE} [--tiles K --tile i] [--extrapolate] --out map.json [--png map.png] [--csv map.csv] [--force] ${INPUT_USAGE}`,
   translator:
     'rftwin translator --priors A-priors.json --calibrated A-calibration.json [--priors B-priors.json --calibrated B-calibration.json …] [--epochs N] [--hidden N] [--seed n] --out translator.json [--force] ' +
     INPUT_USAGE,
+  merge: `rftwin merge PARTS… --out out.json [--png map.png] [--csv map.csv] [--metric M] [--range pLOW,pHIGH|MIN,MAX] [--force] ${INPUT_USAGE}  (the tiles of rftwin radiomap --tiles K --tile i, or the chunks of rftwin trace --chunk i/K)`,
+  slurm:
+    'rftwin slurm radiomap|trace|calibrate-batch --tasks K --dir JOBDIR [--partition P] [--time T] [--cpus-per-task C] [--mem M] [--account A] (--submit | --dry-run) [--force] ARGS…  ' +
+    '(ARGS: the radiomap or trace arguments, --out included; calibrate-batch: --jobs FILE, one line of rftwin calibrate arguments per task)',
 } as const;
 
 export type CommandName = keyof typeof USAGE;

@@ -84,6 +84,7 @@ function request(s: RootState, setup: MapSetup): RadioMapRequest {
     z: setup.z,
     bounds: setup.bounds,
     cellSize: setup.cellSize,
+    workers: s.mapWorkers,
   };
 }
 

@@ -23,6 +23,7 @@ import {
 import { VIRIDIS_GRADIENT } from '../colors.ts';
 import { type RootState, studio, useStudio } from '../store.ts';
 import { above, allOf, between, positionCheck } from '../validation.ts';
+import { MAX_MAP_WORKERS } from '../worker/mapWorkers.ts';
 import { NumberField } from './NumberField.tsx';
 
 const rgb = (c: readonly number[]) => `rgb(${c.join(',')})`;
@@ -73,6 +74,7 @@ export function HeatmapPanel() {
   const map = useStudio((s) => s.heatmap);
   const metric = useStudio((s) => s.heatmapMetric);
   const cell = useStudio((s) => s.heatmapCell);
+  const mapWorkers = useStudio((s) => s.mapWorkers);
   const hover = useStudio((s) => s.heatmapHover);
   const range = useStudio((s) => s.heatmapRange);
   const txChoice = useStudio((s) => s.heatmapTx);
@@ -179,6 +181,20 @@ export function HeatmapPanel() {
                 width={48}
               />
               m
+            </span>
+            <span
+              className="inline"
+              title="Web Workers that share a map on the CPU (1: one worker); the cells are the same"
+            >
+              workers
+              <NumberField
+                label="radio map workers"
+                testId="heatmap-workers"
+                value={mapWorkers}
+                check={between(1, MAX_MAP_WORKERS, '', 'the number of workers')}
+                onCommit={(v) => studio.set({ mapWorkers: Math.round(v) })}
+                width={32}
+              />
             </span>
           </div>
           <div className="map-area" data-testid="heatmap-area">

@@ -94,6 +94,11 @@ export interface RadioMapRequest extends ChannelRequest {
   cellSize: number;
   /** xmin, ymin, xmax, ymax (default: the scene's footprint) */
   bounds?: [number, number, number, number];
+  /**
+   * workers for a map on the CPU (a pool of Web Workers, blocks of rows; the same cells as one):
+   * 1 or absent, the engine worker alone
+   */
+  workers?: number;
 }
 
 export interface RadioMapEstimate {

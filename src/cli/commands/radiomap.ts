@@ -3,6 +3,7 @@ import { parseDecimal } from '../../engine/core/index.ts';
 import { releaseGpu } from '../../engine/gpu/index.ts';
 import { resolveSceneMaterials } from '../../engine/materials/index.ts';
 import { nodeFileSource } from '../../engine/node/index.ts';
+import { computeRadioMapParallel } from '../../engine/parallel/index.ts';
 import {
   type ColorRange,
   colorRangeProblem,
@@ -11,13 +12,17 @@ import {
   DEFAULT_COLOR_RANGE,
   makeGrid,
   RADIO_MAP_METRICS,
+  type RadioMap,
+  type RadioMapJob,
   type RadioMapMetric,
   type RadioMapProgress,
+  radioMapTileToJson,
   radioMapToCsv,
   radioMapToJson,
   renderRadioMapPng,
+  rowBlocks,
 } from '../../engine/radiomap/index.ts';
-import { loadScene } from '../../engine/scene/index.ts';
+import { loadScene, sceneHash } from '../../engine/scene/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, parsePoint, requireFlag, UsageError } from '../args.ts';
 import {
   backendFromArgs,
@@ -30,6 +35,7 @@ import {
 import { INPUT_BOOLEAN_FLAGS, INPUT_VALUE_FLAGS, inputOptions } from '../inputs.ts';
 import { NonFiniteResultError, prepareOutput, writeOutput } from '../output.ts';
 import { USAGE } from '../usage.ts';
+import { MIN_PARALLEL_WORK, nodeWorkerPool, threadsFromArgs, workersFor } from '../workerPool.ts';
 
 export const usage = USAGE.radiomap;
 
@@ -47,6 +53,9 @@ const KNOWN = [
   'png',
   'csv',
   'range',
+  'batch',
+  'threads',
+  'tiles',
   'tile',
   ...CHANNEL_VALUE_FLAGS,
   ...BOOLEAN,
@@ -94,9 +103,15 @@ export async function run(argv: string[]): Promise<number> {
   const out = requireFlag(args, 'out');
   const pngPath = flag(args, 'png');
   const csvPath = flag(args, 'csv');
-  const tileSize = numberFlag(args, 'tile', 4096);
+  const tileSize = numberFlag(args, 'batch', 4096);
   if (!Number.isInteger(tileSize) || tileSize < 1)
-    throw new UsageError(`--tile must be a positive integer number of cells, got ${tileSize}`);
+    throw new UsageError(`--batch must be a positive integer number of cells, got ${tileSize}`);
+  const threads = threadsFromArgs(args);
+  const tiling = tilingFromArgs(args);
+  if (tiling && (pngPath || csvPath))
+    throw new UsageError(
+      'a tile (--tiles K --tile i) writes only its part to --out; --png and --csv go to rftwin merge',
+    );
   const force = flag(args, 'force') === 'true';
   await prepareOutput(out, force);
   if (pngPath) await prepareOutput(pngPath, force, '--png');
@@ -126,9 +141,14 @@ export async function run(argv: string[]): Promise<number> {
   const materials = resolveSceneMaterials(scene.materials, frequencyHz, {
     allowExtrapolation: flag(args, 'extrapolate') === 'true',
   });
-  const total = grid.nx * grid.ny;
+  if (tiling && tiling.count > grid.ny)
+    throw new UsageError(
+      `--tiles ${tiling.count}: the map has ${grid.ny} rows, and a tile is whole rows (at most ${grid.ny} tiles)`,
+    );
+  const rows = tiling ? rowBlocks(grid.ny, tiling.count)[tiling.index]! : undefined;
+  const total = grid.nx * (rows ? rows.end - rows.start : grid.ny);
   process.stderr.write(
-    `radiomap: ${scene.name}, ${grid.nx}×${grid.ny} = ${total} cells of ${cell} m at z=${z} m${bestServer ? `, best server of ${txs.length} Tx` : ''}\n`,
+    `radiomap: ${scene.name}, ${grid.nx}×${grid.ny} = ${grid.nx * grid.ny} cells of ${cell} m at z=${z} m${bestServer ? `, best server of ${txs.length} Tx` : ''}${rows ? `; tile ${tiling!.index} of ${tiling!.count}: rows ${rows.start}..${rows.end - 1}, ${total} cells` : ''}\n`,
   );
   const t0 = performance.now();
   let lastReport = 0;
@@ -150,9 +170,31 @@ export async function run(argv: string[]): Promise<number> {
           );
         },
       };
-      const map = bestServer
-        ? await computeBestServerMap(channel, { txs, grid, materials, tileSize }, control)
-        : await computeRadioMap(channel, { tx, grid, materials, tileSize }, control);
+      const choice = channel.backendFor({ kind: 'map', cells: total });
+      const workers = workersFor(
+        threads,
+        total,
+        MIN_PARALLEL_WORK.cells,
+        rows ? rows.end - rows.start : grid.ny,
+      );
+      let map: RadioMap;
+      if (bestServer) {
+        map = await computeBestServerMap(channel, { txs, grid, materials, tileSize, rows }, control);
+      } else if (choice.backend.kind === 'cpu' && workers > 1) {
+        // CPU work on worker threads, blocks of rows; the same cells as one thread
+        control.onBackend?.(channel.used(choice.decision, choice.backend));
+        process.stderr.write(`radiomap: ${workers} worker threads\n`);
+        const pool = nodeWorkerPool(workers);
+        try {
+          await pool.open(scene, settings, materials);
+          map = await computeRadioMapParallel(pool, { tx, grid, materials, tileSize, rows }, control);
+        } finally {
+          pool.terminate();
+        }
+        map.backendNote = choice.decision.reason;
+      } else {
+        map = await computeRadioMap(channel, { tx, grid, materials, tileSize, rows }, control);
+      }
       process.stderr.write(`radiomap: ${map.backendNote}\n`);
       const near = map.nearField.reduce((n, v) => n + v, 0);
       if (near > 0)
@@ -172,6 +214,30 @@ export async function run(argv: string[]): Promise<number> {
             `${name}[${bad}] is ${values[bad]} with ${map.pathCount[bad]} path(s): the map is not written. It was computed from scene ${scenePath} at ${frequencyHz} Hz with Tx ${tx.join(',')}; check them (or report a bug)`,
           );
       }
+      if (tiling) {
+        const job: RadioMapJob = {
+          scene: scene.name,
+          scene_hash: sceneHash(scene),
+          frequency_hz: frequencyHz,
+          settings,
+          materials,
+          grid,
+          txs,
+          best_server: bestServer,
+        };
+        const tile = radioMapTileToJson({
+          job,
+          index: tiling.index,
+          count: tiling.count,
+          metricShown: metric,
+          map,
+        });
+        await writeOutput(out, `${JSON.stringify(tile)}\n`, force);
+        process.stderr.write(
+          `radiomap: tile ${tiling.index} of ${tiling.count}, ${total} cells in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${out} (assemble the tiles with rftwin merge)\n`,
+        );
+        return 0;
+      }
       const json = radioMapToJson(map, scene.name, metric);
       await writeOutput(out, `${JSON.stringify(json)}\n`, force);
       if (pngPath) await writeOutput(pngPath, renderRadioMapPng(map, metric, { range }), force, '--png');
@@ -187,8 +253,27 @@ export async function run(argv: string[]): Promise<number> {
   });
 }
 
+/** `--tiles K --tile i`: this run computes tile i (0-based) of K, whole grid rows (parts.ts). */
+function tilingFromArgs(args: ReturnType<typeof parseArgs>): { index: number; count: number } | undefined {
+  const [tiles, tile] = [flag(args, 'tiles'), flag(args, 'tile')];
+  if (tiles === undefined && tile === undefined) return undefined;
+  if (tiles === undefined || tile === undefined)
+    throw new UsageError(
+      `--tiles K and --tile i go together (tile i of K, i from 0 to K−1)${tiles === undefined ? '; the cells per batch are --batch CELLS' : ''}`,
+    );
+  const count = Number(tiles);
+  const index = Number(tile);
+  if (!Number.isInteger(count) || count < 1)
+    throw new UsageError(`--tiles must be a whole number ≥ 1, got '${tiles}'`);
+  if (!Number.isInteger(index) || index < 0 || index >= count)
+    throw new UsageError(
+      `--tile must be a whole number from 0 to ${count - 1} (tile i of --tiles ${count}), got '${tile}'`,
+    );
+  return { index, count };
+}
+
 /** `--range p2,p98` (percentiles of the finite values) or `--range -90,-40` (manual, in the metric's unit). */
-function colorRangeFlag(text: string | undefined): ColorRange {
+export function colorRangeFlag(text: string | undefined): ColorRange {
   if (text === undefined) return DEFAULT_COLOR_RANGE;
   const pm = /^p([^,]+),p([^,]+)$/.exec(text.trim());
   const parts = (pm ? [pm[1]!, pm[2]!] : text.split(',')).map((t) => parseDecimal(t.trim()));

@@ -8,6 +8,7 @@ import type { Vec3 } from '../../engine/core/index.ts';
 import {
   checkLimit,
   DEFAULT_LIMITS,
+  fingerprint,
   forEachLine,
   InputError,
   type InputLimits,
@@ -17,8 +18,9 @@ import {
 import { releaseGpu } from '../../engine/gpu/index.ts';
 import { ITU_EDITION, resolveSceneMaterials } from '../../engine/materials/index.ts';
 import { nodeFileSource } from '../../engine/node/index.ts';
+import { traceLinksParallel } from '../../engine/parallel/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
-import { loadScene } from '../../engine/scene/index.ts';
+import { loadScene, sceneHash } from '../../engine/scene/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, parsePoint, requireFlag, UsageError } from '../args.ts';
 import {
   backendFromArgs,
@@ -30,7 +32,9 @@ import {
 } from '../channelFlags.ts';
 import { INPUT_BOOLEAN_FLAGS, INPUT_VALUE_FLAGS, inputOptions, readInput } from '../inputs.ts';
 import { checkFinite, prepareOutput, writeOutput } from '../output.ts';
+import { TRACE_CHUNK_FORMAT } from '../traceChunks.ts';
 import { USAGE } from '../usage.ts';
+import { MIN_PARALLEL_WORK, nodeWorkerPool, threadsFromArgs, workersFor } from '../workerPool.ts';
 
 export const usage = USAGE.trace;
 
@@ -42,6 +46,8 @@ const VALUE_FLAGS = [
   'rx',
   'rx-file',
   'out',
+  'chunk',
+  'threads',
   ...CHANNEL_VALUE_FLAGS,
   ...INPUT_VALUE_FLAGS,
 ];
@@ -190,6 +196,19 @@ function receiverTokens(argv: readonly string[]): string[] {
   return out;
 }
 
+/** `--chunk i/K`: receivers [⌊i·n/K⌋, ⌊(i+1)·n/K⌋) of the file's n (chunk i of K, 0-based). */
+function chunkFromArgs(text: string | undefined, n: number, rxFile: string | undefined) {
+  if (text === undefined) return undefined;
+  if (!rxFile) throw new UsageError('--chunk i/K splits the receivers of --rx-file');
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const [index, count] = m ? [Number(m[1]), Number(m[2])] : [Number.NaN, Number.NaN];
+  if (!(count >= 1 && index >= 0 && index < count))
+    throw new UsageError(`--chunk must be i/K with 0 ≤ i < K (chunk i of K), got '${text}'`);
+  if (count > n)
+    throw new UsageError(`--chunk ${text}: ${rxFile} has ${n} receiver(s), so at most ${n} chunks`);
+  return { index, count, start: Math.floor((index * n) / count), end: Math.floor(((index + 1) * n) / count) };
+}
+
 /** `rftwin trace`: paths, fields and metrics from one transmitter to receivers. */
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, BOOLEAN_FLAGS);
@@ -218,6 +237,10 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     throw new UsageError('missing receivers: give --rx x,y,z (repeatable) or --rx-file rx.csv');
   }
+  const chunk = chunkFromArgs(flag(args, 'chunk'), rx.length, rxFile);
+  const allRx = rx;
+  if (chunk) rx = rx.slice(chunk.start, chunk.end);
+  const threads = threadsFromArgs(args);
   const settings = channelSettingsFromArgs(args, frequencyHz);
   const backendChoice = backendFromArgs(args);
   const scene = await loadScene(nodeFileSource, scenePath, inputs);
@@ -235,11 +258,24 @@ export async function run(argv: string[]): Promise<number> {
         backend = { label: d.label, reason: d.reason };
         report(d);
       };
-      return await channel.traceLinks(
-        rx.map((r) => ({ tx, rx: r })),
-        materials,
-        control,
-      );
+      const endpoints = rx.map((r) => ({ tx, rx: r }));
+      const choice = channel.backendFor({ kind: 'links', links: endpoints.length });
+      const workers = workersFor(threads, endpoints.length, MIN_PARALLEL_WORK.links, endpoints.length);
+      if (choice.backend.kind !== 'cpu' || workers < 2)
+        return await channel.traceLinks(endpoints, materials, control);
+      // CPU work on worker threads, chunks of links; the same links as one thread
+      control.onBackend(channel.used(choice.decision, choice.backend));
+      process.stderr.write(`trace: ${workers} worker threads\n`);
+      const pool = nodeWorkerPool(workers);
+      try {
+        await pool.open(scene, settings, materials);
+        return await traceLinksParallel(pool, endpoints, {
+          signal,
+          onProgress: (p) => control.onProgress?.({ phase: 'receivers', ...p }),
+        });
+      } finally {
+        pool.terminate();
+      }
     } finally {
       await releaseGpu();
     }
@@ -253,7 +289,22 @@ export async function run(argv: string[]): Promise<number> {
   process.stderr.write(
     `trace: ${scene.name}: ${rx.length} link(s), ${nPaths} paths in ${((Date.now() - started) / 1000).toFixed(2)} s\n`,
   );
-  const report = traceJson(links, settings, scene, backend);
+  const report: Record<string, unknown> = traceJson(links, settings, scene, backend);
+  if (chunk) {
+    // what `rftwin merge` checks: every chunk of one job (traceChunk.ts)
+    report.job = {
+      scene: scene.name,
+      scene_hash: sceneHash(scene),
+      frequency_hz: frequencyHz,
+      settings,
+      materials,
+      tx,
+      receivers: allRx.length,
+      receivers_hash: fingerprint([Float64Array.from(allRx.flat())]),
+    };
+    report.chunk = { index: chunk.index, count: chunk.count, rx_start: chunk.start, rx_end: chunk.end };
+    report.format = TRACE_CHUNK_FORMAT;
+  }
   checkFinite(report, 'result', `scene ${scenePath} at ${frequencyHz} Hz with Tx ${tx.join(',')}`);
   const json = `${compactJson(report)}\n`;
   if (out) {

@@ -6,6 +6,7 @@
 export * from './complex.ts';
 export * from './constants.ts';
 export * from './errors.ts';
+export * from './hash.ts';
 export * from './idRecord.ts';
 export * from './image.ts';
 export * from './inflate.ts';

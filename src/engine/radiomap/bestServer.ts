@@ -1,7 +1,12 @@
 import type { Channel, ChannelControl } from '../channel/channel.ts';
 import type { Vec3 } from '../core/vec3.ts';
-import { cellCount } from './grid.ts';
-import { computeRadioMap, type RadioMap, type RadioMapOptions, type RadioMapProgress } from './radioMap.ts';
+import {
+  computeRadioMap,
+  type RadioMap,
+  type RadioMapOptions,
+  type RadioMapProgress,
+  rowsOf,
+} from './radioMap.ts';
 
 /**
  * Best-server map: the map of every transmitter over the same grid (computeRadioMap, one after
@@ -22,7 +27,8 @@ export async function computeBestServerMap(
 ): Promise<RadioMap> {
   const { txs } = options;
   if (txs.length === 0) throw new RangeError('a best-server map needs at least one transmitter');
-  const n = cellCount(options.grid);
+  const rows = rowsOf(options.grid, options.rows);
+  const n = (rows.end - rows.start) * options.grid.nx;
   const total = n * txs.length;
   let best: RadioMap | undefined;
   const notes: string[] = [];

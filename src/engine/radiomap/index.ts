@@ -9,5 +9,7 @@ export * from './export.ts';
 export * from './font.ts';
 export * from './grid.ts';
 export * from './metrics.ts';
+export * from './parts.ts';
 export * from './radioMap.ts';
 export * from './renderPng.ts';
+export * from './tileFile.ts';

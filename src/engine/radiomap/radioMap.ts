@@ -12,7 +12,7 @@ import { linkMetricsFromStats } from '../metrics/linkMetrics.ts';
 import { linkRanges, reduceLinks } from '../metrics/linkStatsModel.ts';
 import type { SearchReport } from '../tracer/cpu/tracePaths.ts';
 import type { PathGeometry } from '../tracer/path.ts';
-import { cellCenter, cellCount, type RadioMapGrid } from './grid.ts';
+import { cellCenter, type RadioMapGrid } from './grid.ts';
 
 /**
  * Radio maps: per grid cell the full multipath set from one transmitter, reduced to the link
@@ -25,8 +25,19 @@ export interface RadioMapOptions {
   tx: Vec3;
   grid: RadioMapGrid;
   materials: Record<string, RadioParameters>;
-  /** receivers per tile (default 4096; rounded to whole rows) */
+  /** receivers per batch (default 4096; rounded to whole rows) */
   tileSize?: number;
+  /**
+   * only grid rows [start, end): the result is a part of the map (`rows` set, arrays of those
+   * rows' cells) whose cells equal the whole map's bit for bit (parts.ts assembles parts)
+   */
+  rows?: RowRange;
+}
+
+/** Grid rows [start, end) of a radio map. */
+export interface RowRange {
+  start: number;
+  end: number;
 }
 
 export interface RadioMapProgress {
@@ -72,6 +83,20 @@ export interface RadioMap {
    * metrics are those of its serving transmitter; `tx` is the first transmitter.
    */
   servers?: { txs: Vec3[]; serving: Int16Array };
+  /**
+   * set on a part of a map (a tile of a job, a worker's block): the arrays hold only the cells of
+   * grid rows [start, end), index (iy − start)·nx + ix
+   */
+  rows?: RowRange;
+}
+
+/** The rows a map computation covers: all, or `options.rows` (checked against the grid). */
+export function rowsOf(grid: RadioMapGrid, rows: RowRange | undefined): RowRange {
+  if (!rows) return { start: 0, end: grid.ny };
+  const { start, end } = rows;
+  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start < end && end <= grid.ny))
+    throw new RangeError(`rows ${start}..${end} are not a range of the grid's ${grid.ny} rows`);
+  return { start, end };
 }
 
 const REFERENCE_CODE = { los: 0, strongest: 1, none: 2 } as const;
@@ -84,7 +109,9 @@ export async function computeRadioMap(
   const t0 = performance.now();
   const { grid, tx, materials } = options;
   const { signal } = control;
-  const n = cellCount(grid);
+  const rows = rowsOf(grid, options.rows);
+  const first = rows.start * grid.nx;
+  const n = (rows.end - rows.start) * grid.nx;
   const choice = channel.backendFor({ kind: 'map', cells: n });
   let backend: ChannelBackend = choice.backend;
   let note = choice.decision.reason;
@@ -108,6 +135,7 @@ export async function computeRadioMap(
     missRate: 0,
     nearField: new Uint8Array(n),
     stats: { cells: n, paths: 0, traceMs: 0, fieldMs: 0, totalMs: 0 },
+    ...(options.rows ? { rows } : {}),
   };
   const traceOptions = traceOptionsOf(channel.settings, scatteringObjectsOf(channel.scene, materials));
   const fieldOptions = fieldOptionsOf(channel.settings);
@@ -115,9 +143,9 @@ export async function computeRadioMap(
   const rowsPerTile = Math.max(1, Math.floor(tileSize / grid.nx));
   let tracer: TxTracer = await backend.tracer(channel.scene, channel.bvh, tx, traceOptions, { signal });
   try {
-    for (let row = 0; row < grid.ny; row += rowsPerTile) {
+    for (let row = rows.start; row < rows.end; row += rowsPerTile) {
       signal?.throwIfAborted();
-      const rowEnd = Math.min(grid.ny, row + rowsPerTile);
+      const rowEnd = Math.min(rows.end, row + rowsPerTile);
       const start = row * grid.nx;
       const end = rowEnd * grid.nx;
       const tt = performance.now();
@@ -161,7 +189,7 @@ export async function computeRadioMap(
       const stats = reduceLinks(linkRanges(frames.frames, frames.linkStart, links), a);
       for (let k = 0; k < end - start; k++) {
         const m = linkMetricsFromStats(stats, k);
-        const i = start + k;
+        const i = start - first + k;
         map.pathGainDb[i] = m.pathGainDb;
         map.coherentGainDb[i] = m.coherentGainDb;
         map.rmsDelaySpreadS[i] = m.rmsDelaySpreadS;
@@ -180,7 +208,12 @@ export async function computeRadioMap(
         map.complete[i] = reports[k]!.complete ? 1 : 0;
         map.missRate = Math.max(map.missRate, reports[k]!.missRate);
       }
-      control.onMapProgress?.({ done: end, total: n, backend: backend.kind, label: map.backendLabel });
+      control.onMapProgress?.({
+        done: end - first,
+        total: n,
+        backend: backend.kind,
+        label: map.backendLabel,
+      });
       // let the event loop breathe (abort signals, progress output) between tiles
       await new Promise((r) => setTimeout(r, 0));
     }

@@ -8,5 +8,6 @@ export * from './load.ts';
 export * from './mitsuba.ts';
 export * from './obj.ts';
 export * from './ply.ts';
+export * from './sceneHash.ts';
 export * from './types.ts';
 export * from './xml.ts';

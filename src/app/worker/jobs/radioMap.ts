@@ -1,4 +1,5 @@
 import { Channel } from '../../../engine/channel/index.ts';
+import { computeRadioMapParallel } from '../../../engine/parallel/index.ts';
 import {
   computeBestServerMap,
   computeRadioMap,
@@ -9,6 +10,7 @@ import type { Scene } from '../../../engine/scene/index.ts';
 import type { Bvh } from '../../../engine/tracer/index.ts';
 import { type JobContext, WithTransfer } from '../jobContext.ts';
 import type { RadioMapEstimate, RadioMapRequest } from '../protocol.ts';
+import { webWorkerPool } from '../webWorkerPool.ts';
 import { channelFor } from './channel.ts';
 
 const gridOf = (scene: Scene, req: RadioMapRequest, cellSize = req.cellSize) => {
@@ -39,10 +41,31 @@ export async function radioMapJob(
         message: `Radio map on ${p.label}: ${p.done}/${p.total} cells`,
       }),
   };
-  const map =
-    req.txs.length === 1
-      ? await computeRadioMap(channel, { tx: req.txs[0]!, grid, materials, tileSize: 4096 }, control)
-      : await computeBestServerMap(channel, { txs: req.txs, grid, materials, tileSize: 4096 }, control);
+  const choice = channel.backendFor({ kind: 'map', cells: grid.nx * grid.ny });
+  const workers = Math.min(req.workers ?? 1, grid.ny);
+  let map: RadioMap;
+  if (req.txs.length > 1)
+    map = await computeBestServerMap(channel, { txs: req.txs, grid, materials, tileSize: 4096 }, control);
+  else if (choice.backend.kind === 'cpu' && workers > 1) {
+    // a pool of Web Workers, blocks of rows: the same cells as this worker alone
+    const pool = webWorkerPool(workers);
+    try {
+      ctx.progress({ fraction: 0, message: `Radio map: starting ${workers} workers…` });
+      await pool.open(channel.scene, channel.settings, materials);
+      map = await computeRadioMapParallel(
+        pool,
+        { tx: req.txs[0]!, grid, materials, tileSize: 4096 },
+        {
+          signal: ctx.signal,
+          onMapProgress: (p) => control.onMapProgress({ ...p, label: `CPU × ${workers} workers` }),
+        },
+      );
+    } finally {
+      pool.terminate();
+    }
+    map.backendNote = choice.decision.reason;
+    map.backendLabel = `CPU × ${workers} workers`;
+  } else map = await computeRadioMap(channel, { tx: req.txs[0]!, grid, materials, tileSize: 4096 }, control);
   // the map's arrays move to the page (no structured clone of millions of cells)
   const transfer = [
     map.pathGainDb,

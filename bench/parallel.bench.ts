@@ -1,0 +1,124 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../src/test/paths.ts';
+
+/**
+ * Issue 20, acceptance 1: the CPU radio map and a 200-link trace with `--threads N` against
+ * `--threads 1`, as a person runs them (`rftwin` processes, wall time from spawn to exit, worker
+ * start-up and each worker's own candidate set included), interleaved rounds, medians; and the
+ * outputs compared (identical but for the timings). Threads from 1 up to 16 where the machine
+ * has the cores (RFTWIN_BENCH_THREADS=1,2,4,8,16 to choose). The load average before and after
+ * is recorded: on a shared machine other work takes cores from the threads.
+ */
+const ROUNDS = Number(process.env.RFTWIN_BENCH_ROUNDS ?? 3);
+const DEMO = join(REPO_ROOT, 'public/demo/room.xml');
+const COMMON = ['--scene', DEMO, '--frequency', '28e9', '--tx', '0.3,0.2,2.5', '--backend', 'cpu'];
+/** 125 × 125 = 15 625 cells over the demo room */
+const MAP = ['radiomap', ...COMMON, '--plane', 'z=1.5', '--cell', '0.08'];
+
+function threadCounts(): number[] {
+  const env = process.env.RFTWIN_BENCH_THREADS;
+  if (env) return env.split(',').map(Number);
+  const cores = availableParallelism();
+  return [1, 2, 4, 8, 16].filter((t) => t === 1 || t <= cores);
+}
+
+function once(args: string[]): number {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, ['bin/rftwin.mjs', ...args, '--force'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`rftwin ${args.join(' ')} exited ${r.status}: ${r.stderr.trim()}`);
+  return performance.now() - t;
+}
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** The output without its timings (stats of a map; a trace has none). */
+function withoutTimings(path: string): string {
+  const v = JSON.parse(readFileSync(path, 'utf8'));
+  delete v.stats;
+  return JSON.stringify(v);
+}
+
+export default async function parallel(log: (line: string) => void) {
+  const dir = mkdtempSync(join(tmpdir(), 'rftwin-bench-parallel-'));
+  try {
+    const rx = join(dir, 'rx200.csv');
+    // 200 receivers on a spiral through the room at 1.5 m
+    const points = Array.from({ length: 200 }, (_, i) => {
+      const r = 0.4 + (4 * i) / 200;
+      const a = 0.7 * i;
+      return `${(r * Math.cos(a)).toFixed(4)},${(r * Math.sin(a)).toFixed(4)},1.5`;
+    });
+    writeFileSync(rx, `x,y,z\n${points.join('\n')}\n`);
+    const TRACE = ['trace', ...COMMON, '--rx-file', rx];
+    const threads = threadCounts();
+    const jobs = { radioMap: MAP, trace200: TRACE };
+    once([...MAP, '--cell', '1', '--threads', '1', '--out', join(dir, 'warm.json')]); // builds the bundle if stale
+    const runs: Record<string, Record<number, number[]>> = {};
+    const loadBefore = loadavg()[0]!;
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const [name, args] of Object.entries(jobs)) {
+        runs[name] ??= {};
+        for (const t of threads) {
+          const ms = once([...args, '--threads', String(t), '--out', join(dir, `${name}-${t}.json`)]);
+          runs[name]![t] = [...(runs[name]![t] ?? []), ms];
+          log(
+            `round ${r + 1}/${ROUNDS}: ${name} --threads ${t}: ${(ms / 1000).toFixed(2)} s (load ${loadavg()[0]!.toFixed(2)})`,
+          );
+        }
+      }
+    }
+    const identical = Object.fromEntries(
+      Object.keys(jobs).map((name) => {
+        const one = withoutTimings(join(dir, `${name}-1.json`));
+        return [name, threads.every((t) => withoutTimings(join(dir, `${name}-${t}.json`)) === one)];
+      }),
+    );
+    const medianMs = Object.fromEntries(
+      Object.entries(runs).map(([name, byT]) => [
+        name,
+        Object.fromEntries(Object.entries(byT).map(([t, v]) => [t, Math.round(median(v))])),
+      ]),
+    );
+    const speedup = Object.fromEntries(
+      Object.entries(medianMs).map(([name, byT]) => [
+        name,
+        Object.fromEntries(Object.entries(byT).map(([t, ms]) => [t, Number((byT[1]! / ms).toFixed(2))])),
+      ]),
+    );
+    return {
+      what: 'wall time of `rftwin` processes (spawn to exit) per --threads, median of interleaved rounds; speedup = threads 1 / threads N',
+      jobs: {
+        radioMap:
+          '15 625 cells (125 × 125, 0.08 m) of the demo room, default settings (depth 3, every mechanism), CPU',
+        trace200: '200 links of the demo room, default settings, CPU',
+      },
+      cores: availableParallelism(),
+      cpu: cpus()[0]?.model,
+      rounds: ROUNDS,
+      loadAverage1MinBefore: Number(loadBefore.toFixed(2)),
+      loadAverage1MinAfter: Number(loadavg()[0]!.toFixed(2)),
+      medianMs,
+      speedup,
+      identicalOutputs: identical,
+      target: { speedupAt2Threads: 1.7 },
+      runsMs: Object.fromEntries(
+        Object.entries(runs).map(([name, byT]) => [
+          name,
+          Object.fromEntries(Object.entries(byT).map(([t, v]) => [t, v.map((x) => Math.round(x))])),
+        ]),
+      ),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

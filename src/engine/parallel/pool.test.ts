@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { DEMO_ROOM_PATH } from '../../test/paths.ts';
+import { Channel, channelSettings } from '../channel/index.ts';
+import { resolveSceneMaterials } from '../materials/index.ts';
+import { nodeFileSource } from '../node/index.ts';
+import {
+  computeRadioMap,
+  makeGrid,
+  mergeRadioMapTiles,
+  partsProblem,
+  type RadioMap,
+  type RadioMapJob,
+  radioMapTileFromJson,
+  radioMapTileToJson,
+  rowBlocks,
+} from '../radiomap/index.ts';
+import { loadScene, sceneHash } from '../scene/index.ts';
+import { computeRadioMapParallel, traceLinksParallel } from './jobs.ts';
+import { WorkerPool } from './pool.ts';
+import type { FromWorker, PoolPort, ToWorker } from './protocol.ts';
+import { poolWorker } from './worker.ts';
+
+/**
+ * The pool's logic with the engine's real worker handler on in-process ports (messages pass
+ * through structuredClone, as between threads): the parts of a map and of a link list assemble
+ * into exactly what one thread computes; tiles round-trip through their file form exactly; and
+ * a failure or an abort ends the run naming the part. (Real threads and Web Workers: the cli
+ * tests and e2e 21.)
+ */
+function inProcessPort(): PoolPort & { terminated: boolean } {
+  let onMessage: (m: FromWorker) => void = () => {};
+  const port = {
+    terminated: false,
+    post: (m: ToWorker) => handle(structuredClone(m)),
+    onMessage: (h: (m: FromWorker) => void) => {
+      onMessage = h;
+    },
+    onError: () => {},
+    terminate: () => {
+      port.terminated = true;
+    },
+  };
+  const handle = poolWorker((m) => {
+    if (!port.terminated) setTimeout(() => onMessage(structuredClone(m)), 0);
+  });
+  return port;
+}
+
+const scene = await loadScene(nodeFileSource, DEMO_ROOM_PATH);
+const settings = channelSettings({ frequencyHz: 28e9, maxDepth: 1, scattering: false });
+const materials = resolveSceneMaterials(scene.materials, 28e9);
+const grid = makeGrid({ xmin: -2, ymin: -2, xmax: 2, ymax: 1 }, 0.5, 1.5);
+const tx: [number, number, number] = [0.3, 0.2, 2.5];
+
+function expectSameCells(a: RadioMap, b: RadioMap) {
+  for (const key of [
+    'pathGainDb',
+    'coherentGainDb',
+    'rmsDelaySpreadS',
+    'kFactorDb',
+    'kFactorReference',
+    'angularSpreadDeg',
+    'los',
+    'pathCount',
+    'complete',
+    'nearField',
+  ] as const)
+    expect(Array.from(a[key]), key).toEqual(Array.from(b[key]));
+  expect(a.missRate).toBe(b.missRate);
+}
+
+describe('worker pool', () => {
+  it('splits rows into even contiguous blocks and finds gaps and overlaps', () => {
+    expect(rowBlocks(10, 4)).toEqual([
+      { start: 0, end: 2 },
+      { start: 2, end: 5 },
+      { start: 5, end: 7 },
+      { start: 7, end: 10 },
+    ]);
+    expect(() => rowBlocks(3, 4)).toThrow(/at most 3 parts/);
+    const g = { ...grid, ny: 6 };
+    const names = ['a', 'b', 'c'];
+    expect(
+      partsProblem(g, [{ rows: { start: 0, end: 2 } }, { rows: { start: 2, end: 6 } }], names),
+    ).toBeUndefined();
+    expect(partsProblem(g, [{ rows: { start: 0, end: 2 } }, { rows: { start: 3, end: 6 } }], names)).toMatch(
+      /rows 2..2 of 6 are in no part \(a part is missing after a\)/,
+    );
+    expect(partsProblem(g, [{ rows: { start: 0, end: 3 } }, { rows: { start: 2, end: 6 } }], names)).toMatch(
+      /b \(rows 2..5\) overlaps a/,
+    );
+  });
+
+  it('a map on three workers equals the single-thread map cell by cell; links too', async () => {
+    const channel = await Channel.open(scene, settings, { backend: 'cpu' });
+    const single = await computeRadioMap(channel, { tx, grid, materials });
+    const ports = [inProcessPort(), inProcessPort(), inProcessPort()];
+    const pool = new WorkerPool(ports);
+    await pool.open(scene, settings, materials);
+    const progress: number[] = [];
+    const pooled = await computeRadioMapParallel(
+      pool,
+      { tx, grid, materials },
+      { onMapProgress: (p) => progress.push(p.done) },
+    );
+    expectSameCells(pooled, single);
+    expect(pooled.rows).toBeUndefined();
+    expect(progress.at(-1)).toBe(grid.nx * grid.ny);
+
+    const links = [0, 1, 2, 3, 4, 5, 6].map((i) => ({
+      tx,
+      rx: [-1.5 + 0.4 * i, 0.5 - 0.3 * i, 1.5] as [number, number, number],
+    }));
+    const one = await channel.traceLinks(links, materials);
+    const many = await traceLinksParallel(pool, links);
+    expect(many).toEqual(one);
+    pool.terminate();
+    expect(ports.every((p) => p.terminated)).toBe(true);
+  });
+
+  it('tiles round-trip through their file form and merge into the whole map exactly', async () => {
+    const channel = await Channel.open(scene, settings, { backend: 'cpu' });
+    const single = await computeRadioMap(channel, { tx, grid, materials });
+    const job: RadioMapJob = {
+      scene: scene.name,
+      scene_hash: sceneHash(scene),
+      frequency_hz: 28e9,
+      settings,
+      materials,
+      grid,
+      txs: [tx],
+      best_server: false,
+    };
+    const blocks = rowBlocks(grid.ny, 3);
+    const files = await Promise.all(
+      blocks.map(async (rows, index) => {
+        const map = await computeRadioMap(channel, { tx, grid, materials, rows });
+        // through JSON text, as a file
+        return JSON.parse(JSON.stringify(radioMapTileToJson({ job, index, count: 3, map })));
+      }),
+    );
+    const tiles = files.map((f, k) => radioMapTileFromJson(f, `t${k}.json`));
+    expectSameCells(mergeRadioMapTiles([tiles[2]!, tiles[0]!, tiles[1]!], ['t2', 't0', 't1']), single);
+    // K = +∞ (a single path) and −∞ dB (no path) survive the file form
+    const part = await computeRadioMap(channel, { tx, grid, materials, rows: blocks[0]! });
+    part.kFactorDb[0] = Number.POSITIVE_INFINITY;
+    part.pathGainDb[1] = Number.NEGATIVE_INFINITY;
+    part.angularSpreadDeg[2] = Number.NaN;
+    const back = radioMapTileFromJson(
+      JSON.parse(JSON.stringify(radioMapTileToJson({ job, index: 0, count: 3, map: part }))),
+      'p.json',
+    ).map;
+    expect([back.kFactorDb[0], back.pathGainDb[1], back.angularSpreadDeg[2]]).toEqual([
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      Number.NaN,
+    ]);
+    const other = radioMapTileFromJson(
+      { ...files[1], job: { ...job, scene_hash: '0000000000000000' } },
+      'x.json',
+    );
+    expect(() => mergeRadioMapTiles([tiles[0]!, other, tiles[2]!], ['t0', 'x', 't2'])).toThrow(
+      `x: job: not the job of t0: scene_hash ("${job.scene_hash}" vs "0000000000000000")`,
+    );
+  });
+
+  it('a failing task is named; an abort ends every worker', async () => {
+    const ports = [inProcessPort(), inProcessPort()];
+    const pool = new WorkerPool(ports);
+    await pool.open(scene, settings, materials);
+    await expect(
+      pool.run([{ kind: 'map', tx, grid, rows: { start: 0, end: 99 } }], { describe: () => 'tile 7' }),
+    ).rejects.toThrow(/^tile 7: RangeError: rows 0..99 are not a range of the grid's 6 rows$/);
+    const ac = new AbortController();
+    const running = computeRadioMapParallel(pool, { tx, grid, materials }, { signal: ac.signal });
+    ac.abort(new Error('cancelled by the person'));
+    await expect(running).rejects.toThrow('cancelled by the person');
+    expect(ports.every((p) => p.terminated)).toBe(true);
+  });
+});

@@ -1,0 +1,40 @@
+import type { ChannelSettings, LinkEndpoints, LinkResult } from '../channel/index.ts';
+import type { Vec3 } from '../core/vec3.ts';
+import type { RadioParameters } from '../materials/radioMaterial.ts';
+import type { RadioMap, RadioMapGrid, RowRange } from '../radiomap/index.ts';
+import type { Scene } from '../scene/types.ts';
+
+/**
+ * Messages between a worker pool (pool.ts) and its workers (worker.ts): Node worker_threads in
+ * the CLI, Web Workers in the studio. Plain data only (structured clone): the scene goes to each
+ * worker once (`open`), then tasks name only what differs — a block of map rows, a chunk of links.
+ */
+export interface OpenMessage {
+  type: 'open';
+  scene: Scene;
+  settings: ChannelSettings;
+  materials: Record<string, RadioParameters>;
+}
+
+export type PoolTask =
+  | { kind: 'map'; tx: Vec3; grid: RadioMapGrid; rows: RowRange; batch?: number }
+  | { kind: 'links'; links: LinkEndpoints[] };
+
+export type PoolResult = { kind: 'map'; map: RadioMap } | { kind: 'links'; links: LinkResult[] };
+
+export type ToWorker = OpenMessage | { type: 'task'; id: number; task: PoolTask };
+
+export type FromWorker =
+  | { type: 'opened' }
+  | { type: 'progress'; id: number; done: number }
+  | { type: 'done'; id: number; result: PoolResult }
+  | { type: 'error'; id: number; name: string; message: string };
+
+/** One worker as the pool sees it: a thread of Node or a Web Worker behind the same four calls. */
+export interface PoolPort {
+  post(message: ToWorker): void;
+  onMessage(handler: (message: FromWorker) => void): void;
+  /** the worker died (an uncaught error, out of memory, failed to load) */
+  onError(handler: (error: Error) => void): void;
+  terminate(): void;
+}

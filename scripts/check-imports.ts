@@ -43,6 +43,7 @@ export const ENGINE_LAYERS: Record<string, readonly string[]> = {
   radiomap: ['core', 'materials', 'scene', 'gpu', 'tracer', 'field', 'metrics', 'channel'],
   calibrate: ['core', 'materials', 'scene', 'gpu', 'tracer', 'field', 'metrics', 'channel', 'io'],
   vision: ['core', 'materials', 'scene', 'gpu', 'tracer'],
+  dynamics: ['core', 'materials', 'scene', 'gpu', 'tracer', 'field', 'metrics', 'channel'],
   node: ['core', 'materials', 'scene', 'gpu', 'tracer', 'field', 'metrics', 'channel', 'io', 'vision'],
 };
 

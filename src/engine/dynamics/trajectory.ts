@@ -14,6 +14,8 @@ export interface Track {
   position: Vec3[];
   /** radians, unwrapped (consecutive samples differ by at most π) */
   yaw: number[];
+  /** the file line of each sample, when read from a file */
+  lines?: number[];
 }
 
 const binarySegment = (t: readonly number[], x: number): number => {
@@ -216,7 +218,7 @@ export function parseActorsFile(
   const tracks = new Map<string, Track>();
   const devices: Partial<Record<DeviceId, Track>> = {};
   for (const [id, s] of samples) {
-    const track = fillYaw({ t: s.t, position: s.position, yaw: [] }, s.yaw);
+    const track = fillYaw({ t: s.t, position: s.position, yaw: [], lines: s.lines }, s.yaw);
     if ((DEVICE_IDS as readonly string[]).includes(id)) devices[id as DeviceId] = track;
     else tracks.set(id, track);
   }

@@ -53,7 +53,12 @@ export const humanShape = (): ActorShape => ({ kind: 'human', ...HUMAN_PROXY });
 export function shapeMesh(shape: ActorShape): SimpleMesh {
   switch (shape.kind) {
     case 'human':
-      return ellipticCylinder(shape.depth / 2, shape.width / 2, BASE_CLEARANCE, BASE_CLEARANCE + shape.height);
+      return ellipticCylinder(
+        shape.depth / 2,
+        shape.width / 2,
+        BASE_CLEARANCE,
+        BASE_CLEARANCE + shape.height,
+      );
     case 'box': {
       const l = shape.length / 2;
       const w = shape.width / 2;
@@ -120,7 +125,11 @@ export function placeVertices(mesh: SimpleMesh, pose: Pose): Float64Array {
 export function pointVelocity(pose: Pose, motion: Motion, p: Vec3): Vec3 {
   const rx = p[0] - pose.position[0];
   const ry = p[1] - pose.position[1];
-  return [motion.velocity[0] - motion.yawRate * ry, motion.velocity[1] + motion.yawRate * rx, motion.velocity[2]];
+  return [
+    motion.velocity[0] - motion.yawRate * ry,
+    motion.velocity[1] + motion.yawRate * rx,
+    motion.velocity[2],
+  ];
 }
 
 /** Material id an actor's material gets in the frame's scene. */

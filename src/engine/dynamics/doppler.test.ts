@@ -20,7 +20,14 @@ const LAMBDA = SPEED_OF_LIGHT / F;
 
 const freeSpace = () =>
   sceneFromMeshes('free', [
-    quad('marker-a', 'itu_metal', [-50, -50, -50], [-49.99, -50, -50], [-49.99, -49.99, -50], [-50, -49.99, -50]),
+    quad(
+      'marker-a',
+      'itu_metal',
+      [-50, -50, -50],
+      [-49.99, -50, -50],
+      [-49.99, -49.99, -50],
+      [-50, -49.99, -50],
+    ),
     quad('marker-b', 'itu_metal', [50, 50, 50], [49.99, 50, 50], [49.99, 49.99, 50], [50, 49.99, 50]),
   ]);
 
@@ -31,7 +38,13 @@ const line = (p0: Vec3, v: Vec3, t1: number): Track => ({
 });
 
 async function firstStep(file: ActorsFile, tx: Vec3, rx: Vec3): Promise<TimelineStep> {
-  const settings = channelSettings({ frequencyHz: F, maxDepth: 1, scattering: false, transmission: false, diffraction: false });
+  const settings = channelSettings({
+    frequencyHz: F,
+    maxDepth: 1,
+    scattering: false,
+    transmission: false,
+    diffraction: false,
+  });
   const steps: TimelineStep[] = [];
   await timeline(freeSpace(), file, tx, rx, { settings, dt: 0.1, duration: 0, backend: 'cpu' }).run((s) => {
     steps.push(s);
@@ -55,7 +68,16 @@ describe('per-path Doppler', () => {
     const los = s.paths.find((p) => p.kind === 'los')!;
     expect(Math.abs(los.dopplerHz / (v / LAMBDA) - 1)).toBeLessThan(1e-9);
     // moving away, obliquely: the radial component only
-    expect(pathDopplerHz([tx, rx], [[0, 0, 0], [2, 3, 0]], LAMBDA)).toBeCloseTo(-2 / LAMBDA, 6);
+    expect(
+      pathDopplerHz(
+        [tx, rx],
+        [
+          [0, 0, 0],
+          [2, 3, 0],
+        ],
+        LAMBDA,
+      ),
+    ).toBeCloseTo(-2 / LAMBDA, 6);
   });
 
   it('a mirror moving at v: −(1/λ)·dL/dt of the image path, two-way 2v/λ in the monostatic limit', async () => {
@@ -64,7 +86,12 @@ describe('per-path Doppler', () => {
     // a 2 m × 2 m metal plate in its own frame's plane x = 0, facing −x
     const plate: ActorSpec = {
       id: 'mirror',
-      shape: { kind: 'mesh', vertices: [0, -1, 0, 0, 1, 0, 0, 1, 2, 0, -1, 2], indices: [0, 2, 1, 0, 3, 2], file: '<plate>' },
+      shape: {
+        kind: 'mesh',
+        vertices: [0, -1, 0, 0, 1, 0, 0, 1, 2, 0, -1, 2],
+        indices: [0, 2, 1, 0, 3, 2],
+        file: '<plate>',
+      },
       material: { kind: 'itu', name: 'metal', thickness: 0.01 },
     };
     const tx: Vec3 = [0, -0.2, 1];
@@ -80,16 +107,36 @@ describe('per-path Doppler', () => {
     const refl = s.paths.find((p) => p.kind === 'specular')!;
     expect(refl.interactions[0]!.objectIndex).toBe(2); // the plate (after the two markers)
     // path length by the image of Tx in the plane x = X; dX/dt = −v
-    const L = (X: number) => Math.hypot(2 * X - tx[0] - rx[0], tx[1] - rx[1], tx[2] - rx[2]);
+    const pathLength = (X: number) => Math.hypot(2 * X - tx[0] - rx[0], tx[1] - rx[1], tx[2] - rx[2]);
     const h = 1e-4;
-    const dLdt = ((L(X0 + h) - L(X0 - h)) / (2 * h)) * -v;
+    const dLdt = ((pathLength(X0 + h) - pathLength(X0 - h)) / (2 * h)) * -v;
     expect(Math.abs(refl.dopplerHz / (-dLdt / LAMBDA) - 1)).toBeLessThan(1e-7);
     // the monostatic limit: Tx and Rx together, the two-way shift
     const p: Vec3 = [X0, 0, 1];
-    const two = pathDopplerHz([[0, 0, 1], p, [0, 0, 1]], [[0, 0, 0], [-v, 0, 0], [0, 0, 0]], LAMBDA);
+    const two = pathDopplerHz(
+      [[0, 0, 1], p, [0, 0, 1]],
+      [
+        [0, 0, 0],
+        [-v, 0, 0],
+        [0, 0, 0],
+      ],
+      LAMBDA,
+    );
     expect(two / ((2 * v) / LAMBDA)).toBeCloseTo(1, 12);
     // a transmission (straight through a moving slab) adds nothing
-    const through = pathDopplerHz([[0, 0, 0], [1, 0, 0], [2, 0, 0]], [[0, 0, 0], [5, 1, 0], [0, 0, 0]], LAMBDA);
+    const through = pathDopplerHz(
+      [
+        [0, 0, 0],
+        [1, 0, 0],
+        [2, 0, 0],
+      ],
+      [
+        [0, 0, 0],
+        [5, 1, 0],
+        [0, 0, 0],
+      ],
+      LAMBDA,
+    );
     expect(Math.abs(through)).toBeLessThan(1e-9);
   });
 

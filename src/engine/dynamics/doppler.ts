@@ -11,7 +11,11 @@ import type { Vec3 } from '../core/vec3.ts';
  * gives v/λ; a reflector closing at v on a co-located Tx/Rx gives 2v/λ (two-way); a transmission
  * (k̂ᵢ = k̂ᵢ₋₁) contributes nothing.
  */
-export function pathDopplerHz(points: readonly Vec3[], velocities: readonly Vec3[], wavelengthM: number): number {
+export function pathDopplerHz(
+  points: readonly Vec3[],
+  velocities: readonly Vec3[],
+  wavelengthM: number,
+): number {
   let sum = 0;
   let prev: Vec3 = [0, 0, 0];
   for (let i = 0; i < points.length; i++) {
@@ -30,7 +34,10 @@ export function pathDopplerHz(points: readonly Vec3[], velocities: readonly Vec3
 }
 
 /** Power-weighted mean and RMS spread of the paths' Doppler shifts (Hz); 0 without power. */
-export function dopplerSpread(dopplerHz: readonly number[], power: readonly number[]): { mean: number; rms: number } {
+export function dopplerSpread(
+  dopplerHz: readonly number[],
+  power: readonly number[],
+): { mean: number; rms: number } {
   let p = 0;
   let m1 = 0;
   let m2 = 0;

@@ -2,7 +2,14 @@ import type { Vec3 } from '../core/vec3.ts';
 import { buildScene } from '../scene/buildScene.ts';
 import type { SimpleMesh } from '../scene/primitives.ts';
 import type { MeshInput, Scene } from '../scene/types.ts';
-import { type ActorSpec, actorMaterialId, actorSceneMaterial, type Pose, placeVertices, shapeMesh } from './actors.ts';
+import {
+  type ActorSpec,
+  actorMaterialId,
+  actorSceneMaterial,
+  type Pose,
+  placeVertices,
+  shapeMesh,
+} from './actors.ts';
 
 /**
  * The scene of one frame: the static twin's objects first (the same objects, faces and face ids
@@ -28,7 +35,8 @@ export function staticMeshes(scene: Scene): MeshInput[] {
 }
 
 /** The actors' meshes in their own frames, built once. */
-export const actorMeshes = (actors: readonly ActorSpec[]): SimpleMesh[] => actors.map((a) => shapeMesh(a.shape));
+export const actorMeshes = (actors: readonly ActorSpec[]): SimpleMesh[] =>
+  actors.map((a) => shapeMesh(a.shape));
 
 /**
  * A frame: the static meshes with the actors placed at `poses` (one per actor, same order).

@@ -75,8 +75,11 @@ describe('incremental update = full re-trace', () => {
       paths += a.paths.length;
       const ma = a.link.metrics;
       const mb = b.link.metrics;
-      for (const m of ['pathGainDb', 'coherentGainDb', 'kFactorDb'] as const) expect(Math.abs(ma[m] - mb[m])).toBeLessThan(1e-6);
-      expect(Math.abs(ma.rmsDelaySpreadS - mb.rmsDelaySpreadS)).toBeLessThan(1e-6 * mb.rmsDelaySpreadS + 1e-18);
+      for (const m of ['pathGainDb', 'coherentGainDb', 'kFactorDb'] as const)
+        expect(Math.abs(ma[m] - mb[m])).toBeLessThan(1e-6);
+      expect(Math.abs(ma.rmsDelaySpreadS - mb.rmsDelaySpreadS)).toBeLessThan(
+        1e-6 * mb.rmsDelaySpreadS + 1e-18,
+      );
       expect(Math.abs(a.shadowLossDb - b.shadowLossDb)).toBeLessThan(1e-6);
       expect(Math.abs(a.dopplerSpreadHz - b.dopplerSpreadHz)).toBeLessThan(1e-6);
     }

@@ -1,9 +1,16 @@
 import type { Vec3 } from '../core/vec3.ts';
 import type { Scene } from '../scene/types.ts';
-import { BeamTree } from '../tracer/cpu/beamTree.ts';
-import { beamContains } from '../tracer/cpu/beams.ts';
+import { BEAM_ALL, BEAM_EMPTY, beamContains, type CandidateBeams } from '../tracer/cpu/beams.ts';
+import { BeamTree, facesInBeam } from '../tracer/cpu/beamTree.ts';
 import { losPath } from '../tracer/cpu/candidateSet.ts';
-import { fibonacciDirection, HitRecords, REFLECTION, shootRays, TRANSMISSION } from '../tracer/cpu/candidates.ts';
+import {
+  extendImages,
+  fibonacciDirection,
+  HitRecords,
+  REFLECTION,
+  shootRays,
+  TRANSMISSION,
+} from '../tracer/cpu/candidates.ts';
 import { diffractedPaths } from '../tracer/cpu/diffraction.ts';
 import { scatteredPathAt, scatteredPaths } from '../tracer/cpu/scattering.ts';
 import { SpecularSolver } from '../tracer/cpu/specular.ts';
@@ -14,7 +21,13 @@ import {
   resolveTraceOptions,
   type TracePathsOptions,
 } from '../tracer/cpu/tracePaths.ts';
-import { type TracerGeometry, tracerGeometry, tracerTolerances } from '../tracer/cpu/tracerGeometry.ts';
+import {
+  coplanarFaces,
+  planeDistance,
+  type TracerGeometry,
+  tracerGeometry,
+  tracerTolerances,
+} from '../tracer/cpu/tracerGeometry.ts';
 import { sceneWedges } from '../tracer/cpu/wedges.ts';
 import type { PathGeometry } from '../tracer/path.ts';
 import { actorBounds, type FrameScene } from './frameScene.ts';
@@ -93,7 +106,8 @@ export class IncrementalTracer {
     this.gs = tracerGeometry(staticScene);
     this.scatterStatic = new Uint8Array(this.gs.faceCount);
     const set = new Set(scatteringObjects);
-    for (let f = 0; f < this.gs.faceCount; f++) this.scatterStatic[f] = set.has(this.gs.faceObject[f]!) ? 1 : 0;
+    for (let f = 0; f < this.gs.faceCount; f++)
+      this.scatterStatic[f] = set.has(this.gs.faceObject[f]!) ? 1 : 0;
   }
 
   private get scatteringOn(): boolean {
@@ -118,7 +132,13 @@ export class IncrementalTracer {
     let records: HitRecords | null = null;
     if (this.scatteringOn) {
       records = new HitRecords();
-      const shoot = { rays: n, maxDepth: o.maxDepth, reflection: o.specular, transmission: o.transmission, minT: occlusionEps };
+      const shoot = {
+        rays: n,
+        maxDepth: o.maxDepth,
+        reflection: o.specular,
+        transmission: o.transmission,
+        minT: occlusionEps,
+      };
       const dir = new Float64Array(3);
       for (let i = 0; i < n; i++) {
         rayStart[i] = records.size;
@@ -152,7 +172,9 @@ export class IncrementalTracer {
     if (c.records) {
       const { tol, occlusionEps } = tracerTolerances(this.gs);
       for (let r = 0; r < c.records.size; r++)
-        recPath.push(scatteredPathAt(this.gs, c.records, r, rx, this.scatterStatic, this.o.maxDepth, tol, occlusionEps));
+        recPath.push(
+          scatteredPathAt(this.gs, c.records, r, rx, this.scatterStatic, this.o.maxDepth, tol, occlusionEps),
+        );
     }
     void tx;
     this.link = { key, base, recPath };
@@ -166,7 +188,8 @@ export class IncrementalTracer {
   async frame(frame: FrameScene, tx: Vec3, rx: Vec3): Promise<PathGeometry[] | null> {
     const o = this.o;
     const c = await this.txCache(tx);
-    if (c.tracer.tree.completeDepth < Math.min(o.maxDepth, o.treeMaxDepth) || o.treeMaxDepth < o.maxDepth) return null;
+    if (c.tracer.tree.completeDepth < Math.min(o.maxDepth, o.treeMaxDepth) || o.treeMaxDepth < o.maxDepth)
+      return null;
     const link = await this.linkCache(c, tx, rx);
     const gc = tracerGeometry(frame.scene);
     const tolC = tracerTolerances(gc);
@@ -190,28 +213,9 @@ export class IncrementalTracer {
       }
     }
     if ((o.specular || o.transmission) && o.maxDepth >= 1) {
-      const tree = new BeamTree(gc, tx, o.specular, o.transmission, tol);
-      const trie = tree.trie;
-      const has: number[] = [0];
-      const hasActor = (v: number): number => {
-        for (let u = has.length; u <= v; u++) has.push(has[trie.parent[u]!]! || (isActorFace(trie.face[u]!) ? 1 : 0));
-        return has[v]!;
-      };
-      const keep = (v: number, f: number) => trie.depth[v]! + 1 < o.maxDepth || hasActor(v) === 1 || isActorFace(f);
-      for (const _ of tree.grow(o.maxDepth, o.candidateBudget, 1 << 30, keep));
-      if (tree.completeDepth < o.maxDepth) return null;
-      let actorNodes = 0;
-      const solver = new SpecularSolver(gc, tx, trie, tree.images, tol, occlusionEps);
-      for (let v = 1; v < tree.completeSize; v++) {
-        if (hasActor(v) === 0) continue;
-        actorNodes++;
-        if (!beamContains(tree.beams, v, rx[0], rx[1], rx[2])) continue;
-        const p = solver.solve(v, rx);
-        if (p) out.push(p);
-      }
-      // the reference's tree holds at most the static tree's nodes plus these: within its budget, it is complete too
-      if (c.staticNodes + actorNodes > o.candidateBudget) return null;
-      stats.actorTreeNodes = trie.size - 1;
+      const found = this.actorChains(gc, frame, tx, rx, tol, occlusionEps, c.staticNodes, stats);
+      if (!found) return null;
+      out.push(...found);
     }
     if (o.diffraction && o.maxDepth >= 1) {
       const w = sceneWedges(gc);
@@ -250,6 +254,130 @@ export class IncrementalTracer {
     this.lastStats = stats;
     return dedupeAndSort(out);
   }
+
+  /**
+   * Specular chains with at least one actor face. Levels 1 … maxDepth − 1: the reference's beam
+   * tree grown on the frame with only the branches that can still meet an actor face (BeamTree
+   * `keep`); its actor nodes whose beam holds the receiver are solved, as the reference solves
+   * them. The last level is not grown: each candidate child (a face in its parent's beam, the
+   * reference's plane and coplanarity rules) is solved directly, since the beam and occlusion
+   * culling the reference applies first only drop sequences no receiver completes (beamTree.ts),
+   * which the solver's validation rejects as well. Null when the reference's tree would not be
+   * complete (its budget).
+   */
+  private actorChains(
+    gc: TracerGeometry,
+    frame: FrameScene,
+    tx: Vec3,
+    rx: Vec3,
+    tol: number,
+    occlusionEps: number,
+    staticNodes: number,
+    stats: IncrementalStats,
+  ): PathGeometry[] | null {
+    const o = this.o;
+    const isActorFace = (f: number) => f >= frame.staticFaces;
+    const tree = new BeamTree(gc, tx, o.specular, o.transmission, tol);
+    const trie = tree.trie;
+    const has: number[] = [0];
+    const hasActor = (v: number): number => {
+      for (let u = has.length; u <= v; u++)
+        has.push(has[trie.parent[u]!]! || (isActorFace(trie.face[u]!) ? 1 : 0));
+      return has[v]!;
+    };
+    const keep = (v: number, f: number) =>
+      trie.depth[v]! + 1 < o.maxDepth || hasActor(v) === 1 || isActorFace(f);
+    const last = o.maxDepth - 1;
+    for (const _ of tree.grow(last, o.candidateBudget, 1 << 30, keep));
+    if (tree.completeDepth < last) return null;
+    const out: PathGeometry[] = [];
+    const solver = new SpecularSolver(gc, tx, trie, tree.images, tol, occlusionEps);
+    let actorNodes = 0;
+    const grown = tree.completeSize;
+    for (let v = 1; v < grown; v++) {
+      if (hasActor(v) === 0) continue;
+      actorNodes++;
+      if (!beamContains(tree.beams, v, rx[0], rx[1], rx[2])) continue;
+      const p = solver.solve(v, rx);
+      if (p) out.push(p);
+    }
+    const types: number[] = [];
+    if (o.specular) types.push(REFLECTION);
+    if (o.transmission) types.push(TRANSMISSION);
+    const stamp = new Int32Array(gc.faceCount).fill(-1);
+    const faces: number[] = [];
+    let images = tree.images;
+    for (let v = tree.levelStart[last]!; v < tree.levelStart[last + 1]!; v++) {
+      const vf = trie.face[v]!;
+      // a parent without an actor face can only be completed by one: test the actors' triangles alone
+      if (hasActor(v) === 1) facesInBeam(gc, tree.beams, v, stamp, v, faces);
+      else actorFacesInBeam(gc, tree.beams, v, frame, faces);
+      for (const f of faces) {
+        if (!keep(v, f)) continue;
+        if (v === 0) {
+          if (Math.abs(planeDistance(gc, f, tx[0], tx[1], tx[2])) <= tol) continue;
+        } else if (f === vf || coplanarFaces(gc, vf, f, tol)) continue;
+        for (const type of types) {
+          const child = trie.child(v, f, type);
+          images = extendImages(gc, tx, trie, images, child);
+          solver.images = images;
+          actorNodes++;
+          const p = solver.solve(child, rx);
+          if (p) out.push(p);
+        }
+      }
+    }
+    // the reference's tree holds at most the static tree's nodes plus the actor ones: within its
+    // budget, it is complete to maxDepth as well
+    if (staticNodes + actorNodes > o.candidateBudget) return null;
+    stats.actorTreeNodes = trie.size - 1;
+    return out;
+  }
+}
+
+/**
+ * The actor faces with a triangle that may lie in node v's beam, ascending: facesInBeam's test
+ * (a triangle wholly outside one of the beam's half-spaces is out) on the actors' triangles only.
+ */
+function actorFacesInBeam(
+  g: TracerGeometry,
+  beams: CandidateBeams,
+  v: number,
+  frame: FrameScene,
+  out: number[],
+): void {
+  out.length = 0;
+  const kind = beams.kind[v]!;
+  if (kind === BEAM_EMPTY) return;
+  const scene = g.scene;
+  const first = scene.objects[frame.staticObjects]?.triangleOffset ?? scene.triangleObject.length;
+  const pos = scene.positions;
+  const pl = beams.planes;
+  const p0 = beams.start[v]!;
+  const p1 = beams.start[v + 1]!;
+  let prev = -1;
+  for (let t = first; t < scene.triangleObject.length; t++) {
+    const f = scene.triangleFace[t]!;
+    if (f === prev || out.includes(f)) continue;
+    let outside = false;
+    if (kind !== BEAM_ALL) {
+      const q = 9 * t;
+      for (let k = p0; k < p1 && !outside; k++) {
+        const nx = pl[4 * k]!;
+        const ny = pl[4 * k + 1]!;
+        const nz = pl[4 * k + 2]!;
+        const d = pl[4 * k + 3]!;
+        outside =
+          nx * pos[q]! + ny * pos[q + 1]! + nz * pos[q + 2]! - d < 0 &&
+          nx * pos[q + 3]! + ny * pos[q + 4]! + nz * pos[q + 5]! - d < 0 &&
+          nx * pos[q + 6]! + ny * pos[q + 7]! + nz * pos[q + 8]! - d < 0;
+      }
+    }
+    if (outside) continue;
+    out.push(f);
+    prev = f;
+  }
+  out.sort((a, b) => a - b);
 }
 
 /**
@@ -292,7 +420,15 @@ function raycasts(
     dz /= l;
     const cast = (type: number, x: number, y: number, z: number) => {
       const c = child.get(2 * r + type);
-      out.push(pts[3 * r]!, pts[3 * r + 1]!, pts[3 * r + 2]!, x, y, z, c === undefined ? Infinity : rec.length[c]! - rec.length[r]!);
+      out.push(
+        pts[3 * r]!,
+        pts[3 * r + 1]!,
+        pts[3 * r + 2]!,
+        x,
+        y,
+        z,
+        c === undefined ? Infinity : rec.length[c]! - rec.length[r]!,
+      );
     };
     if (o.transmission) cast(TRANSMISSION, dx, dy, dz);
     if (o.specular) {
@@ -331,11 +467,21 @@ class ActorTriangles {
     const first = s.objects[frame.staticObjects]?.triangleOffset ?? s.triangleObject.length;
     this.tris = s.positions.subarray(9 * first);
     this.start = [0];
-    for (const o of s.objects.slice(frame.staticObjects)) this.start.push(this.start[this.start.length - 1]! + o.triangleCount);
+    for (const o of s.objects.slice(frame.staticObjects))
+      this.start.push(this.start[this.start.length - 1]! + o.triangleCount);
   }
 
   /** Whether a ray o + t·d, t ∈ [0, tmax], meets actor box a (slab test). */
-  private rayBox(a: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmax: number): boolean {
+  private rayBox(
+    a: number,
+    ox: number,
+    oy: number,
+    oz: number,
+    dx: number,
+    dy: number,
+    dz: number,
+    tmax: number,
+  ): boolean {
     const b = this.box;
     let t0 = 0;
     let t1 = tmax;
@@ -361,7 +507,18 @@ class ActorTriangles {
     for (let c = c0; c < c1; c++) {
       const q = 7 * c;
       for (let a = 0; a < n; a++) {
-        if (this.rayBox(a, casts[q]!, casts[q + 1]!, casts[q + 2]!, casts[q + 3]!, casts[q + 4]!, casts[q + 5]!, casts[q + 6]!))
+        if (
+          this.rayBox(
+            a,
+            casts[q]!,
+            casts[q + 1]!,
+            casts[q + 2]!,
+            casts[q + 3]!,
+            casts[q + 4]!,
+            casts[q + 5]!,
+            casts[q + 6]!,
+          )
+        )
           return true;
       }
     }

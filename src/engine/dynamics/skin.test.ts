@@ -12,7 +12,10 @@ describe('Gabriel dry-skin model', () => {
   it('a pure Debye pole at ωτ = 1 gives Δε/2 − jΔε/2 (closed form)', () => {
     const tau = 1e-11;
     const f = 1 / (2 * Math.PI * tau);
-    const [re, im] = coleColePermittivity({ epsInf: 3, terms: [{ deltaEps: 10, tauS: tau, alpha: 0 }], sigmaIonic: 0 }, f);
+    const [re, im] = coleColePermittivity(
+      { epsInf: 3, terms: [{ deltaEps: 10, tauS: tau, alpha: 0 }], sigmaIonic: 0 },
+      f,
+    );
     expect(re).toBeCloseTo(8, 12);
     expect(im).toBeCloseTo(5, 12);
   });

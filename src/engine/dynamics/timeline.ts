@@ -1,4 +1,10 @@
-import { type BackendChoice, Channel, type ChannelControl, type LinkResult, scatteringObjectsOf } from '../channel/channel.ts';
+import {
+  type BackendChoice,
+  Channel,
+  type ChannelControl,
+  type LinkResult,
+  scatteringObjectsOf,
+} from '../channel/channel.ts';
 import { type ChannelSettings, traceOptionsOf } from '../channel/settings.ts';
 import { wavelength } from '../core/constants.ts';
 import type { Vec3 } from '../core/vec3.ts';
@@ -7,7 +13,7 @@ import type { MeshInput, Scene } from '../scene/types.ts';
 import { castRay, lastHit } from '../tracer/cpu/rayCast.ts';
 import { tracerGeometry } from '../tracer/cpu/tracerGeometry.ts';
 import type { Path, PathGeometry } from '../tracer/path.ts';
-import { type Pose, pointVelocity, placeVertices } from './actors.ts';
+import { type Pose, placeVertices, pointVelocity } from './actors.ts';
 import { dopplerSpread, pathDopplerHz } from './doppler.ts';
 import { actorMeshes, type FrameScene, frameScene, staticMeshes } from './frameScene.ts';
 import { IncrementalTracer } from './incremental.ts';
@@ -154,7 +160,11 @@ export function timeline(
           ...p,
           dopplerHz: pathDopplerHz(
             [tx, ...p.interactions.map((i) => i.point), rx],
-            [txs.v, ...p.interactions.map((i) => velocityOf(frame, i.objectIndex, i.point, poses, actorsFile, t)), rxs.v],
+            [
+              txs.v,
+              ...p.interactions.map((i) => velocityOf(frame, i.objectIndex, i.point, poses, actorsFile, t)),
+              rxs.v,
+            ],
             lambda,
           ),
         }));

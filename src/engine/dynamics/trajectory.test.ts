@@ -20,21 +20,31 @@ function problem(text: string): InputError {
 describe('actors files (acceptance 6: bad input names the file and line)', () => {
   const head = '{"actor": "p1", "kind": "human"}\n';
   it('time that does not increase', () => {
-    const e = problem(`${head}{"t": 0, "id": "p1", "position": [0, 0, 0]}\n{"t": 1, "id": "p1", "position": [1, 0, 0]}\n{"t": 1, "id": "p1", "position": [2, 0, 0]}\n`);
+    const e = problem(
+      `${head}{"t": 0, "id": "p1", "position": [0, 0, 0]}\n{"t": 1, "id": "p1", "position": [1, 0, 0]}\n{"t": 1, "id": "p1", "position": [2, 0, 0]}\n`,
+    );
     expect(e.message).toMatch(/^walk\.jsonl: line 4: time 1 s of 'p1' does not increase \(line 3 has 1 s\)$/);
   });
   it('NaN positions (not JSON) and non-numbers', () => {
-    expect(problem(`${head}{"t": 0, "id": "p1", "position": [NaN, 0, 0]}\n`).message).toMatch(/^walk\.jsonl: line 2: not valid JSON/);
+    expect(problem(`${head}{"t": 0, "id": "p1", "position": [NaN, 0, 0]}\n`).message).toMatch(
+      /^walk\.jsonl: line 2: not valid JSON/,
+    );
     expect(problem(`${head}{"t": 0, "id": "p1", "position": [0, "a", 0]}\n`).message).toMatch(
       /^walk\.jsonl: line 2: 'position' must be \[x, y, z\]/,
     );
-    expect(problem(`${head}{"t": 1e999, "id": "p1", "position": [0, 0, 0]}\n`).message).toMatch(/line 2: 't' must be a finite number/);
+    expect(problem(`${head}{"t": 1e999, "id": "p1", "position": [0, 0, 0]}\n`).message).toMatch(
+      /line 2: 't' must be a finite number/,
+    );
   });
   it('unknown ids, duplicate declarations, actors that never move', () => {
-    expect(problem(`${head}{"t": 0, "id": "p2", "position": [0, 0, 0]}\n`).message).toMatch(/^walk\.jsonl: line 2: unknown id 'p2'/);
+    expect(problem(`${head}{"t": 0, "id": "p2", "position": [0, 0, 0]}\n`).message).toMatch(
+      /^walk\.jsonl: line 2: unknown id 'p2'/,
+    );
     expect(problem(`${head}${head}`).message).toMatch(/line 2: actor 'p1' already declared on line 1/);
     expect(problem(head).message).toMatch(/line 1: actor 'p1' has no samples and no waypoints/);
-    expect(problem('{"actor": "b", "kind": "car"}\n').message).toMatch(/line 1: 'kind' must be human, box or mesh/);
+    expect(problem('{"actor": "b", "kind": "car"}\n').message).toMatch(
+      /line 1: 'kind' must be human, box or mesh/,
+    );
     expect(problem('{"actor": "b", "kind": "box", "size": [1, 2]}\n').message).toMatch(/line 1: 'size'/);
   });
   it('every message is one line', () => {
@@ -51,7 +61,7 @@ describe('trajectories', () => {
     const k = f.tracks.get('p1')!;
     const p = poseAt(k, 1);
     expect(p.position).toEqual([1, 2, 0]);
-    expect((((p.yaw * 180) / Math.PI) % 360 + 360) % 360).toBeCloseTo(180, 9);
+    expect(((((p.yaw * 180) / Math.PI) % 360) + 360) % 360).toBeCloseTo(180, 9);
     expect(motionAt(k, 1).velocity).toEqual([1, 2, 0]);
     expect(motionAt(k, 3).velocity).toEqual([0, 0, 0]);
     expect(poseAt(k, 5).position).toEqual([2, 4, 0]);
@@ -72,7 +82,10 @@ describe('trajectories', () => {
     expect(f.span).toEqual([0, 2]);
   });
   it('devices move by the ids tx and rx', () => {
-    const f = parseActorsFile('{"t": 0, "id": "rx", "position": [1, 0, 1]}\n{"t": 1, "id": "rx", "position": [2, 0, 1]}\n', FILE);
+    const f = parseActorsFile(
+      '{"t": 0, "id": "rx", "position": [1, 0, 1]}\n{"t": 1, "id": "rx", "position": [2, 0, 1]}\n',
+      FILE,
+    );
     expect(f.devices.rx?.t).toEqual([0, 1]);
   });
   it('an actor walking through a wall: a warning naming the file, line and wall; the run goes on', () => {
@@ -81,7 +94,14 @@ describe('trajectories', () => {
       '{"actor": "p1"}\n{"t": 0, "id": "p1", "position": [0, 0, 0]}\n{"t": 1, "id": "p1", "position": [2.1, 0, 0]}\n',
       FILE,
     );
-    const tl = timeline(scene, f, [-1, -1, 1], [-1, 1, 1], { settings: channelSettings({ frequencyHz: 28e9 }) }, FILE);
+    const tl = timeline(
+      scene,
+      f,
+      [-1, -1, 1],
+      [-1, 1, 1],
+      { settings: channelSettings({ frequencyHz: 28e9 }) },
+      FILE,
+    );
     expect(tl.warnings).toEqual([
       "walk.jsonl: line 3: actor 'p1' at t = 1 s cuts through object 'wall' (inside a wall?); traced as given",
     ]);

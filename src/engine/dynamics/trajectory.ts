@@ -73,7 +73,8 @@ export function waypointTrack(waypoints: readonly Vec3[], speed: number, start =
 function fillYaw(track: Track, given: (number | undefined)[]): Track {
   const n = track.t.length;
   const heading = (i: number): number => {
-    const [a, b] = i + 1 < n ? [track.position[i]!, track.position[i + 1]!] : [track.position[i - 1], track.position[i]!];
+    const [a, b] =
+      i + 1 < n ? [track.position[i]!, track.position[i + 1]!] : [track.position[i - 1], track.position[i]!];
     if (!a) return 0;
     const dx = b[0] - a[0];
     const dy = b[1] - a[1];
@@ -109,7 +110,8 @@ export interface ActorsFile {
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-const isObject = (v: Json): v is { [k: string]: Json } => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: Json): v is { [k: string]: Json } =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Parse an actors file (JSON lines; README "Actors and timelines"):
@@ -128,7 +130,10 @@ export function parseActorsFile(
 ): ActorsFile {
   const actors: ActorSpec[] = [];
   const declaredAt = new Map<string, number>();
-  const samples = new Map<string, { t: number[]; position: Vec3[]; yaw: (number | undefined)[]; lines: number[] }>();
+  const samples = new Map<
+    string,
+    { t: number[]; position: Vec3[]; yaw: (number | undefined)[]; lines: number[] }
+  >();
   const waypointTracks = new Map<string, Track>();
   forEachLine(typeof data === 'string' ? new TextEncoder().encode(data) : data, file, (raw, line) => {
     const text = raw.trim();
@@ -158,7 +163,8 @@ export function parseActorsFile(
     if ('actor' in v) {
       const id = v.actor;
       if (typeof id !== 'string' || id === '') return fail("'actor' must be a non-empty id");
-      if ((DEVICE_IDS as readonly string[]).includes(id)) return fail(`'${id}' is a device id; actors need another`);
+      if ((DEVICE_IDS as readonly string[]).includes(id))
+        return fail(`'${id}' is a device id; actors need another`);
       if (declaredAt.has(id)) return fail(`actor '${id}' already declared on line ${declaredAt.get(id)}`);
       const kind = v.kind ?? 'human';
       let shape: ActorShape;
@@ -200,7 +206,9 @@ export function parseActorsFile(
     const position = point(v.position, "'position'");
     const yawDeg = v.yaw === undefined ? undefined : num('yaw');
     if (!(DEVICE_IDS as readonly string[]).includes(id) && !declaredAt.has(id))
-      return fail(`unknown id '${id}': declare it first ({"actor": "${id}", "kind": "human"}) or use tx / rx`);
+      return fail(
+        `unknown id '${id}': declare it first ({"actor": "${id}", "kind": "human"}) or use tx / rx`,
+      );
     if (waypointTracks.has(id)) return fail(`actor '${id}' follows waypoints; it cannot also have samples`);
     let s = samples.get(id);
     if (!s) {
@@ -209,7 +217,9 @@ export function parseActorsFile(
     }
     const last = s.t[s.t.length - 1];
     if (last !== undefined && !(t > last))
-      return fail(`time ${t} s of '${id}' does not increase (line ${s.lines[s.lines.length - 1]} has ${last} s)`);
+      return fail(
+        `time ${t} s of '${id}' does not increase (line ${s.lines[s.lines.length - 1]} has ${last} s)`,
+      );
     s.t.push(t);
     s.position.push(position);
     s.yaw.push(yawDeg === undefined ? undefined : (yawDeg * Math.PI) / 180);
@@ -225,10 +235,15 @@ export function parseActorsFile(
   for (const [id, track] of waypointTracks) tracks.set(id, track);
   for (const a of actors) {
     if (!tracks.has(a.id))
-      throw new InputError(file, `line ${declaredAt.get(a.id)}`, `actor '${a.id}' has no samples and no waypoints`);
+      throw new InputError(
+        file,
+        `line ${declaredAt.get(a.id)}`,
+        `actor '${a.id}' has no samples and no waypoints`,
+      );
   }
   const all = [...tracks.values(), ...Object.values(devices)];
-  if (all.length === 0) throw new InputError(file, 'line 1', 'no actors and no device samples: nothing moves');
+  if (all.length === 0)
+    throw new InputError(file, 'line 1', 'no actors and no device samples: nothing moves');
   const span: [number, number] = [
     Math.min(...all.map((k) => k.t[0]!)),
     Math.max(...all.map((k) => k.t[k.t.length - 1]!)),

@@ -29,8 +29,9 @@ export function modelBLossDb(tx: P3, rx: P3, s: ScreenB, wavelengthM: number): n
   const yLos = tx[1] + u * (rx[1] - tx[1]);
   const zLos = tx[2] + u * (rx[2] - tx[2]);
   const f = (d1: number, d2: number, r: number, shadowSide: boolean) =>
-    Math.atan((shadowSide ? 1 : -1) * (Math.PI / 2) * Math.sqrt((Math.PI / wavelengthM) * Math.max(0, d1 + d2 - r))) /
-    Math.PI;
+    Math.atan(
+      (shadowSide ? 1 : -1) * (Math.PI / 2) * Math.sqrt((Math.PI / wavelengthM) * Math.max(0, d1 + d2 - r)),
+    ) / Math.PI;
   // top view: points (x, y)
   const top = (ey: number) => {
     const d1 = Math.hypot(s.x - tx[0], ey - tx[1]);

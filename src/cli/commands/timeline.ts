@@ -4,14 +4,13 @@ import { InputError } from '../../engine/core/index.ts';
 import {
   type ActorsFile,
   parseActorsFile,
+  stepJson,
   type TimelineMode,
-  type TimelineStep,
   timeline,
 } from '../../engine/dynamics/index.ts';
 import { releaseGpu } from '../../engine/gpu/index.ts';
 import { ITU_EDITION } from '../../engine/materials/index.ts';
 import { nodeFileSource } from '../../engine/node/index.ts';
-import type { Scene } from '../../engine/scene/index.ts';
 import { loadScene } from '../../engine/scene/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, parsePoint, requireFlag, UsageError } from '../args.ts';
 import {
@@ -43,43 +42,6 @@ const VALUE_FLAGS = [
   ...CHANNEL_VALUE_FLAGS,
   ...INPUT_VALUE_FLAGS,
 ];
-
-const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
-
-/** One step as a JSON line (README "Actors and timelines"). */
-export function stepJson(s: TimelineStep, scene: Scene) {
-  const m = s.link.metrics;
-  return {
-    t: s.t,
-    tx: s.tx,
-    rx: s.rx,
-    traced: s.traced,
-    metrics: {
-      path_gain_db: num(m.pathGainDb),
-      coherent_gain_db: num(m.coherentGainDb),
-      shadow_loss_db: num(s.shadowLossDb),
-      rms_delay_spread_s: num(m.rmsDelaySpreadS),
-      k_factor_db: num(m.kFactorDb),
-      k_factor_infinite: m.kFactorDb === Number.POSITIVE_INFINITY,
-      doppler_mean_hz: s.dopplerMeanHz,
-      doppler_spread_hz: s.dopplerSpreadHz,
-      los: m.los,
-      path_count: m.pathCount,
-    },
-    paths: s.paths.map((p) => ({
-      kind: p.kind,
-      interactions: p.interactions.map((i) => ({
-        type: i.type,
-        object: scene.objects[i.objectIndex]?.name ?? `actor ${i.objectIndex - scene.objects.length}`,
-        point: i.point,
-      })),
-      delay_s: p.delay,
-      gain_db: num(10 * Math.log10(p.a.re * p.a.re + p.a.im * p.a.im)),
-      a: [p.a.re, p.a.im],
-      doppler_hz: p.dopplerHz,
-    })),
-  };
-}
 
 /** Mesh files the actors file names (a first pass, so the parse itself stays synchronous). */
 function meshFiles(text: string): string[] {

@@ -9,4 +9,5 @@ export * from './frameScene.ts';
 export * from './incremental.ts';
 export * from './skin.ts';
 export * from './timeline.ts';
+export * from './timelineJson.ts';
 export * from './trajectory.ts';

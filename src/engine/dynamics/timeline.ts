@@ -8,7 +8,7 @@ import {
 import { type ChannelSettings, traceOptionsOf } from '../channel/settings.ts';
 import { wavelength } from '../core/constants.ts';
 import type { Vec3 } from '../core/vec3.ts';
-import { resolveSceneMaterials } from '../materials/radioMaterial.ts';
+import { type RadioParameters, resolveSceneMaterials } from '../materials/radioMaterial.ts';
 import type { MeshInput, Scene } from '../scene/types.ts';
 import { castRay, lastHit } from '../tracer/cpu/rayCast.ts';
 import { tracerGeometry } from '../tracer/cpu/tracerGeometry.ts';
@@ -41,6 +41,11 @@ export interface TimelineOptions {
   duration?: number;
   /** ITU materials outside their bands: extrapolate (as `rftwin trace --extrapolate`) */
   allowExtrapolation?: boolean;
+  /**
+   * radio parameters of the twin's materials by id (the studio's assignment, overrides included);
+   * default: the scene's materials at the frequency. Actor materials are always resolved here.
+   */
+  materials?: Record<string, RadioParameters>;
 }
 
 export interface TimelinePath extends Path {
@@ -116,9 +121,10 @@ export function timeline(
         const t = times[k]!;
         const poses = posesAt(t);
         const frame = frameScene(base, meshes, actors, shapes, poses, f);
-        const materials = resolveSceneMaterials(frame.scene.materials, f, {
-          allowExtrapolation: options.allowExtrapolation,
-        });
+        const materials = {
+          ...resolveSceneMaterials(frame.scene.materials, f, { allowExtrapolation: options.allowExtrapolation }),
+          ...options.materials,
+        };
         const scattering = scatteringObjectsOf(frame.scene, materials);
         const gc = tracerGeometry(frame.scene);
         const channel = await Channel.open(frame.scene, settings, {

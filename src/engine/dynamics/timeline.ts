@@ -122,7 +122,9 @@ export function timeline(
         const poses = posesAt(t);
         const frame = frameScene(base, meshes, actors, shapes, poses, f);
         const materials = {
-          ...resolveSceneMaterials(frame.scene.materials, f, { allowExtrapolation: options.allowExtrapolation }),
+          ...resolveSceneMaterials(frame.scene.materials, f, {
+            allowExtrapolation: options.allowExtrapolation,
+          }),
           ...options.materials,
         };
         const scattering = scatteringObjectsOf(frame.scene, materials);

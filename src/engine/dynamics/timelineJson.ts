@@ -41,4 +41,3 @@ export function stepJson(s: TimelineStep, scene: Scene) {
     })),
   };
 }
-

@@ -44,6 +44,7 @@ export const ENGINE_LAYERS: Record<string, readonly string[]> = {
   calibrate: ['core', 'materials', 'scene', 'gpu', 'tracer', 'field', 'metrics', 'channel', 'io'],
   vision: ['core', 'materials', 'scene', 'gpu', 'tracer'],
   parallel: ['core', 'materials', 'scene', 'gpu', 'tracer', 'field', 'metrics', 'channel', 'radiomap'],
+  dynamics: ['core', 'materials', 'scene', 'gpu', 'tracer', 'field', 'metrics', 'channel'],
   node: ['core', 'materials', 'scene', 'gpu', 'tracer', 'field', 'metrics', 'channel', 'io', 'vision'],
 };
 

@@ -9,6 +9,7 @@ import { fitView, setSectionCut, setViewMode, toggleXray } from './actions/view.
 import { redo, undo } from './history.ts';
 import { CalibrationPanel } from './panels/CalibrationPanel.tsx';
 import { DeviceList } from './panels/DeviceList.tsx';
+import { DynamicsPanel } from './panels/DynamicsPanel.tsx';
 import { ExportPanel } from './panels/ExportPanel.tsx';
 import { FrequencyField } from './panels/FrequencyField.tsx';
 import { HeatmapPanel } from './panels/HeatmapPanel.tsx';
@@ -236,6 +237,7 @@ export function App() {
         <HeatmapPanel />
         <CalibrationPanel />
         <PlanningPanel />
+        <DynamicsPanel />
         <ExportPanel />
       </aside>
       <StatusBar />

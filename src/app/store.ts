@@ -19,12 +19,23 @@ import type { CompactTrace } from './worker/compactTrace.ts';
 import { defaultMapWorkers } from './worker/mapWorkers.ts';
 import type {
   BackendUsed,
+  EngineRequests,
   StudioChannelSettings,
   SuggestedRx,
   VisionPriorsOutcome,
 } from './worker/protocol.ts';
 
 export type DeviceKind = 'tx' | 'rx';
+
+/** An actor that walks through the twin (engine dynamics): a person or a box, along waypoints at a speed. */
+export interface StudioActor {
+  id: string;
+  kind: 'human' | 'box';
+  /** base positions on the floor, walked in order */
+  waypoints: Vec3[];
+  /** m/s */
+  speed: number;
+}
 
 export interface Device {
   id: string;
@@ -226,6 +237,14 @@ export interface RootState {
   /** what Undo / Redo would do ("move Tx 1"), null when nothing */
   undoLabel: string | null;
   redoLabel: string | null;
+  /** actors that move through the twin (Dynamics panel; saved in the twin JSON) */
+  actors: StudioActor[];
+  /** the actor whose walk the next clicks on the Dynamics panel's floor plan draw */
+  drawingWalk: string | null;
+  /** the last timeline computed, the step shown, and whether it plays */
+  timeline: EngineRequests['timeline']['response'] | null;
+  timelineIndex: number;
+  timelinePlaying: boolean;
   set: (partial: Partial<RootState> | ((s: RootState) => Partial<RootState>)) => void;
 }
 
@@ -282,6 +301,11 @@ export const useStudio = create<RootState>()((set) => ({
   allowExtrapolation: false,
   selectedLink: null,
   hoveredPath: null,
+  actors: [],
+  drawingWalk: null,
+  timeline: null,
+  timelineIndex: 0,
+  timelinePlaying: false,
   set: (partial) => set(partial),
 }));
 

@@ -20,6 +20,7 @@ const COMMANDS: Record<CommandName, () => Promise<{ run(argv: string[]): Promise
   translator: () => import('./commands/translator.ts'),
   merge: () => import('./commands/merge.ts'),
   slurm: () => import('./commands/slurm.ts'),
+  timeline: () => import('./commands/timeline.ts'),
 };
 
 /** The channel jobs of each command that traces or evaluates (what `auto` decides between). */
@@ -29,6 +30,7 @@ const JOBS: Record<string, readonly ChannelJob['kind'][]> = {
   calibrate: ['links', 'calibration'],
   plan: ['links', 'calibration'],
   radiomap: ['map'],
+  timeline: ['links'],
 };
 
 /**

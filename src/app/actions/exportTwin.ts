@@ -1,6 +1,7 @@
 import { reportError, setStatus, studio } from '../store.ts';
 import { sionnaZip } from '../twin/sionnaExport.ts';
 import { twinToJson } from '../twin/twinJson.ts';
+import { actorDeclarations } from './dynamics.ts';
 
 export function download(name: string, data: Uint8Array | string, type: string) {
   const blob = new Blob([typeof data === 'string' ? data : (data as Uint8Array<ArrayBuffer>)], { type });
@@ -47,6 +48,7 @@ export function exportTwinJson() {
     calibration: s.calibrationRecord ?? undefined,
     translator: s.translator ?? undefined,
     errors: s.errorLog,
+    actors: actorDeclarations(s.actors),
   });
   const text = JSON.stringify(json, null, 1);
   download(`${safe(s.twin.scene.name)}.twin.json`, text, 'application/json');

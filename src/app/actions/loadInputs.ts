@@ -15,6 +15,7 @@ import { isTranslatorFile, loadTranslatorFile } from '../vision/translatorAction
 import { engine } from '../worker/bridge.ts';
 import type { InputFile } from '../worker/protocol.ts';
 import { saveTwinSource, type TwinSource } from '../workspace.ts';
+import { actorsFromLines } from './dynamics.ts';
 import { clearResults } from './results.ts';
 import { acceptSoundings, acceptVisionInputs } from './sideInputs.ts';
 import { loadFaceSides } from './view.ts';
@@ -129,6 +130,10 @@ export function adoptTwin(
     hiddenObjects: [],
     sectionCut: null,
     xrayFaces: null,
+    // actors walk in the twin they were drawn in (a twin JSON brings its own)
+    actors: [],
+    drawingWalk: null,
+    timeline: null,
   });
   void loadFaceSides(twin.sceneId);
   if (previous) void engine().call('dropScene', { sceneId: previous.sceneId });
@@ -251,6 +256,8 @@ async function loadTwinJson(f: InputFile) {
         name: d.name,
         position: d.position,
       })),
+      actors: twin.actors ? actorsFromLines(twin.actors, f.path) : [],
+      timeline: null,
     }),
   );
 }

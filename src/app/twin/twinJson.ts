@@ -1,5 +1,6 @@
 import type { InputLimits, Vec3 } from '../../engine/core/index.ts';
 import { checkLimit, DEFAULT_LIMITS, hasId, InputError } from '../../engine/core/index.ts';
+import { parseActorsFile } from '../../engine/dynamics/index.ts';
 import type { MaterialSource, MaterialSpec } from '../../engine/materials/index.ts';
 import { materialSpecProblems, resolveRadioParameters } from '../../engine/materials/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
@@ -66,6 +67,8 @@ export interface TwinFile {
   devices: { kind: 'tx' | 'rx'; name: string; position: Vec3 }[];
   provenance: TwinProvenance;
   translator?: TwinTranslator;
+  /** actors and their walks, as declaration lines of an actors file (README "Actors and timelines") */
+  actors?: Record<string, unknown>[];
 }
 
 export function twinToJson(args: {
@@ -78,6 +81,8 @@ export function twinToJson(args: {
   calibration?: unknown;
   translator?: StudioTranslator;
   errors: string[];
+  /** declaration lines of the actors (actions/dynamics.ts actorsFileText) */
+  actors?: Record<string, unknown>[];
 }): TwinFile {
   const used = [...new Set(args.objectMaterial)];
   const materials: TwinFile['materials'] = {};
@@ -122,6 +127,7 @@ export function twinToJson(args: {
       errors: args.errors,
     },
     ...(args.translator ? { translator: twinTranslator(args.translator) } : {}),
+    ...(args.actors && args.actors.length > 0 ? { actors: args.actors } : {}),
   };
 }
 
@@ -246,6 +252,17 @@ export function parseTwinJson(value: unknown, file: string, limits: InputLimits 
     } catch (e) {
       const err = e as InputError;
       fail(`translator.model${err.element ? `.${err.element}` : ''}`, err.problem ?? err.message);
+    }
+  }
+  if (t.actors !== undefined) {
+    if (!Array.isArray(t.actors)) fail('actors', 'expected an array of actor declarations');
+    try {
+      parseActorsFile(t.actors!.map((a) => JSON.stringify(a)).join('\n'), file);
+    } catch (e) {
+      const err = e as InputError;
+      // the parser counts lines from 1: actors[line − 1]
+      const line = /^line (\d+)$/.exec(err.element ?? '');
+      fail(line ? `actors[${Number(line[1]) - 1}]` : 'actors', err.problem ?? err.message);
     }
   }
   return t as TwinFile;

@@ -18,6 +18,7 @@ export type { JobContext } from './jobContext.ts';
 
 import { calibrateJob } from './jobs/calibrate.ts';
 import { planJob } from './jobs/plan.ts';
+import { timelineJob } from './jobs/timeline.ts';
 import { traceJob } from './jobs/trace.ts';
 import type { EngineRequests } from './protocol.ts';
 import { type Handlers, serveJobs } from './serve.ts';
@@ -103,6 +104,9 @@ const handlers: Handlers<EngineRequests> = {
       exterior.buffer as ArrayBuffer,
       inside.buffer as ArrayBuffer,
     ]);
+  },
+  async timeline(req, ctx) {
+    return timelineJob(sceneById(req.sceneId), req, ctx);
   },
   async dropScene({ sceneId }) {
     scenes.delete(sceneId);

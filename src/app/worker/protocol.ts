@@ -234,6 +234,37 @@ export interface EngineRequests {
   faceSides: { request: { sceneId: number }; response: { exterior: Int8Array; inside: Int8Array } };
   /** Forget a scene the studio no longer shows. */
   dropScene: { request: { sceneId: number }; response: null };
+  /**
+   * A timeline of one link while actors move (engine dynamics, `rftwin timeline`): `actors` is an
+   * actors file (JSON lines); per step the metrics and the actors' poses, and the steps as the
+   * JSON lines `rftwin timeline` writes (the export).
+   */
+  timeline: {
+    request: ChannelRequest & { tx: Vec3; rx: Vec3; actors: string; dt: number };
+    response: {
+      steps: TimelineSummary[];
+      lines: string;
+      warnings: string[];
+      /** steps found incrementally (the rest re-traced in full) */
+      incremental: number;
+      elapsedMs: number;
+    };
+  };
+}
+
+/** One timeline step as the studio plots it. */
+export interface TimelineSummary {
+  t: number;
+  pathGainDb: number;
+  coherentGainDb: number;
+  shadowLossDb: number;
+  rmsDelaySpreadNs: number;
+  kFactorDb: number;
+  dopplerSpreadHz: number;
+  pathCount: number;
+  los: boolean;
+  /** each actor's base position and yaw (rad) at t */
+  poses: { id: string; position: Vec3; yaw: number }[];
 }
 
 /**

@@ -57,9 +57,19 @@ export class BeamTree {
 
   /**
    * Grow level by level up to `maxDepth`, keeping at most `budget` nodes (the root excluded);
-   * yields every `chunk` expanded nodes (progress, cancellation).
+   * yields every `chunk` expanded nodes (progress, cancellation). `keep(v, f)`, when given, drops
+   * the faces f it refuses from node v's candidates before any beam work, so that they neither
+   * become children nor occlude the others (dynamics/incremental.ts grows only the sequences that
+   * can still meet a moving object). Every node the unfiltered tree has and `keep` accepts is then
+   * in the tree, with the same beam; a few more may be (less occlusion culling), which the solver's
+   * validation rejects as it rejects any sequence no receiver completes.
    */
-  *grow(maxDepth: number, budget: number, chunk = 256): Generator<number, void> {
+  *grow(
+    maxDepth: number,
+    budget: number,
+    chunk = 256,
+    keep?: (v: number, f: number) => boolean,
+  ): Generator<number, void> {
     const { g, trie, beams, tol } = this;
     const types: number[] = [];
     if (this.reflection) types.push(REFLECTION);
@@ -79,6 +89,11 @@ export class BeamTree {
       for (let v = lo; v < hi; v++) {
         const vf = trie.face[v]!;
         facesInBeam(g, beams, v, stamp, v, faces);
+        if (keep) {
+          let k = 0;
+          for (const f of faces) if (keep(v, f)) faces[k++] = f;
+          faces.length = k;
+        }
         levelCuller?.prepare(this.images, 3 * v, v === 0 ? -1 : vf, faces);
         for (const f of faces) {
           if (v === 0) {

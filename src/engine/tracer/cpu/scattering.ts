@@ -22,18 +22,33 @@ export function scatteredPaths(
   occlusionEps: number,
   out: PathGeometry[],
 ): void {
-  const pts = records.points;
   for (let r = 0; r < records.size; r++) {
-    const f = records.face[r]!;
-    if (scatterFace[f] === 0 || records.depth[r]! > maxDepth) continue;
-    const px = pts[3 * r]!,
-      py = pts[3 * r + 1]!,
-      pz = pts[3 * r + 2]!;
-    const side = planeDistance(g, f, rx[0], rx[1], rx[2]);
-    if (side * records.side[r]! <= tol) continue;
-    if (segmentOccluded(g, px, py, pz, rx[0], rx[1], rx[2], f, -1, occlusionEps)) continue;
-    out.push(scatteredPath(g, records, r, rx));
+    const p = scatteredPathAt(g, records, r, rx, scatterFace, maxDepth, tol, occlusionEps);
+    if (p) out.push(p);
   }
+}
+
+/** The scattered path of record r to the receiver, or null (one record of scatteredPaths). */
+export function scatteredPathAt(
+  g: TracerGeometry,
+  records: HitRecords,
+  r: number,
+  rx: Vec3,
+  scatterFace: Uint8Array,
+  maxDepth: number,
+  tol: number,
+  occlusionEps: number,
+): PathGeometry | null {
+  const pts = records.points;
+  const f = records.face[r]!;
+  if (scatterFace[f] === 0 || records.depth[r]! > maxDepth) return null;
+  const px = pts[3 * r]!,
+    py = pts[3 * r + 1]!,
+    pz = pts[3 * r + 2]!;
+  const side = planeDistance(g, f, rx[0], rx[1], rx[2]);
+  if (side * records.side[r]! <= tol) return null;
+  if (segmentOccluded(g, px, py, pz, rx[0], rx[1], rx[2], f, -1, occlusionEps)) return null;
+  return scatteredPath(g, records, r, rx);
 }
 
 function scatteredPath(g: TracerGeometry, records: HitRecords, r: number, rx: Vec3): PathGeometry {

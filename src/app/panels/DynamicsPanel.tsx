@@ -1,0 +1,265 @@
+import { memo } from 'react';
+import {
+  addActor,
+  addWaypoint,
+  clearWalk,
+  exportTimeline,
+  removeActor,
+  runTimeline,
+  stopPlaying,
+  toggleDrawWalk,
+  togglePlay,
+} from '../actions/dynamics.ts';
+import { studio, useStudio } from '../store.ts';
+import type { TimelineSummary } from '../worker/protocol.ts';
+
+/**
+ * Dynamics (issue 14): people and boxes that walk through the twin. Their walks are drawn with
+ * the mouse on a floor plan (top view of the twin's footprint, devices marked); the timeline of
+ * the first Tx to the selected (or first) Rx is computed by the engine worker (the CLI's
+ * `rftwin timeline`), played, scrubbed, plotted (path gain, shadow loss, delay spread, K-factor)
+ * and exported as JSON lines. Actors and walks go into the twin JSON.
+ */
+const PLAN_W = 260;
+
+export function DynamicsPanel() {
+  const twin = useStudio((s) => s.twin);
+  const actors = useStudio((s) => s.actors);
+  const drawing = useStudio((s) => s.drawingWalk);
+  const timeline = useStudio((s) => s.timeline);
+  const index = useStudio((s) => s.timelineIndex);
+  const playing = useStudio((s) => s.timelinePlaying);
+  const step = timeline?.steps[index];
+  return (
+    <section className="panel" aria-label="Dynamics" data-testid="dynamics-panel">
+      <h2>Dynamics</h2>
+      <div className="row">
+        <button type="button" data-testid="add-person" disabled={!twin} onClick={() => addActor('human')}>
+          Add person
+        </button>
+        <button type="button" data-testid="add-box" disabled={!twin} onClick={() => addActor('box')}>
+          Add box
+        </button>
+      </div>
+      {actors.length > 0 && (
+        <ul className="plain" data-testid="actor-list">
+          {actors.map((a) => (
+            <li key={a.id} data-testid={`actor-${a.id}`} data-waypoints={a.waypoints.length}>
+              {a.kind === 'human' ? 'Person' : 'Box'} {a.id} · {a.waypoints.length} waypoints · {a.speed} m/s{' '}
+              <button type="button" data-testid={`draw-walk-${a.id}`} onClick={() => toggleDrawWalk(a.id)}>
+                {drawing === a.id ? 'Done' : 'Draw walk'}
+              </button>
+              <button type="button" onClick={() => clearWalk(a.id)}>
+                Clear
+              </button>
+              <button type="button" aria-label={`remove ${a.id}`} onClick={() => removeActor(a.id)}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {twin && <FloorPlan />}
+      {drawing && <p className="dim">Click points on the floor plan to draw the walk of {drawing}.</p>}
+      <div className="row">
+        <button
+          type="button"
+          data-testid="run-timeline"
+          disabled={!twin || actors.length === 0}
+          onClick={() => void runTimeline()}
+        >
+          Run timeline
+        </button>
+        <button
+          type="button"
+          data-testid="timeline-play"
+          disabled={!timeline}
+          onClick={togglePlay}
+          aria-pressed={playing}
+        >
+          {playing ? 'Pause' : 'Play'}
+        </button>
+        <button type="button" data-testid="export-timeline" disabled={!timeline} onClick={exportTimeline}>
+          Export JSON lines
+        </button>
+      </div>
+      {timeline && step && (
+        <>
+          <label className="row">
+            t
+            <input
+              type="range"
+              data-testid="timeline-scrub"
+              min={0}
+              max={timeline.steps.length - 1}
+              step={1}
+              value={index}
+              onChange={(e) => {
+                stopPlaying();
+                studio.set({ timelineIndex: Number(e.target.value) });
+              }}
+            />
+            <output data-testid="timeline-time">{step.t.toFixed(2)} s</output>
+          </label>
+          <p data-testid="timeline-step" data-shadow-loss={step.shadowLossDb}>
+            gain {step.coherentGainDb.toFixed(1)} dB · shadow loss {step.shadowLossDb.toFixed(1)} dB · DS{' '}
+            {step.rmsDelaySpreadNs.toFixed(2)} ns · K{' '}
+            {Number.isFinite(step.kFactorDb) ? step.kFactorDb.toFixed(1) : '∞'} dB · {step.pathCount} paths
+            {step.los ? ' · LoS' : ' · LoS blocked'}
+          </p>
+          <TimelinePlots steps={timeline.steps} index={index} />
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The twin's footprint from the top, devices and walks; clicks add waypoints while drawing. */
+function FloorPlan() {
+  const twin = useStudio((s) => s.twin)!;
+  const devices = useStudio((s) => s.devices);
+  const actors = useStudio((s) => s.actors);
+  const drawing = useStudio((s) => s.drawingWalk);
+  const timeline = useStudio((s) => s.timeline);
+  const index = useStudio((s) => s.timelineIndex);
+  const { min, max } = twin.scene.bbox;
+  const w = Math.max(1e-6, max[0] - min[0]);
+  const h = Math.max(1e-6, max[1] - min[1]);
+  const scale = PLAN_W / w;
+  const H = h * scale;
+  // world (x, y) → plan (u, v): y up
+  const u = (x: number) => (x - min[0]) * scale;
+  const v = (y: number) => (max[1] - y) * scale;
+  const poses = timeline?.steps[index]?.poses ?? [];
+  return (
+    <svg
+      viewBox={`0 0 ${PLAN_W} ${H}`}
+      className="plot floor-plan"
+      data-testid="floor-plan"
+      data-bounds={JSON.stringify([min[0], min[1], max[0], max[1]])}
+      role="img"
+      aria-label="floor plan: click to add waypoints"
+      style={{ cursor: drawing ? 'crosshair' : 'default', width: '100%' }}
+      onClick={(e) => {
+        if (!drawing) return;
+        const r = e.currentTarget.getBoundingClientRect();
+        const x = min[0] + ((e.clientX - r.left) / r.width) * w;
+        const y = max[1] - ((e.clientY - r.top) / r.height) * h;
+        addWaypoint(x, y);
+      }}
+      onKeyDown={() => undefined}
+    >
+      <rect x={0} y={0} width={PLAN_W} height={H} className="plot-frame" />
+      {devices.map((d) => (
+        <g key={d.id}>
+          <circle
+            cx={u(d.position[0])}
+            cy={v(d.position[1])}
+            r={4}
+            fill={d.kind === 'tx' ? '#e76f51' : '#35b779'}
+          />
+          <text x={u(d.position[0]) + 5} y={v(d.position[1]) - 4} className="plot-tick">
+            {d.name}
+          </text>
+        </g>
+      ))}
+      {actors.map((a) => (
+        <polyline
+          key={a.id}
+          points={a.waypoints.map((p) => `${u(p[0])},${v(p[1])}`).join(' ')}
+          fill="none"
+          stroke="#fde725"
+          strokeWidth={drawing === a.id ? 2.5 : 1.5}
+        />
+      ))}
+      {actors.map((a) => (
+        <path
+          key={`${a.id}-points`}
+          d={a.waypoints.map((p) => `M${u(p[0]) - 2},${v(p[1]) - 2}h4v4h-4z`).join('')}
+          fill="#fde725"
+        />
+      ))}
+      {poses.map((p) => (
+        <circle
+          key={p.id}
+          data-testid={`actor-pose-${p.id}`}
+          cx={u(p.position[0])}
+          cy={v(p.position[1])}
+          r={0.225 * scale}
+          fill="#c77dff"
+          opacity={0.8}
+        />
+      ))}
+    </svg>
+  );
+}
+
+const PW = 260;
+const PH = 70;
+const PM = { l: 34, r: 4, t: 4, b: 12 };
+
+const SERIES: { key: keyof TimelineSummary; label: string; unit: string }[] = [
+  { key: 'coherentGainDb', label: 'path gain', unit: 'dB' },
+  { key: 'shadowLossDb', label: 'shadow loss', unit: 'dB' },
+  { key: 'rmsDelaySpreadNs', label: 'delay spread', unit: 'ns' },
+  { key: 'kFactorDb', label: 'K-factor', unit: 'dB' },
+];
+
+/** One small line plot per metric against time, with the shown step as a vertical line. */
+const TimelinePlots = memo(function TimelinePlots({
+  steps,
+  index,
+}: {
+  steps: TimelineSummary[];
+  index: number;
+}) {
+  const n = steps.length;
+  return (
+    <div data-testid="timeline-plots">
+      {SERIES.map((s) => {
+        const ys = steps.map((st) => st[s.key] as number).filter(Number.isFinite);
+        const lo = ys.length ? Math.min(...ys) : 0;
+        const hi = ys.length ? Math.max(...ys) : 1;
+        const span = hi - lo || 1;
+        const x = (i: number) => PM.l + (i / Math.max(1, n - 1)) * (PW - PM.l - PM.r);
+        const y = (val: number) => PM.t + ((hi - val) / span) * (PH - PM.t - PM.b);
+        const pts = steps
+          .map((st, i) => [i, st[s.key] as number] as const)
+          .filter(([, val]) => Number.isFinite(val))
+          .map(([i, val]) => `${x(i).toFixed(1)},${y(val).toFixed(1)}`)
+          .join(' ');
+        return (
+          <svg
+            key={s.key}
+            viewBox={`0 0 ${PW} ${PH}`}
+            className="plot"
+            role="img"
+            aria-label={`${s.label} against time`}
+            data-testid={`timeline-plot-${s.key}`}
+            data-min={lo}
+            data-max={hi}
+          >
+            <rect
+              x={PM.l}
+              y={PM.t}
+              width={PW - PM.l - PM.r}
+              height={PH - PM.t - PM.b}
+              className="plot-frame"
+            />
+            <text x={PM.l - 3} y={PM.t + 8} className="plot-tick" textAnchor="end">
+              {hi.toFixed(1)}
+            </text>
+            <text x={PM.l - 3} y={PH - PM.b} className="plot-tick" textAnchor="end">
+              {lo.toFixed(1)}
+            </text>
+            <text x={PM.l + 4} y={PH - 2} className="plot-tick">
+              {s.label} ({s.unit}) against time, {steps[0]?.t.toFixed(1)}–{steps[n - 1]?.t.toFixed(1)} s
+            </text>
+            <polyline points={pts} fill="none" stroke="#fde725" strokeWidth={1.2} />
+            <line x1={x(index)} x2={x(index)} y1={PM.t} y2={PH - PM.b} stroke="#c77dff" />
+          </svg>
+        );
+      })}
+    </div>
+  );
+});

@@ -1,0 +1,181 @@
+import { dirname, resolve } from 'node:path';
+import { describeSettings } from '../../engine/channel/index.ts';
+import { InputError } from '../../engine/core/index.ts';
+import {
+  type ActorsFile,
+  parseActorsFile,
+  stepJson,
+  type TimelineMode,
+  timeline,
+} from '../../engine/dynamics/index.ts';
+import { releaseGpu } from '../../engine/gpu/index.ts';
+import { ITU_EDITION } from '../../engine/materials/index.ts';
+import { nodeFileSource } from '../../engine/node/index.ts';
+import { loadScene } from '../../engine/scene/index.ts';
+import { checkFlags, flag, numberFlag, parseArgs, parsePoint, requireFlag, UsageError } from '../args.ts';
+import {
+  backendFromArgs,
+  CHANNEL_BOOLEAN_FLAGS,
+  CHANNEL_USAGE,
+  CHANNEL_VALUE_FLAGS,
+  channelSettingsFromArgs,
+  cliControl,
+  withSigint,
+} from '../channelFlags.ts';
+import { INPUT_BOOLEAN_FLAGS, INPUT_USAGE, INPUT_VALUE_FLAGS, inputOptions, readInput } from '../inputs.ts';
+import { checkFinite, prepareOutput, writeOutput } from '../output.ts';
+
+export const usage = `rftwin timeline --scene S --frequency HZ --tx x,y,z --rx x,y,z --actors actors.jsonl [--dt 0.05] [--start T0] [--duration T] [--mode incremental|full] ${CHANNEL_USAGE} [--extrapolate] [--out timeline.jsonl [--force]] ${INPUT_USAGE}`;
+
+const BOOLEAN_FLAGS = [...CHANNEL_BOOLEAN_FLAGS, 'extrapolate', 'force', ...INPUT_BOOLEAN_FLAGS];
+const VALUE_FLAGS = [
+  'scene',
+  'frequency',
+  'tx',
+  'rx',
+  'actors',
+  'dt',
+  'start',
+  'duration',
+  'mode',
+  'out',
+  ...CHANNEL_VALUE_FLAGS,
+  ...INPUT_VALUE_FLAGS,
+];
+
+/** Mesh files the actors file names (a first pass, so the parse itself stays synchronous). */
+function meshFiles(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    try {
+      const v = JSON.parse(line) as { kind?: unknown; file?: unknown };
+      if (v && v.kind === 'mesh' && typeof v.file === 'string') out.push(v.file);
+    } catch {
+      // the parse proper reports bad lines with their numbers
+    }
+  }
+  return out;
+}
+
+async function readActors(path: string, inputs: ReturnType<typeof inputOptions>): Promise<ActorsFile> {
+  const bytes = await readInput(path, inputs);
+  const text = new TextDecoder().decode(bytes);
+  const meshes = new Map<string, { vertices: number[]; indices: number[]; file: string }>();
+  for (const f of meshFiles(text)) {
+    const full = resolve(dirname(path), f);
+    if (meshes.has(f)) continue;
+    const s = await loadScene(nodeFileSource, full, inputs);
+    meshes.set(f, {
+      vertices: Array.from(s.positions),
+      indices: Array.from({ length: s.positions.length / 3 }, (_, i) => i),
+      file: full,
+    });
+  }
+  return parseActorsFile(bytes, path, (f, line) => {
+    const m = meshes.get(f);
+    if (!m) throw new InputError(path, `line ${line}`, `mesh file '${f}' could not be read`);
+    return m;
+  });
+}
+
+/** `rftwin timeline`: a link's channel over time while actors move. */
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, BOOLEAN_FLAGS);
+  checkFlags(args, [...BOOLEAN_FLAGS, ...VALUE_FLAGS]);
+  if (args.positional.length > 0) throw new UsageError(`unexpected argument '${args.positional[0]}'`);
+  const scenePath = requireFlag(args, 'scene');
+  const frequencyHz = numberFlag(args, 'frequency');
+  if (!(frequencyHz > 0))
+    throw new UsageError(`--frequency must be a positive number of Hz, got ${frequencyHz}`);
+  const tx = parsePoint(requireFlag(args, 'tx'), '--tx');
+  const rx = parsePoint(requireFlag(args, 'rx'), '--rx');
+  const actorsPath = requireFlag(args, 'actors');
+  const dt = numberFlag(args, 'dt', 0.05);
+  if (!(dt > 0)) throw new UsageError(`--dt must be a positive number of seconds, got ${dt}`);
+  const start = flag(args, 'start') === undefined ? undefined : numberFlag(args, 'start');
+  const duration = flag(args, 'duration') === undefined ? undefined : numberFlag(args, 'duration');
+  if (duration !== undefined && !(duration >= 0))
+    throw new UsageError(`--duration must be ≥ 0 seconds, got ${duration}`);
+  const mode = (flag(args, 'mode') ?? 'incremental') as TimelineMode;
+  if (mode !== 'incremental' && mode !== 'full')
+    throw new UsageError(`--mode must be incremental or full, got '${mode}'`);
+  const inputs = inputOptions(args);
+  const out = flag(args, 'out');
+  const force = flag(args, 'force') === 'true';
+  if (out) await prepareOutput(out, force);
+  const settings = channelSettingsFromArgs(args, frequencyHz);
+  const backend = backendFromArgs(args);
+  const scene = await loadScene(nodeFileSource, scenePath, inputs);
+  const actors = await readActors(actorsPath, inputs);
+  const tl = timeline(
+    scene,
+    actors,
+    tx,
+    rx,
+    {
+      settings,
+      backend,
+      mode,
+      dt,
+      start,
+      duration,
+      allowExtrapolation: flag(args, 'extrapolate') === 'true',
+    },
+    actorsPath,
+  );
+  for (const w of tl.warnings) process.stderr.write(`timeline: warning: ${w}\n`);
+  if (tl.times.length > 100_000)
+    throw new UsageError(`${tl.times.length} steps: raise --dt or shorten --duration (at most 100000)`);
+  const lines: string[] = [
+    JSON.stringify({
+      header: {
+        scene: scene.name,
+        frequency_hz: frequencyHz,
+        itu_edition: ITU_EDITION,
+        settings: describeSettings(settings),
+        mode,
+        dt_s: dt,
+        steps: tl.times.length,
+        actors: actors.actors.map((a) => ({ id: a.id, shape: a.shape.kind, material: a.material })),
+        warnings: tl.warnings,
+      },
+    }),
+  ];
+  const started = Date.now();
+  let fallbacks = 0;
+  await withSigint(async (signal) => {
+    try {
+      const control = cliControl('timeline', settings, signal);
+      let last = 0;
+      await tl.run(
+        (s) => {
+          if (s.traced !== mode) fallbacks++;
+          const json = stepJson(s, scene);
+          checkFinite(json, `step ${s.index} (t = ${s.t} s)`, `scene ${scenePath}, actors ${actorsPath}`);
+          lines.push(JSON.stringify(json));
+        },
+        {
+          signal,
+          onBackend: control.onBackend,
+          onStep: (done, total) => {
+            const now = Date.now();
+            if (now - last < 500 && done < total) return;
+            last = now;
+            process.stderr.write(`timeline: step ${done}/${total}\n`);
+          },
+        },
+      );
+    } finally {
+      await releaseGpu();
+    }
+  });
+  process.stderr.write(
+    `timeline: ${scene.name}: ${tl.times.length} steps in ${((Date.now() - started) / 1000).toFixed(2)} s${
+      mode === 'incremental' ? ` (${fallbacks} re-traced in full: search not exhaustive)` : ''
+    }\n`,
+  );
+  const text = `${lines.join('\n')}\n`;
+  if (out) await writeOutput(out, text, force);
+  else process.stdout.write(text);
+  return 0;
+}

@@ -1,0 +1,588 @@
+import type { Vec3 } from '../core/vec3.ts';
+import type { Scene } from '../scene/types.ts';
+import { BEAM_ALL, BEAM_EMPTY, beamContains, type CandidateBeams } from '../tracer/cpu/beams.ts';
+import { BeamTree, facesInBeam } from '../tracer/cpu/beamTree.ts';
+import { losPath } from '../tracer/cpu/candidateSet.ts';
+import {
+  extendImages,
+  fibonacciDirection,
+  HitRecords,
+  REFLECTION,
+  shootRays,
+  TRANSMISSION,
+} from '../tracer/cpu/candidates.ts';
+import { diffractedPaths } from '../tracer/cpu/diffraction.ts';
+import { scatteredPathAt, scatteredPaths } from '../tracer/cpu/scattering.ts';
+import { SpecularSolver } from '../tracer/cpu/specular.ts';
+import {
+  CpuPathTracer,
+  dedupeAndSort,
+  type ResolvedTraceOptions,
+  resolveTraceOptions,
+  type TracePathsOptions,
+} from '../tracer/cpu/tracePaths.ts';
+import {
+  coplanarFaces,
+  planeDistance,
+  type TracerGeometry,
+  tracerGeometry,
+  tracerTolerances,
+} from '../tracer/cpu/tracerGeometry.ts';
+import { sceneWedges } from '../tracer/cpu/wedges.ts';
+import type { PathGeometry } from '../tracer/path.ts';
+import { actorBounds, type FrameScene } from './frameScene.ts';
+
+/**
+ * Incremental path search for frames that differ from a static twin only by moving actors
+ * (docs/physics.md §15). The result is, by construction, the path set the CPU reference tracer
+ * (tracer/cpu/tracePaths.ts) finds on the frame's whole scene, when that search is exhaustive
+ * (its candidate tree complete to maxDepth); otherwise `frame` returns null and the caller
+ * re-traces the frame in full. The parts of the reference search, and what is reused:
+ *
+ * - LoS: one segment test on the frame (cheap, recomputed).
+ * - Specular chains (reflections/transmissions) on static faces only, and diffraction on static
+ *   wedges: traced once on the static scene; a frame keeps those whose segments meet no actor
+ *   triangle (a path valid in the static scene is valid in the frame iff no actor blocks it).
+ * - Chains with at least one actor face (reflection off, or transmission through, an actor): the
+ *   reference's beam tree (beamTree.ts) grown on the frame with only the branches that can still
+ *   meet an actor face before maxDepth: its nodes with an actor face are exactly the reference
+ *   tree's, with the same beams, solved by the same image-method solver.
+ * - Diffraction on the actors' wedges and free edges: the reference's diffractedPaths on them.
+ * - Diffuse scattering: the hit records of the shot rays, ray by ray; a ray none of whose casts
+ *   comes near an actor's bounding box has the same hits in the frame (its records and their
+ *   scattered paths are kept, the last leg re-checked against the actors); the other rays are
+ *   shot again on the frame and their records connected to the receiver as the reference does.
+ * Static work is cached per transmitter (candidates, shot-ray casts) and per link (paths).
+ */
+export interface IncrementalStats {
+  /** shot rays re-cast on the frame (they came near an actor) */
+  reshotRays: number;
+  /** nodes of the actor tree (branches that can meet an actor face) */
+  actorTreeNodes: number;
+  /** static paths kept / dropped (blocked by an actor) this frame */
+  kept: number;
+  dropped: number;
+}
+
+interface TxCache {
+  key: string;
+  tracer: CpuPathTracer;
+  staticNodes: number;
+  records: HitRecords | null;
+  /** records of ray i: [rayStart[i], rayStart[i + 1]) */
+  rayStart: Int32Array;
+  /** 7 per cast: origin xyz, unit direction xyz, tmax (Infinity: the cast left the scene) */
+  casts: Float64Array;
+  castStart: Int32Array;
+}
+
+interface LinkCache {
+  key: string;
+  /** static specular and diffracted paths (LoS and scattered excluded) */
+  base: PathGeometry[];
+  /** the scattered path of each static record to the receiver, or null */
+  recPath: (PathGeometry | null)[];
+}
+
+export class IncrementalTracer {
+  private readonly o: ResolvedTraceOptions;
+  private readonly gs: TracerGeometry;
+  private txc: TxCache | null = null;
+  private link: LinkCache | null = null;
+  private readonly scatterStatic: Uint8Array;
+  lastStats: IncrementalStats = { reshotRays: 0, actorTreeNodes: 0, kept: 0, dropped: 0 };
+
+  /**
+   * `staticScene`: the twin rebuilt as frames are built (frameScene.ts with no actors), so that
+   * its faces are the frames' first faces. `scatteringObjects`: the frames' scattering objects
+   * (static ones and actors whose material has S > 0), as the reference is given them.
+   */
+  constructor(
+    readonly staticScene: Scene,
+    private readonly options: TracePathsOptions,
+    private readonly scatteringObjects: readonly number[],
+  ) {
+    this.o = resolveTraceOptions({ ...options, scatteringObjects });
+    this.gs = tracerGeometry(staticScene);
+    this.scatterStatic = new Uint8Array(this.gs.faceCount);
+    const set = new Set(scatteringObjects);
+    for (let f = 0; f < this.gs.faceCount; f++)
+      this.scatterStatic[f] = set.has(this.gs.faceObject[f]!) ? 1 : 0;
+  }
+
+  private get scatteringOn(): boolean {
+    const o = this.o;
+    return o.scattering && o.maxDepth >= 1 && this.scatteringObjects.length > 0;
+  }
+
+  private async txCache(tx: Vec3): Promise<TxCache> {
+    const key = tx.join(',');
+    if (this.txc?.key === key) return this.txc;
+    const staticObjects = this.scatteringObjects.filter((i) => i < this.staticScene.objects.length);
+    const tracer = await CpuPathTracer.create(this.staticScene, this.gs.bvh, tx, {
+      ...this.options,
+      scatteringObjects: staticObjects,
+    });
+    const o = this.o;
+    const { occlusionEps } = tracerTolerances(this.gs);
+    const n = o.scatteringRays;
+    const rayStart = new Int32Array(n + 1);
+    const castList: number[] = [];
+    const castStart = new Int32Array(n + 1);
+    let records: HitRecords | null = null;
+    if (this.scatteringOn) {
+      records = new HitRecords();
+      const shoot = {
+        rays: n,
+        maxDepth: o.maxDepth,
+        reflection: o.specular,
+        transmission: o.transmission,
+        minT: occlusionEps,
+      };
+      const dir = new Float64Array(3);
+      for (let i = 0; i < n; i++) {
+        rayStart[i] = records.size;
+        castStart[i] = castList.length / 7;
+        shootRays(this.gs, tx, shoot, null, records, undefined, i, i + 1);
+        fibonacciDirection(i, n, dir);
+        raycasts(this.gs, records, rayStart[i]!, records.size, tx, [dir[0]!, dir[1]!, dir[2]!], o, castList);
+      }
+      rayStart[n] = records.size;
+      castStart[n] = castList.length / 7;
+    }
+    this.txc = {
+      key,
+      tracer,
+      staticNodes: tracer.tree.nodes,
+      records,
+      rayStart,
+      casts: Float64Array.from(castList),
+      castStart,
+    };
+    this.link = null;
+    return this.txc;
+  }
+
+  private async linkCache(c: TxCache, tx: Vec3, rx: Vec3): Promise<LinkCache> {
+    const key = `${c.key}|${rx.join(',')}`;
+    if (this.link?.key === key) return this.link;
+    const [paths] = await c.tracer.trace([rx]);
+    const base = paths!.filter((p) => p.kind !== 'los' && p.kind !== 'scattered');
+    const recPath: (PathGeometry | null)[] = [];
+    if (c.records) {
+      const { tol, occlusionEps } = tracerTolerances(this.gs);
+      for (let r = 0; r < c.records.size; r++)
+        recPath.push(
+          scatteredPathAt(this.gs, c.records, r, rx, this.scatterStatic, this.o.maxDepth, tol, occlusionEps),
+        );
+    }
+    void tx;
+    this.link = { key, base, recPath };
+    return this.link;
+  }
+
+  /**
+   * The paths of one frame (sorted as the reference sorts them), or null when the reference's
+   * search on this frame would not be exhaustive (the caller re-traces it in full).
+   */
+  async frame(frame: FrameScene, tx: Vec3, rx: Vec3): Promise<PathGeometry[] | null> {
+    const o = this.o;
+    const c = await this.txCache(tx);
+    if (c.tracer.tree.completeDepth < Math.min(o.maxDepth, o.treeMaxDepth) || o.treeMaxDepth < o.maxDepth)
+      return null;
+    const link = await this.linkCache(c, tx, rx);
+    const gc = tracerGeometry(frame.scene);
+    const tolC = tracerTolerances(gc);
+    const tolS = tracerTolerances(this.gs);
+    // the actors reach beyond the twin's bounds: the frame's tolerances differ from the cache's
+    if (tolC.tol !== tolS.tol || tolC.occlusionEps !== tolS.occlusionEps) return null;
+    const { tol, occlusionEps } = tolC;
+    const actors = new ActorTriangles(frame, occlusionEps);
+    const isActorFace = (f: number) => f >= frame.staticFaces;
+    const stats: IncrementalStats = { reshotRays: 0, actorTreeNodes: 0, kept: 0, dropped: 0 };
+    const out: PathGeometry[] = [];
+    if (o.los) {
+      const los = losPath(gc, tx, rx, occlusionEps);
+      if (los) out.push(los);
+    }
+    for (const p of link.base) {
+      if (actors.blocksPath(p, tx, rx)) stats.dropped++;
+      else {
+        out.push(p);
+        stats.kept++;
+      }
+    }
+    if ((o.specular || o.transmission) && o.maxDepth >= 1) {
+      const found = this.actorChains(gc, frame, tx, rx, tol, occlusionEps, c.staticNodes, stats);
+      if (!found) return null;
+      out.push(...found);
+    }
+    if (o.diffraction && o.maxDepth >= 1) {
+      const w = sceneWedges(gc);
+      const all = o.freeEdges ? [...w.wedges, ...w.freeEdges] : w.wedges;
+      const mine = all.filter((e) => isActorFace(e.faceA) || (e.faceB >= 0 && isActorFace(e.faceB)));
+      diffractedPaths(gc, mine, tx, rx, occlusionEps, out);
+    }
+    if (c.records) {
+      const scatterFace = new Uint8Array(gc.faceCount);
+      const set = new Set(this.scatteringObjects);
+      for (let f = 0; f < gc.faceCount; f++) scatterFace[f] = set.has(gc.faceObject[f]!) ? 1 : 0;
+      const fresh = new HitRecords();
+      const shoot = {
+        rays: o.scatteringRays,
+        maxDepth: o.maxDepth,
+        reflection: o.specular,
+        transmission: o.transmission,
+        minT: occlusionEps,
+      };
+      for (let i = 0; i < o.scatteringRays; i++) {
+        if (actors.nearCasts(c.casts, c.castStart[i]!, c.castStart[i + 1]!)) {
+          shootRays(gc, tx, shoot, null, fresh, undefined, i, i + 1);
+          stats.reshotRays++;
+          continue;
+        }
+        for (let r = c.rayStart[i]!; r < c.rayStart[i + 1]!; r++) {
+          const p = link.recPath[r];
+          if (!p) continue;
+          const last = p.interactions[p.interactions.length - 1]!.point;
+          if (actors.blocksSegment(last, rx, 0, occlusionEps)) stats.dropped++;
+          else out.push(p);
+        }
+      }
+      scatteredPaths(gc, fresh, rx, scatterFace, o.maxDepth, tol, occlusionEps, out);
+    }
+    this.lastStats = stats;
+    return dedupeAndSort(out);
+  }
+
+  /**
+   * Specular chains with at least one actor face. Levels 1 … maxDepth − 1: the reference's beam
+   * tree grown on the frame with only the branches that can still meet an actor face (BeamTree
+   * `keep`); its actor nodes whose beam holds the receiver are solved, as the reference solves
+   * them. The last level is not grown: each candidate child (a face in its parent's beam, the
+   * reference's plane and coplanarity rules) is solved directly, since the beam and occlusion
+   * culling the reference applies first only drop sequences no receiver completes (beamTree.ts),
+   * which the solver's validation rejects as well. Null when the reference's tree would not be
+   * complete (its budget).
+   */
+  private actorChains(
+    gc: TracerGeometry,
+    frame: FrameScene,
+    tx: Vec3,
+    rx: Vec3,
+    tol: number,
+    occlusionEps: number,
+    staticNodes: number,
+    stats: IncrementalStats,
+  ): PathGeometry[] | null {
+    const o = this.o;
+    const isActorFace = (f: number) => f >= frame.staticFaces;
+    const tree = new BeamTree(gc, tx, o.specular, o.transmission, tol);
+    const trie = tree.trie;
+    const has: number[] = [0];
+    const hasActor = (v: number): number => {
+      for (let u = has.length; u <= v; u++)
+        has.push(has[trie.parent[u]!]! || (isActorFace(trie.face[u]!) ? 1 : 0));
+      return has[v]!;
+    };
+    const keep = (v: number, f: number) =>
+      trie.depth[v]! + 1 < o.maxDepth || hasActor(v) === 1 || isActorFace(f);
+    const last = o.maxDepth - 1;
+    for (const _ of tree.grow(last, o.candidateBudget, 1 << 30, keep));
+    if (tree.completeDepth < last) return null;
+    const out: PathGeometry[] = [];
+    const solver = new SpecularSolver(gc, tx, trie, tree.images, tol, occlusionEps);
+    let actorNodes = 0;
+    const grown = tree.completeSize;
+    for (let v = 1; v < grown; v++) {
+      if (hasActor(v) === 0) continue;
+      actorNodes++;
+      if (!beamContains(tree.beams, v, rx[0], rx[1], rx[2])) continue;
+      const p = solver.solve(v, rx);
+      if (p) out.push(p);
+    }
+    const types: number[] = [];
+    if (o.specular) types.push(REFLECTION);
+    if (o.transmission) types.push(TRANSMISSION);
+    const stamp = new Int32Array(gc.faceCount).fill(-1);
+    const faces: number[] = [];
+    let images = tree.images;
+    for (let v = tree.levelStart[last]!; v < tree.levelStart[last + 1]!; v++) {
+      const vf = trie.face[v]!;
+      // a parent without an actor face can only be completed by one: test the actors' triangles alone
+      if (hasActor(v) === 1) facesInBeam(gc, tree.beams, v, stamp, v, faces);
+      else actorFacesInBeam(gc, tree.beams, v, frame, faces);
+      for (const f of faces) {
+        if (!keep(v, f)) continue;
+        if (v === 0) {
+          if (Math.abs(planeDistance(gc, f, tx[0], tx[1], tx[2])) <= tol) continue;
+        } else if (f === vf || coplanarFaces(gc, vf, f, tol)) continue;
+        for (const type of types) {
+          const child = trie.child(v, f, type);
+          images = extendImages(gc, tx, trie, images, child);
+          solver.images = images;
+          actorNodes++;
+          const p = solver.solve(child, rx);
+          if (p) out.push(p);
+        }
+      }
+    }
+    // the reference's tree holds at most the static tree's nodes plus the actor ones: within its
+    // budget, it is complete to maxDepth as well
+    if (staticNodes + actorNodes > o.candidateBudget) return null;
+    stats.actorTreeNodes = trie.size - 1;
+    return out;
+  }
+}
+
+/**
+ * The actor faces with a triangle that may lie in node v's beam, ascending: facesInBeam's test
+ * (a triangle wholly outside one of the beam's half-spaces is out) on the actors' triangles only.
+ */
+function actorFacesInBeam(
+  g: TracerGeometry,
+  beams: CandidateBeams,
+  v: number,
+  frame: FrameScene,
+  out: number[],
+): void {
+  out.length = 0;
+  const kind = beams.kind[v]!;
+  if (kind === BEAM_EMPTY) return;
+  const scene = g.scene;
+  const first = scene.objects[frame.staticObjects]?.triangleOffset ?? scene.triangleObject.length;
+  const pos = scene.positions;
+  const pl = beams.planes;
+  const p0 = beams.start[v]!;
+  const p1 = beams.start[v + 1]!;
+  let prev = -1;
+  for (let t = first; t < scene.triangleObject.length; t++) {
+    const f = scene.triangleFace[t]!;
+    if (f === prev || out.includes(f)) continue;
+    let outside = false;
+    if (kind !== BEAM_ALL) {
+      const q = 9 * t;
+      for (let k = p0; k < p1 && !outside; k++) {
+        const nx = pl[4 * k]!;
+        const ny = pl[4 * k + 1]!;
+        const nz = pl[4 * k + 2]!;
+        const d = pl[4 * k + 3]!;
+        outside =
+          nx * pos[q]! + ny * pos[q + 1]! + nz * pos[q + 2]! - d < 0 &&
+          nx * pos[q + 3]! + ny * pos[q + 4]! + nz * pos[q + 5]! - d < 0 &&
+          nx * pos[q + 6]! + ny * pos[q + 7]! + nz * pos[q + 8]! - d < 0;
+      }
+    }
+    if (outside) continue;
+    out.push(f);
+    prev = f;
+  }
+  out.sort((a, b) => a - b);
+}
+
+/**
+ * The casts of one shot ray (records [s, e) of one ray), 7 numbers each, from its hit records:
+ * the first cast from the transmitter, then at every hit of depth < maxDepth the reflected and
+ * transmitted continuations shootRays follows; a continuation without a child record left the
+ * scene (tmax = Infinity).
+ */
+function raycasts(
+  g: TracerGeometry,
+  rec: HitRecords,
+  s: number,
+  e: number,
+  tx: Vec3,
+  dir0: Vec3,
+  o: ResolvedTraceOptions,
+  out: number[],
+): void {
+  const child = new Map<number, number>();
+  let first = -1;
+  for (let r = s; r < e; r++) {
+    const p = rec.parent[r]!;
+    if (p < 0) first = r;
+    else child.set(2 * p + rec.via[r]!, r);
+  }
+  out.push(tx[0], tx[1], tx[2], dir0[0], dir0[1], dir0[2], first < 0 ? Infinity : rec.length[first]!);
+  const pts = rec.points;
+  for (let r = s; r < e; r++) {
+    if (rec.depth[r]! >= o.maxDepth) continue;
+    const p = rec.parent[r]!;
+    const ox = p < 0 ? tx[0] : pts[3 * p]!;
+    const oy = p < 0 ? tx[1] : pts[3 * p + 1]!;
+    const oz = p < 0 ? tx[2] : pts[3 * p + 2]!;
+    let dx = pts[3 * r]! - ox;
+    let dy = pts[3 * r + 1]! - oy;
+    let dz = pts[3 * r + 2]! - oz;
+    const l = Math.hypot(dx, dy, dz);
+    dx /= l;
+    dy /= l;
+    dz /= l;
+    const cast = (type: number, x: number, y: number, z: number) => {
+      const c = child.get(2 * r + type);
+      out.push(
+        pts[3 * r]!,
+        pts[3 * r + 1]!,
+        pts[3 * r + 2]!,
+        x,
+        y,
+        z,
+        c === undefined ? Infinity : rec.length[c]! - rec.length[r]!,
+      );
+    };
+    if (o.transmission) cast(TRANSMISSION, dx, dy, dz);
+    if (o.specular) {
+      const f = rec.face[r]!;
+      const nx = g.facePlane[4 * f]!;
+      const ny = g.facePlane[4 * f + 1]!;
+      const nz = g.facePlane[4 * f + 2]!;
+      const c = dx * nx + dy * ny + dz * nz;
+      cast(REFLECTION, dx - 2 * c * nx, dy - 2 * c * ny, dz - 2 * c * nz);
+    }
+  }
+}
+
+/** The actors' triangles in a frame: box and exact tests of segments and casts against them. */
+class ActorTriangles {
+  private readonly box: Float64Array;
+  private readonly tris: Float64Array;
+  /** triangles of actor a: [start[a], start[a + 1]) */
+  private readonly start: number[];
+
+  constructor(
+    frame: FrameScene,
+    private readonly eps: number,
+  ) {
+    const b = actorBounds(frame);
+    // the boxes grow by a margin that covers rounding of directions rebuilt from hit points
+    const m = 1e-6 + 10 * eps;
+    for (let i = 0; i < b.length; i += 6) {
+      for (let k = 0; k < 3; k++) {
+        b[i + k] = b[i + k]! - m;
+        b[i + 3 + k] = b[i + 3 + k]! + m;
+      }
+    }
+    this.box = b;
+    const s = frame.scene;
+    const first = s.objects[frame.staticObjects]?.triangleOffset ?? s.triangleObject.length;
+    this.tris = s.positions.subarray(9 * first);
+    this.start = [0];
+    for (const o of s.objects.slice(frame.staticObjects))
+      this.start.push(this.start[this.start.length - 1]! + o.triangleCount);
+  }
+
+  /** Whether a ray o + t·d, t ∈ [0, tmax], meets actor box a (slab test). */
+  private rayBox(
+    a: number,
+    ox: number,
+    oy: number,
+    oz: number,
+    dx: number,
+    dy: number,
+    dz: number,
+    tmax: number,
+  ): boolean {
+    const b = this.box;
+    let t0 = 0;
+    let t1 = tmax;
+    const axis = (o: number, d: number, lo: number, hi: number): boolean => {
+      if (d === 0) return o >= lo && o <= hi;
+      let ta = (lo - o) / d;
+      let tb = (hi - o) / d;
+      if (ta > tb) [ta, tb] = [tb, ta];
+      if (ta > t0) t0 = ta;
+      if (tb < t1) t1 = tb;
+      return t0 <= t1;
+    };
+    return (
+      axis(ox, dx, b[6 * a]!, b[6 * a + 3]!) &&
+      axis(oy, dy, b[6 * a + 1]!, b[6 * a + 4]!) &&
+      axis(oz, dz, b[6 * a + 2]!, b[6 * a + 5]!)
+    );
+  }
+
+  /** Whether any cast [c0, c1) comes within an actor's (grown) box. */
+  nearCasts(casts: Float64Array, c0: number, c1: number): boolean {
+    const n = this.start.length - 1;
+    for (let c = c0; c < c1; c++) {
+      const q = 7 * c;
+      for (let a = 0; a < n; a++) {
+        if (
+          this.rayBox(
+            a,
+            casts[q]!,
+            casts[q + 1]!,
+            casts[q + 2]!,
+            casts[q + 3]!,
+            casts[q + 4]!,
+            casts[q + 5]!,
+            casts[q + 6]!,
+          )
+        )
+          return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether segment p → q meets an actor triangle at t ∈ [tMin, len − tEnd] (metres), as
+   * segmentOccluded bounds it: `eps` clearance at an antenna end, none at an interaction point.
+   */
+  blocksSegment(p: Vec3, q: Vec3, tMin: number, tEnd: number): boolean {
+    let dx = q[0] - p[0];
+    let dy = q[1] - p[1];
+    let dz = q[2] - p[2];
+    const len = Math.hypot(dx, dy, dz);
+    if (!(len > 0)) return false;
+    dx /= len;
+    dy /= len;
+    dz /= len;
+    const tMax = len - tEnd;
+    const n = this.start.length - 1;
+    const T = this.tris;
+    for (let a = 0; a < n; a++) {
+      if (!this.rayBox(a, p[0], p[1], p[2], dx, dy, dz, len)) continue;
+      for (let t = this.start[a]!; t < this.start[a + 1]!; t++) {
+        const i = 9 * t;
+        // Möller–Trumbore
+        const e1x = T[i + 3]! - T[i]!;
+        const e1y = T[i + 4]! - T[i + 1]!;
+        const e1z = T[i + 5]! - T[i + 2]!;
+        const e2x = T[i + 6]! - T[i]!;
+        const e2y = T[i + 7]! - T[i + 1]!;
+        const e2z = T[i + 8]! - T[i + 2]!;
+        const px = dy * e2z - dz * e2y;
+        const py = dz * e2x - dx * e2z;
+        const pz = dx * e2y - dy * e2x;
+        const det = e1x * px + e1y * py + e1z * pz;
+        if (Math.abs(det) < 1e-300) continue;
+        const inv = 1 / det;
+        const sx = p[0] - T[i]!;
+        const sy = p[1] - T[i + 1]!;
+        const sz = p[2] - T[i + 2]!;
+        const u = (sx * px + sy * py + sz * pz) * inv;
+        if (u < 0 || u > 1) continue;
+        const qx = sy * e1z - sz * e1y;
+        const qy = sz * e1x - sx * e1z;
+        const qz = sx * e1y - sy * e1x;
+        const v = (dx * qx + dy * qy + dz * qz) * inv;
+        if (v < 0 || u + v > 1) continue;
+        const d = (e2x * qx + e2y * qy + e2z * qz) * inv;
+        if (d >= tMin && d <= tMax) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether an actor blocks any leg of a static path (tx → interactions → rx). */
+  blocksPath(path: PathGeometry, tx: Vec3, rx: Vec3): boolean {
+    const pts = [tx, ...path.interactions.map((i) => i.point), rx];
+    for (let k = 0; k + 1 < pts.length; k++) {
+      const tMin = k === 0 ? this.eps : 0;
+      const tEnd = k + 2 === pts.length ? this.eps : 0;
+      if (this.blocksSegment(pts[k]!, pts[k + 1]!, tMin, tEnd)) return true;
+    }
+    return false;
+  }
+}

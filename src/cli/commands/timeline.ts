@@ -16,16 +16,17 @@ import { checkFlags, flag, numberFlag, parseArgs, parsePoint, requireFlag, Usage
 import {
   backendFromArgs,
   CHANNEL_BOOLEAN_FLAGS,
-  CHANNEL_USAGE,
   CHANNEL_VALUE_FLAGS,
   channelSettingsFromArgs,
   cliControl,
   withSigint,
 } from '../channelFlags.ts';
-import { INPUT_BOOLEAN_FLAGS, INPUT_USAGE, INPUT_VALUE_FLAGS, inputOptions, readInput } from '../inputs.ts';
+import { INPUT_BOOLEAN_FLAGS, INPUT_VALUE_FLAGS, inputOptions, readInput } from '../inputs.ts';
 import { checkFinite, prepareOutput, writeOutput } from '../output.ts';
 
-export const usage = `rftwin timeline --scene S --frequency HZ --tx x,y,z --rx x,y,z --actors actors.jsonl [--dt 0.05] [--start T0] [--duration T] [--mode incremental|full] ${CHANNEL_USAGE} [--extrapolate] [--out timeline.jsonl [--force]] ${INPUT_USAGE}`;
+import { USAGE } from '../usage.ts';
+
+export const usage = USAGE.timeline;
 
 const BOOLEAN_FLAGS = [...CHANNEL_BOOLEAN_FLAGS, 'extrapolate', 'force', ...INPUT_BOOLEAN_FLAGS];
 const VALUE_FLAGS = [

@@ -286,7 +286,7 @@ export function imageMethodPathsToMany(
   };
   const visit = () => {
     const depth = faces.length;
-    if (depth > 0) rxs.forEach((rx, r) => solve(rx, outs[r]!));
+    if (depth > 0) for (let r = 0; r < rxs.length; r++) solve(rxs[r]!, outs[r]!);
     if (depth === options.maxDepth) return;
     const prev = depth > 0 ? faces[depth - 1]! : -1;
     const I = images[depth]!;

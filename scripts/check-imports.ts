@@ -44,6 +44,7 @@ export const ENGINE_LAYERS: Record<string, readonly string[]> = {
   calibrate: ['core', 'materials', 'scene', 'gpu', 'tracer', 'field', 'metrics', 'channel', 'io'],
   vision: ['core', 'materials', 'scene', 'gpu', 'tracer'],
   node: ['core', 'materials', 'scene', 'gpu', 'tracer', 'field', 'metrics', 'channel', 'io', 'vision'],
+  beams: ['core', 'materials', 'scene', 'gpu', 'tracer', 'field', 'metrics', 'channel', 'radiomap'],
 };
 
 /** Packages that only exist in Node: the engine reaches them through src/engine/node. */

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<{ usage: string; run(argv: string[]
   plan: () => import('./commands/plan.ts'),
   radiomap: () => import('./commands/radiomap.ts'),
   translator: () => import('./commands/translator.ts'),
+  beams: () => import('./commands/beams.ts'),
 };
 
 /** The channel jobs of each command that traces or evaluates (what `auto` decides between). */
@@ -28,6 +29,7 @@ const JOBS: Record<string, readonly ChannelJob['kind'][]> = {
   calibrate: ['links', 'calibration'],
   plan: ['links', 'calibration'],
   radiomap: ['map'],
+  beams: ['links'],
 };
 
 /**

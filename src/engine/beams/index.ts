@@ -6,6 +6,8 @@
  */
 export * from './array.ts';
 export * from './beamChannel.ts';
+export * from './beamLinks.ts';
 export * from './codebook.ts';
 export * from './horns.ts';
 export * from './mcs.ts';
+export * from './spec.ts';

@@ -1,3 +1,5 @@
+import { DEFAULT_CHANNEL_SETTINGS } from '../channel/settings.ts';
+
 /**
  * Link budget and the IEEE 802.11ad single-carrier MCS table (docs/physics.md §15).
  *
@@ -67,12 +69,12 @@ export interface LinkBudget {
 }
 
 /**
- * Defaults: 10 dBm Tx power (a conducted power typical of 802.11ad radios), the standard's
- * reference 10 dB noise figure, the 2.16 GHz channel, and a MAC efficiency of 0.7 — a stated
- * assumption (paper 000 §6.8 does not give its value).
+ * Defaults: the channel settings' Tx power (channel/settings.ts, 0 dBm: one Tx power for every
+ * command), the standard's reference 10 dB noise figure, the 2.16 GHz channel, and a MAC
+ * efficiency of 0.7 — a stated assumption (paper 000 §6.8 does not give its value).
  */
 export const DEFAULT_LINK_BUDGET: LinkBudget = {
-  txPowerDbm: 10,
+  txPowerDbm: DEFAULT_CHANNEL_SETTINGS.txPowerDbm,
   noiseFigureDb: REFERENCE_NOISE_FIGURE_DB,
   bandwidthHz: REFERENCE_BANDWIDTH_HZ,
   macEfficiency: 0.7,

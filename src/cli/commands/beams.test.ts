@@ -151,4 +151,73 @@ describe('rftwin beams (issue 15)', () => {
     }
     expect(existsSync(out)).toBe(false);
   });
+
+  it('radiomap --metric snr: every cell has the best pair and SNR rftwin beams gives at its centre', async () => {
+    const flags = [
+      '--tx-array',
+      '4x4',
+      '--rx-array',
+      '2x2',
+      '--codebook',
+      'dft',
+      '--max-depth',
+      '2',
+      '--backend',
+      'cpu',
+    ];
+    const mapOut = join(dir, 'map.json');
+    const code = await main([
+      'radiomap',
+      '--scene',
+      DEMO_ROOM_PATH,
+      '--frequency',
+      '28e9',
+      '--tx',
+      '0,0,2.5',
+      '--plane',
+      'z=1.3',
+      '--bounds',
+      '1,1,3,2',
+      '--cell',
+      '1',
+      '--metric',
+      'snr',
+      ...flags,
+      '--out',
+      mapOut,
+    ]);
+    expect(code, messages.join('')).toBe(0);
+    const map = JSON.parse(readFileSync(mapOut, 'utf8')) as {
+      nx: number;
+      best_tx_beam: number[];
+      best_rx_beam: number[];
+      snr_db: number[];
+      metric_shown: string;
+    };
+    expect(map.metric_shown).toBe('snr');
+    expect(map.snr_db).toHaveLength(2);
+    writeFileSync(join(dir, 'cells.csv'), 'rx_x,rx_y,rx_z\n1.5,1.5,1.3\n2.5,1.5,1.3\n');
+    const out = join(dir, 'cells.json');
+    const code2 = await main([
+      'beams',
+      '--scene',
+      DEMO_ROOM_PATH,
+      '--frequency',
+      '28e9',
+      '--tx',
+      '0,0,2.5',
+      '--rx-file',
+      join(dir, 'cells.csv'),
+      ...flags,
+      '--out',
+      out,
+    ]);
+    expect(code2, messages.join('')).toBe(0);
+    const links = (JSON.parse(readFileSync(out, 'utf8')) as BeamsJson).links;
+    links.forEach((l, i) => {
+      expect(map.best_tx_beam[i]).toBe(l.best_tx_beam);
+      expect(map.best_rx_beam[i]).toBe(l.best_rx_beam);
+      expect(Math.abs(map.snr_db[i]! - l.snr_db)).toBeLessThan(1e-3);
+    });
+  });
 });

@@ -1,9 +1,11 @@
+import { BeamSelector, computeBeamMap } from '../../engine/beams/index.ts';
 import { Channel, type ChannelControl, NEAR_FIELD_WAVELENGTHS } from '../../engine/channel/index.ts';
 import { parseDecimal } from '../../engine/core/index.ts';
 import { releaseGpu } from '../../engine/gpu/index.ts';
 import { resolveSceneMaterials } from '../../engine/materials/index.ts';
 import { nodeFileSource } from '../../engine/node/index.ts';
 import {
+  BEAM_METRICS,
   type ColorRange,
   colorRangeProblem,
   computeBestServerMap,
@@ -30,10 +32,11 @@ import {
 } from '../channelFlags.ts';
 import { INPUT_BOOLEAN_FLAGS, INPUT_USAGE, INPUT_VALUE_FLAGS, inputOptions } from '../inputs.ts';
 import { NonFiniteResultError, prepareOutput, writeOutput } from '../output.ts';
+import { BEAM_USAGE, BEAM_VALUE_FLAGS, beamSetup, linkBudgetFromArgs, searchFromArgs } from './beams.ts';
 
 export const usage =
   'rftwin radiomap --scene S --frequency HZ --tx x,y,z [--tx x,y,z … --best-server] --plane z=1.5 [--bounds xmin,ymin,xmax,ymax] --cell 0.25 ' +
-  `[--metric path-gain|coherent-gain|delay-spread|k-factor|angular-spread|serving-tx] [--range pLOW,pHIGH|MIN,MAX] ${CHANNEL_USAGE} [--tile CELLS] [--extrapolate] --out map.json [--png map.png] [--csv map.csv] [--force] ${INPUT_USAGE}`;
+  `[--metric path-gain|coherent-gain|delay-spread|k-factor|angular-spread|serving-tx|best-beam|snr|mcs|throughput] [--range pLOW,pHIGH|MIN,MAX] [beam maps: ${BEAM_USAGE}] ${CHANNEL_USAGE} [--tile CELLS] [--extrapolate] --out map.json [--png map.png] [--csv map.csv] [--force] ${INPUT_USAGE}`;
 
 const BOOLEAN = [...CHANNEL_BOOLEAN_FLAGS, 'extrapolate', 'force', 'best-server', ...INPUT_BOOLEAN_FLAGS];
 const KNOWN = [
@@ -50,6 +53,7 @@ const KNOWN = [
   'csv',
   'range',
   'tile',
+  ...BEAM_VALUE_FLAGS,
   ...CHANNEL_VALUE_FLAGS,
   ...BOOLEAN,
 ];
@@ -83,15 +87,27 @@ export async function run(argv: string[]): Promise<number> {
   const cell = numberFlag(args, 'cell');
   if (!(cell > 0)) throw new UsageError(`--cell must be a positive number of metres, got ${cell}`);
   const metric = (flag(args, 'metric') ?? 'path-gain') as RadioMapMetric;
-  const metrics: readonly RadioMapMetric[] = bestServer
-    ? [...RADIO_MAP_METRICS, 'serving-tx']
-    : RADIO_MAP_METRICS;
+  // beam maps: the array and codebook flags (rftwin beams) make every cell pick its best beam pair
+  const beamMap = flag(args, 'codebook') !== undefined || flag(args, 'tx-codebook') !== undefined;
+  const metrics: readonly RadioMapMetric[] = [
+    ...RADIO_MAP_METRICS,
+    ...(bestServer ? (['serving-tx'] as const) : []),
+    ...(beamMap ? BEAM_METRICS : []),
+  ];
   if (!metrics.includes(metric))
     throw new UsageError(
-      `--metric must be one of ${metrics.join(', ')}${bestServer ? '' : ' (serving-tx needs --best-server)'}, got '${metric}'`,
+      `--metric must be one of ${metrics.join(', ')}${bestServer ? '' : ' (serving-tx needs --best-server)'}${beamMap ? '' : ' (best-beam, snr, mcs and throughput need --codebook and arrays)'}, got '${metric}'`,
     );
+  if (beamMap && bestServer)
+    throw new UsageError('a beam map is of one transmitter: leave out --best-server');
   const range = colorRangeFlag(flag(args, 'range'));
-  const settings = channelSettingsFromArgs(args, frequencyHz);
+  const beams = beamMap ? await beamSetup(args, frequencyHz, tx, tx, inputOptions(args)) : undefined;
+  if (beams?.rxSet.codebook.startsWith('steer'))
+    throw new UsageError('--rx-codebook steer:x,y,z is built for one Rx position; a map has one per cell');
+  const settings = beams ? beams.settings : channelSettingsFromArgs(args, frequencyHz);
+  const beamChoice = beams
+    ? { frequencyHz, budget: linkBudgetFromArgs(args, settings), search: searchFromArgs(args) }
+    : undefined;
   const backend = backendFromArgs(args);
   const out = requireFlag(args, 'out');
   const pngPath = flag(args, 'png');
@@ -152,9 +168,16 @@ export async function run(argv: string[]): Promise<number> {
           );
         },
       };
-      const map = bestServer
-        ? await computeBestServerMap(channel, { txs, grid, materials, tileSize }, control)
-        : await computeRadioMap(channel, { tx, grid, materials, tileSize }, control);
+      const map = beams
+        ? await computeBeamMap(
+            channel,
+            { tx, grid, materials, tileSize },
+            new BeamSelector(beams.txSet, beams.rxSet, beamChoice!),
+            control,
+          )
+        : bestServer
+          ? await computeBestServerMap(channel, { txs, grid, materials, tileSize }, control)
+          : await computeRadioMap(channel, { tx, grid, materials, tileSize }, control);
       process.stderr.write(`radiomap: ${map.backendNote}\n`);
       const near = map.nearField.reduce((n, v) => n + v, 0);
       if (near > 0)

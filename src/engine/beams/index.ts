@@ -7,6 +7,7 @@
 export * from './array.ts';
 export * from './beamChannel.ts';
 export * from './beamLinks.ts';
+export * from './beamMap.ts';
 export * from './codebook.ts';
 export * from './horns.ts';
 export * from './mcs.ts';

@@ -4,14 +4,14 @@ import { scatteringObjectsOf } from '../channel/channel.ts';
 import { nearFieldCheck } from '../channel/nearField.ts';
 import { fieldOptionsOf, traceOptionsOf } from '../channel/settings.ts';
 import type { Vec3 } from '../core/vec3.ts';
-import { linkFrames } from '../field/evaluate.ts';
+import { linkFrames, pathOfFrame } from '../field/evaluate.ts';
 import { materialTable } from '../field/jonesChain.ts';
 import { GpuDeviceLostError, GpuOutOfMemoryError } from '../gpu/errors.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
 import { linkMetricsFromStats } from '../metrics/linkMetrics.ts';
 import { linkRanges, reduceLinks } from '../metrics/linkStatsModel.ts';
 import type { SearchReport } from '../tracer/cpu/tracePaths.ts';
-import type { PathGeometry } from '../tracer/path.ts';
+import type { Path, PathGeometry } from '../tracer/path.ts';
 import { cellCenter, cellCount, type RadioMapGrid } from './grid.ts';
 
 /**
@@ -27,6 +27,11 @@ export interface RadioMapOptions {
   materials: Record<string, RadioParameters>;
   /** receivers per tile (default 4096; rounded to whole rows) */
   tileSize?: number;
+  /**
+   * Called per tile with each cell's paths (a ≠ 0, as a traced link reports them), cells from
+   * `first` on: beam maps (beams/beamMap.ts) select beams from them.
+   */
+  onCellPaths?: (first: number, paths: Path[][]) => void;
 }
 
 export interface RadioMapProgress {
@@ -72,6 +77,22 @@ export interface RadioMap {
    * metrics are those of its serving transmitter; `tx` is the first transmitter.
    */
   servers?: { txs: Vec3[]; serving: Int16Array };
+  /** Beam maps (beams/beamMap.ts): per cell the best beam pair and its rate (docs/physics.md §15). */
+  beams?: BeamLayer;
+}
+
+/** Per cell of a beam map; −1 beams, NaN dB and 0 MCS/throughput where no path reaches the cell. */
+export interface BeamLayer {
+  /** both ends' arrays and codebooks, and the search, in words */
+  description: string;
+  txBeam: Int16Array;
+  rxBeam: Int16Array;
+  /** wideband gain of the best pair, dB */
+  gainDb: Float32Array;
+  snrDb: Float32Array;
+  /** 802.11ad SC MCS 1–12; 0 below MCS 1 */
+  mcs: Uint8Array;
+  throughputMbps: Float32Array;
 }
 
 const REFERENCE_CODE = { los: 0, strongest: 1, none: 2 } as const;
@@ -180,6 +201,20 @@ export async function computeRadioMap(
         map.complete[i] = reports[k]!.complete ? 1 : 0;
         map.missRate = Math.max(map.missRate, reports[k]!.missRate);
       }
+      if (options.onCellPaths)
+        options.onCellPaths(
+          start,
+          paths.map((geometries, k) => {
+            const p0 = frames.linkStart[k]!;
+            const out: Path[] = [];
+            geometries.forEach((g, j) => {
+              const re = a[2 * (p0 + j)]!;
+              const im = a[2 * (p0 + j) + 1]!;
+              if (re !== 0 || im !== 0) out.push(pathOfFrame(frames.frames, p0 + j, g, re, im));
+            });
+            return out;
+          }),
+        );
       control.onMapProgress?.({ done: end, total: n, backend: backend.kind, label: map.backendLabel });
       // let the event loop breathe (abort signals, progress output) between tiles
       await new Promise((r) => setTimeout(r, 0));

@@ -1,3 +1,4 @@
+import { BeamSelector, computeBeamMap, DEFAULT_LINK_BUDGET } from '../../../engine/beams/index.ts';
 import { Channel } from '../../../engine/channel/index.ts';
 import {
   computeBestServerMap,
@@ -9,6 +10,7 @@ import type { Scene } from '../../../engine/scene/index.ts';
 import type { Bvh } from '../../../engine/tracer/index.ts';
 import { type JobContext, WithTransfer } from '../jobContext.ts';
 import type { RadioMapEstimate, RadioMapRequest } from '../protocol.ts';
+import { beamSetsOf } from './beams.ts';
 import { channelFor } from './channel.ts';
 
 const gridOf = (scene: Scene, req: RadioMapRequest, cellSize = req.cellSize) => {
@@ -39,10 +41,23 @@ export async function radioMapJob(
         message: `Radio map on ${p.label}: ${p.done}/${p.total} cells`,
       }),
   };
-  const map =
-    req.txs.length === 1
-      ? await computeRadioMap(channel, { tx: req.txs[0]!, grid, materials, tileSize: 4096 }, control)
-      : await computeBestServerMap(channel, { txs: req.txs, grid, materials, tileSize: 4096 }, control);
+  let map: RadioMap;
+  if (req.beams) {
+    // beam maps (docs/physics.md §15): the channel's antennas are the arrays' elements
+    const tx = req.txs[0]!;
+    const { txSet, rxSet, settings } = beamSetsOf(req.beams, tx, tx, channel.settings);
+    const beamChannel = await Channel.open(channel.scene, settings, { backend: channel.choice, bvh });
+    const selector = new BeamSelector(txSet, rxSet, {
+      frequencyHz: settings.frequencyHz,
+      budget: { ...DEFAULT_LINK_BUDGET, txPowerDbm: settings.txPowerDbm },
+      search: 'exhaustive',
+    });
+    map = await computeBeamMap(beamChannel, { tx, grid, materials, tileSize: 4096 }, selector, control);
+  } else
+    map =
+      req.txs.length === 1
+        ? await computeRadioMap(channel, { tx: req.txs[0]!, grid, materials, tileSize: 4096 }, control)
+        : await computeBestServerMap(channel, { txs: req.txs, grid, materials, tileSize: 4096 }, control);
   // the map's arrays move to the page (no structured clone of millions of cells)
   const transfer = [
     map.pathGainDb,
@@ -54,6 +69,16 @@ export async function radioMapJob(
     map.los,
     map.pathCount,
     ...(map.servers ? [map.servers.serving] : []),
+    ...(map.beams
+      ? [
+          map.beams.txBeam,
+          map.beams.rxBeam,
+          map.beams.gainDb,
+          map.beams.snrDb,
+          map.beams.mcs,
+          map.beams.throughputMbps,
+        ]
+      : []),
   ].map((a) => a.buffer as ArrayBuffer);
   return new WithTransfer(map, transfer);
 }

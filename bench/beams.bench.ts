@@ -77,7 +77,28 @@ export default async function beamsBench(log: (line: string) => void): Promise<R
     });
     log(`${search}: ${(ms / LINKS).toFixed(3)} ms/link over ${LINKS} links`);
   }
+  // how often the two-stage search finds the exhaustive optimum, and what it loses when not
+  const ex = new BeamSelector(txSet, rxSet, {
+    frequencyHz: FREQUENCY,
+    budget: DEFAULT_LINK_BUDGET,
+    search: 'exhaustive',
+  });
+  const hi = new BeamSelector(txSet, rxSet, {
+    frequencyHz: FREQUENCY,
+    budget: DEFAULT_LINK_BUDGET,
+    search: 'hierarchical',
+  });
+  let same = 0;
+  let lossDb = 0;
+  for (const p of paths) {
+    const a = ex.select(p).best;
+    const b = hi.select(p).best;
+    if (a.tx === b.tx && a.rx === b.rx) same++;
+    lossDb += 10 * Math.log10(a.gain / b.gain);
+  }
   return {
+    hierarchicalFindsOptimumPercent: (100 * same) / paths.length,
+    hierarchicalMeanGainLossDb: lossDb / paths.length,
     scene: 'public/demo/room.xml',
     frequencyHz: FREQUENCY,
     txBeams: '8×8 DFT (64), tr38901 elements',

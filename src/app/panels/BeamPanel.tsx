@@ -163,6 +163,7 @@ function GainMatrix({ result }: { result: BeamLinkResponse }) {
     ctx.putImageData(img, 0, 0);
   }, [result, nt, nr, lo, hi]);
   const b = result.best;
+  const canvasHeight = Math.max(60, Math.min(300, (200 * nt) / nr));
   return (
     <div data-testid="beam-matrix">
       <p data-testid="beam-best">
@@ -170,7 +171,7 @@ function GainMatrix({ result }: { result: BeamLinkResponse }) {
         {b.snrDb.toFixed(1)} dB,{' '}
         {b.mcs ? `MCS ${b.mcs}, ${b.throughputMbps.toFixed(0)} Mb/s` : 'below MCS 1 (no link)'}
       </p>
-      <div className="row" style={{ alignItems: 'stretch' }}>
+      <div style={{ display: 'flex', gap: 8, alignItems: 'flex-end' }}>
         <div>
           <div className="muted">
             Tx beam (rows, {nt}) × Rx beam (columns, {nr})
@@ -181,14 +182,19 @@ function GainMatrix({ result }: { result: BeamLinkResponse }) {
             aria-label={`beam-pair gain matrix, ${nt} Tx beams by ${nr} Rx beams, dB`}
             style={{
               width: 200,
-              height: Math.max(60, Math.min(300, (200 * nt) / nr)),
+              height: canvasHeight,
               imageRendering: 'pixelated',
             }}
           />
         </div>
         <div
           data-testid="beam-matrix-legend"
-          style={{ display: 'flex', flexDirection: 'column', justifyContent: 'space-between' }}
+          style={{
+            display: 'flex',
+            flexDirection: 'column',
+            justifyContent: 'space-between',
+            height: canvasHeight,
+          }}
         >
           <span>{hi.toFixed(1)} dB</span>
           <span

@@ -26,9 +26,6 @@ export interface BeamLinkOptions {
   bandwidthHz: number;
 }
 
-/** 802.11ad channel bandwidth (IEEE Std 802.11ad-2012 §21: 2.16 GHz channels). */
-export const DMG_BANDWIDTH_HZ = 2.16e9;
-
 /**
  * One link prepared for beam search: the paths' carrier-phased coefficients, their taps and the
  * responses of every beam at both ends. Preparing costs (Nt + Nr)·P responses; each pair then

@@ -46,6 +46,7 @@ export const ENGINE_LAYERS: Record<string, readonly string[]> = {
   parallel: ['core', 'materials', 'scene', 'gpu', 'tracer', 'field', 'metrics', 'channel', 'radiomap'],
   dynamics: ['core', 'materials', 'scene', 'gpu', 'tracer', 'field', 'metrics', 'channel'],
   node: ['core', 'materials', 'scene', 'gpu', 'tracer', 'field', 'metrics', 'channel', 'io', 'vision'],
+  beams: ['core', 'materials', 'scene', 'gpu', 'tracer', 'field', 'metrics', 'channel', 'radiomap'],
 };
 
 /** Packages that only exist in Node: the engine reaches them through src/engine/node. */

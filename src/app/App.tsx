@@ -7,6 +7,7 @@ import { openBrowserFiles } from './actions/loadInputs.ts';
 import { newWorkspace } from './actions/newWorkspace.ts';
 import { fitView, setSectionCut, setViewMode, toggleXray } from './actions/view.ts';
 import { redo, undo } from './history.ts';
+import { BeamPanel } from './panels/BeamPanel.tsx';
 import { CalibrationPanel } from './panels/CalibrationPanel.tsx';
 import { DeviceList } from './panels/DeviceList.tsx';
 import { DynamicsPanel } from './panels/DynamicsPanel.tsx';
@@ -235,6 +236,7 @@ export function App() {
         <MaterialInspector />
         <LinkPanel />
         <HeatmapPanel />
+        <BeamPanel />
         <CalibrationPanel />
         <PlanningPanel />
         <DynamicsPanel />

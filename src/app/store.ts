@@ -19,6 +19,7 @@ import type { CompactTrace } from './worker/compactTrace.ts';
 import { defaultMapWorkers } from './worker/mapWorkers.ts';
 import type {
   BackendUsed,
+  BeamLinkResponse,
   EngineRequests,
   StudioChannelSettings,
   SuggestedRx,
@@ -46,6 +47,8 @@ export interface Device {
   antenna?: AntennaSpec;
   /** a transmitter's power (dBm); the channel settings' when absent */
   txPowerDbm?: number;
+  /** this device's antenna array and codebook (docs/physics.md §15): "8x8", "dft" | "sectors:K" | "horns:K" */
+  beams?: { size: string; codebook: string };
 }
 
 /** A material as the studio shows it: the engine's material plus how sure we are and why. */
@@ -190,6 +193,8 @@ export interface RootState {
   /** path under the mouse in the viewport (or a row of the path table: no tooltip then) */
   hoveredPath: { link: number; path: number; x: number; y: number; fromTable?: boolean } | null;
   heatmap: RadioMap | null;
+  /** the beam pairs of one link (gain matrix, best pair, lobe), with the devices it is of */
+  beamLink: { txId: string; rxId: string; result: BeamLinkResponse } | null;
   heatmapMetric: RadioMapMetric;
   heatmapCell: number;
   heatmapHover: { x: number; y: number; value: number } | null;
@@ -285,6 +290,7 @@ export const useStudio = create<RootState>()((set) => ({
   trace: null,
   tracing: false,
   heatmap: null,
+  beamLink: null,
   heatmapMetric: 'path-gain',
   heatmapCell: 0.25,
   heatmapHover: null,

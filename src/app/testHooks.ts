@@ -23,6 +23,8 @@ declare global {
       /** turn the camera about the vertical through the orbit target and request a frame */
       orbit: (radians: number) => void;
     };
+    /** the beam lobe drawn at a transmitter (viewport/BeamLobe.tsx): where, its peak direction, its vertices */
+    __rftwinBeamLobe?: () => { origin: Vec3; peakDirection: Vec3; vertices: number };
     /** world positions of the suggested-Rx markers mounted in the 3D scene */
     __rftwinSuggestedMarkers?: () => Vec3[];
   }

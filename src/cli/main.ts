@@ -21,6 +21,7 @@ const COMMANDS: Record<CommandName, () => Promise<{ run(argv: string[]): Promise
   merge: () => import('./commands/merge.ts'),
   slurm: () => import('./commands/slurm.ts'),
   timeline: () => import('./commands/timeline.ts'),
+  beams: () => import('./commands/beams.ts'),
 };
 
 /** The channel jobs of each command that traces or evaluates (what `auto` decides between). */
@@ -31,6 +32,7 @@ const JOBS: Record<string, readonly ChannelJob['kind'][]> = {
   plan: ['links', 'calibration'],
   radiomap: ['map'],
   timeline: ['links'],
+  beams: ['links'],
 };
 
 /**

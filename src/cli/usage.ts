@@ -10,6 +10,11 @@ export const CHANNEL_USAGE =
   '[--polarization V|H|+45|-45] [--scattering-pattern lambertian|directive:αR|backscattering:αR,αI,Λ] ' +
   '[--tx-power-dbm P] [--backend cpu|webgpu|auto]';
 
+/** arrays, codebooks and link budget of beam links and maps (src/engine/beams/spec.ts CODEBOOK_SYNTAX) */
+export const BEAM_USAGE =
+  '--tx-array NYxNZ --rx-array NYxNZ [--spacing 0.5] --codebook dft | sectors:K | horns:K[:BEAMWIDTH_DEG] | steer:x,y,z | FILE.json [--tx-codebook …] [--rx-codebook …] ' +
+  '[--tx-orientation yaw,pitch,roll] [--rx-orientation yaw,pitch,roll] [--noise-figure-db F] [--bandwidth-hz B] [--mac-efficiency e] [--search exhaustive|hierarchical]';
+
 /** threads of the CLI's worker pool (src/cli/workerPool.ts) */
 export const THREADS_USAGE = '[--threads N]';
 
@@ -24,7 +29,7 @@ export const USAGE = {
   plan: `rftwin plan --scene S --frequency HZ --tx x,y,z [--tx …] --candidates rx.csv --count N [--params …] [--metrics coherent_gain_db,path_gain_db,rms_delay_spread_ns] [--noise-db σ] [--noise-ns σ] [--seed n] --out chosen.csv ${CHANNEL_USAGE} [--extrapolate] [--force] ${INPUT_USAGE}`,
   radiomap:
     'rftwin radiomap --scene S --frequency HZ --tx x,y,z [--tx x,y,z … --best-server] --plane z=1.5 [--bounds xmin,ymin,xmax,ymax] --cell 0.25 ' +
-    `[--metric path-gain|coherent-gain|delay-spread|k-factor|angular-spread|serving-tx] [--range pLOW,pHIGH|MIN,MAX] ${CHANNEL_USAGE} [--batch CELLS] ${THREADS_USAGE} [--tiles K --tile i] [--extrapolate] --out map.json [--png map.png] [--csv map.csv] [--force] ${INPUT_USAGE}`,
+    `[--metric path-gain|coherent-gain|delay-spread|k-factor|angular-spread|serving-tx|best-beam|snr|mcs|throughput] [--range pLOW,pHIGH|MIN,MAX] [beam maps: ${BEAM_USAGE}] ${CHANNEL_USAGE} [--batch CELLS] ${THREADS_USAGE} [--tiles K --tile i] [--extrapolate] --out map.json [--png map.png] [--csv map.csv] [--force] ${INPUT_USAGE}`,
   translator:
     'rftwin translator --priors A-priors.json --calibrated A-calibration.json [--priors B-priors.json --calibrated B-calibration.json …] [--epochs N] [--hidden N] [--seed n] --out translator.json [--force] ' +
     INPUT_USAGE,
@@ -33,6 +38,7 @@ export const USAGE = {
     'rftwin slurm radiomap|trace|calibrate-batch --tasks K --dir JOBDIR [--partition P] [--time T] [--cpus-per-task C] [--mem M] [--account A] (--submit | --dry-run) [--force] ARGS…  ' +
     '(ARGS: the radiomap or trace arguments, --out included; calibrate-batch: --jobs FILE, one line of rftwin calibrate arguments per task)',
   timeline: `rftwin timeline --scene S --frequency HZ --tx x,y,z --rx x,y,z --actors actors.jsonl [--dt 0.05] [--start T0] [--duration T] [--mode incremental|full] ${CHANNEL_USAGE} [--extrapolate] [--out timeline.jsonl [--force]] ${INPUT_USAGE}`,
+  beams: `rftwin beams --scene S --frequency HZ --tx x,y,z [--tx …] --rx-file rx.csv ${BEAM_USAGE} [--matrix] [--materials m.json] ${CHANNEL_USAGE} [--extrapolate] --out beams.json [--force] ${INPUT_USAGE}`,
 } as const;
 
 export type CommandName = keyof typeof USAGE;

@@ -9,6 +9,7 @@ import {
 import { type RootState, reportError, setStatus, studio } from '../store.ts';
 import { engine } from '../worker/bridge.ts';
 import type { RadioMapRequest } from '../worker/protocol.ts';
+import { mapBeams } from './beams.ts';
 import { channelRequest } from './channelRequest.ts';
 import { download, safe } from './exportTwin.ts';
 
@@ -27,7 +28,7 @@ export function cancelHeatmap() {
 
 /** What the next map is of, as the panel shows it: transmitters, plane, area, grid. */
 export interface MapSetup {
-  txs: { name: string; position: Vec3 }[];
+  txs: { id: string; name: string; position: Vec3 }[];
   bestServer: boolean;
   z: number;
   bounds: [number, number, number, number];
@@ -45,7 +46,7 @@ export function mapSetup(s: RootState): MapSetup | null {
   const all = s.devices.filter((d) => d.kind === 'tx');
   const picked = all.find((d) => d.id === s.heatmapTx) ?? all[0];
   const chosen = s.heatmapTx === 'all' ? all : picked ? [picked] : [];
-  const txs = chosen.map((d) => ({ name: d.name, position: d.position }));
+  const txs = chosen.map((d) => ({ id: d.id, name: d.name, position: d.position }));
   const z = s.heatmapZ ?? min[2] + DEFAULT_PLANE_HEIGHT;
   const bounds = s.heatmapBounds ?? [min[0], min[1], max[0], max[1]];
   let grid: RadioMapGrid | null = null;
@@ -58,6 +59,7 @@ export function mapSetup(s: RootState): MapSetup | null {
   const key = JSON.stringify([
     s.twin.sceneId,
     txs.map((t) => t.position),
+    mapBeams(s, txs[0]?.id) ?? null,
     z,
     bounds,
     s.heatmapCell,
@@ -78,8 +80,11 @@ export function mapSetup(s: RootState): MapSetup | null {
 }
 
 function request(s: RootState, setup: MapSetup): RadioMapRequest {
+  // a single transmitter with an array and codebook makes a beam map (best-beam, SNR, MCS, throughput)
+  const beams = setup.bestServer ? undefined : mapBeams(s, setup.txs[0]?.id);
   return {
     ...channelRequest(s),
+    ...(beams ? { beams } : {}),
     txs: setup.txs.map((t) => t.position),
     z: setup.z,
     bounds: setup.bounds,

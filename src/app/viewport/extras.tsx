@@ -3,6 +3,7 @@ import type * as THREE from 'three';
 import type { Vec3 } from '../../engine/core/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
 import { useStudio } from '../store.ts';
+import { BeamLobe } from './BeamLobe.tsx';
 import { HeatmapLayer } from './HeatmapLayer.tsx';
 import { MapAreaTool } from './MapAreaTool.tsx';
 import { PathLines } from './PathLines.tsx';
@@ -63,6 +64,7 @@ export function ViewportExtras({ scene }: { scene: Scene }) {
       <SuggestedRxMarkers scene={scene} />
       <PathLines />
       <HeatmapLayer />
+      <BeamLobe scene={scene} />
       <MapAreaTool />
     </>
   );

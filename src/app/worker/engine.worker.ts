@@ -12,6 +12,7 @@ import {
   solidObjects,
 } from '../../engine/tracer/index.ts';
 import { WithTransfer } from './jobContext.ts';
+import { beamLinkJob } from './jobs/beams.ts';
 import { radioMapEstimateJob, radioMapJob } from './jobs/radioMap.ts';
 
 export type { JobContext } from './jobContext.ts';
@@ -80,6 +81,9 @@ const handlers: Handlers<EngineRequests> = {
   },
   async radioMap(req, ctx) {
     return radioMapJob(sceneById(req.sceneId), bvhOf(req.sceneId), req, ctx);
+  },
+  async beamLink(req, ctx) {
+    return beamLinkJob(sceneById(req.sceneId), bvhOf(req.sceneId), req, ctx);
   },
   async radioMapEstimate(req, ctx) {
     return radioMapEstimateJob(sceneById(req.sceneId), bvhOf(req.sceneId), req, ctx);

@@ -87,8 +87,35 @@ export interface ChannelRequest extends MaterialAssignment {
   backend: BackendChoice;
 }
 
+/** A device's beams as the studio holds them: array size ("8x8") and codebook ("dft", "sectors:16", "horns:8"). */
+export interface DeviceBeamsText {
+  size: string;
+  codebook: string;
+  /** the device's element (pattern, polarisation, orientation) */
+  element: AntennaSpec;
+}
+
+/** Both ends' beams of a beam map or a beam link (docs/physics.md §15). */
+export interface BeamsRequest {
+  tx: DeviceBeamsText;
+  rx: DeviceBeamsText;
+}
+
+/** One link's beam pairs: the gain matrix, the best pair and its rate, the best Tx beam's lobe. */
+export interface BeamLinkResponse {
+  txLabels: string[];
+  rxLabels: string[];
+  /** wideband gain of every pair, dB, row-major [t·Nr + r] (−Infinity where no path) */
+  gainDb: Float32Array;
+  best: { tx: number; rx: number; gainDb: number; snrDb: number; mcs: number | null; throughputMbps: number };
+  /** the best Tx beam's gain over directions: θ rows (0…π) × φ columns (−π…π), dB over its peak */
+  lobe: { rows: number; cols: number; gainDb: Float32Array; peakDbi: number };
+}
+
 /** What a radio map is of: the transmitters (several: best server), the plane and its grid. */
 export interface RadioMapRequest extends ChannelRequest {
+  /** beam maps: both ends' arrays and codebooks (one transmitter) */
+  beams?: BeamsRequest;
   txs: Vec3[];
   z: number;
   cellSize: number;
@@ -185,6 +212,11 @@ export interface EngineRequests {
    * best-server map of several (engine computeBestServerMap, as `rftwin radiomap --best-server`).
    */
   radioMap: { request: RadioMapRequest; response: RadioMap };
+  /** Every beam pair of one link (beams/beamChannel.ts), as `rftwin beams --matrix`. */
+  beamLink: {
+    request: ChannelRequest & { tx: Vec3; rx: Vec3; beams: BeamsRequest };
+    response: BeamLinkResponse;
+  };
   /**
    * How long that map would take: a coarse map of the same area (about 64 cells, one Tx) on the
    * backend the full map would use, its set-up and per-cell times scaled to the full grid.

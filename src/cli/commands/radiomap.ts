@@ -1,3 +1,4 @@
+import { BeamSelector, computeBeamMap } from '../../engine/beams/index.ts';
 import { Channel, type ChannelControl, NEAR_FIELD_WAVELENGTHS } from '../../engine/channel/index.ts';
 import { parseDecimal } from '../../engine/core/index.ts';
 import { releaseGpu } from '../../engine/gpu/index.ts';
@@ -5,6 +6,7 @@ import { resolveSceneMaterials } from '../../engine/materials/index.ts';
 import { nodeFileSource } from '../../engine/node/index.ts';
 import { computeRadioMapParallel } from '../../engine/parallel/index.ts';
 import {
+  BEAM_METRICS,
   type ColorRange,
   colorRangeProblem,
   computeBestServerMap,
@@ -37,6 +39,8 @@ import { NonFiniteResultError, prepareOutput, writeOutput } from '../output.ts';
 import { USAGE } from '../usage.ts';
 import { MIN_PARALLEL_WORK, nodeWorkerPool, threadsFromArgs, workersFor } from '../workerPool.ts';
 
+import { BEAM_VALUE_FLAGS, beamSetup, linkBudgetFromArgs, searchFromArgs } from './beams.ts';
+
 export const usage = USAGE.radiomap;
 
 const BOOLEAN = [...CHANNEL_BOOLEAN_FLAGS, 'extrapolate', 'force', 'best-server', ...INPUT_BOOLEAN_FLAGS];
@@ -57,6 +61,7 @@ const KNOWN = [
   'threads',
   'tiles',
   'tile',
+  ...BEAM_VALUE_FLAGS,
   ...CHANNEL_VALUE_FLAGS,
   ...BOOLEAN,
 ];
@@ -90,15 +95,27 @@ export async function run(argv: string[]): Promise<number> {
   const cell = numberFlag(args, 'cell');
   if (!(cell > 0)) throw new UsageError(`--cell must be a positive number of metres, got ${cell}`);
   const metric = (flag(args, 'metric') ?? 'path-gain') as RadioMapMetric;
-  const metrics: readonly RadioMapMetric[] = bestServer
-    ? [...RADIO_MAP_METRICS, 'serving-tx']
-    : RADIO_MAP_METRICS;
+  // beam maps: the array and codebook flags (rftwin beams) make every cell pick its best beam pair
+  const beamMap = flag(args, 'codebook') !== undefined || flag(args, 'tx-codebook') !== undefined;
+  const metrics: readonly RadioMapMetric[] = [
+    ...RADIO_MAP_METRICS,
+    ...(bestServer ? (['serving-tx'] as const) : []),
+    ...(beamMap ? BEAM_METRICS : []),
+  ];
   if (!metrics.includes(metric))
     throw new UsageError(
-      `--metric must be one of ${metrics.join(', ')}${bestServer ? '' : ' (serving-tx needs --best-server)'}, got '${metric}'`,
+      `--metric must be one of ${metrics.join(', ')}${bestServer ? '' : ' (serving-tx needs --best-server)'}${beamMap ? '' : ' (best-beam, snr, mcs and throughput need --codebook and arrays)'}, got '${metric}'`,
     );
+  if (beamMap && bestServer)
+    throw new UsageError('a beam map is of one transmitter: leave out --best-server');
   const range = colorRangeFlag(flag(args, 'range'));
-  const settings = channelSettingsFromArgs(args, frequencyHz);
+  const beams = beamMap ? await beamSetup(args, frequencyHz, tx, tx, inputOptions(args)) : undefined;
+  if (beams?.rxSet.codebook.startsWith('steer'))
+    throw new UsageError('--rx-codebook steer:x,y,z is built for one Rx position; a map has one per cell');
+  const settings = beams ? beams.settings : channelSettingsFromArgs(args, frequencyHz);
+  const beamChoice = beams
+    ? { frequencyHz, budget: linkBudgetFromArgs(args, settings), search: searchFromArgs(args) }
+    : undefined;
   const backend = backendFromArgs(args);
   const out = requireFlag(args, 'out');
   const pngPath = flag(args, 'png');
@@ -178,7 +195,14 @@ export async function run(argv: string[]): Promise<number> {
         rows ? rows.end - rows.start : grid.ny,
       );
       let map: RadioMap;
-      if (bestServer) {
+      if (beams) {
+        map = await computeBeamMap(
+          channel,
+          { tx, grid, materials, tileSize, rows },
+          new BeamSelector(beams.txSet, beams.rxSet, beamChoice!),
+          control,
+        );
+      } else if (bestServer) {
         map = await computeBestServerMap(channel, { txs, grid, materials, tileSize, rows }, control);
       } else if (choice.backend.kind === 'cpu' && workers > 1) {
         // CPU work on worker threads, blocks of rows; the same cells as one thread

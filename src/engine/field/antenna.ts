@@ -62,15 +62,25 @@ export function patternAmplitude(pattern: PatternName, theta: number, phi: numbe
       if (Math.abs(s) < 1e-12) return 0;
       return Math.sqrt(1.643) * Math.abs(Math.cos((Math.PI / 2) * Math.cos(theta)) / s);
     }
-    case 'tr38901': {
-      // φ wrapped to (−π, π] so that the horizontal cut is symmetric about boresight +x
-      const phiW = Math.atan2(Math.sin(phi), Math.cos(phi));
-      const av = -Math.min(12 * ((theta - Math.PI / 2) / TR38901_BEAMWIDTH) ** 2, TR38901_SLA_DB);
-      const ah = -Math.min(12 * (phiW / TR38901_BEAMWIDTH) ** 2, TR38901_SLA_DB);
-      const adb = -Math.min(-(av + ah), TR38901_SLA_DB) + TR38901_GMAX_DBI;
-      return Math.sqrt(10 ** (adb / 10));
-    }
+    case 'tr38901':
+      return Math.sqrt(
+        10 ** ((parabolicPatternDb(theta, phi, TR38901_BEAMWIDTH, TR38901_SLA_DB) + TR38901_GMAX_DBI) / 10),
+      );
   }
+}
+
+/**
+ * The 3GPP TR 38.901 Table 7.3-1 pattern shape relative to its peak, in dB, for a 3 dB beamwidth
+ * (radians, the same in azimuth and elevation) and side-lobe floor: boresight +x,
+ * A = −min(−(A_V + A_H), SLA). The tr38901 element uses 65° and 30 dB; switched horn sectors
+ * (beams/horns.ts) use their own beamwidth.
+ */
+export function parabolicPatternDb(theta: number, phi: number, beamwidth: number, slaDb: number): number {
+  // φ wrapped to (−π, π] so that the horizontal cut is symmetric about boresight +x
+  const phiW = Math.atan2(Math.sin(phi), Math.cos(phi));
+  const av = -Math.min(12 * ((theta - Math.PI / 2) / beamwidth) ** 2, slaDb);
+  const ah = -Math.min(12 * (phiW / beamwidth) ** 2, slaDb);
+  return -Math.min(-(av + ah), slaDb);
 }
 
 /** Far-field pattern (C_θ, C_φ) of an antenna in direction (θ, φ). */

@@ -35,6 +35,16 @@ function columns(map: RadioMap) {
     los: Array.from(map.los),
     path_count: Array.from(map.pathCount),
     serving_tx: map.servers ? Array.from(map.servers.serving, (k) => (k >= 0 ? k : null)) : undefined,
+    beams: map.beams
+      ? {
+          best_tx_beam: Array.from(map.beams.txBeam, (k) => (k >= 0 ? k : null)),
+          best_rx_beam: Array.from(map.beams.rxBeam, (k) => (k >= 0 ? k : null)),
+          beam_gain_db: column(map.beams.gainDb, 3),
+          snr_db: column(map.beams.snrDb, 3),
+          mcs: Array.from(map.beams.mcs),
+          throughput_mbps: column(map.beams.throughputMbps, 2),
+        }
+      : undefined,
   };
 }
 
@@ -78,6 +88,13 @@ export function radioMapToJson(
     los: c.los,
     path_count: c.path_count,
     ...(c.serving_tx ? { serving_tx: c.serving_tx } : {}),
+    ...(c.beams && map.beams
+      ? {
+          beams: map.beams.description,
+          mcs_table: 'IEEE Std 802.11ad-2012 Table 21-3 (SC MCS 1-12; 0: below MCS 1), docs/physics.md §16',
+          ...c.beams,
+        }
+      : {}),
     // the path search (docs/physics.md §9): every cell complete, or the cells that are not and
     // the largest estimated miss rate among them
     complete: map.complete.every((x) => x === 1),
@@ -107,6 +124,7 @@ export function radioMapToCsv(map: RadioMap): string {
     'los',
     'path_count',
     ...(c.serving_tx ? ['serving_tx'] : []),
+    ...(c.beams ? Object.keys(c.beams) : []),
   ];
   const cell = (v: number | null) => (v === null ? '' : String(v));
   const lines = [head.join(',')];
@@ -126,6 +144,7 @@ export function radioMapToCsv(map: RadioMap): string {
       String(c.path_count[i]),
     ];
     if (c.serving_tx) row.push(cell(c.serving_tx[i]!));
+    if (c.beams) for (const values of Object.values(c.beams)) row.push(cell(values[i]!));
     lines.push(row.join(','));
   }
   return `${lines.join('\n')}\n`;

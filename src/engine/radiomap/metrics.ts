@@ -10,7 +10,12 @@ export type RadioMapMetric =
   | 'delay-spread'
   | 'k-factor'
   | 'angular-spread'
-  | 'serving-tx';
+  | 'serving-tx'
+  | BeamMetric;
+
+/** Metrics of beam maps (beams/beamMap.ts, docs/physics.md §16): maps that carry a `beams` layer. */
+export type BeamMetric = 'best-beam' | 'snr' | 'mcs' | 'throughput';
+export const BEAM_METRICS: readonly BeamMetric[] = ['best-beam', 'snr', 'mcs', 'throughput'];
 
 /** The metrics of every map. */
 export const RADIO_MAP_METRICS: readonly RadioMapMetric[] = [
@@ -22,8 +27,11 @@ export const RADIO_MAP_METRICS: readonly RadioMapMetric[] = [
 ];
 
 /** The metrics a map has: best-server maps add the serving transmitter. */
-export const metricsOf = (map: Pick<RadioMap, 'servers'>): readonly RadioMapMetric[] =>
-  map.servers ? [...RADIO_MAP_METRICS, 'serving-tx'] : RADIO_MAP_METRICS;
+export const metricsOf = (map: Pick<RadioMap, 'servers' | 'beams'>): readonly RadioMapMetric[] => [
+  ...RADIO_MAP_METRICS,
+  ...(map.servers ? (['serving-tx'] as const) : []),
+  ...(map.beams ? BEAM_METRICS : []),
+];
 
 export const METRIC_META: Record<RadioMapMetric, { unit: string; label: string }> = {
   'path-gain': { unit: 'dB', label: 'path gain' },
@@ -32,6 +40,10 @@ export const METRIC_META: Record<RadioMapMetric, { unit: string; label: string }
   'k-factor': { unit: 'dB', label: 'K-factor' },
   'angular-spread': { unit: 'deg', label: 'angular spread' },
   'serving-tx': { unit: 'Tx', label: 'serving Tx' },
+  'best-beam': { unit: 'Tx beam', label: 'best Tx beam' },
+  snr: { unit: 'dB', label: 'SNR' },
+  mcs: { unit: '802.11ad, 0 = none', label: 'MCS' },
+  throughput: { unit: 'Mb/s', label: 'throughput' },
 };
 
 /**
@@ -54,6 +66,9 @@ export function metricValues(
 ): { values: Float64Array; unit: string; label: string } {
   if (metric === 'serving-tx' && !map.servers)
     throw new RangeError('serving-tx is a metric of best-server maps only');
+  const beams = map.beams;
+  if ((BEAM_METRICS as readonly string[]).includes(metric) && !beams)
+    throw new RangeError(`${metric} is a metric of beam maps only (arrays and codebooks set)`);
   const n = map.pathCount.length;
   const values = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -84,6 +99,18 @@ export function metricValues(
         break;
       case 'serving-tx':
         v = map.servers!.serving[i]! + 1;
+        break;
+      case 'best-beam':
+        v = beams!.txBeam[i]!;
+        break;
+      case 'snr':
+        v = beams!.snrDb[i]!;
+        break;
+      case 'mcs':
+        v = beams!.mcs[i]!;
+        break;
+      case 'throughput':
+        v = beams!.throughputMbps[i]!;
         break;
     }
     values[i] = Number.isFinite(v) ? v : Number.NaN;

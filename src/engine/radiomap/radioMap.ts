@@ -4,14 +4,14 @@ import { scatteringObjectsOf } from '../channel/channel.ts';
 import { nearFieldCheck } from '../channel/nearField.ts';
 import { fieldOptionsOf, traceOptionsOf } from '../channel/settings.ts';
 import type { Vec3 } from '../core/vec3.ts';
-import { linkFrames } from '../field/evaluate.ts';
+import { linkFrames, pathOfFrame } from '../field/evaluate.ts';
 import { materialTable } from '../field/jonesChain.ts';
 import { GpuDeviceLostError, GpuOutOfMemoryError } from '../gpu/errors.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
 import { linkMetricsFromStats } from '../metrics/linkMetrics.ts';
 import { linkRanges, reduceLinks } from '../metrics/linkStatsModel.ts';
 import type { SearchReport } from '../tracer/cpu/tracePaths.ts';
-import type { PathGeometry } from '../tracer/path.ts';
+import type { Path, PathGeometry } from '../tracer/path.ts';
 import { cellCenter, type RadioMapGrid } from './grid.ts';
 
 /**
@@ -32,6 +32,11 @@ export interface RadioMapOptions {
    * rows' cells) whose cells equal the whole map's bit for bit (parts.ts assembles parts)
    */
   rows?: RowRange;
+  /**
+   * Called per tile with each cell's paths (a ≠ 0, as a traced link reports them), cells from
+   * `first` on (index into the map's arrays): beam maps (beams/beamMap.ts) select beams from them.
+   */
+  onCellPaths?: (first: number, paths: Path[][]) => void;
 }
 
 /** Grid rows [start, end) of a radio map. */
@@ -88,6 +93,22 @@ export interface RadioMap {
    * grid rows [start, end), index (iy − start)·nx + ix
    */
   rows?: RowRange;
+  /** Beam maps (beams/beamMap.ts): per cell the best beam pair and its rate (docs/physics.md §16). */
+  beams?: BeamLayer;
+}
+
+/** Per cell of a beam map; −1 beams, NaN dB and 0 MCS/throughput where no path reaches the cell. */
+export interface BeamLayer {
+  /** both ends' arrays and codebooks, and the search, in words */
+  description: string;
+  txBeam: Int16Array;
+  rxBeam: Int16Array;
+  /** wideband gain of the best pair, dB */
+  gainDb: Float32Array;
+  snrDb: Float32Array;
+  /** 802.11ad SC MCS 1–12; 0 below MCS 1 */
+  mcs: Uint8Array;
+  throughputMbps: Float32Array;
 }
 
 /** The rows a map computation covers: all, or `options.rows` (checked against the grid). */
@@ -208,6 +229,20 @@ export async function computeRadioMap(
         map.complete[i] = reports[k]!.complete ? 1 : 0;
         map.missRate = Math.max(map.missRate, reports[k]!.missRate);
       }
+      if (options.onCellPaths)
+        options.onCellPaths(
+          start - first,
+          paths.map((geometries, k) => {
+            const p0 = frames.linkStart[k]!;
+            const out: Path[] = [];
+            geometries.forEach((g, j) => {
+              const re = a[2 * (p0 + j)]!;
+              const im = a[2 * (p0 + j) + 1]!;
+              if (re !== 0 || im !== 0) out.push(pathOfFrame(frames.frames, p0 + j, g, re, im));
+            });
+            return out;
+          }),
+        );
       control.onMapProgress?.({
         done: end - first,
         total: n,

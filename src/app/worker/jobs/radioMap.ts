@@ -1,3 +1,4 @@
+import { BeamSelector, computeBeamMap, DEFAULT_LINK_BUDGET } from '../../../engine/beams/index.ts';
 import { Channel } from '../../../engine/channel/index.ts';
 import { computeRadioMapParallel } from '../../../engine/parallel/index.ts';
 import {
@@ -11,6 +12,7 @@ import type { Bvh } from '../../../engine/tracer/index.ts';
 import { type JobContext, WithTransfer } from '../jobContext.ts';
 import type { RadioMapEstimate, RadioMapRequest } from '../protocol.ts';
 import { webWorkerPool } from '../webWorkerPool.ts';
+import { beamSetsOf } from './beams.ts';
 import { channelFor } from './channel.ts';
 
 const gridOf = (scene: Scene, req: RadioMapRequest, cellSize = req.cellSize) => {
@@ -44,7 +46,18 @@ export async function radioMapJob(
   const choice = channel.backendFor({ kind: 'map', cells: grid.nx * grid.ny });
   const workers = Math.min(req.workers ?? 1, grid.ny);
   let map: RadioMap;
-  if (req.txs.length > 1)
+  if (req.beams) {
+    // beam maps (docs/physics.md §16): the channel's antennas are the arrays' elements
+    const tx = req.txs[0]!;
+    const { txSet, rxSet, settings } = beamSetsOf(req.beams, tx, tx, channel.settings);
+    const beamChannel = await Channel.open(channel.scene, settings, { backend: channel.choice, bvh });
+    const selector = new BeamSelector(txSet, rxSet, {
+      frequencyHz: settings.frequencyHz,
+      budget: { ...DEFAULT_LINK_BUDGET, txPowerDbm: settings.txPowerDbm },
+      search: 'exhaustive',
+    });
+    map = await computeBeamMap(beamChannel, { tx, grid, materials, tileSize: 4096 }, selector, control);
+  } else if (req.txs.length > 1)
     map = await computeBestServerMap(channel, { txs: req.txs, grid, materials, tileSize: 4096 }, control);
   else if (choice.backend.kind === 'cpu' && workers > 1) {
     // a pool of Web Workers, blocks of rows: the same cells as this worker alone
@@ -77,6 +90,16 @@ export async function radioMapJob(
     map.los,
     map.pathCount,
     ...(map.servers ? [map.servers.serving] : []),
+    ...(map.beams
+      ? [
+          map.beams.txBeam,
+          map.beams.rxBeam,
+          map.beams.gainDb,
+          map.beams.snrDb,
+          map.beams.mcs,
+          map.beams.throughputMbps,
+        ]
+      : []),
   ].map((a) => a.buffer as ArrayBuffer);
   return new WithTransfer(map, transfer);
 }

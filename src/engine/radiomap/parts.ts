@@ -1,6 +1,6 @@
 import type { Vec3 } from '../core/vec3.ts';
 import { cellCount, type RadioMapGrid } from './grid.ts';
-import type { RadioMap, RowRange } from './radioMap.ts';
+import { emptyCells, type RadioMap, type RowRange } from './radioMap.ts';
 
 /**
  * A radio map in parts: the tiles of a job that leaves the machine (`rftwin radiomap --tiles K
@@ -64,18 +64,7 @@ export function assembleRadioMap(parts: readonly RadioMap[], names?: readonly st
     backend: first.backend,
     backendNote: [...new Set(parts.map((p) => p.backendNote))].join('; '),
     backendLabel: [...new Set(parts.map((p) => p.backendLabel))].join(' + '),
-    pathGainDb: new Float32Array(n),
-    coherentGainDb: new Float32Array(n),
-    rmsDelaySpreadS: new Float64Array(n),
-    kFactorDb: new Float32Array(n),
-    kFactorReference: new Uint8Array(n),
-    angularSpreadDeg: new Float32Array(n),
-    los: new Uint8Array(n),
-    pathCount: new Uint32Array(n),
-    complete: new Uint8Array(n),
-    missRate: 0,
-    nearField: new Uint8Array(n),
-    stats: { cells: n, paths: 0, traceMs: 0, fieldMs: 0, totalMs: 0 },
+    ...emptyCells(n),
     ...(first.servers
       ? { servers: { txs: first.servers.txs.map((t) => [...t] as Vec3), serving: new Int16Array(n) } }
       : {}),

@@ -120,6 +120,24 @@ export function rowsOf(grid: RadioMapGrid, rows: RowRange | undefined): RowRange
   return { start, end };
 }
 
+/** A map's per-cell arrays for n cells (and its totals), before any cell is filled. */
+export function emptyCells(n: number) {
+  return {
+    pathGainDb: new Float32Array(n),
+    coherentGainDb: new Float32Array(n),
+    rmsDelaySpreadS: new Float64Array(n),
+    kFactorDb: new Float32Array(n),
+    kFactorReference: new Uint8Array(n),
+    angularSpreadDeg: new Float32Array(n),
+    los: new Uint8Array(n),
+    pathCount: new Uint32Array(n),
+    complete: new Uint8Array(n),
+    missRate: 0,
+    nearField: new Uint8Array(n),
+    stats: { cells: n, paths: 0, traceMs: 0, fieldMs: 0, totalMs: 0 },
+  };
+}
+
 const REFERENCE_CODE = { los: 0, strongest: 1, none: 2 } as const;
 
 export async function computeRadioMap(
@@ -144,18 +162,7 @@ export async function computeRadioMap(
     backend: backend.kind,
     backendNote: note,
     backendLabel: backend.label,
-    pathGainDb: new Float32Array(n),
-    coherentGainDb: new Float32Array(n),
-    rmsDelaySpreadS: new Float64Array(n),
-    kFactorDb: new Float32Array(n),
-    kFactorReference: new Uint8Array(n),
-    angularSpreadDeg: new Float32Array(n),
-    los: new Uint8Array(n),
-    pathCount: new Uint32Array(n),
-    complete: new Uint8Array(n),
-    missRate: 0,
-    nearField: new Uint8Array(n),
-    stats: { cells: n, paths: 0, traceMs: 0, fieldMs: 0, totalMs: 0 },
+    ...emptyCells(n),
     ...(options.rows ? { rows } : {}),
   };
   const traceOptions = traceOptionsOf(channel.settings, scatteringObjectsOf(channel.scene, materials));

@@ -79,16 +79,6 @@ describe('rftwin translator + rftwin priors --translator', () => {
   beforeAll(() => {
     twinA = writeTwin(LAYOUT_A, 'twinA');
     twinB = writeTwin(LAYOUT_B, 'twinB');
-    // twin A's ground truth: σ of each class away from its ITU value
-    const classes = [...new Set(roomObjects(LAYOUT_A).map((o) => o.cls))];
-    writeFileSync(
-      file('truthA.json'),
-      JSON.stringify({
-        materials: Object.fromEntries(
-          classes.map((c) => [`mat_${c}`, { conductivity: nominalOf(c) * factor(c) }]),
-        ),
-      }),
-    );
     const rx = [-3.2, -1, 1, 3.2].flatMap((x) =>
       [-3.2, -1, 1, 3.2].flatMap((y) => [0.4, 1.5].map((z) => `${x},${y},${z}`)),
     );
@@ -109,6 +99,25 @@ describe('rftwin translator + rftwin priors --translator', () => {
       ]),
     );
     const priorsA = JSON.parse(readFileSync(file('A-priors.json'), 'utf8'));
+    // twin A's ground truth: σ of each class away from its ITU value; the roughness S is the one
+    // the photos gave, because calibrate --init applies the priors' S (it is not trained here).
+    // Both synth and calibrate leave the diffuse paths out (--no-scattering) so the run takes
+    // seconds; S still scales every specular reflection by √(1−S²) in both.
+    const classes = [...new Set(roomObjects(LAYOUT_A).map((o) => o.cls))];
+    writeFileSync(
+      file('truthA.json'),
+      JSON.stringify({
+        materials: Object.fromEntries(
+          classes.map((c) => [
+            `mat_${c}`,
+            {
+              conductivity: nominalOf(c) * factor(c),
+              scattering_coefficient: priorsA.materials[`mat_${c}`].scattering_coefficient,
+            },
+          ]),
+        ),
+      }),
+    );
     // the priors file keeps each seen object's and patch's mean CLIP embedding
     expect(priorsA.objects.wall_south.embedding.length).toBeGreaterThan(8);
     expect(priorsA.objects.wall_south.patches[0].embedding.length).toBe(
@@ -136,6 +145,7 @@ describe('rftwin translator + rftwin priors --translator', () => {
         '0.05',
         '--max-depth',
         '2',
+        '--no-scattering',
         '--out',
         file('A-soundings.csv'),
       ]),
@@ -153,6 +163,7 @@ describe('rftwin translator + rftwin priors --translator', () => {
         file('A-priors.json'),
         '--max-depth',
         '2',
+        '--no-scattering',
         '--out',
         file('A-calibration.json'),
       ]),
@@ -228,6 +239,7 @@ describe('rftwin translator + rftwin priors --translator', () => {
         '1',
         '--max-depth',
         '1',
+        '--no-scattering',
       ]),
     );
     expect(calB.stderr).toContain(`init ${file('B-priors.json')}`);

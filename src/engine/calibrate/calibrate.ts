@@ -137,7 +137,10 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
   if (model.parameters.length === 0)
     throw new CalibrationError('nothing to calibrate: no trainable parameter');
   // A sounded link without any traced path cannot be predicted (zero power): leave it out, say so.
-  const initialStats = await model.evaluate(options.initial);
+  // (at the optimiser's start θ(z0), which the model then reuses for its first evaluations; path
+  // counts do not depend on θ)
+  const z0 = vectorToUnconstrained(model.parameters, options.initial);
+  const initialStats = await model.evaluate(vectorToPhysical(model.parameters, z0));
   const emptyLinks: number[] = [];
   for (let i = 0; i < model.linkCount; i++) if (initialStats.pathCount[i] === 0) emptyLinks.push(i);
   const soundings = options.soundings.map((s, i) =>
@@ -157,7 +160,6 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
   )
     throw new Error('calibrate: the forward model was built for other path taps than the loss uses');
   const objective = calibrationObjective(model, loss);
-  const z0 = vectorToUnconstrained(model.parameters, options.initial);
   // Refuse parameters that no sounding informs, before spending any iteration on them.
   const first = await objective.evaluate(z0);
   const uninformed = uninformedParameters(model.parameters, first.J, first.m);

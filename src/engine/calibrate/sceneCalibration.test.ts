@@ -114,6 +114,21 @@ describe('calibration on the demo room (28 GHz, depth 3)', () => {
     }
   });
 
+  it('scene model: a θ asked for again is not evaluated again, and gets the same statistics', async () => {
+    const model = sceneForwardModel(channel, cpuBackend, traced.slice(0, 4), materials, params);
+    const theta = Float64Array.from(ids, (id) => materials[id]!.conductivity);
+    const first = await model.evaluate(theta);
+    expect(model.evaluations.backend).toBe(1);
+    expect(await model.evaluate(Float64Array.from(theta))).toBe(first);
+    expect(model.evaluations.backend).toBe(1);
+    const other = Float64Array.from(theta, (x) => 1.5 * x);
+    const second = await model.evaluate(other);
+    expect(model.evaluations.backend).toBe(2);
+    expect(second.values).not.toEqual(first.values);
+    expect(await model.evaluate(theta)).toBe(first);
+    expect(model.evaluations.backend).toBe(2);
+  });
+
   it('LM from ITU init recovers all five conductivities (noise-free) to MRE < 0.1 % within 30 iterations', async () => {
     const truthMaterials = withMaterialValues(
       materials,

@@ -9,6 +9,7 @@ import { linkFrames, parameterColumns, parameterKey } from '../field/evaluate.ts
 import { materialTable, setMaterial } from '../field/jonesChain.ts';
 import type { MaterialValues } from '../io/materialsJson.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
+import type { LinkStats } from '../metrics/linkStats.ts';
 import { linkRanges } from '../metrics/linkStatsModel.ts';
 import type { Scene } from '../scene/types.ts';
 import type { ForwardModel } from './forwardModel.ts';
@@ -119,6 +120,11 @@ export function sceneForwardModel(
     }
     return count;
   });
+  // A calibration asks for the same θ more than once (the empty-link check, the identifiability
+  // check and the optimiser's start; the final point; the before/after predictions): the last few
+  // θ and their statistics (fresh objects, never modified by their readers) are kept, so each is
+  // evaluated once.
+  const recent: { theta: Float64Array; stats: LinkStats }[] = [];
   return {
     parameters,
     linkCount: traced.length,
@@ -132,21 +138,12 @@ export function sceneForwardModel(
     pathsTouching,
     backendLabel: backend.label,
     async evaluate(theta) {
-      const current = new Map<number, RadioParameters>();
-      parameters.forEach((p, k) => {
-        const m = materialIndex[k]!;
-        if (m < 0) return;
-        let params = current.get(m);
-        if (!params) {
-          params = { ...base[frames.materialKeys[m]!]! };
-          current.set(m, params);
-        }
-        params[PARAMETER_FIELD[p.name]] = theta[k]!;
-      });
-      for (const [m, params] of current) setMaterial(table, m, params, frames.frequencyHz);
-      if (refined) evaluations.float64Refinement++;
-      else evaluations.backend++;
-      return evaluator.evaluate(table);
+      const known = recent.find((r) => sameValues(r.theta, theta));
+      if (known) return known.stats;
+      const stats = await evaluateAt(theta);
+      recent.unshift({ theta: Float64Array.from(theta), stats });
+      recent.length = Math.min(recent.length, RECENT);
+      return stats;
     },
     evaluations,
     // float32 link statistics: ~1e-6 relative (fieldGpu.gpu.test.ts, gpuCalibration.gpu.test.ts)
@@ -158,11 +155,39 @@ export function sceneForwardModel(
       evaluator.dispose();
       evaluator = cpuBackend.statsEvaluator(ranges, columns, parameters.length);
       refined = true;
+      recent.length = 0;
       return true;
     },
     dispose: () => evaluator.dispose(),
   };
+
+  async function evaluateAt(theta: Float64Array): Promise<LinkStats> {
+    const current = new Map<number, RadioParameters>();
+    parameters.forEach((p, k) => {
+      const m = materialIndex[k]!;
+      if (m < 0) return;
+      let params = current.get(m);
+      if (!params) {
+        params = { ...base[frames.materialKeys[m]!]! };
+        current.set(m, params);
+      }
+      params[PARAMETER_FIELD[p.name]] = theta[k]!;
+    });
+    for (const [m, params] of current) setMaterial(table, m, params, frames.frequencyHz);
+    if (refined) evaluations.float64Refinement++;
+    else evaluations.backend++;
+    return evaluator.evaluate(table);
+  }
 }
+
+/** How many recently evaluated θ the scene model remembers (see `recent` in sceneForwardModel). */
+const RECENT = 4;
+
+const sameValues = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (!Object.is(a[k], b[k])) return false;
+  return true;
+};
 
 /** Apply material values (truth or priors file) over the scene's radio parameters. */
 export function withMaterialValues(

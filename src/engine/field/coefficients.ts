@@ -44,13 +44,14 @@ export const isConductor = (etaRe: number, etaIm: number): boolean =>
  */
 export const COEFFICIENT_FLOATS = 12;
 
-// ---- complex arithmetic on number pairs: results in (zr, zi) ----
-let zr = 0;
-let zi = 0;
+// ---- complex arithmetic on number pairs: results in (Z[0], Z[1]) ----
+// results of the pair arithmetic: a typed scratch, not module `let`s (a double stored in a module
+// variable is boxed, and the calibration loop would allocate one per operation)
+const Z = new Float64Array(2);
 function mul(ar: number, ai: number, br: number, bi: number): void {
   const r = ar * br - ai * bi;
-  zi = ar * bi + ai * br;
-  zr = r;
+  Z[1] = ar * bi + ai * br;
+  Z[0] = r;
 }
 /** Smith's division (no overflow of |b|² for metals, |η| ~ 1e7). */
 function div(ar: number, ai: number, br: number, bi: number): void {
@@ -58,31 +59,31 @@ function div(ar: number, ai: number, br: number, bi: number): void {
     const r = bi / br;
     const d = br + bi * r;
     const re = (ar + ai * r) / d;
-    zi = (ai - ar * r) / d;
-    zr = re;
+    Z[1] = (ai - ar * r) / d;
+    Z[0] = re;
   } else {
     const r = br / bi;
     const d = br * r + bi;
     const re = (ar * r + ai) / d;
-    zi = (ai * r - ar) / d;
-    zr = re;
+    Z[1] = (ai * r - ar) / d;
+    Z[0] = re;
   }
 }
 /** Principal square root, without the cancellation of √((|z| − Re z)/2) for low-loss media. */
 function sqrt(ar: number, ai: number): void {
   const m = Math.hypot(ar, ai);
   if (m === 0) {
-    zr = 0;
-    zi = 0;
+    Z[0] = 0;
+    Z[1] = 0;
   } else if (ar >= 0) {
     const r = Math.sqrt((m + ar) / 2);
-    zr = r;
-    zi = ai / (2 * r);
+    Z[0] = r;
+    Z[1] = ai / (2 * r);
   } else {
     let i = Math.sqrt((m - ar) / 2);
     if (ai < 0) i = -i;
-    zr = Math.abs(ai) / (2 * Math.abs(i));
-    zi = i;
+    Z[0] = Math.abs(ai) / (2 * Math.abs(i));
+    Z[1] = i;
   }
 }
 
@@ -111,6 +112,8 @@ function setDual(i: number, vr: number, vi: number, er: number, ei: number, tr: 
 
 /** Whether the dual operations carry tangents (off for value-only evaluations: radio maps). */
 let tangents = true;
+/** Whether they carry the ∂/∂d tangent too (off when no thickness is calibrated). */
+let thicknessTangent = true;
 
 /** c = a·b (duals; product rule on both tangents). */
 function dmul(c: number, a: number, b: number): void {
@@ -121,24 +124,28 @@ function dmul(c: number, a: number, b: number): void {
   const br = REG[y]!;
   const bi = REG[y + 1]!;
   mul(ar, ai, br, bi);
-  const vr = zr;
-  const vi = zi;
+  const vr = Z[0]!;
+  const vi = Z[1]!;
   if (!tangents) {
     setDual(c, vr, vi, 0, 0, 0, 0);
     return;
   }
   mul(REG[x + E]!, REG[x + E + 1]!, br, bi);
-  let er = zr;
-  let ei = zi;
+  let er = Z[0]!;
+  let ei = Z[1]!;
   mul(ar, ai, REG[y + E]!, REG[y + E + 1]!);
-  er += zr;
-  ei += zi;
+  er += Z[0]!;
+  ei += Z[1]!;
+  if (!thicknessTangent) {
+    setDual(c, vr, vi, er, ei, 0, 0);
+    return;
+  }
   mul(REG[x + T]!, REG[x + T + 1]!, br, bi);
-  let tr = zr;
-  let ti = zi;
+  let tr = Z[0]!;
+  let ti = Z[1]!;
   mul(ar, ai, REG[y + T]!, REG[y + T + 1]!);
-  tr += zr;
-  ti += zi;
+  tr += Z[0]!;
+  ti += Z[1]!;
   setDual(c, vr, vi, er, ei, tr, ti);
 }
 
@@ -149,19 +156,23 @@ function ddiv(c: number, a: number, b: number): void {
   const br = REG[y]!;
   const bi = REG[y + 1]!;
   div(REG[x]!, REG[x + 1]!, br, bi);
-  const vr = zr;
-  const vi = zi;
+  const vr = Z[0]!;
+  const vi = Z[1]!;
   if (!tangents) {
     setDual(c, vr, vi, 0, 0, 0, 0);
     return;
   }
   mul(vr, vi, REG[y + E]!, REG[y + E + 1]!);
-  div(REG[x + E]! - zr, REG[x + E + 1]! - zi, br, bi);
-  const er = zr;
-  const ei = zi;
+  div(REG[x + E]! - Z[0]!, REG[x + E + 1]! - Z[1]!, br, bi);
+  const er = Z[0]!;
+  const ei = Z[1]!;
+  if (!thicknessTangent) {
+    setDual(c, vr, vi, er, ei, 0, 0);
+    return;
+  }
   mul(vr, vi, REG[y + T]!, REG[y + T + 1]!);
-  div(REG[x + T]! - zr, REG[x + T + 1]! - zi, br, bi);
-  setDual(c, vr, vi, er, ei, zr, zi);
+  div(REG[x + T]! - Z[0]!, REG[x + T + 1]! - Z[1]!, br, bi);
+  setDual(c, vr, vi, er, ei, Z[0]!, Z[1]!);
 }
 
 /** c = a + sign·b (duals). */
@@ -199,6 +210,12 @@ function slab(out: number, r: number, transmission: boolean): void {
 }
 
 /**
+ * Which derivatives surfaceCoefficients computes: none, ∂/∂η only (∂/∂d written as 0: the
+ * calibration of ε'r or σ without thickness skips its dual arithmetic), or both.
+ */
+export type CoefficientDerivatives = false | 'eta' | true;
+
+/**
  * Coefficients (⊥, ∥) of reflection (`transmission` false) or straight-through transmission at
  * incidence cos θ, written to out[o…] (COEFFICIENT_FLOATS layout; derivatives only when asked).
  * k0 = 2π/λ; the thickness matters for the slab model only.
@@ -211,7 +228,7 @@ export function surfaceCoefficients(
   k0: number,
   model: MaterialModel,
   transmission: boolean,
-  derivatives: boolean,
+  derivatives: CoefficientDerivatives,
   out: Float64Array,
   o = 0,
 ): void {
@@ -221,17 +238,18 @@ export function surfaceCoefficients(
     return;
   }
   const c = cosTheta;
-  tangents = derivatives;
+  tangents = derivatives !== false;
+  thicknessTangent = derivatives === true;
   // s = √(η − sin²θ), ∂s/∂η = 1/(2s)
   sqrt(etaRe - (1 - c * c), etaIm);
-  const sr = zr;
-  const si = zi;
+  const sr = Z[0]!;
+  const si = Z[1]!;
   let ser = 0;
   let sei = 0;
   if (sr !== 0 || si !== 0) {
     div(0.5, 0, sr, si);
-    ser = zr;
-    sei = zi;
+    ser = Z[0]!;
+    sei = Z[1]!;
   }
   setDual(S_, sr, si, ser, sei, 0, 0);
   const CPLUS = TMP + 5;
@@ -258,10 +276,10 @@ export function surfaceCoefficients(
   const e1i = -m * Math.sin(kd * sr);
   // ∂E1 = −j·E1·∂q
   mul(e1i, -e1r, kd * ser, kd * sei);
-  const de1r = zr;
-  const de1i = zi;
+  const de1r = Z[0]!;
+  const de1i = Z[1]!;
   mul(e1i, -e1r, k0 * sr, k0 * si);
-  setDual(E1, e1r, e1i, de1r, de1i, zr, zi);
+  setDual(E1, e1r, e1i, de1r, de1i, Z[0]!, Z[1]!);
   dmul(E2, E1, E1);
   // (the r′ inputs' own scratch registers are free again: reuse two of them for the results)
   slab(CPLUS, RP, transmission);
@@ -269,7 +287,13 @@ export function surfaceCoefficients(
   writeOut(CPLUS, CMINUS, derivatives, out, o);
 }
 
-function writeOut(perp: number, par: number, derivatives: boolean, out: Float64Array, o: number): void {
+function writeOut(
+  perp: number,
+  par: number,
+  derivatives: CoefficientDerivatives,
+  out: Float64Array,
+  o: number,
+): void {
   const p = perp * DUAL;
   const a = par * DUAL;
   out[o] = REG[p]!;

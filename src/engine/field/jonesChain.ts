@@ -2,7 +2,7 @@ import { SPEED_OF_LIGHT, VACUUM_PERMITTIVITY } from '../core/constants.ts';
 import { InputError } from '../core/errors.ts';
 import { complexRelativePermittivity } from '../materials/permittivity.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
-import { COEFFICIENT_FLOATS, surfaceCoefficients } from './coefficients.ts';
+import { COEFFICIENT_FLOATS, type CoefficientDerivatives, surfaceCoefficients } from './coefficients.ts';
 import {
   DIFFRACTION,
   type PathFrames,
@@ -169,10 +169,10 @@ function setInteractionMap(
     if (slot < 0) {
       // D = G + R0·G0 + Rn·GN
       edgeTerm(g, t, COEF_A, 0, COEF_B, 0);
-      const dsr = zr;
-      const dsi = zi;
+      const dsr = Z[0]!;
+      const dsi = Z[1]!;
       edgeTerm(g, t, COEF_A, 2, COEF_B, 2);
-      setDiag(-dsr, -dsi, -zr, -zi);
+      setDiag(-dsr, -dsi, -Z[0]!, -Z[1]!);
       return;
     }
     if (nFace) setEdge(COEF_B, off, g[t + 4]!, g[t + 5]!);
@@ -198,9 +198,9 @@ function setInteractionMap(
   setXpd(COEF_A, off, s * Math.sqrt(1 - kx), s * Math.sqrt(kx));
 }
 
-let zr = 0;
-let zi = 0;
-/** (zr, zi) = G + a·G0 + b·GN for the pairs' component at offset o (0: ⊥, 2: ∥). */
+// (re, im) results of project and edgeTerm: a typed scratch, like coefficients.ts
+const Z = new Float64Array(2);
+/** (Z[0], Z[1]) = G + a·G0 + b·GN for the pairs' component at offset o (0: ⊥, 2: ∥). */
 function edgeTerm(
   g: Float64Array,
   t: number,
@@ -209,17 +209,20 @@ function edgeTerm(
   b: Float64Array,
   ob: number,
 ): void {
-  zr = g[t]! + a[oa]! * g[t + 2]! - a[oa + 1]! * g[t + 3]! + b[ob]! * g[t + 4]! - b[ob + 1]! * g[t + 5]!;
-  zi = g[t + 1]! + a[oa]! * g[t + 3]! + a[oa + 1]! * g[t + 2]! + b[ob]! * g[t + 5]! + b[ob + 1]! * g[t + 4]!;
+  Z[0] = g[t]! + a[oa]! * g[t + 2]! - a[oa + 1]! * g[t + 3]! + b[ob]! * g[t + 4]! - b[ob + 1]! * g[t + 5]!;
+  Z[1] =
+    g[t + 1]! + a[oa]! * g[t + 3]! + a[oa + 1]! * g[t + 2]! + b[ob]! * g[t + 5]! + b[ob + 1]! * g[t + 4]!;
 }
 
+/** Coefficients of interaction q into COEF_A (and COEF_B for an edge's n-face). */
 function coefficientsOf(
   f: PathFrames,
   table: Float64Array,
   k0: number,
   q: number,
   kind: number,
-  derivatives: boolean,
+  derivativesA: CoefficientDerivatives,
+  derivativesB: CoefficientDerivatives = derivativesA,
 ): void {
   const mA = MATERIAL_FLOATS * f.materialA[q]!;
   const model = f.materialModel;
@@ -231,7 +234,7 @@ function coefficientsOf(
     k0,
     model,
     kind === TRANSMISSION,
-    derivatives,
+    derivativesA,
     COEF_A,
   );
   if (kind === DIFFRACTION) {
@@ -244,10 +247,16 @@ function coefficientsOf(
       k0,
       model,
       false,
-      derivatives,
+      derivativesB,
       COEF_B,
     );
   }
+}
+
+/** E = path p's transmit vector (copied element-wise: a subarray view per path would allocate). */
+function transmitField(f: PathFrames, p: number): void {
+  const o = 12 * p;
+  for (let k = 0; k < 6; k++) E[k] = f.antennas[o + k]!;
 }
 
 const k0Of = (f: PathFrames) => (2 * Math.PI * f.frequencyHz) / SPEED_OF_LIGHT;
@@ -268,7 +277,7 @@ export function evaluateFrames(
       a[2 * p + 1] = 0;
       continue;
     }
-    E.set(f.antennas.subarray(12 * p, 12 * p + 6));
+    transmitField(f, p);
     const first = f.first[p]!;
     const n = f.count[p]!;
     for (let q = first; q < first + n; q++) {
@@ -278,12 +287,12 @@ export function evaluateFrames(
       applyMap(E, 0, E, 0, f.bases, q);
     }
     project(f.antennas, 12 * p + 6, E, 0, amp);
-    a[2 * p] = zr;
-    a[2 * p + 1] = zi;
+    a[2 * p] = Z[0]!;
+    a[2 * p + 1] = Z[1]!;
   }
 }
 
-/** (zr, zi) = amp·conj(U)·X for the receive vector U at u[uo…] and a field X at x[xo…]. */
+/** (Z[0], Z[1]) = amp·conj(U)·X for the receive vector U at u[uo…] and a field X at x[xo…]. */
 function project(u: Float64Array, uo: number, x: Float64Array, xo: number, amp: number): void {
   let re = 0;
   let im = 0;
@@ -295,9 +304,30 @@ function project(u: Float64Array, uo: number, x: Float64Array, xo: number, amp: 
     re += ur * xr + ui * xi;
     im += ur * xi - ui * xr;
   }
-  zr = amp * re;
-  zi = amp * im;
+  Z[0] = amp * re;
+  Z[1] = amp * im;
 }
+
+// which tangents of a material reach a requested column: bit flags per material
+const WANT_ETA = 1;
+const WANT_S = 2;
+const WANT_D = 4;
+
+/** Per material, the WANT_* flags of its requested columns (η serves both ε'r and σ). */
+function wantedSlots(columns: Int32Array, materials: number): Uint8Array {
+  const out = new Uint8Array(materials);
+  for (let m = 0; m < materials; m++) {
+    const c = PARAMETER_SLOTS * m;
+    if (columns[c]! >= 0 || columns[c + 1]! >= 0) out[m]! |= WANT_ETA;
+    if (columns[c + 2]! >= 0) out[m]! |= WANT_S;
+    if (columns[c + 3]! >= 0) out[m]! |= WANT_D;
+  }
+  return out;
+}
+
+/** The coefficient derivatives a material's wanted tangents read (S needs only the values). */
+const derivativesFor = (want: number): CoefficientDerivatives =>
+  want & WANT_D ? true : want & WANT_ETA ? 'eta' : false;
 
 let nt = 0;
 /** A tangent seeded by interaction q for one parameter slot: T = (∂M_q/∂θ)·E (E before q). */
@@ -332,6 +362,7 @@ export function evaluateFramesWithDerivatives(
   to = f.pathCount,
 ): void {
   const k0 = k0Of(f);
+  const wanted = wantedSlots(columns, f.materialKeys.length);
   // ∂η/∂σ = j·dEtaDSigma
   const dEtaDSigma = -1 / (VACUUM_PERMITTIVITY * 2 * Math.PI * f.frequencyHz);
   for (let p = from; p < to; p++) {
@@ -343,7 +374,7 @@ export function evaluateFramesWithDerivatives(
       a[2 * p + 1] = 0;
       continue;
     }
-    E.set(f.antennas.subarray(12 * p, 12 * p + 6));
+    transmitField(f, p);
     const first = f.first[p]!;
     const n = f.count[p]!;
     if (tangentMaterial.length < 5 * n) {
@@ -354,7 +385,11 @@ export function evaluateFramesWithDerivatives(
     nt = 0;
     for (let q = first; q < first + n; q++) {
       const kind = f.kind[q]!;
-      coefficientsOf(f, table, k0, q, kind, true);
+      const mA = f.materialA[q]!;
+      const wantA = wanted[mA]!;
+      const mB = kind === DIFFRACTION ? f.materialB[q]! : -1;
+      const wantB = mB >= 0 ? wanted[mB]! : 0;
+      coefficientsOf(f, table, k0, q, kind, derivativesFor(wantA), derivativesFor(wantB));
       // earlier tangents go through this interaction's map like the field
       setInteractionMap(f, table, q, kind, -1, false);
       const before = nt;
@@ -362,21 +397,21 @@ export function evaluateFramesWithDerivatives(
       // the field's own map last (the seeds need the field before this interaction)
       NEXT.set(E);
       applyMap(NEXT, 0, NEXT, 0, f.bases, q);
-      // seeds of this interaction, from the field before it: T = (∂M/∂θ)·E
-      const mA = f.materialA[q]!;
-      seed(f, table, q, kind, SLOT_ETA, false, mA);
-      seed(f, table, q, kind, SLOT_D, false, mA);
-      if (kind === REFLECTION || kind === SCATTERING) seed(f, table, q, kind, SLOT_S, false, mA);
-      if (kind === DIFFRACTION) {
-        const mB = f.materialB[q]!;
-        seed(f, table, q, kind, SLOT_ETA, true, mB);
-        seed(f, table, q, kind, SLOT_D, true, mB);
+      // seeds of this interaction, from the field before it: T = (∂M/∂θ)·E; only those that
+      // reach a requested column (a tangent without one would be summed into nothing)
+      if (wantA & WANT_ETA) seed(f, table, q, kind, SLOT_ETA, false, mA);
+      if (wantA & WANT_D) seed(f, table, q, kind, SLOT_D, false, mA);
+      if (wantA & WANT_S && (kind === REFLECTION || kind === SCATTERING))
+        seed(f, table, q, kind, SLOT_S, false, mA);
+      if (mB >= 0) {
+        if (wantB & WANT_ETA) seed(f, table, q, kind, SLOT_ETA, true, mB);
+        if (wantB & WANT_D) seed(f, table, q, kind, SLOT_D, true, mB);
       }
       E.set(NEXT);
     }
     project(f.antennas, 12 * p + 6, E, 0, amp);
-    a[2 * p] = zr;
-    a[2 * p + 1] = zi;
+    a[2 * p] = Z[0]!;
+    a[2 * p + 1] = Z[1]!;
     for (let t = 0; t < nt; t++) {
       project(f.antennas, 12 * p + 6, tangents, 6 * t, amp);
       const m = tangentMaterial[t]!;
@@ -384,20 +419,20 @@ export function evaluateFramesWithDerivatives(
       if (slot === SLOT_ETA) {
         const ce = columns[PARAMETER_SLOTS * m]!;
         if (ce >= 0) {
-          da[row + 2 * ce] += zr;
-          da[row + 2 * ce + 1] += zi;
+          da[row + 2 * ce] += Z[0]!;
+          da[row + 2 * ce + 1] += Z[1]!;
         }
         const cs = columns[PARAMETER_SLOTS * m + 1]!;
         if (cs >= 0) {
           // (x + jy)·(j·c) = −c·y + j·c·x
-          da[row + 2 * cs] += -dEtaDSigma * zi;
-          da[row + 2 * cs + 1] += dEtaDSigma * zr;
+          da[row + 2 * cs] += -dEtaDSigma * Z[1]!;
+          da[row + 2 * cs + 1] += dEtaDSigma * Z[0]!;
         }
       } else {
         const c = columns[PARAMETER_SLOTS * m + (slot === SLOT_S ? 2 : 3)]!;
         if (c >= 0) {
-          da[row + 2 * c] += zr;
-          da[row + 2 * c + 1] += zi;
+          da[row + 2 * c] += Z[0]!;
+          da[row + 2 * c + 1] += Z[1]!;
         }
       }
     }

@@ -10,7 +10,9 @@ import { REPO_ROOT } from '../src/test/paths.ts';
  * start-up and each worker's own candidate set included), interleaved rounds, medians; and the
  * outputs compared (identical but for the timings). Threads from 1 up to 16 where the machine
  * has the cores (RFTWIN_BENCH_THREADS=1,2,4,8,16 to choose). The load average before and after
- * is recorded: on a shared machine other work takes cores from the threads.
+ * is recorded: on a shared machine other work takes cores from the threads, so the CPU time of
+ * each process (user + system, all its threads; Linux only) is recorded too: its ratio to one
+ * thread's is what the threads cost in work, whatever the load.
  */
 const ROUNDS = Number(process.env.RFTWIN_BENCH_ROUNDS ?? 3);
 const DEMO = join(REPO_ROOT, 'public/demo/room.xml');
@@ -25,14 +27,34 @@ function threadCounts(): number[] {
   return [1, 2, 4, 8, 16].filter((t) => t === 1 || t <= cores);
 }
 
-function once(args: string[]): number {
+/**
+ * CPU time (ms) of this process's children that have ended, from /proc/self/stat (cutime +
+ * cstime, in clock ticks of 10 ms); undefined where there is no /proc.
+ */
+function childrenCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // fields after the command name (which may hold spaces) in parentheses; cutime, cstime: 16, 17
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+function once(args: string[]): { ms: number; cpuMs: number | undefined } {
   const t = performance.now();
+  const cpu0 = childrenCpuMs();
   const r = spawnSync(process.execPath, ['bin/rftwin.mjs', ...args, '--force'], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`rftwin ${args.join(' ')} exited ${r.status}: ${r.stderr.trim()}`);
-  return performance.now() - t;
+  const cpu1 = childrenCpuMs();
+  return {
+    ms: performance.now() - t,
+    cpuMs: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0,
+  };
 }
 
 function median(v: number[]): number {
@@ -64,15 +86,24 @@ export default async function parallel(log: (line: string) => void) {
     const jobs = { radioMap: MAP, trace200: TRACE };
     once([...MAP, '--cell', '1', '--threads', '1', '--out', join(dir, 'warm.json')]); // builds the bundle if stale
     const runs: Record<string, Record<number, number[]>> = {};
+    const cpu: Record<string, Record<number, number[]>> = {};
     const loadBefore = loadavg()[0]!;
     for (let r = 0; r < ROUNDS; r++) {
       for (const [name, args] of Object.entries(jobs)) {
         runs[name] ??= {};
         for (const t of threads) {
-          const ms = once([...args, '--threads', String(t), '--out', join(dir, `${name}-${t}.json`)]);
+          const { ms, cpuMs } = once([
+            ...args,
+            '--threads',
+            String(t),
+            '--out',
+            join(dir, `${name}-${t}.json`),
+          ]);
           runs[name]![t] = [...(runs[name]![t] ?? []), ms];
+          cpu[name] ??= {};
+          if (cpuMs !== undefined) cpu[name]![t] = [...(cpu[name]![t] ?? []), cpuMs];
           log(
-            `round ${r + 1}/${ROUNDS}: ${name} --threads ${t}: ${(ms / 1000).toFixed(2)} s (load ${loadavg()[0]!.toFixed(2)})`,
+            `round ${r + 1}/${ROUNDS}: ${name} --threads ${t}: ${(ms / 1000).toFixed(2)} s, CPU ${((cpuMs ?? Number.NaN) / 1000).toFixed(2)} s (load ${loadavg()[0]!.toFixed(2)})`,
           );
         }
       }
@@ -95,6 +126,19 @@ export default async function parallel(log: (line: string) => void) {
         Object.fromEntries(Object.entries(byT).map(([t, ms]) => [t, Number((byT[1]! / ms).toFixed(2))])),
       ]),
     );
+    const cpuMedianMs = Object.fromEntries(
+      Object.entries(cpu).map(([name, byT]) => [
+        name,
+        Object.fromEntries(Object.entries(byT).map(([t, v]) => [t, Math.round(median(v))])),
+      ]),
+    );
+    // CPU time of N threads over one thread's: 1 would be free parallelism
+    const cpuRatio = Object.fromEntries(
+      Object.entries(cpuMedianMs).map(([name, byT]) => [
+        name,
+        Object.fromEntries(Object.entries(byT).map(([t, ms]) => [t, Number((ms / byT[1]!).toFixed(2))])),
+      ]),
+    );
     return {
       what: 'wall time of `rftwin` processes (spawn to exit) per --threads, median of interleaved rounds; speedup = threads 1 / threads N',
       jobs: {
@@ -109,6 +153,8 @@ export default async function parallel(log: (line: string) => void) {
       loadAverage1MinAfter: Number(loadavg()[0]!.toFixed(2)),
       medianMs,
       speedup,
+      cpuMedianMs,
+      cpuRatio,
       identicalOutputs: identical,
       target: { speedupAt2Threads: 1.7 },
       runsMs: Object.fromEntries(

@@ -9,8 +9,10 @@ export { THREADS_USAGE } from './usage.ts';
 
 /**
  * Jobs smaller than this (cells of a map, links of a list) run on one thread unless `--threads`
- * asks otherwise: each worker thread builds the transmitter's candidate set again (≈ 1 s for
- * the demo room at depth 3), more than such a job's own work (bench/parallel.bench.ts).
+ * asks otherwise: starting the threads (each loads the engine and compiles it again) and
+ * building the transmitter's candidate set before them (on this thread, once: the workers take
+ * it, engine/tracer/cpu/sharedCandidates.ts) cost more than such a job's own work
+ * (bench/parallel.bench.ts).
  */
 export const MIN_PARALLEL_WORK = { cells: 4096, links: 2000 } as const;
 

@@ -14,7 +14,12 @@ import { type LinkMetrics, linkMetricsFromStats } from '../metrics/linkMetrics.t
 import { linkRanges, reduceLinks } from '../metrics/linkStatsModel.ts';
 import type { Scene } from '../scene/types.ts';
 import { type Bvh, buildBvh } from '../tracer/bvh.ts';
-import type { SearchReport, TraceControl, TraceProgress } from '../tracer/cpu/tracePaths.ts';
+import type {
+  SearchReport,
+  TraceControl,
+  TracePathsOptions,
+  TraceProgress,
+} from '../tracer/cpu/tracePaths.ts';
 import type { Path, PathGeometry } from '../tracer/path.ts';
 import {
   type AdapterFacts,
@@ -52,6 +57,12 @@ export const BACKEND_CHOICES: readonly BackendChoice[] = ['cpu', 'webgpu', 'auto
  * less than their beams up to about this many receivers (bench/results/links.json).
  */
 export const FEW_RECEIVERS = 16;
+
+/** The trace options for one transmitter with `receivers` receivers. */
+export function txTraceOptions(options: TracePathsOptions, receivers: number): TracePathsOptions {
+  // a few receivers: the tree's last level without beams (same paths, faster set-up)
+  return receivers <= FEW_RECEIVERS ? { ...options, lastLevelBeams: false } : options;
+}
 
 export interface LinkEndpoints {
   tx: Vec3;
@@ -201,8 +212,7 @@ export class Channel {
         control.onProgress?.(
           p.phase === 'receivers' ? { phase: 'receivers', done: offset + p.done, total: links.length } : p,
         );
-      // a few receivers: the tree's last level without beams (same paths, faster set-up)
-      const txOptions = indices.length <= FEW_RECEIVERS ? { ...options, lastLevelBeams: false } : options;
+      const txOptions = txTraceOptions(options, indices.length);
       const tracer = await backend.tracer(this.scene, this.bvh, tx, txOptions, {
         signal: control.signal,
         onProgress: progress,

@@ -1,4 +1,11 @@
-import type { LinkEndpoints, LinkResult } from '../channel/index.ts';
+import {
+  type LinkEndpoints,
+  type LinkResult,
+  scatteringObjectsOf,
+  traceOptionsOf,
+  txTraceOptions,
+} from '../channel/index.ts';
+import type { Vec3 } from '../core/vec3.ts';
 import {
   assembleRadioMap,
   type RadioMap,
@@ -38,6 +45,7 @@ export async function computeRadioMapParallel(
     start: rows.start + b.start,
     end: rows.start + b.end,
   }));
+  shareCandidatesOf(pool, options.tx, (o) => o);
   const total = grid.nx * ny;
   const doneOf = blocks.map(() => 0);
   const results = await pool.run(
@@ -71,6 +79,10 @@ export async function traceLinksParallel(
   const chunks = Array.from({ length: k }, (_, i) =>
     links.slice(Math.floor((i * links.length) / k), Math.floor(((i + 1) * links.length) / k)),
   );
+  // one transmitter (the usual link list): its set once, for the chunk size the workers trace
+  const tx = links[0]?.tx;
+  if (tx && links.every((l) => l.tx.every((x, a) => x === tx[a])))
+    shareCandidatesOf(pool, tx, (o) => txTraceOptions(o, chunks[0]!.length));
   let done = 0;
   const results = await pool.run(
     chunks.map((c) => ({ kind: 'links', links: c })),
@@ -85,6 +97,22 @@ export async function traceLinksParallel(
     },
   );
   return results.flatMap((r) => (r as { kind: 'links'; links: LinkResult[] }).links);
+}
+
+/**
+ * Build the transmitter's candidate set on this thread with the trace options a worker's channel
+ * derives from what the pool opened (`adjust`: the channel's choice for a job of that size), and
+ * send it to every worker (pool.ts).
+ */
+function shareCandidatesOf(
+  pool: WorkerPool,
+  tx: Vec3,
+  adjust: (o: ReturnType<typeof traceOptionsOf>) => ReturnType<typeof traceOptionsOf>,
+): void {
+  const opened = pool.openedWith;
+  if (!opened) return;
+  const { scene, settings, materials } = opened;
+  pool.shareCandidates(tx, adjust(traceOptionsOf(settings, scatteringObjectsOf(scene, materials))));
 }
 
 /** Consecutive parts as one part of rows [rows.start, rows.end) (a tile computed by a pool). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_ROOM_PATH } from '../../test/paths.ts';
-import { Channel, channelSettings } from '../channel/index.ts';
+import { Channel, channelSettings, traceOptionsOf } from '../channel/index.ts';
 import { resolveSceneMaterials } from '../materials/index.ts';
 import { nodeFileSource } from '../node/index.ts';
 import {
@@ -15,6 +15,13 @@ import {
   rowBlocks,
 } from '../radiomap/index.ts';
 import { loadScene, sceneHash } from '../scene/index.ts';
+import {
+  adoptCandidates,
+  buildBvh,
+  CpuPathTracer,
+  type SharedCandidates,
+  shareCandidates,
+} from '../tracer/index.ts';
 import { computeRadioMapParallel, traceLinksParallel } from './jobs.ts';
 import { WorkerPool } from './pool.ts';
 import type { FromWorker, PoolPort, ToWorker } from './protocol.ts';
@@ -116,6 +123,48 @@ describe('worker pool', () => {
     expect(many).toEqual(one);
     pool.terminate();
     expect(ports.every((p) => p.terminated)).toBe(true);
+  });
+
+  it('a candidate set built on one thread is the one another copy of the scene traces with', async () => {
+    // depth 2 with scattering and diffraction: the tree (two levels, beams), the hit records
+    // and the per-face parts all travel or are rebuilt
+    const deep = channelSettings({ frequencyHz: 28e9, maxDepth: 2, scattering: true, diffraction: true });
+    // every object scatters (the demo room's materials give none a scattering coefficient)
+    const options = { ...traceOptionsOf(deep), scatteringRays: 4096 };
+    const rx = [0, 1, 2, 3, 4, 5].map((i): [number, number, number] => [-1.5 + 0.5 * i, 0.6 - 0.4 * i, 1.5]);
+    const reference = await (await CpuPathTracer.create(scene, buildBvh(scene), tx, options)).trace(rx);
+    const shared = shareCandidates(scene, buildBvh(scene), tx, options)!;
+    expect(shared.tree.completeDepth).toBe(2);
+    expect(shared.records!.face.length).toBeGreaterThan(0);
+    // a worker's copy of the scene (a message clones both); its own geometry, so a cache miss
+    // there would build the set afresh and hide a wrong one: the truncated set below shows it does not
+    const traceOnCopy = async (s: SharedCandidates) => {
+      const copy = structuredClone(scene);
+      const bvh = buildBvh(copy);
+      adoptCandidates(copy, bvh, structuredClone(s));
+      return (await CpuPathTracer.create(copy, bvh, tx, options)).trace(rx);
+    };
+    expect(await traceOnCopy(shared)).toEqual(reference);
+
+    // the same set without its second level: a tracer that used it finds no double bounce
+    const n = shared.tree.levelStart[2]!;
+    const t = shared.tree;
+    const cut: SharedCandidates = {
+      ...shared,
+      tree: {
+        ...t,
+        parent: t.parent.slice(0, n),
+        face: t.face.slice(0, n),
+        type: t.type.slice(0, n),
+        images: t.images.slice(0, 3 * n),
+        beams: { ...t.beams, size: n },
+        levelStart: [0, 1, n, n],
+      },
+    };
+    const doubles = (paths: Awaited<typeof reference>) =>
+      paths.flat().filter((p) => p.interactions.filter((i) => i.type === 'reflection').length === 2).length;
+    expect(doubles(reference)).toBeGreaterThan(0);
+    expect(doubles(await traceOnCopy(cut))).toBeLessThan(doubles(reference));
   });
 
   it('tiles round-trip through their file form and merge into the whole map exactly', async () => {

@@ -1,6 +1,8 @@
 import type { ChannelSettings } from '../channel/index.ts';
+import type { Vec3 } from '../core/vec3.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
 import type { Scene } from '../scene/types.ts';
+import { type Bvh, buildBvh, shareCandidates, type TracePathsOptions } from '../tracer/index.ts';
 import type { FromWorker, PoolPort, PoolResult, PoolTask } from './protocol.ts';
 
 /**
@@ -32,6 +34,10 @@ export class WorkerPool {
   private readonly waiting: (() => void)[] = [];
   private nextId = 0;
   private dead: Error | undefined;
+  /** what open() sent, and its BVH once a candidate set was built here */
+  private opened:
+    | { scene: Scene; settings: ChannelSettings; materials: Record<string, RadioParameters>; bvh?: Bvh }
+    | undefined;
 
   constructor(private readonly ports: readonly PoolPort[]) {
     if (ports.length === 0) throw new RangeError('a worker pool needs at least one worker');
@@ -48,6 +54,7 @@ export class WorkerPool {
   /** Send the scene, settings and materials to every worker; resolves when all have opened it. */
   open(scene: Scene, settings: ChannelSettings, materials: Record<string, RadioParameters>): Promise<void> {
     this.idle.length = 0;
+    this.opened = { scene, settings, materials };
     const opened = this.ports.map(
       (_, w) =>
         new Promise<void>((resolve, reject) => {
@@ -58,6 +65,26 @@ export class WorkerPool {
     return Promise.all(opened).then(() => {
       this.idle.push(...this.ports.map((_, w) => w));
     });
+  }
+
+  /** The scene, settings and materials the workers opened (undefined before open()). */
+  get openedWith():
+    | Readonly<{ scene: Scene; settings: ChannelSettings; materials: Record<string, RadioParameters> }>
+    | undefined {
+    return this.opened;
+  }
+
+  /**
+   * Build the candidate set of `tx` for `options` here, once, and send it to every worker, so
+   * that none builds it again (tasks sent after this find it). Nothing is sent for a set that
+   * is not complete (sharedCandidates.ts): the workers then build their own, as before.
+   */
+  shareCandidates(tx: Vec3, options: TracePathsOptions): void {
+    const o = this.opened;
+    if (!o || this.dead) return;
+    o.bvh ??= buildBvh(o.scene);
+    const shared = shareCandidates(o.scene, o.bvh, tx, options);
+    if (shared) for (const port of this.ports) port.post({ type: 'candidates', shared });
   }
 
   /**

@@ -3,11 +3,14 @@ import type { Vec3 } from '../core/vec3.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
 import type { RadioMap, RadioMapGrid, RowRange } from '../radiomap/index.ts';
 import type { Scene } from '../scene/types.ts';
+import type { SharedCandidates } from '../tracer/index.ts';
 
 /**
  * Messages between a worker pool (pool.ts) and its workers (worker.ts): Node worker_threads in
  * the CLI, Web Workers in the studio. Plain data only (structured clone): the scene goes to each
- * worker once (`open`), then tasks name only what differs — a block of map rows, a chunk of links.
+ * worker once (`open`), then a transmitter's candidate set built once by the pool's thread
+ * (`candidates`, typed arrays: sharedCandidates.ts), then tasks name only what differs — a block
+ * of map rows, a chunk of links.
  */
 export interface OpenMessage {
   type: 'open';
@@ -22,7 +25,10 @@ export type PoolTask =
 
 export type PoolResult = { kind: 'map'; map: RadioMap } | { kind: 'links'; links: LinkResult[] };
 
-export type ToWorker = OpenMessage | { type: 'task'; id: number; task: PoolTask };
+export type ToWorker =
+  | OpenMessage
+  | { type: 'candidates'; shared: SharedCandidates }
+  | { type: 'task'; id: number; task: PoolTask };
 
 export type FromWorker =
   | { type: 'opened' }

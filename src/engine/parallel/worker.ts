@@ -1,12 +1,14 @@
 import { Channel } from '../channel/index.ts';
 import { computeRadioMap } from '../radiomap/index.ts';
+import { adoptCandidates } from '../tracer/index.ts';
 import type { FromWorker, PoolResult, PoolTask, ToWorker } from './protocol.ts';
 
 /**
  * The worker's side of the pool: opens a CPU channel on the scene it is sent once, then runs
  * tasks one at a time through the same engine calls a single thread makes (computeRadioMap on a
  * block of rows, Channel.traceLinks on a chunk), so its results equal a single thread's bit for
- * bit. `post` sends a message back with the buffers to transfer (not copy).
+ * bit. A candidate set the pool sends goes into this thread's candidate cache, where those
+ * calls find it. `post` sends a message back with the buffers to transfer (not copy).
  */
 export function poolWorker(post: (message: FromWorker, transfer: ArrayBuffer[]) => void) {
   let state: { channel: Channel; materials: Parameters<Channel['traceLinks']>[1] } | undefined;
@@ -30,6 +32,15 @@ export function poolWorker(post: (message: FromWorker, transfer: ArrayBuffer[]) 
         const channel = await Channel.open(message.scene, message.settings, { backend: 'cpu' });
         state = { channel, materials: message.materials };
         post({ type: 'opened' }, []);
+        return;
+      }
+      if (message.type === 'candidates') {
+        if (!state) return;
+        try {
+          adoptCandidates(state.channel.scene, state.channel.bvh, message.shared);
+        } catch {
+          // the worker then builds the set itself: the same set, only later
+        }
         return;
       }
       const { id, task } = message;

@@ -24,7 +24,8 @@ import { coplanarFaces, planeDistance, type TracerGeometry } from './tracerGeome
  * solver validates every candidate exactly).
  */
 export class BeamTree {
-  readonly trie = new CandidateTrie();
+  /** replaced only by adopt() */
+  trie = new CandidateTrie();
   images: Float64Array = new Float64Array(3 * 1024);
   readonly beams: CandidateBeams;
   /** first node of each depth: depth d is [levelStart[d], levelStart[d + 1]) */
@@ -43,11 +44,38 @@ export class BeamTree {
     /** cull by occlusion too (occlusion.ts); off only to measure what it saves */
     private readonly occlusion = true,
     /** beams (side planes, occlusion culling) for the deepest level too; false: see above */
-    private readonly lastLevelBeams = true,
+    readonly lastLevelBeams = true,
   ) {
     this.beams = new CandidateBeams(g);
     this.beams.root(source);
     this.images = extendImages(g, source, this.trie, this.images, 0);
+  }
+
+  /**
+   * Take over a tree grown elsewhere (another thread: sharedCandidates.ts): its trie, images,
+   * beams and levels, as copies.
+   */
+  adopt(parts: {
+    trie: CandidateTrie;
+    images: Float64Array;
+    beams: {
+      kind: Uint8Array;
+      start: Int32Array;
+      planes: Float64Array;
+      aperture: Float64Array;
+      size: number;
+    };
+    levelStart: readonly number[];
+    completeDepth: number;
+    overBudget: boolean;
+  }): void {
+    this.trie = parts.trie;
+    this.images = parts.images.slice();
+    const b = parts.beams;
+    this.beams.adopt(b.kind, b.start, b.planes, b.aperture, b.size);
+    this.levelStart.splice(0, this.levelStart.length, ...parts.levelStart);
+    this.completeDepth = parts.completeDepth;
+    this.overBudget = parts.overBudget;
   }
 
   /** Nodes of the complete levels, the LoS root included. */

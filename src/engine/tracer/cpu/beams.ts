@@ -229,6 +229,25 @@ export class CandidateBeams {
     this.size = 1;
   }
 
+  /**
+   * Take the beams of `size` nodes built elsewhere (another thread: sharedCandidates.ts), as
+   * copies: this object may grow them, the sender's arrays stay as they are.
+   */
+  adopt(
+    kind: Uint8Array,
+    start: Int32Array,
+    planes: Float64Array,
+    aperture: Float64Array,
+    size: number,
+  ): void {
+    this.kind = kind.slice();
+    this.start = start.slice();
+    this.planes = planes.slice();
+    this.aperture = aperture.slice();
+    this.size = size;
+    this.count = this.start[size]!;
+  }
+
   /** Forget the nodes from `size` on. */
   truncate(size: number): void {
     this.size = Math.min(this.size, size);

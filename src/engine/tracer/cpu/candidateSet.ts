@@ -83,9 +83,7 @@ function* buildSteps(
       }
     }
   }
-  const scatteringOn =
-    o.scattering && o.maxDepth >= 1 && (!o.scatteringObjects || o.scatteringObjects.length > 0);
-  const records = scatteringOn ? new HitRecords() : null;
+  const records = scatteringOn(o) ? new HitRecords() : null;
   if (records) {
     const n = o.scatteringRays;
     const shoot = {
@@ -102,8 +100,20 @@ function* buildSteps(
       abort();
     }
   }
+  return { tree, records, specularOn, ...perFace(g, o) };
+}
+
+function scatteringOn(o: ResolvedTraceOptions): boolean {
+  return o.scattering && o.maxDepth >= 1 && (!o.scatteringObjects || o.scatteringObjects.length > 0);
+}
+
+/** What a candidate set holds beyond the tree and the records: it depends on the scene alone. */
+export function perFace(
+  g: TracerGeometry,
+  o: ResolvedTraceOptions,
+): Pick<CandidateSet, 'scatterFace' | 'wedges'> {
   let scatterFace: Uint8Array | null = null;
-  if (scatteringOn) {
+  if (scatteringOn(o)) {
     scatterFace = new Uint8Array(g.faceCount);
     const objects = o.scatteringObjects ? new Set(o.scatteringObjects) : null;
     for (let f = 0; f < g.faceCount; f++) scatterFace[f] = !objects || objects.has(g.faceObject[f]!) ? 1 : 0;
@@ -113,7 +123,7 @@ function* buildSteps(
     const w = sceneWedges(g);
     wedges = o.freeEdges ? [...w.wedges, ...w.freeEdges] : w.wedges;
   }
-  return { tree, records, specularOn, scatterFace, wedges };
+  return { scatterFace, wedges };
 }
 
 /**
@@ -179,7 +189,7 @@ export const CANDIDATE_CACHE_WEIGHT = 1_000_000;
 /** The cache candidateSteps uses (both backends). */
 export const candidateCache = new CandidateCache(CANDIDATE_CACHE_WEIGHT);
 
-function cacheKey(tx: Vec3, o: ResolvedTraceOptions): string {
+export function cacheKey(tx: Vec3, o: ResolvedTraceOptions): string {
   return `${tx[0]},${tx[1]},${tx[2]}|${JSON.stringify(o)}`;
 }
 

@@ -50,6 +50,16 @@ export class CandidateTrie {
     return id;
   }
 
+  /** A trie with these nodes (built elsewhere, node 0 the root), its child lookup rebuilt. */
+  static of(parent: ArrayLike<number>, face: ArrayLike<number>, type: ArrayLike<number>): CandidateTrie {
+    const trie = new CandidateTrie();
+    for (let v = 1; v < parent.length; v++) {
+      const id = trie.child(parent[v]!, face[v]!, type[v]!);
+      if (id !== v) throw new Error(`candidate trie: node ${v} is not in creation order`);
+    }
+    return trie;
+  }
+
   /** Drop the nodes from `size` on (the last ones created), keeping the first `size`. */
   truncate(size: number): void {
     for (let v = size; v < this.parent.length; v++)

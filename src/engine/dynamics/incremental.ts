@@ -1,7 +1,7 @@
 import type { Vec3 } from '../core/vec3.ts';
 import type { Scene } from '../scene/types.ts';
 import { BEAM_ALL, BEAM_EMPTY, beamContains, beamMargin, type CandidateBeams } from '../tracer/cpu/beams.ts';
-import { BeamTree, facesInBeam } from '../tracer/cpu/beamTree.ts';
+import { BeamTree } from '../tracer/cpu/beamTree.ts';
 import { losPath } from '../tracer/cpu/candidateSet.ts';
 import {
   fibonacciDirection,
@@ -333,12 +333,16 @@ export class IncrementalTracer {
     // static prefixes take the static tree's beams (BeamReuse), and as candidates their needed
     // static children and the actor faces in their beam (actor faces come after static ones)
     const actorFaces: number[] = [];
+    const scene = gc.scene;
+    const firstActorTri = scene.objects[frame.staticObjects]?.triangleOffset ?? scene.triangleObject.length;
+    // per face: the last node that listed it (facesInBeamFrom)
+    const seen = new Int32Array(gc.faceCount).fill(-1);
     const reuse = {
       tree: staticTree,
       faces: (v: number, s: number, out: number[]) => {
         out.length = 0;
         for (const f of neededFaces.get(s) ?? []) out.push(f);
-        actorFacesInBeam(gc, tree.beams, v, frame, actorFaces);
+        facesInBeamFrom(gc, tree.beams, v, firstActorTri, seen, actorFaces);
         for (const f of actorFaces) out.push(f);
       },
     };
@@ -358,24 +362,30 @@ export class IncrementalTracer {
     const types: number[] = [];
     if (o.specular) types.push(REFLECTION);
     if (o.transmission) types.push(TRANSMISSION);
-    const stamp = new Int32Array(gc.faceCount).fill(-1);
     const faces: number[] = [];
     const suffixFace = [0];
     const suffixType = [0];
+    const images = tree.images;
+    const margin = tree.beams.margin;
     let leaves = 0;
     for (let v = tree.levelStart[last]!; v < tree.levelStart[last + 1]!; v++) {
       const vf = trie.face[v]!;
       // a parent without an actor face can only be completed by one: test the actors' triangles alone
-      if (hasActor(v) === 1) facesInBeam(gc, tree.beams, v, stamp, v, faces);
-      else actorFacesInBeam(gc, tree.beams, v, frame, faces);
+      facesInBeamFrom(gc, tree.beams, v, hasActor(v) === 1 ? 0 : firstActorTri, seen, faces);
       for (const f of faces) {
         if (!keep(v, f)) continue;
         if (v === 0) {
           if (Math.abs(planeDistance(gc, f, tx[0], tx[1], tx[2])) <= tol) continue;
         } else if (f === vf || coplanarFaces(gc, vf, f, tol)) continue;
-        // the child (v, f, type) solved without adding it to the trie (the same image arithmetic)
+        // the child (v, f, type) solved without adding it to the trie (the same image arithmetic);
+        // one whose image (v's, mirrored by a reflection) lies clearly on the receiver's side of
+        // f's plane is skipped: its last leg cannot cross the plane, the solver rejects it
         suffixFace[0] = f;
+        const dI = planeDistance(gc, f, images[3 * v]!, images[3 * v + 1]!, images[3 * v + 2]!);
+        const dR = planeDistance(gc, f, rx[0], rx[1], rx[2]);
+        const clear = Math.abs(dI) > margin && Math.abs(dR) > margin;
         for (const type of types) {
+          if (clear && (type === REFLECTION ? -dI : dI) * dR > 0) continue;
           suffixType[0] = type;
           actorNodes++;
           leaves++;
@@ -428,29 +438,31 @@ function actorPrefixes(tree: BeamTree, boxes: Float64Array, last: number): Uint8
 }
 
 /**
- * The actor faces with a triangle that may lie in node v's beam, ascending: facesInBeam's test
- * (a triangle wholly outside one of the beam's half-spaces is out) on the actors' triangles only.
+ * The faces with a triangle from `first` on that may lie in node v's beam, ascending:
+ * facesInBeam's test (a triangle wholly outside one of the beam's half-spaces is out), without
+ * its BVH: the same set for the triangles given. The actors' triangles come last in a frame, so
+ * `first` = the first actor triangle lists the actor faces alone; 0 lists every face, which for
+ * a scene of a few hundred triangles costs less than the traversal (the last level's parents).
  */
-function actorFacesInBeam(
+function facesInBeamFrom(
   g: TracerGeometry,
   beams: CandidateBeams,
   v: number,
-  frame: FrameScene,
+  first: number,
+  stamp: Int32Array,
   out: number[],
 ): void {
   out.length = 0;
   const kind = beams.kind[v]!;
   if (kind === BEAM_EMPTY) return;
   const scene = g.scene;
-  const first = scene.objects[frame.staticObjects]?.triangleOffset ?? scene.triangleObject.length;
   const pos = scene.positions;
   const pl = beams.planes;
   const p0 = beams.start[v]!;
   const p1 = beams.start[v + 1]!;
-  let prev = -1;
   for (let t = first; t < scene.triangleObject.length; t++) {
     const f = scene.triangleFace[t]!;
-    if (f === prev || out.includes(f)) continue;
+    if (stamp[f] === v) continue;
     let outside = false;
     if (kind !== BEAM_ALL) {
       const q = 9 * t;
@@ -466,8 +478,8 @@ function actorFacesInBeam(
       }
     }
     if (outside) continue;
+    stamp[f] = v;
     out.push(f);
-    prev = f;
   }
   out.sort((a, b) => a - b);
 }

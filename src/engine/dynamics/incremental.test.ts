@@ -87,7 +87,7 @@ describe('incremental update', () => {
           out.push(statik.trie.face[u]!);
       for (let f = frame.staticFaces; f < gc.faceCount; f++) out.push(f);
     };
-    for (const _ of reused.grow(2, 1e6, 1 << 30, undefined, { tree: statik, faces }));
+    for (const _ of reused.grow(2, 1e6, 1 << 30, { tree: statik, faces }));
     for (let v = 1; v < own.trie.size; v++) {
       let r = 0;
       for (const [f, type] of own.trie.sequence(v)) r = reused.trie.find(r, f, type);

@@ -275,15 +275,16 @@ export class IncrementalTracer {
   /**
    * Specular chains with at least one actor face. Levels 1 … maxDepth − 1: the reference's beam
    * tree grown on the frame with only the branches that can still meet an actor face (BeamTree
-   * `keep`); its actor nodes whose beam holds the receiver are solved, as the reference solves
+   * reuse); its actor nodes whose beam holds the receiver are solved, as the reference solves
    * them. A static prefix is grown only when the static tree's node for it, or a static
    * descendant of that node above maxDepth, has a beam that meets an actor's bounding box
    * (actorPrefixes): a valid chain's static prefix is a valid partial path of the static scene
-   * (the frame minus the actors), so its point on the actor lies in that node's static beam. The last level is not grown: each candidate child (a face in its parent's beam, the
-   * reference's plane and coplanarity rules) is solved directly, since the beam and occlusion
-   * culling the reference applies first only drop sequences no receiver completes (beamTree.ts),
-   * which the solver's validation rejects as well. Null when the reference's tree would not be
-   * complete (its budget).
+   * (the frame minus the actors), so its point on the actor lies in that node's static beam, which
+   * holds the frame's. The last level is not grown: each candidate child (a face in its parent's
+   * beam, the reference's plane and coplanarity rules) is solved directly, since the beam and
+   * occlusion culling the reference applies first only drop sequences no receiver completes
+   * (beamTree.ts), which the solver's validation rejects as well. Null when the reference's tree
+   * would not be complete (its budget).
    */
   private actorChains(
     gc: TracerGeometry,
@@ -312,26 +313,17 @@ export class IncrementalTracer {
     }
     const tree = new BeamTree(gc, tx, o.specular, o.transmission, tol);
     const trie = tree.trie;
-    // per frame node: 1 when its sequence has an actor face; else its static tree node in `sn`
+    // per frame node: 1 when its sequence has an actor face
     const has: number[] = [0];
-    const sn: number[] = [0];
     const hasActor = (v: number): number => {
-      for (let u = has.length; u <= v; u++) {
-        const p = trie.parent[u]!;
-        const a = has[p]! || (isActorFace(trie.face[u]!) ? 1 : 0);
-        has.push(a);
-        sn.push(a ? -1 : st.find(sn[p]!, trie.face[u]!, trie.type[u]!));
-      }
+      for (let u = has.length; u <= v; u++)
+        has.push(has[trie.parent[u]!]! || (isActorFace(trie.face[u]!) ? 1 : 0));
       return has[v]!;
     };
-    const needed = (s: number) => s >= 0 && need[s] === 1;
-    const keep = (v: number, f: number) => {
-      if (hasActor(v) === 1 || isActorFace(f)) return true;
-      const s = sn[v]!;
-      return s >= 0 && (needed(st.find(s, f, REFLECTION)) || needed(st.find(s, f, TRANSMISSION)));
-    };
-    // static prefixes take the static tree's beams (BeamReuse), and as candidates their needed
-    // static children and the actor faces in their beam (actor faces come after static ones)
+    // Static prefixes take the static tree's beams (BeamReuse), and as candidates their needed
+    // static children and the actor faces in their beam (actor faces come after static ones);
+    // actor nodes take every face in their beam. So every static node of the frame's tree is
+    // a needed one (a copy), and no further filter (BeamTree keep) is wanted.
     const actorFaces: number[] = [];
     const scene = gc.scene;
     const firstActorTri = scene.objects[frame.staticObjects]?.triangleOffset ?? scene.triangleObject.length;
@@ -346,7 +338,7 @@ export class IncrementalTracer {
         for (const f of actorFaces) out.push(f);
       },
     };
-    for (const _ of tree.grow(last, o.candidateBudget, 1 << 30, keep, reuse));
+    for (const _ of tree.grow(last, o.candidateBudget, 1 << 30, reuse));
     if (tree.completeDepth < last) return null;
     const out: PathGeometry[] = [];
     const solver = new SpecularSolver(gc, tx, trie, tree.images, tol, occlusionEps);
@@ -373,7 +365,6 @@ export class IncrementalTracer {
       // a parent without an actor face can only be completed by one: test the actors' triangles alone
       facesInBeamFrom(gc, tree.beams, v, hasActor(v) === 1 ? 0 : firstActorTri, seen, faces);
       for (const f of faces) {
-        if (!keep(v, f)) continue;
         if (v === 0) {
           if (Math.abs(planeDistance(gc, f, tx[0], tx[1], tx[2])) <= tol) continue;
         } else if (f === vf || coplanarFaces(gc, vf, f, tol)) continue;

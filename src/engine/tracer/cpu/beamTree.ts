@@ -72,22 +72,16 @@ export class BeamTree {
 
   /**
    * Grow level by level up to `maxDepth`, keeping at most `budget` nodes (the root excluded);
-   * yields every `chunk` expanded nodes (progress, cancellation). `keep(v, f)`, when given, drops
-   * the faces f it refuses from node v's candidates before any beam work, so that they neither
-   * become children nor occlude the others (dynamics/incremental.ts grows only the sequences that
-   * can still meet a moving object). Every node the unfiltered tree has and `keep` accepts is then
-   * in the tree, with the same beam; a few more may be (less occlusion culling), which the solver's
-   * validation rejects as it rejects any sequence no receiver completes.
-   * With `reuse`, a child whose sequence the reused tree holds gets that tree's beam (no aperture
-   * or occlusion work), and a node whose sequence it holds takes its candidates from reuse.faces.
+   * yields every `chunk` expanded nodes (progress, cancellation).
+   * With `reuse` (dynamics/incremental.ts: a frame's tree grown only along the sequences that can
+   * still meet a moving object), a child whose sequence the reused tree holds gets that tree's
+   * beam (no aperture or occlusion work), and a node whose sequence it holds takes its candidates
+   * from reuse.faces: faces left out there neither become children nor occlude the others. Every
+   * node of the plain tree whose faces reuse.faces lists is then in the tree, with its beam or a
+   * wider one (less occlusion culling); the extra sequences are rejected by the solver's
+   * validation, as is any sequence no receiver completes.
    */
-  *grow(
-    maxDepth: number,
-    budget: number,
-    chunk = 256,
-    keep?: (v: number, f: number) => boolean,
-    reuse?: BeamReuse,
-  ): Generator<number, void> {
+  *grow(maxDepth: number, budget: number, chunk = 256, reuse?: BeamReuse): Generator<number, void> {
     const { g, trie, beams, tol } = this;
     const types: number[] = [];
     if (this.reflection) types.push(REFLECTION);
@@ -112,11 +106,6 @@ export class BeamTree {
         const s = reused[v] ?? -1;
         if (s >= 0) reuse!.faces(v, s, faces);
         else facesInBeam(g, beams, v, stamp, v, faces);
-        if (keep) {
-          let k = 0;
-          for (const f of faces) if (keep(v, f)) faces[k++] = f;
-          faces.length = k;
-        }
         levelCuller?.prepare(this.images, 3 * v, v === 0 ? -1 : vf, faces);
         for (const f of faces) {
           if (v === 0) {

@@ -451,6 +451,7 @@ function facesInBeamFrom(
   const pl = beams.planes;
   const p0 = beams.start[v]!;
   const p1 = beams.start[v + 1]!;
+  let ascending = true;
   for (let t = first; t < scene.triangleObject.length; t++) {
     const f = scene.triangleFace[t]!;
     if (stamp[f] === v) continue;
@@ -470,9 +471,11 @@ function facesInBeamFrom(
     }
     if (outside) continue;
     stamp[f] = v;
+    if (out.length > 0 && f < out[out.length - 1]!) ascending = false;
     out.push(f);
   }
-  out.sort((a, b) => a - b);
+  // sorted only when the triangles did not list their faces in ascending order
+  if (!ascending) out.sort((a, b) => a - b);
 }
 
 /**

@@ -376,10 +376,11 @@ export class IncrementalTracer {
         const dR = planeDistance(gc, f, rx[0], rx[1], rx[2]);
         const clear = Math.abs(dI) > margin && Math.abs(dR) > margin;
         for (const type of types) {
-          if (clear && (type === REFLECTION ? -dI : dI) * dR > 0) continue;
-          suffixType[0] = type;
+          // counted before the skip: the reference's tree holds such a node (the budget check)
           actorNodes++;
           leaves++;
+          if (clear && (type === REFLECTION ? -dI : dI) * dR > 0) continue;
+          suffixType[0] = type;
           const p = solver.solveJoined(v, suffixFace, suffixType, rx);
           if (p) out.push(p);
         }

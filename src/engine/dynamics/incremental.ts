@@ -1,10 +1,9 @@
 import type { Vec3 } from '../core/vec3.ts';
 import type { Scene } from '../scene/types.ts';
-import { BEAM_ALL, BEAM_EMPTY, beamContains, type CandidateBeams } from '../tracer/cpu/beams.ts';
-import { BeamTree, facesInBeam } from '../tracer/cpu/beamTree.ts';
+import { BEAM_ALL, BEAM_EMPTY, beamContains, beamMargin, type CandidateBeams } from '../tracer/cpu/beams.ts';
+import { BeamTree } from '../tracer/cpu/beamTree.ts';
 import { losPath } from '../tracer/cpu/candidateSet.ts';
 import {
-  extendImages,
   fibonacciDirection,
   HitRecords,
   REFLECTION,
@@ -45,8 +44,11 @@ import { actorBounds, type FrameScene } from './frameScene.ts';
  *   triangle (a path valid in the static scene is valid in the frame iff no actor blocks it).
  * - Chains with at least one actor face (reflection off, or transmission through, an actor): the
  *   reference's beam tree (beamTree.ts) grown on the frame with only the branches that can still
- *   meet an actor face before maxDepth: its nodes with an actor face are exactly the reference
- *   tree's, with the same beams, solved by the same image-method solver.
+ *   meet an actor face before maxDepth. Its static prefixes are the static tree's nodes whose beam
+ *   (or a descendant's) meets an actor's box, with the static tree's beams copied (BeamReuse: no
+ *   aperture or occlusion work); only the actor nodes and their descendants get beams built.
+ *   Every candidate is solved by the reference's image-method solver and validated on the frame,
+ *   and the beams only ever hold the reference's, so the valid chains are the reference's.
  * - Diffraction on the actors' wedges and free edges: the reference's diffractedPaths on them.
  * - Diffuse scattering: the hit records of the shot rays, ray by ray; a ray none of whose casts
  *   comes near an actor's bounding box has the same hits in the frame (its records and their
@@ -195,7 +197,12 @@ export class IncrementalTracer {
     const tolC = tracerTolerances(gc);
     const tolS = tracerTolerances(this.gs);
     // the actors reach beyond the twin's bounds: the frame's tolerances differ from the cache's
-    if (tolC.tol !== tolS.tol || tolC.occlusionEps !== tolS.occlusionEps) return null;
+    if (
+      tolC.tol !== tolS.tol ||
+      tolC.occlusionEps !== tolS.occlusionEps ||
+      beamMargin(gc) !== beamMargin(this.gs)
+    )
+      return null;
     const { tol, occlusionEps } = tolC;
     const actors = new ActorTriangles(frame, occlusionEps);
     const isActorFace = (f: number) => f >= frame.staticFaces;
@@ -213,7 +220,17 @@ export class IncrementalTracer {
       }
     }
     if ((o.specular || o.transmission) && o.maxDepth >= 1) {
-      const found = this.actorChains(gc, frame, tx, rx, tol, occlusionEps, c.staticNodes, stats);
+      const found = this.actorChains(
+        gc,
+        frame,
+        c.tracer.beamTree,
+        tx,
+        rx,
+        tol,
+        occlusionEps,
+        c.staticNodes,
+        stats,
+      );
       if (!found) return null;
       out.push(...found);
     }
@@ -258,16 +275,21 @@ export class IncrementalTracer {
   /**
    * Specular chains with at least one actor face. Levels 1 … maxDepth − 1: the reference's beam
    * tree grown on the frame with only the branches that can still meet an actor face (BeamTree
-   * `keep`); its actor nodes whose beam holds the receiver are solved, as the reference solves
-   * them. The last level is not grown: each candidate child (a face in its parent's beam, the
-   * reference's plane and coplanarity rules) is solved directly, since the beam and occlusion
-   * culling the reference applies first only drop sequences no receiver completes (beamTree.ts),
-   * which the solver's validation rejects as well. Null when the reference's tree would not be
-   * complete (its budget).
+   * reuse); its actor nodes whose beam holds the receiver are solved, as the reference solves
+   * them. A static prefix is grown only when the static tree's node for it, or a static
+   * descendant of that node above maxDepth, has a beam that meets an actor's bounding box
+   * (actorPrefixes): a valid chain's static prefix is a valid partial path of the static scene
+   * (the frame minus the actors), so its point on the actor lies in that node's static beam, which
+   * holds the frame's. The last level is not grown: each candidate child (a face in its parent's
+   * beam, the reference's plane and coplanarity rules) is solved directly, since the beam and
+   * occlusion culling the reference applies first only drop sequences no receiver completes
+   * (beamTree.ts), which the solver's validation rejects as well. Null when the reference's tree
+   * would not be complete (its budget).
    */
   private actorChains(
     gc: TracerGeometry,
     frame: FrameScene,
+    staticTree: BeamTree,
     tx: Vec3,
     rx: Vec3,
     tol: number,
@@ -276,19 +298,47 @@ export class IncrementalTracer {
     stats: IncrementalStats,
   ): PathGeometry[] | null {
     const o = this.o;
+    const last = o.maxDepth - 1;
     const isActorFace = (f: number) => f >= frame.staticFaces;
+    const need = actorPrefixes(staticTree, actorBounds(frame), last);
+    const st = staticTree.trie;
+    // per static node: the faces of its needed children (ascending: the tree grows them so)
+    const neededFaces = new Map<number, number[]>();
+    for (let u = 1; u < need.length; u++) {
+      if (need[u] !== 1) continue;
+      const p = st.parent[u]!;
+      const list = neededFaces.get(p) ?? [];
+      if (list[list.length - 1] !== st.face[u]) list.push(st.face[u]!);
+      neededFaces.set(p, list);
+    }
     const tree = new BeamTree(gc, tx, o.specular, o.transmission, tol);
     const trie = tree.trie;
+    // per frame node: 1 when its sequence has an actor face
     const has: number[] = [0];
     const hasActor = (v: number): number => {
       for (let u = has.length; u <= v; u++)
         has.push(has[trie.parent[u]!]! || (isActorFace(trie.face[u]!) ? 1 : 0));
       return has[v]!;
     };
-    const keep = (v: number, f: number) =>
-      trie.depth[v]! + 1 < o.maxDepth || hasActor(v) === 1 || isActorFace(f);
-    const last = o.maxDepth - 1;
-    for (const _ of tree.grow(last, o.candidateBudget, 1 << 30, keep));
+    // Static prefixes take the static tree's beams (BeamReuse), and as candidates their needed
+    // static children and the actor faces in their beam (actor faces come after static ones);
+    // actor nodes take every face in their beam. So every static node of the frame's tree is
+    // a needed one (a copy), and no further filter (BeamTree keep) is wanted.
+    const actorFaces: number[] = [];
+    const scene = gc.scene;
+    const firstActorTri = scene.objects[frame.staticObjects]?.triangleOffset ?? scene.triangleObject.length;
+    // per face: the last node that listed it (facesInBeamFrom)
+    const seen = new Int32Array(gc.faceCount).fill(-1);
+    const reuse = {
+      tree: staticTree,
+      faces: (v: number, s: number, out: number[]) => {
+        out.length = 0;
+        for (const f of neededFaces.get(s) ?? []) out.push(f);
+        facesInBeamFrom(gc, tree.beams, v, firstActorTri, seen, actorFaces);
+        for (const f of actorFaces) out.push(f);
+      },
+    };
+    for (const _ of tree.grow(last, o.candidateBudget, 1 << 30, reuse));
     if (tree.completeDepth < last) return null;
     const out: PathGeometry[] = [];
     const solver = new SpecularSolver(gc, tx, trie, tree.images, tol, occlusionEps);
@@ -304,25 +354,34 @@ export class IncrementalTracer {
     const types: number[] = [];
     if (o.specular) types.push(REFLECTION);
     if (o.transmission) types.push(TRANSMISSION);
-    const stamp = new Int32Array(gc.faceCount).fill(-1);
     const faces: number[] = [];
-    let images = tree.images;
+    const suffixFace = [0];
+    const suffixType = [0];
+    const images = tree.images;
+    const margin = tree.beams.margin;
+    let leaves = 0;
     for (let v = tree.levelStart[last]!; v < tree.levelStart[last + 1]!; v++) {
       const vf = trie.face[v]!;
       // a parent without an actor face can only be completed by one: test the actors' triangles alone
-      if (hasActor(v) === 1) facesInBeam(gc, tree.beams, v, stamp, v, faces);
-      else actorFacesInBeam(gc, tree.beams, v, frame, faces);
+      facesInBeamFrom(gc, tree.beams, v, hasActor(v) === 1 ? 0 : firstActorTri, seen, faces);
       for (const f of faces) {
-        if (!keep(v, f)) continue;
         if (v === 0) {
           if (Math.abs(planeDistance(gc, f, tx[0], tx[1], tx[2])) <= tol) continue;
         } else if (f === vf || coplanarFaces(gc, vf, f, tol)) continue;
+        // the child (v, f, type) solved without adding it to the trie (the same image arithmetic);
+        // one whose image (v's, mirrored by a reflection) lies clearly on the receiver's side of
+        // f's plane is skipped: its last leg cannot cross the plane, the solver rejects it
+        suffixFace[0] = f;
+        const dI = planeDistance(gc, f, images[3 * v]!, images[3 * v + 1]!, images[3 * v + 2]!);
+        const dR = planeDistance(gc, f, rx[0], rx[1], rx[2]);
+        const clear = Math.abs(dI) > margin && Math.abs(dR) > margin;
         for (const type of types) {
-          const child = trie.child(v, f, type);
-          images = extendImages(gc, tx, trie, images, child);
-          solver.images = images;
+          // counted before the skip: the reference's tree holds such a node (the budget check)
           actorNodes++;
-          const p = solver.solve(child, rx);
+          leaves++;
+          if (clear && (type === REFLECTION ? -dI : dI) * dR > 0) continue;
+          suffixType[0] = type;
+          const p = solver.solveJoined(v, suffixFace, suffixType, rx);
           if (p) out.push(p);
         }
       }
@@ -330,35 +389,73 @@ export class IncrementalTracer {
     // the reference's tree holds at most the static tree's nodes plus the actor ones: within its
     // budget, it is complete to maxDepth as well
     if (staticNodes + actorNodes > o.candidateBudget) return null;
-    stats.actorTreeNodes = trie.size - 1;
+    stats.actorTreeNodes = trie.size - 1 + leaves;
     return out;
   }
 }
 
 /**
- * The actor faces with a triangle that may lie in node v's beam, ascending: facesInBeam's test
- * (a triangle wholly outside one of the beam's half-spaces is out) on the actors' triangles only.
+ * Per node of the static tree: 1 for the nodes of depth 1 … last whose beam meets an actor's box
+ * (min xyz, max xyz, 6 per actor), and for their ancestors; 0 elsewhere. Only these static
+ * sequences can be continued by an actor face before depth last + 1.
  */
-function actorFacesInBeam(
+function actorPrefixes(tree: BeamTree, boxes: Float64Array, last: number): Uint8Array {
+  const { trie, beams, levelStart } = tree;
+  const need = new Uint8Array(trie.size);
+  const end = levelStart[Math.min(last, tree.completeDepth) + 1]!;
+  const pl = beams.planes;
+  for (let v = 1; v < end; v++) {
+    if (need[v] === 1) continue;
+    const kind = beams.kind[v]!;
+    if (kind === BEAM_EMPTY) continue;
+    let meets = kind === BEAM_ALL;
+    for (let a = 0; a < boxes.length && !meets; a += 6) {
+      let outside = false;
+      for (let i = beams.start[v]!; i < beams.start[v + 1]! && !outside; i++) {
+        const nx = pl[4 * i]!;
+        const ny = pl[4 * i + 1]!;
+        const nz = pl[4 * i + 2]!;
+        // the box corner farthest along N
+        const x = nx >= 0 ? boxes[a + 3]! : boxes[a]!;
+        const y = ny >= 0 ? boxes[a + 4]! : boxes[a + 1]!;
+        const z = nz >= 0 ? boxes[a + 5]! : boxes[a + 2]!;
+        outside = nx * x + ny * y + nz * z - pl[4 * i + 3]! < 0;
+      }
+      meets = !outside;
+    }
+    if (!meets) continue;
+    for (let u = v; u > 0 && need[u] === 0; u = trie.parent[u]!) need[u] = 1;
+  }
+  return need;
+}
+
+/**
+ * The faces with a triangle from `first` on that may lie in node v's beam, ascending:
+ * facesInBeam's test (a triangle wholly outside one of the beam's half-spaces is out), without
+ * its BVH: the same set for the triangles given. The actors' triangles come last in a frame, so
+ * `first` = the first actor triangle lists the actor faces alone; 0 lists every face, which for
+ * a scene of a few hundred triangles costs less than the traversal (the last level's parents).
+ */
+function facesInBeamFrom(
   g: TracerGeometry,
   beams: CandidateBeams,
   v: number,
-  frame: FrameScene,
+  first: number,
+  stamp: Int32Array,
   out: number[],
 ): void {
   out.length = 0;
   const kind = beams.kind[v]!;
   if (kind === BEAM_EMPTY) return;
   const scene = g.scene;
-  const first = scene.objects[frame.staticObjects]?.triangleOffset ?? scene.triangleObject.length;
   const pos = scene.positions;
   const pl = beams.planes;
   const p0 = beams.start[v]!;
   const p1 = beams.start[v + 1]!;
-  let prev = -1;
+  let ascending = true;
   for (let t = first; t < scene.triangleObject.length; t++) {
     const f = scene.triangleFace[t]!;
-    if (f === prev || out.includes(f)) continue;
+    if (stamp[f] === v) continue;
     let outside = false;
     if (kind !== BEAM_ALL) {
       const q = 9 * t;
@@ -374,10 +471,12 @@ function actorFacesInBeam(
       }
     }
     if (outside) continue;
+    stamp[f] = v;
+    if (out.length > 0 && f < out[out.length - 1]!) ascending = false;
     out.push(f);
-    prev = f;
   }
-  out.sort((a, b) => a - b);
+  // sorted only when the triangles did not list their faces in ascending order
+  if (!ascending) out.sort((a, b) => a - b);
 }
 
 /**
@@ -485,20 +584,23 @@ class ActorTriangles {
     const b = this.box;
     let t0 = 0;
     let t1 = tmax;
-    const axis = (o: number, d: number, lo: number, hi: number): boolean => {
-      if (d === 0) return o >= lo && o <= hi;
-      let ta = (lo - o) / d;
-      let tb = (hi - o) / d;
-      if (ta > tb) [ta, tb] = [tb, ta];
-      if (ta > t0) t0 = ta;
-      if (tb < t1) t1 = tb;
-      return t0 <= t1;
-    };
-    return (
-      axis(ox, dx, b[6 * a]!, b[6 * a + 3]!) &&
-      axis(oy, dy, b[6 * a + 1]!, b[6 * a + 4]!) &&
-      axis(oz, dz, b[6 * a + 2]!, b[6 * a + 5]!)
-    );
+    // slab by slab, without a closure per call (hot: every cast of every shot ray, per frame)
+    for (let k = 0; k < 3; k++) {
+      const o = k === 0 ? ox : k === 1 ? oy : oz;
+      const d = k === 0 ? dx : k === 1 ? dy : dz;
+      const lo = b[6 * a + k]!;
+      const hi = b[6 * a + 3 + k]!;
+      if (d === 0) {
+        if (o < lo || o > hi) return false;
+        continue;
+      }
+      const ta = (lo - o) / d;
+      const tb = (hi - o) / d;
+      t0 = Math.max(t0, Math.min(ta, tb));
+      t1 = Math.min(t1, Math.max(ta, tb));
+      if (t0 > t1) return false;
+    }
+    return true;
   }
 
   /** Whether any cast [c0, c1) comes within an actor's (grown) box. */

@@ -23,6 +23,21 @@ import { coplanarFaces, planeDistance, type TracerGeometry } from './tracerGeome
  * its extra candidates costs far less than building their beams. Same paths either way (the
  * solver validates every candidate exactly).
  */
+/**
+ * Another tree whose beams a growing tree copies (dynamics/incremental.ts: the static scene's
+ * tree reused by a frame's). Its scene must be this tree's with some faces removed (the same face
+ * ids for the others) and the same beam margin: removing faces only removes occlusion, so its
+ * beam of a sequence holds this tree's, and copying it drops no sequence a receiver completes.
+ */
+export interface BeamReuse {
+  tree: BeamTree;
+  /**
+   * The candidate faces (ascending) of node v, whose sequence is node s of the reused tree: a
+   * set that holds every face facesInBeam would give which the caller wants grown.
+   */
+  faces(v: number, s: number, out: number[]): void;
+}
+
 export class BeamTree {
   /** replaced only by adopt() */
   trie = new CandidateTrie();
@@ -85,19 +100,16 @@ export class BeamTree {
 
   /**
    * Grow level by level up to `maxDepth`, keeping at most `budget` nodes (the root excluded);
-   * yields every `chunk` expanded nodes (progress, cancellation). `keep(v, f)`, when given, drops
-   * the faces f it refuses from node v's candidates before any beam work, so that they neither
-   * become children nor occlude the others (dynamics/incremental.ts grows only the sequences that
-   * can still meet a moving object). Every node the unfiltered tree has and `keep` accepts is then
-   * in the tree, with the same beam; a few more may be (less occlusion culling), which the solver's
-   * validation rejects as it rejects any sequence no receiver completes.
+   * yields every `chunk` expanded nodes (progress, cancellation).
+   * With `reuse` (dynamics/incremental.ts: a frame's tree grown only along the sequences that can
+   * still meet a moving object), a child whose sequence the reused tree holds gets that tree's
+   * beam (no aperture or occlusion work), and a node whose sequence it holds takes its candidates
+   * from reuse.faces: faces left out there neither become children nor occlude the others. Every
+   * node of the plain tree whose faces reuse.faces lists is then in the tree, with its beam or a
+   * wider one (less occlusion culling); the extra sequences are rejected by the solver's
+   * validation, as is any sequence no receiver completes.
    */
-  *grow(
-    maxDepth: number,
-    budget: number,
-    chunk = 256,
-    keep?: (v: number, f: number) => boolean,
-  ): Generator<number, void> {
+  *grow(maxDepth: number, budget: number, chunk = 256, reuse?: BeamReuse): Generator<number, void> {
     const { g, trie, beams, tol } = this;
     const types: number[] = [];
     if (this.reflection) types.push(REFLECTION);
@@ -107,6 +119,9 @@ export class BeamTree {
     const culler = this.occlusion ? new OcclusionCuller(g, beams.margin) : null;
     const faces: number[] = [];
     const src = this.source;
+    // per node: its node in the reused tree, or −1
+    const reused: number[] = [reuse ? 0 : -1];
+    const rt = reuse?.tree.trie;
     while (this.completeDepth < maxDepth && !this.overBudget) {
       const d = this.completeDepth;
       const lo = this.levelStart[d]!;
@@ -116,25 +131,28 @@ export class BeamTree {
       const levelCuller = lean ? null : culler;
       for (let v = lo; v < hi; v++) {
         const vf = trie.face[v]!;
-        facesInBeam(g, beams, v, stamp, v, faces);
-        if (keep) {
-          let k = 0;
-          for (const f of faces) if (keep(v, f)) faces[k++] = f;
-          faces.length = k;
-        }
+        const s = reused[v] ?? -1;
+        if (s >= 0) reuse!.faces(v, s, faces);
+        else facesInBeam(g, beams, v, stamp, v, faces);
         levelCuller?.prepare(this.images, 3 * v, v === 0 ? -1 : vf, faces);
         for (const f of faces) {
           if (v === 0) {
             // a face whose plane holds the source cannot be met by a path from it
             if (Math.abs(planeDistance(g, f, src[0], src[1], src[2])) <= tol) continue;
           } else if (f === vf || coplanarFaces(g, vf, f, tol)) continue;
-          let poly = beams.apertureOn(v, f);
-          if (poly && levelCuller) poly = levelCuller.visible(f, poly);
-          if (!poly) continue;
+          let poly: ArrayLike<number> | null | undefined;
           for (const type of types) {
+            const u = s >= 0 && rt ? rt.find(s, f, type) : -1;
+            if (u < 0 && poly === undefined) {
+              poly = beams.apertureOn(v, f);
+              if (poly && levelCuller) poly = levelCuller.visible(f, poly);
+            }
+            if (u < 0 && !poly) continue;
             const child = trie.child(v, f, type);
             this.images = extendImages(g, src, trie, this.images, child);
-            beams.push(f, this.images, 3 * child, poly, !lean);
+            reused[child] = u;
+            if (u >= 0) beams.copy(reuse!.tree.beams, u);
+            else beams.push(f, this.images, 3 * child, poly!, !lean);
           }
         }
         if (trie.size - 1 > budget) {

@@ -387,6 +387,20 @@ export class CandidateBeams {
     this.start[v + 1] = this.count;
   }
 
+  /** Append a copy of node u's beam in `from` as node `size` (BeamTree's reuse). */
+  copy(from: CandidateBeams, u: number): void {
+    const v = this.size;
+    this.reserve(v + 1);
+    this.size = v + 1;
+    this.kind[v] = from.kind[u]!;
+    this.start[v] = this.count;
+    const pl = from.planes;
+    for (let i = from.start[u]!; i < from.start[u + 1]!; i++)
+      this.plane(pl[4 * i]!, pl[4 * i + 1]!, pl[4 * i + 2]!, pl[4 * i + 3]!);
+    this.start[v + 1] = this.count;
+    this.aperture.set(from.aperture.subarray(6 * u, 6 * u + 6), 6 * v);
+  }
+
   /** Beams of trie nodes [size, trie.size), each from its parent's (nodes found by shot rays). */
   extend(trie: CandidateTrie, images: Float64Array): void {
     for (let v = this.size; v < trie.size; v++) {

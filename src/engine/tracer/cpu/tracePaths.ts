@@ -3,6 +3,7 @@ import type { Scene } from '../../scene/types.ts';
 import type { Bvh } from '../bvh.ts';
 import { type PathGeometry, pathSignature } from '../path.ts';
 import { beamContains } from './beams.ts';
+import type { BeamTree } from './beamTree.ts';
 import { type CandidateSet, candidateSteps, losPath } from './candidateSet.ts';
 import { EdgeDiffraction } from './diffraction.ts';
 import { receiverBins } from './receiverBins.ts';
@@ -201,6 +202,11 @@ export class CpuPathTracer {
   get tree() {
     const t = this.candidates.tree;
     return { completeDepth: t.completeDepth, nodes: t.completeSize - 1 };
+  }
+
+  /** The transmitter's beam tree itself (read only: dynamics/incremental.ts reuses its beams). */
+  get beamTree(): BeamTree {
+    return this.candidates.tree;
   }
 
   /**

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_ROOM_PATH, sionnaScenePath } from '../../../test/paths.ts';
+import { seededRandom } from '../../core/random.ts';
 import { nodeFileSource } from '../../node/nodeFileSource.ts';
 import { loadScene } from '../../scene/load.ts';
 import { buildBvh } from '../bvh.ts';
 import { randomLinks } from '../gpu/testSupport.ts';
-import { BEAM_ALL } from './beams.ts';
+import { BEAM_CONE, BEAM_LEAN, beamContains } from './beams.ts';
 import { BeamTree } from './beamTree.ts';
 import { candidateCache } from './candidateSet.ts';
 import { tracePathsSync } from './tracePaths.ts';
@@ -28,7 +29,7 @@ describe('beam tree without beams on its last level (links with few receivers)',
     expect(full.flat().filter((p) => p.interactions.length === maxDepth).length).toBeGreaterThan(0);
   });
 
-  it('keeps every level above the last culled, and marks only the last level unbounded', async () => {
+  it('keeps every level above the last culled, and tests the last level through the parents', async () => {
     const scene = await loadScene(nodeFileSource, DEMO_ROOM_PATH);
     const g = tracerGeometry(scene, buildBvh(scene));
     const { tol } = tracerTolerances(g);
@@ -44,6 +45,32 @@ describe('beam tree without beams on its last level (links with few receivers)',
     expect(lean.levelStart[4]! - lean.levelStart[3]!).toBeGreaterThanOrEqual(
       full.levelStart[4]! - full.levelStart[3]!,
     );
-    for (let v = lean.levelStart[3]!; v < lean.levelStart[4]!; v++) expect(lean.beams.kind[v]).toBe(BEAM_ALL);
+    const kinds = new Set<number>();
+    for (let v = lean.levelStart[3]!; v < lean.levelStart[4]!; v++) kinds.add(lean.beams.kind[v]!);
+    expect(kinds.has(BEAM_LEAN)).toBe(true);
+    expect(kinds.has(BEAM_CONE)).toBe(false);
+    // conservative: a point in a node's own cone passes its lean test (the path through the node
+    // reaches it), and the lean test keeps far fewer points than no test at all
+    const rnd = seededRandom(5);
+    let inCone = 0;
+    let inLean = 0;
+    let samples = 0;
+    for (let v = full.levelStart[3]!; v < full.levelStart[4]!; v += 7) {
+      const w = lean.trie.find(full.trie.parent[v]!, full.trie.face[v]!, full.trie.type[v]!);
+      expect(w).toBeGreaterThan(0);
+      for (let k = 0; k < 20; k++) {
+        const p = [-5 + 10 * rnd(), -5 + 10 * rnd(), 3 * rnd()] as const;
+        samples++;
+        const a = beamContains(full.beams, v, p[0], p[1], p[2]);
+        const b = beamContains(lean.beams, w, p[0], p[1], p[2]);
+        if (a) {
+          inCone++;
+          expect(b).toBe(true);
+        }
+        if (b) inLean++;
+      }
+    }
+    expect(inCone).toBeGreaterThan(0);
+    expect(inLean).toBeLessThan(0.5 * samples);
   });
 });

@@ -18,10 +18,11 @@ import { coplanarFaces, planeDistance, type TracerGeometry } from './tracerGeome
  * nodes is dropped entirely and the tree stops at the level before (completeDepth).
  *
  * With `lastLevelBeams` false the deepest level (maxDepth of grow) is cut by the apertures alone:
- * its nodes get no occlusion culling and no side planes (BEAM_ALL), so every receiver solves them.
- * That level holds most of the nodes and most of the set-up time; for a few receivers solving
- * its extra candidates costs far less than building their beams. Same paths either way (the
- * solver validates every candidate exactly).
+ * its nodes get no occlusion culling and no side planes (BEAM_LEAN: a receiver is tested against
+ * the face's far side and, seen through the face, the parent's beam). That level holds most of
+ * the nodes and most of the set-up time; for a few receivers solving its extra candidates costs
+ * far less than building their beams. Same paths either way (the solver validates every
+ * candidate exactly).
  */
 export class BeamTree {
   readonly trie = new CandidateTrie();
@@ -106,7 +107,7 @@ export class BeamTree {
           for (const type of types) {
             const child = trie.child(v, f, type);
             this.images = extendImages(g, src, trie, this.images, child);
-            beams.push(f, this.images, 3 * child, poly, !lean);
+            beams.push(f, this.images, 3 * child, poly, lean ? v : -1, type === REFLECTION);
           }
         }
         if (trie.size - 1 > budget) {

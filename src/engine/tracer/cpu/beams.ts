@@ -288,6 +288,11 @@ export class CandidateBeams {
     return poly === hull ? hull : poly.subarray(0, n);
   }
 
+  /** The convex hull of face f (3 numbers per vertex): the aperture of a node not clipped. */
+  hull(f: number): Float64Array {
+    return this.hulls[f]!;
+  }
+
   private readonly clipped = [new Float64Array(64), new Float64Array(64)];
 
   /**

@@ -1,5 +1,5 @@
 import type { Vec3 } from '../../core/vec3.ts';
-import { BEAM_ALL, BEAM_EMPTY, BEAM_LEAN, beamContains, type CandidateBeams } from './beams.ts';
+import { BEAM_ALL, BEAM_EMPTY, type CandidateBeams } from './beams.ts';
 import { PointIndex } from './pointIndex.ts';
 
 /**
@@ -48,20 +48,6 @@ export function* receiverBins(
   }
   const index = new PointIndex(points, ids);
   const start = new Int32Array(n + 1);
-  // a BEAM_LEAN node: the points its own planes keep, then the test through its parent's beam
-  let lean = 0;
-  let leanVisit: (r: number) => void = () => {};
-  const throughParent = (r: number) => {
-    if (beamContains(beams, lean, points[3 * r]!, points[3 * r + 1]!, points[3 * r + 2]!)) leanVisit(r);
-  };
-  const visit = (v: number, kind: number, cb: (r: number) => void) => {
-    if (kind === BEAM_ALL) index.all(cb);
-    else if (kind === BEAM_LEAN) {
-      lean = v;
-      leanVisit = cb;
-      index.query(beams.planes, beams.start[v]!, beams.start[v + 1]!, throughParent);
-    } else index.query(beams.planes, beams.start[v]!, beams.start[v + 1]!, cb);
-  };
   // pass 1: counts per receiver (start[r + 1]), stopping once over the pair budget
   let total = 0;
   const count = (r: number) => {
@@ -71,7 +57,8 @@ export function* receiverBins(
   for (let v = 1; v < nodes; v++) {
     const kind = beams.kind[v]!;
     if (kind === BEAM_EMPTY) continue;
-    visit(v, kind, count);
+    if (kind === BEAM_ALL) index.all(count);
+    else index.query(beams.planes, beams.start[v]!, beams.start[v + 1]!, count);
     if (total > maxPairs) return null;
     if (v % NODE_CHUNK === 0) yield;
   }
@@ -87,7 +74,8 @@ export function* receiverBins(
     const kind = beams.kind[v]!;
     if (kind === BEAM_EMPTY) continue;
     node = v;
-    visit(v, kind, fill);
+    if (kind === BEAM_ALL) index.all(fill);
+    else index.query(beams.planes, beams.start[v]!, beams.start[v + 1]!, fill);
     if (v % NODE_CHUNK === 0) yield;
   }
   return { start, nodes: list };

@@ -1,5 +1,5 @@
 import type { Vec3 } from '../../core/vec3.ts';
-import { BEAM_ALL, BEAM_EMPTY, CandidateBeams } from './beams.ts';
+import { BEAM_ALL, BEAM_EMPTY, beamContains, CandidateBeams } from './beams.ts';
 import { CandidateTrie, extendImages, REFLECTION, TRANSMISSION } from './candidates.ts';
 import { OcclusionCuller } from './occlusion.ts';
 import { coplanarFaces, planeDistance, type TracerGeometry } from './tracerGeometry.ts';
@@ -17,11 +17,14 @@ import { coplanarFaces, planeDistance, type TracerGeometry } from './tracerGeome
  * tree is complete to the last whole level: a level whose nodes would take the tree past `budget`
  * nodes is dropped entirely and the tree stops at the level before (completeDepth).
  *
- * With `lastLevelBeams` false the deepest level (maxDepth of grow) is cut by the apertures alone:
- * its nodes get no occlusion culling and no side planes (BEAM_ALL), so every receiver solves them.
- * That level holds most of the nodes and most of the set-up time; for a few receivers solving
- * its extra candidates costs far less than building their beams. Same paths either way (the
- * solver validates every candidate exactly).
+ * With `lastLevelBeams` false the deepest level (maxDepth of grow) is not built: grow lists, per
+ * node of the level above, the faces in its beam (lazyFaces), and each receiver then takes only
+ * the extensions (v, f) that can reach it (lastLevelFor: the receiver beyond f's plane and, seen
+ * through f — mirrored for a reflection — in v's beam, beams.ts BEAM_LEAN), created in the trie
+ * when first needed. That level holds most of the candidates and most of the set-up time; for a
+ * few receivers a few plane tests per candidate cost far less than building the level (apertures,
+ * occlusion culling, side planes). Same paths either way (the tests are necessary conditions of a
+ * path, and the solver validates every candidate exactly).
  */
 /**
  * Another tree whose beams a growing tree copies (dynamics/incremental.ts: the static scene's
@@ -49,6 +52,12 @@ export class BeamTree {
   completeDepth = 0;
   /** the tree stopped because the next level did not fit the budget (not because of maxDepth) */
   overBudget = false;
+  /**
+   * The last level when not built (lastLevelBeams false): for node levelStart[depth − 1] + i of
+   * the level above, the faces faces[start[i]] … faces[start[i + 1] − 1], ascending; null when the
+   * tree is built whole.
+   */
+  lazyFaces: { depth: number; start: Int32Array; faces: Int32Array } | null = null;
 
   constructor(
     private readonly g: TracerGeometry,
@@ -127,14 +136,17 @@ export class BeamTree {
       const lo = this.levelStart[d]!;
       const hi = this.levelStart[d + 1]!;
       let expanded = 0;
-      const lean = !this.lastLevelBeams && d + 1 === maxDepth;
-      const levelCuller = lean ? null : culler;
+      if (!this.lastLevelBeams && d + 1 === maxDepth) {
+        // a listed level takes its faces from this tree's beams, never from `reuse`
+        if (!(yield* this.listLastLevel(lo, hi, types.length, budget, stamp, chunk))) return;
+        continue;
+      }
       for (let v = lo; v < hi; v++) {
         const vf = trie.face[v]!;
         const s = reused[v] ?? -1;
         if (s >= 0) reuse!.faces(v, s, faces);
         else facesInBeam(g, beams, v, stamp, v, faces);
-        levelCuller?.prepare(this.images, 3 * v, v === 0 ? -1 : vf, faces);
+        culler?.prepare(this.images, 3 * v, v === 0 ? -1 : vf, faces);
         for (const f of faces) {
           if (v === 0) {
             // a face whose plane holds the source cannot be met by a path from it
@@ -145,14 +157,14 @@ export class BeamTree {
             const u = s >= 0 && rt ? rt.find(s, f, type) : -1;
             if (u < 0 && poly === undefined) {
               poly = beams.apertureOn(v, f);
-              if (poly && levelCuller) poly = levelCuller.visible(f, poly);
+              if (poly && culler) poly = culler.visible(f, poly);
             }
             if (u < 0 && !poly) continue;
             const child = trie.child(v, f, type);
             this.images = extendImages(g, src, trie, this.images, child);
             reused[child] = u;
             if (u >= 0) beams.copy(reuse!.tree.beams, u);
-            else beams.push(f, this.images, 3 * child, poly!, !lean);
+            else beams.push(f, this.images, 3 * child, poly!);
           }
         }
         if (trie.size - 1 > budget) {
@@ -175,6 +187,119 @@ export class BeamTree {
         }
       }
     }
+  }
+
+  /**
+   * The last level, listed instead of built: per node v of [lo, hi) the faces in its beam that
+   * could extend it (as grow filters them), in lazyFaces. False when its candidates would take
+   * the tree past `budget` (overBudget; nothing listed).
+   */
+  private *listLastLevel(
+    lo: number,
+    hi: number,
+    typeCount: number,
+    budget: number,
+    stamp: Int32Array,
+    chunk: number,
+  ): Generator<number, boolean> {
+    const { g, trie, beams, tol } = this;
+    const src = this.source;
+    const start = new Int32Array(hi - lo + 1);
+    let list = new Int32Array(1024);
+    let n = 0;
+    const faces: number[] = [];
+    for (let v = lo; v < hi; v++) {
+      const vf = trie.face[v]!;
+      facesInBeam(g, beams, v, stamp, v, faces);
+      for (const f of faces) {
+        if (v === 0) {
+          if (Math.abs(planeDistance(g, f, src[0], src[1], src[2])) <= tol) continue;
+        } else if (f === vf || coplanarFaces(g, vf, f, tol)) continue;
+        if (n === list.length) {
+          const grown = new Int32Array(2 * n);
+          grown.set(list);
+          list = grown;
+        }
+        list[n++] = f;
+      }
+      start[v - lo + 1] = n;
+      if (trie.size - 1 + n * typeCount > budget) {
+        this.overBudget = true;
+        return false;
+      }
+      if ((v - lo + 1) % chunk === 0) yield trie.size;
+    }
+    this.lazyFaces = { depth: this.completeDepth + 1, start, faces: list.subarray(0, n) };
+    this.levelStart.push(trie.size);
+    this.completeDepth++;
+    return true;
+  }
+
+  /**
+   * The nodes of the listed last level (lazyFaces) that can reach a receiver at `rx`, in the
+   * order the built level would have them (parent, face, type ascending), each created (trie,
+   * image, BEAM_LEAN beam) when first needed; `visit(node)` for each.
+   */
+  lastLevelFor(rx: Vec3, visit: (node: number) => void): void {
+    const lazy = this.lazyFaces;
+    if (!lazy) return;
+    const { g, beams } = this;
+    const margin = beams.margin;
+    const lo = this.levelStart[lazy.depth - 1]!;
+    const { start, faces } = lazy;
+    const fp = g.facePlane;
+    const [x, y, z] = rx;
+    // per face: the receiver's signed distance to its plane
+    const dR = this.scratch(g.faceCount);
+    for (let f = 0; f < g.faceCount; f++)
+      dR[f] = fp[4 * f]! * x + fp[4 * f + 1]! * y + fp[4 * f + 2]! * z - fp[4 * f + 3]!;
+    for (let i = 0; i + 1 < start.length; i++) {
+      const v = lo + i;
+      if (beams.kind[v] === BEAM_EMPTY) continue;
+      const ix = this.images[3 * v]!,
+        iy = this.images[3 * v + 1]!,
+        iz = this.images[3 * v + 2]!;
+      // a transmission sees the receiver itself: one test of v's beam for all of them
+      const direct = this.transmission && beamContains(beams, v, x, y, z);
+      for (let k = start[i]!; k < start[i + 1]!; k++) {
+        const f = faces[k]!;
+        const nx = fp[4 * f]!,
+          ny = fp[4 * f + 1]!,
+          nz = fp[4 * f + 2]!;
+        const dI = nx * ix + ny * iy + nz * iz - fp[4 * f + 3]!;
+        const d = dR[f]!;
+        // the receiver beyond f's plane seen from the child's image (beams.ts push: same slack,
+        // no such bound for a grazing image); a reflection mirrors v's image to the other side
+        // of the plane, a transmission keeps it
+        const grazing = dI > -margin && dI < margin;
+        if (
+          this.reflection &&
+          (grazing || (dI < 0 ? -d : d) + margin >= 0) &&
+          beamContains(beams, v, x - 2 * d * nx, y - 2 * d * ny, z - 2 * d * nz)
+        )
+          visit(this.lazyChild(v, f, REFLECTION));
+        if (direct && (grazing || (dI > 0 ? -d : d) + margin >= 0)) visit(this.lazyChild(v, f, TRANSMISSION));
+      }
+    }
+  }
+
+  /** Node (v, f, type) of the listed last level, created (trie, image, beam) when missing. */
+  private lazyChild(v: number, f: number, type: number): number {
+    const { trie, beams } = this;
+    let child = trie.find(v, f, type);
+    if (child < 0) {
+      child = trie.child(v, f, type);
+      this.images = extendImages(this.g, this.source, trie, this.images, child);
+      beams.push(f, this.images, 3 * child, beams.hull(f), v, type === REFLECTION);
+    }
+    return child;
+  }
+
+  private scratchBuffer = new Float64Array(0);
+
+  private scratch(n: number): Float64Array {
+    if (this.scratchBuffer.length < n) this.scratchBuffer = new Float64Array(n);
+    return this.scratchBuffer;
   }
 }
 

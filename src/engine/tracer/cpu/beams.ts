@@ -28,6 +28,14 @@ export const BEAM_EMPTY = 0;
 export const BEAM_CONE = 1;
 /** no bound: every receiver (LoS, or a grazing apex) */
 export const BEAM_ALL = 2;
+/**
+ * No cone of its own (push with a lean parent): the far side of its face, then its parent's beam at the
+ * receiver seen through the face (mirrored in the face's plane for a reflection). A path through
+ * node (v, f) runs on the unfolded ray from v's image through v's aperture, so the receiver's
+ * mirror (reflection) or the receiver itself (transmission) lies in v's beam: a test as
+ * conservative as the node's own cone, for the price of a parent lookup instead of side planes.
+ */
+export const BEAM_LEAN = 3;
 
 /** Default slack (m): far above rounding and the reference's tolerances, far below a cell. */
 export function beamMargin(g: TracerGeometry): number {
@@ -208,8 +216,12 @@ export class CandidateBeams {
   private count = 0;
   private readonly hulls: Float64Array[];
 
+  /** per BEAM_LEAN node: its parent, and its face when a reflection (−1: a transmission) */
+  via = new Int32Array(1024);
+  mirror = new Int32Array(1024);
+
   constructor(
-    private readonly g: TracerGeometry,
+    readonly g: TracerGeometry,
     readonly margin = beamMargin(g),
   ) {
     this.hulls = faceHulls(g);
@@ -295,14 +307,28 @@ export class CandidateBeams {
     return poly === hull ? hull : poly.subarray(0, n);
   }
 
+  /** The convex hull of face f (3 numbers per vertex): the aperture of a node not clipped. */
+  hull(f: number): Float64Array {
+    return this.hulls[f]!;
+  }
+
   private readonly clipped = [new Float64Array(64), new Float64Array(64)];
 
   /**
    * Append the beam of node `size` (its interaction on face f, source image `image`), whose
-   * aperture is `poly` (from apertureOn, or null for an empty beam). `cone` false: no side
-   * planes, the node keeps every receiver (BEAM_ALL; the aperture box is still recorded).
+   * aperture is `poly` (from apertureOn, or null for an empty beam). `leanParent` ≥ 0 (the
+   * node's parent; `reflection`: its interaction type): no side planes, a BEAM_LEAN node tested
+   * through its parent's beam (the aperture box is still recorded). A grazing apex or a
+   * degenerate aperture gives BEAM_ALL either way.
    */
-  push(f: number, image: ArrayLike<number>, ix: number, poly: ArrayLike<number> | null, cone = true): void {
+  push(
+    f: number,
+    image: ArrayLike<number>,
+    ix: number,
+    poly: ArrayLike<number> | null,
+    leanParent = -1,
+    reflection = false,
+  ): void {
     const v = this.size;
     this.reserve(v + 1);
     this.size = v + 1;
@@ -332,11 +358,38 @@ export class CandidateBeams {
       iY = image[ix + 1]!,
       iZ = image[ix + 2]!;
     const dI = fnx * iX + fny * iY + fnz * iZ - foff;
-    if (!cone || Math.abs(dI) < margin || poly.length < 9) {
+    if (Math.abs(dI) < margin || poly.length < 9) {
       this.kind[v] = BEAM_ALL;
       return;
     }
-    this.kind[v] = BEAM_CONE;
+    if (leanParent >= 0) {
+      this.kind[v] = BEAM_LEAN;
+      this.via[v] = leanParent;
+      this.mirror[v] = reflection ? f : -1;
+    } else {
+      this.kind[v] = BEAM_CONE;
+      this.sidePlanes(poly, fnx, fny, fnz, iX, iY, iZ);
+    }
+    // beyond the face's plane, seen from the apex (with the same slack)
+    const s = dI > 0 ? -1 : 1;
+    this.plane(s * fnx, s * fny, s * fnz, s * foff - margin);
+    this.start[v + 1] = this.count;
+  }
+
+  /**
+   * The side planes of a cone from apex (iX, iY, iZ) through aperture `poly` on a face with
+   * normal (fnx, fny, fnz), each edge pushed out by the margin.
+   */
+  private sidePlanes(
+    poly: ArrayLike<number>,
+    fnx: number,
+    fny: number,
+    fnz: number,
+    iX: number,
+    iY: number,
+    iZ: number,
+  ): void {
+    const margin = this.margin;
     const m = poly.length / 3;
     const [cx, cy, cz] = polygonCentroid(poly);
     for (let i = 0; i < m; i++) {
@@ -381,10 +434,6 @@ export class CandidateBeams {
       }
       this.plane(nx, ny, nz, nx * iX + ny * iY + nz * iZ);
     }
-    // beyond the face's plane, seen from the apex (with the same slack)
-    const s = dI > 0 ? -1 : 1;
-    this.plane(s * fnx, s * fny, s * fnz, s * foff - margin);
-    this.start[v + 1] = this.count;
   }
 
   /** Append a copy of node u's beam in `from` as node `size` (BeamTree's reuse). */
@@ -392,7 +441,9 @@ export class CandidateBeams {
     const v = this.size;
     this.reserve(v + 1);
     this.size = v + 1;
-    this.kind[v] = from.kind[u]!;
+    // a BEAM_LEAN node is tested through its parent in `from`: here it holds everything (wider,
+    // so no sequence is lost; the solver validates each candidate)
+    this.kind[v] = from.kind[u] === BEAM_LEAN ? BEAM_ALL : from.kind[u]!;
     this.start[v] = this.count;
     const pl = from.planes;
     for (let i = from.start[u]!; i < from.start[u + 1]!; i++)
@@ -434,6 +485,12 @@ export class CandidateBeams {
     const aperture = new Float64Array(6 * cap);
     aperture.set(this.aperture);
     this.aperture = aperture;
+    const via = new Int32Array(cap);
+    via.set(this.via);
+    this.via = via;
+    const mirror = new Int32Array(cap);
+    mirror.set(this.mirror);
+    this.mirror = mirror;
   }
 }
 
@@ -476,7 +533,15 @@ export function beamContains(b: CandidateBeams, v: number, x: number, y: number,
   for (let i = b.start[v]!; i < b.start[v + 1]!; i++) {
     if (pl[4 * i]! * x + pl[4 * i + 1]! * y + pl[4 * i + 2]! * z - pl[4 * i + 3]! < 0) return false;
   }
-  return true;
+  if (k !== BEAM_LEAN) return true;
+  const f = b.mirror[v]!;
+  if (f < 0) return beamContains(b, b.via[v]!, x, y, z);
+  const fp = b.g.facePlane;
+  const nx = fp[4 * f]!,
+    ny = fp[4 * f + 1]!,
+    nz = fp[4 * f + 2]!;
+  const d2 = 2 * (nx * x + ny * y + nz * z - fp[4 * f + 3]!);
+  return beamContains(b, b.via[v]!, x - d2 * nx, y - d2 * ny, z - d2 * nz);
 }
 
 /** Horizontal receiver grid: cell centres (xmin + (ix + ½)·cell, ymin + (iy + ½)·cell, z). */
@@ -503,7 +568,8 @@ export function footprintRow(
   const k = b.kind[v]!;
   out[0] = 0;
   out[1] = grid.nx - 1;
-  if (k === BEAM_ALL) return;
+  // a lean node's test needs each receiver mirrored: the whole row (conservative)
+  if (k === BEAM_ALL || k === BEAM_LEAN) return;
   if (k === BEAM_EMPTY) {
     out[1] = -1;
     return;

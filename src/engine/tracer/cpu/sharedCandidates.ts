@@ -19,9 +19,9 @@ import { tracerGeometry } from './tracerGeometry.ts';
  * builds it once, on the thread that sends the work, and every worker takes it instead of
  * building it again (the set-up is most of a small job's time). The arrays live in a
  * SharedArrayBuffer where the platform allows one (Node worker threads; a cross-origin isolated
- * page), else in ordinary buffers that a message copies. Only sets complete to maxDepth travel:
- * nothing is added to those later (an incomplete tree is extended by the receiver search, so it
- * belongs to one tracer). The per-face parts (scattering faces, wedges) depend on the scene
+ * page), else in ordinary buffers that a message copies. Only sets complete to maxDepth, with every
+ * level built, travel: nothing is added to those later (an incomplete tree is extended by the
+ * receiver search, a listed last level per receiver, so they belong to one tracer). The per-face parts (scattering faces, wedges) depend on the scene
  * alone and are rebuilt by the receiver.
  */
 export interface SharedCandidates {
@@ -67,6 +67,9 @@ export function shareCandidates(
   const set = buildCandidates(tracerGeometry(scene, bvh), tx, o);
   const { tree } = set;
   if (set.specularOn && tree.completeDepth < o.maxDepth) return null;
+  // a tree whose last level is listed, not built (few receivers, beamTree.ts) grows that level
+  // per receiver: it belongs to one tracer, as an incomplete one does
+  if (tree.lazyFaces) return null;
   const n = tree.trie.size;
   const beams = tree.beams;
   return {

@@ -264,6 +264,12 @@ export class CpuPathTracer {
             }
           }
         }
+        // the tree's last level when listed rather than built (few receivers, beamTree.ts)
+        tree.lastLevelFor(rx, (node) => {
+          solver.images = tree.images;
+          const p = solver.solve(node, rx);
+          if (p) paths.push(p);
+        });
         const searched = yield* this.beyond.pathsSteps(rx, paths, control);
         reports?.push(searched);
         if (records && scatterFace)

@@ -2,6 +2,7 @@ import type { Vec3 } from '../core/vec3.ts';
 import { buildScene } from '../scene/buildScene.ts';
 import type { SimpleMesh } from '../scene/primitives.ts';
 import type { MeshInput, Scene } from '../scene/types.ts';
+import { type Bvh, buildBvh, refitBvh } from '../tracer/bvh.ts';
 import {
   type ActorSpec,
   actorMaterialId,
@@ -22,6 +23,11 @@ export interface FrameScene {
   staticObjects: number;
   /** faces [0, staticFaces) are the twin's */
   staticFaces: number;
+  /**
+   * The frame's BVH: the root's children are the twin's triangles and the actors'
+   * (buildBvh's split); refit from the previous frame's when the layout is the same.
+   */
+  bvh: Bvh;
 }
 
 /** The static scene's objects as meshes (world triangles, one vertex per corner). */
@@ -40,7 +46,9 @@ export const actorMeshes = (actors: readonly ActorSpec[]): SimpleMesh[] =>
 
 /**
  * A frame: the static meshes with the actors placed at `poses` (one per actor, same order).
- * Actor objects are named `actor:<id>`.
+ * Actor objects are named `actor:<id>`. Given the `previous` frame of the same twin and actors
+ * (the same triangles, only the actors moved), its BVH is refit to this frame's positions
+ * rather than rebuilt (refitBvh: the same culling-only tree, exact for any motion).
  */
 export function frameScene(
   base: Scene,
@@ -49,6 +57,7 @@ export function frameScene(
   shapes: readonly SimpleMesh[],
   poses: readonly Pose[],
   frequencyHz: number,
+  previous?: FrameScene,
 ): FrameScene {
   const materials = { ...base.materials };
   const inputs: MeshInput[] = [...meshes];
@@ -65,7 +74,15 @@ export function frameScene(
   });
   const scene = buildScene(base.name, inputs, materials, [], { file: base.name });
   const staticFaces = scene.objects.slice(0, meshes.length).reduce((n, o) => n + o.faceIds.length, 0);
-  return { scene, staticObjects: meshes.length, staticFaces };
+  const triangles = scene.triangleObject.length;
+  const staticTriangles = scene.objects[meshes.length]?.triangleOffset ?? triangles;
+  const sameLayout =
+    previous !== undefined &&
+    previous.scene.triangleObject.length === triangles &&
+    previous.staticObjects === meshes.length &&
+    previous.staticFaces === staticFaces;
+  const bvh = sameLayout ? refitBvh(previous.bvh, scene.positions) : buildBvh(scene, staticTriangles);
+  return { scene, staticObjects: meshes.length, staticFaces, bvh };
 }
 
 /** Axis-aligned bounds of the actors' triangles in a frame scene, 6 per actor (min xyz, max xyz). */

@@ -193,7 +193,7 @@ export class IncrementalTracer {
     if (c.tracer.tree.completeDepth < Math.min(o.maxDepth, o.treeMaxDepth) || o.treeMaxDepth < o.maxDepth)
       return null;
     const link = await this.linkCache(c, tx, rx);
-    const gc = tracerGeometry(frame.scene);
+    const gc = tracerGeometry(frame.scene, frame.bvh);
     const tolC = tracerTolerances(gc);
     const tolS = tracerTolerances(this.gs);
     // the actors reach beyond the twin's bounds: the frame's tolerances differ from the cache's

@@ -116,11 +116,13 @@ export function timeline(
       let inc: IncrementalTracer | undefined;
       let losKey = '';
       let losAmp = 0;
+      let previous: FrameScene | undefined;
       for (let k = 0; k < times.length; k++) {
         control.signal?.throwIfAborted();
         const t = times[k]!;
         const poses = posesAt(t);
-        const frame = frameScene(base, meshes, actors, shapes, poses, f);
+        const frame = frameScene(base, meshes, actors, shapes, poses, f, previous);
+        previous = frame;
         const materials = {
           ...resolveSceneMaterials(frame.scene.materials, f, {
             allowExtrapolation: options.allowExtrapolation,
@@ -128,7 +130,7 @@ export function timeline(
           ...options.materials,
         };
         const scattering = scatteringObjectsOf(frame.scene, materials);
-        const gc = tracerGeometry(frame.scene);
+        const gc = tracerGeometry(frame.scene, frame.bvh);
         const channel = await Channel.open(frame.scene, settings, {
           backend: options.backend ?? 'cpu',
           bvh: gc.bvh,

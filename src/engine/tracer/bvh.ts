@@ -17,8 +17,13 @@ export interface Bvh {
 
 const LEAF_SIZE = 4;
 
-/** Build a BVH by recursive median split along the longest axis of the centroid bounds. */
-export function buildBvh(scene: Scene): Bvh {
+/**
+ * Build a BVH by recursive median split along the longest axis of the centroid bounds. With
+ * `split` (0 < split < triangle count) the root's two children are triangles [0, split) and
+ * [split, n) instead, each built the same way: a timeline frame's static twin and its moving
+ * actors, so that refitBvh can follow the actors without loosening the twin's subtree.
+ */
+export function buildBvh(scene: Scene, split = 0): Bvh {
   const p = scene.positions;
   const n = scene.triangleObject.length;
   const order = Uint32Array.from({ length: n }, (_, i) => i);
@@ -54,6 +59,13 @@ export function buildBvh(scene: Scene): Bvh {
       nodes[2 * id + 1] = -(end - start);
       return id;
     }
+    if (start === 0 && end === n && split > 0 && split < n) {
+      const left = build(0, split);
+      const right = build(split, n);
+      nodes[2 * id] = left;
+      nodes[2 * id + 1] = right;
+      return id;
+    }
     const ext = [cb[3]! - cb[0]!, cb[4]! - cb[1]!, cb[5]! - cb[2]!];
     const axis = ext[0]! >= ext[1]! && ext[0]! >= ext[2]! ? 0 : ext[1]! >= ext[2]! ? 1 : 2;
     const sorted = Array.from(order.subarray(start, end)).sort(
@@ -73,6 +85,44 @@ export function buildBvh(scene: Scene): Bvh {
     nodes.push(0, 0);
   }
   return { bounds: Float64Array.from(bounds), nodes: Int32Array.from(nodes), triangleOrder: order };
+}
+
+/**
+ * The same tree (nodes and triangle order) with every node's bounds recomputed from `positions`
+ * (the same triangles, moved): leaves from their triangles, inner nodes from their children, in
+ * one pass from the last node to the root (buildBvh numbers a node before its children). Exact
+ * for any motion, since traversal only uses bounds to cull and tests every hit on the triangles;
+ * after large motion the tree may cull less well than a rebuilt one.
+ */
+export function refitBvh(bvh: Bvh, positions: Float64Array): Bvh {
+  const { nodes, triangleOrder } = bvh;
+  if (triangleOrder.length === 0) return { ...bvh, bounds: bvh.bounds.slice() };
+  const bounds = new Float64Array(bvh.bounds.length);
+  for (let id = nodes.length / 2 - 1; id >= 0; id--) {
+    const a = nodes[2 * id]!;
+    const b = nodes[2 * id + 1]!;
+    const o = 6 * id;
+    if (b <= 0) {
+      bounds.fill(Infinity, o, o + 3);
+      bounds.fill(-Infinity, o + 3, o + 6);
+      for (let i = a; i < a - b; i++) {
+        const t = 9 * triangleOrder[i]!;
+        for (let v = 0; v < 9; v += 3) {
+          for (let k = 0; k < 3; k++) {
+            const x = positions[t + v + k]!;
+            if (x < bounds[o + k]!) bounds[o + k] = x;
+            if (x > bounds[o + 3 + k]!) bounds[o + 3 + k] = x;
+          }
+        }
+      }
+    } else {
+      for (let k = 0; k < 3; k++) {
+        bounds[o + k] = Math.min(bounds[6 * a + k]!, bounds[6 * b + k]!);
+        bounds[o + 3 + k] = Math.max(bounds[6 * a + 3 + k]!, bounds[6 * b + 3 + k]!);
+      }
+    }
+  }
+  return { bounds, nodes, triangleOrder };
 }
 
 /** Möller–Trumbore; returns t > tMin of the hit or Infinity. Double-sided. */

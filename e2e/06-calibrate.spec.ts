@@ -32,8 +32,13 @@ test('soundings are uploaded and calibration runs live to completion with estima
   const seen = await page.evaluate(() => [
     ...(window as unknown as { __lossPoints: Set<string> }).__lossPoints,
   ]);
-  expect(seen.length, `loss-curve lengths seen while running: ${seen.join(', ')}`).toBeGreaterThan(2);
-  expect(Number(await page.getByTestId('loss-curve').getAttribute('data-points'))).toBeGreaterThan(2);
+  // drawn while running with fewer points than at the end: the curve is live, not drawn once at
+  // the end (how many partial lengths are seen depends on the machine: iterations arrive in
+  // batches at most every 150 ms, and a fast run is over in a few batches)
+  const final = Number(await page.getByTestId('loss-curve').getAttribute('data-points'));
+  expect(final).toBeGreaterThan(2);
+  expect(seen.length, 'loss curve drawn while running').toBeGreaterThan(0);
+  expect(Math.min(...seen.map(Number)), `lengths seen while running: ${seen.join(', ')}`).toBeLessThan(final);
   // one trajectory per trained parameter (the five conductivities)
   await expect(page.getByTestId('trajectory-plot')).toHaveAttribute(
     'data-series',

@@ -86,8 +86,8 @@ const LIVE_UPDATE_MS = 150;
 
 /**
  * Calibrate the twin's materials against the uploaded soundings in the engine worker; the
- * iterations go to `onIterations` in batches, at most every LIVE_UPDATE_MS (live loss curve
- * and trajectories).
+ * first iteration goes to `onIterations` at once, the later ones in batches, at most every
+ * LIVE_UPDATE_MS (live loss curve and trajectories).
  */
 export async function runCalibration(
   settings: CalibrationSettings,
@@ -109,6 +109,7 @@ export async function runCalibration(
   const pending: CalibrationIteration[] = [];
   /** the last iteration the worker reported */
   let lastIteration = 0;
+  let firstDrawn = false;
   let latest: Progress | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = () => {
@@ -153,7 +154,12 @@ export async function runCalibration(
             lastIteration = (p.data as CalibrationIteration).iteration;
           }
           latest = p;
-          timer ??= setTimeout(flush, LIVE_UPDATE_MS);
+          // the first report is drawn at once (a short run still shows its curve growing), the
+          // later ones at most every LIVE_UPDATE_MS
+          if (p.data && !firstDrawn) {
+            firstDrawn = true;
+            flush();
+          } else timer ??= setTimeout(flush, LIVE_UPDATE_MS);
         },
       },
     );

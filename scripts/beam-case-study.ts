@@ -53,12 +53,13 @@ const GRID_STEP = 0.5;
 const SOUNDINGS = 24;
 const SCATTERING_RAYS = 2000;
 /**
- * −20 dBm: with 10 dBm (or −10 dBm, tried first) every position of this 10 m room at 28 GHz with
- * these arrays reaches MCS 12 and no twin could choose worse, with −30 dBm none reaches MCS 1; at
- * −20 dBm the links spread over the MCS range (a stated choice, standing for a longer range or a
- * lossier radio).
+ * The link budget decides which positions sit near an MCS threshold, so the throughput figures are
+ * given for a sweep of Tx powers (the trace and the picks do not depend on it): at the low end
+ * only LoS positions are served, at the high end the shadowed (NLoS) positions are in the MCS range
+ * too. +20 dBm with the 8×8 array (≈ 18 dBi) is an EIRP of ≈ 38 dBm, within 802.11ad's limits.
  */
-const BUDGET: LinkBudget = { txPowerDbm: -20, noiseFigureDb: 10, bandwidthHz: 2.16e9, macEfficiency: 0.7 };
+const TX_POWERS_DBM = [-20, -10, 0, 10, 20];
+const BUDGET: Omit<LinkBudget, 'txPowerDbm'> = { noiseFigureDb: 10, bandwidthHz: 2.16e9, macEfficiency: 0.7 };
 /** Channel of every twin: depth 2, LoS + reflection + transmission, no diffraction. */
 const COMMON = { frequencyHz: FREQUENCY, maxDepth: 2, diffraction: false, scatteringRays: SCATTERING_RAYS };
 const CLI_CHANNEL = [
@@ -99,7 +100,8 @@ while (sounded.length < SOUNDINGS) {
   ];
   if (outside(p)) sounded.push(p);
 }
-const dir = mkdtempSync(join(tmpdir(), 'rftwin-beam-case-'));
+// CASE_DIR keeps the soundings and the calibration for inspection
+const dir = process.env.CASE_DIR ?? mkdtempSync(join(tmpdir(), 'rftwin-beam-case-'));
 // sounded from the demo's five transmitter positions in turn (public/demo soundings campaign)
 const SOUNDER_TX: Vec3[] = [
   [0, 0, 2.5],
@@ -236,50 +238,67 @@ const median = (v: number[]) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-const mbps = (g: number) => linkRate(g, BUDGET).throughputBps / 1e6;
+const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0);
+const onNlos = <T>(v: T[]) => v.filter((_, i) => nlos[i]);
 
+// each twin's pick per position and what that pair gives in the measured room (budget-free)
 const truthBest = twins.measured.map((l) => l.exhaustive());
-const rows = Object.entries(twins).map(([name, links]) => {
+const picks = Object.entries(twins).map(([name, links]) => {
   const same: boolean[] = [];
-  const achieved: number[] = [];
-  const predicted: number[] = [];
-  const loss: number[] = [];
-  const beamLossDb: number[] = [];
+  const real: number[] = [];
   const predictionErrorDb: number[] = [];
   links.forEach((l, i) => {
     const pick = l.exhaustive();
     const truth = truthBest[i]!;
-    const real = twins.measured[i]!.gain(pick.tx, pick.rx);
     same.push(pick.tx === truth.tx && pick.rx === truth.rx);
-    achieved.push(mbps(real));
-    predicted.push(mbps(pick.gain));
-    loss.push(mbps(truth.gain) - mbps(real));
-    beamLossDb.push(10 * Math.log10(truth.gain / real));
-    predictionErrorDb.push(Math.abs(10 * Math.log10(pick.gain / real)));
+    real.push(twins.measured[i]!.gain(pick.tx, pick.rx));
+    predictionErrorDb.push(Math.abs(10 * Math.log10(pick.gain / real[i]!)));
   });
-  const onNlos = <T>(v: T[]) => v.filter((_, i) => nlos[i]);
+  const beamLossDb = real.map((g, i) => 10 * Math.log10(truthBest[i]!.gain / g));
+  return { name, same, real, beamLossDb, predictionErrorDb };
+});
+const beamRows = picks.map((p) => ({
+  twin: p.name,
+  same_best_pair_percent: (100 * p.same.filter(Boolean).length) / p.same.length,
+  same_best_pair_nlos_percent: nlosCount ? (100 * onNlos(p.same).filter(Boolean).length) / nlosCount : null,
+  mean_beam_loss_db: mean(p.beamLossDb),
+  mean_beam_loss_nlos_db: nlosCount ? mean(onNlos(p.beamLossDb)) : null,
+  max_beam_loss_db: Math.max(...p.beamLossDb),
+  median_prediction_error_db: median(p.predictionErrorDb),
+}));
+
+// throughput in the measured room with each twin's pick, for every Tx power
+const throughputRows = TX_POWERS_DBM.flatMap((txPowerDbm) => {
+  const mbps = (g: number) => linkRate(g, { ...BUDGET, txPowerDbm }).throughputBps / 1e6;
+  const best = truthBest.map((b) => mbps(b.gain));
+  return picks.map((p) => {
+    const achieved = p.real.map(mbps);
+    const loss = achieved.map((a, i) => best[i]! - a);
+    const lost = loss.filter((x) => x > 0);
+    return {
+      tx_power_dbm: txPowerDbm,
+      twin: p.name,
+      median_throughput_mbps: median(achieved),
+      median_throughput_nlos_mbps: nlosCount ? median(onNlos(achieved)) : null,
+      mean_throughput_loss_mbps: mean(loss),
+      mean_throughput_loss_nlos_mbps: nlosCount ? mean(onNlos(loss)) : null,
+      median_throughput_loss_mbps: median(loss),
+      positions_with_loss: lost.length,
+      median_loss_where_lost_mbps: lost.length ? median(lost) : 0,
+    };
+  });
+});
+const lossRatios = TX_POWERS_DBM.map((txPowerDbm) => {
+  const row = (twin: string) => throughputRows.find((r) => r.tx_power_dbm === txPowerDbm && r.twin === twin)!;
+  const [u, c] = [row('uncalibrated'), row('calibrated')];
+  const ratio = (a: number, b: number) => (b > 0 ? a / b : a > 0 ? Infinity : null);
   return {
-    twin: name,
-    same_best_pair_percent: (100 * same.filter(Boolean).length) / same.length,
-    median_throughput_mbps: median(achieved),
-    mean_throughput_mbps: mean(achieved),
-    median_throughput_loss_mbps: median(loss),
-    mean_throughput_loss_mbps: mean(loss),
-    positions_with_loss: loss.filter((x) => x > 0).length,
-    median_predicted_throughput_mbps: median(predicted),
-    mean_beam_loss_db: mean(beamLossDb),
-    max_beam_loss_db: Math.max(...beamLossDb),
-    median_prediction_error_db: median(predictionErrorDb),
-    same_best_pair_nlos_percent: nlosCount ? (100 * onNlos(same).filter(Boolean).length) / nlosCount : null,
-    mean_beam_loss_nlos_db: nlosCount ? mean(onNlos(beamLossDb)) : null,
-    mean_throughput_loss_nlos_mbps: nlosCount ? mean(onNlos(loss)) : null,
+    tx_power_dbm: txPowerDbm,
+    mean: ratio(u.mean_throughput_loss_mbps, c.mean_throughput_loss_mbps),
+    median: ratio(u.median_throughput_loss_mbps, c.median_throughput_loss_mbps),
   };
 });
 
-const byName = Object.fromEntries(rows.map((r) => [r.twin, r]));
-const ratio = (k: 'mean_throughput_loss_mbps' | 'median_throughput_loss_mbps') =>
-  byName.calibrated![k] > 0 ? byName.uncalibrated![k] / byName.calibrated![k] : null;
 const out = {
   note: 'scripts/beam-case-study.ts; docs/physics.md §16; throughput = what the pair a twin chooses achieves in the measured room',
   scene: 'public/demo/room.xml',
@@ -290,29 +309,35 @@ const out = {
   soundings: SOUNDINGS,
   tx_beams: 'AP 8×8 tr38901 UPA, DFT (64 beams), facing +x tilted 5° down',
   rx_beams: 'receiver 4×4 tr38901 UPA, DFT (16 beams), facing −x',
-  link_budget: BUDGET,
+  link_budget: { ...BUDGET, tx_powers_dbm: TX_POWERS_DBM },
   channel:
     'depth 2, LoS + specular + transmission, no diffraction; measured and calibrated with diffuse scattering (2000 rays), uncalibrated specular only',
   calibration: estimates,
   trace_seconds: traceSeconds,
-  rows,
-  loss_ratio_uncalibrated_over_calibrated: {
-    mean: ratio('mean_throughput_loss_mbps'),
-    median: ratio('median_throughput_loss_mbps'),
-  },
+  beam_rows: beamRows,
+  throughput_rows: throughputRows,
+  loss_ratio_uncalibrated_over_calibrated: lossRatios,
 };
 writeFileSync(join(results, 'beam-case-study.json'), `${JSON.stringify(out, null, 2)}\n`);
-const f = (x: number, d = 0) => x.toFixed(d);
+const f = (x: number | null, d = 0) => (x === null ? '–' : x === Infinity ? '∞' : x.toFixed(d));
 const md = [
-  '| twin | same best pair as measured | median throughput (Mb/s) | mean throughput loss (Mb/s) | median throughput loss (Mb/s) | positions with a loss | mean / max beam gain lost (dB) | median error of its predicted gain (dB) | same best pair, NLoS positions | mean beam gain lost, NLoS (dB) |',
-  '|---|---|---|---|---|---|---|---|---|---|',
-  ...rows.map(
+  '| twin | same best pair as measured | same best pair, NLoS positions | mean / max beam gain lost (dB) | mean beam gain lost, NLoS (dB) | median error of its predicted gain (dB) |',
+  '|---|---|---|---|---|---|',
+  ...beamRows.map(
     (r) =>
-      `| ${r.twin} | ${f(r.same_best_pair_percent, 1)} % | ${f(r.median_throughput_mbps)} | ${f(r.mean_throughput_loss_mbps, 1)} | ${f(r.median_throughput_loss_mbps, 1)} | ${r.positions_with_loss}/${grid.length} | ${f(r.mean_beam_loss_db, 2)} / ${f(r.max_beam_loss_db, 1)} | ${f(r.median_prediction_error_db, 2)} | ${r.same_best_pair_nlos_percent === null ? '–' : `${f(r.same_best_pair_nlos_percent, 1)} % of ${nlosCount}`} | ${r.mean_beam_loss_nlos_db === null ? '–' : f(r.mean_beam_loss_nlos_db, 2)} |`,
+      `| ${r.twin} | ${f(r.same_best_pair_percent, 1)} % | ${f(r.same_best_pair_nlos_percent, 1)} % of ${nlosCount} | ${f(r.mean_beam_loss_db, 2)} / ${f(r.max_beam_loss_db, 1)} | ${f(r.mean_beam_loss_nlos_db, 2)} | ${f(r.median_prediction_error_db, 2)} |`,
   ),
+  '',
+  '| Tx power (dBm) | twin | median throughput, all / NLoS (Mb/s) | mean throughput loss, all / NLoS (Mb/s) | median throughput loss (Mb/s) | positions with a loss | median loss where lost (Mb/s) |',
+  '|---|---|---|---|---|---|---|',
+  ...throughputRows
+    .filter((r) => r.twin !== 'measured')
+    .map(
+      (r) =>
+        `| ${r.tx_power_dbm} | ${r.twin} | ${f(r.median_throughput_mbps)} / ${f(r.median_throughput_nlos_mbps)} | ${f(r.mean_throughput_loss_mbps, 1)} / ${f(r.mean_throughput_loss_nlos_mbps, 1)} | ${f(r.median_throughput_loss_mbps, 1)} | ${r.positions_with_loss}/${grid.length} | ${f(r.median_loss_where_lost_mbps)} |`,
+    ),
+  '',
+  `Mean-loss ratio uncalibrated / calibrated: ${lossRatios.map((r) => `${r.tx_power_dbm} dBm ${f(r.mean, 1)}`).join(', ')}.`,
 ].join('\n');
 writeFileSync(join(results, 'beam-case-study.md'), `${md}\n`);
 console.error(md);
-console.error(
-  `loss ratio uncalibrated/calibrated: mean ${out.loss_ratio_uncalibrated_over_calibrated.mean}, median ${out.loss_ratio_uncalibrated_over_calibrated.median}`,
-);

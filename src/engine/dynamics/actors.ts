@@ -1,6 +1,7 @@
 import type { Vec3 } from '../core/vec3.ts';
 import { ituSpec, type SceneMaterial } from '../materials/radioMaterial.ts';
 import { boxMesh, type SimpleMesh } from '../scene/primitives.ts';
+import { absorberParameters } from './absorber.ts';
 import { skinParameters } from './skin.ts';
 
 /**
@@ -16,8 +17,14 @@ export type ActorShape =
   /** triangles from a file, in the actor's frame */
   | { kind: 'mesh'; vertices: readonly number[]; indices: readonly number[]; file: string };
 
-/** skin (Gabriel model, skin.ts) or an ITU-R P.2040 material by name */
-export type ActorMaterial = { kind: 'skin' } | { kind: 'itu'; name: string; thickness: number };
+/**
+ * skin (Gabriel model, skin.ts), an ITU-R P.2040 material by name, or an absorber (absorber.ts:
+ * the thin absorbing screen of blockage models)
+ */
+export type ActorMaterial =
+  | { kind: 'skin' }
+  | { kind: 'itu'; name: string; thickness: number }
+  | { kind: 'absorber' };
 
 export interface ActorSpec {
   id: string;
@@ -135,6 +142,7 @@ export function pointVelocity(pose: Pose, motion: Motion, p: Vec3): Vec3 {
 /** Material id an actor's material gets in the frame's scene. */
 export function actorMaterialId(m: ActorMaterial, shape: ActorShape): string {
   if (m.kind === 'itu') return `actor-itu-${m.name}-${m.thickness}`;
+  if (m.kind === 'absorber') return 'actor-absorber';
   return `actor-skin-${skinDepth(shape)}`;
 }
 
@@ -144,5 +152,7 @@ const skinDepth = (shape: ActorShape) => (shape.kind === 'human' ? shape.depth :
 export function actorSceneMaterial(m: ActorMaterial, shape: ActorShape, frequencyHz: number): SceneMaterial {
   const id = actorMaterialId(m, shape);
   if (m.kind === 'itu') return { id, spec: ituSpec(m.name, m.thickness), source: 'manual' };
+  if (m.kind === 'absorber')
+    return { id, spec: { kind: 'custom', ...absorberParameters(frequencyHz) }, source: 'manual' };
   return { id, spec: { kind: 'custom', ...skinParameters(frequencyHz, skinDepth(shape)) }, source: 'manual' };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelBLossDb } from '../../test/oracles/blockageModelB.ts';
+import { fresnelKirchhoffLossDb, modelBLossDb } from '../../test/oracles/blockageModelB.ts';
 import { channelSettings } from '../channel/settings.ts';
 import { wavelength } from '../core/constants.ts';
 import type { Vec3 } from '../core/vec3.ts';
@@ -10,9 +10,11 @@ import type { ActorsFile } from './trajectory.ts';
 
 /**
  * Acceptance 2: a thin absorbing screen (3GPP TR 38.901 §7.6.4.2 blockage model B geometry,
- * w = 0.3 m, h = 1.7 m) crosses a 4 m, 60 GHz line-of-sight link at its middle; the timeline's
- * shadow loss (LoS + UTD diffraction at the screen's four free edges) against the model B double
- * knife-edge closed form (src/test/oracles/blockageModelB.ts). The screen is a metal plate (opaque).
+ * w = 0.3 m, h = 1.7 m; the `absorber` actor material, absorber.ts) crosses a 4 m, 60 GHz
+ * line-of-sight link at its middle; the timeline's shadow loss (LoS + UTD diffraction at the
+ * screen's four free edges) against two closed forms of the double knife-edge
+ * (src/test/oracles/blockageModelB.ts): its exact Fresnel–Kirchhoff form, and model B's
+ * arctangent/power approximation of it.
  */
 const F = 60e9;
 const TX: Vec3 = [0, 0, 1];
@@ -72,7 +74,7 @@ async function run(
 
 describe('shadow loss against 3GPP 38.901 blockage model B', () => {
   it.each(['V', 'H'] as const)(
-    'a w × h screen crossing a 4 m, 60 GHz link, %s polarization: UTD against model B',
+    'a w × h absorbing screen crossing a 4 m, 60 GHz link, %s polarization: UTD against the double knife-edge',
     async (pol) => {
       const screen: ActorSpec = {
         id: 'screen',
@@ -83,47 +85,74 @@ describe('shadow loss against 3GPP 38.901 blockage model B', () => {
           indices: [0, 1, 2, 0, 2, 3],
           file: '<screen>',
         },
-        material: { kind: 'itu', name: 'metal', thickness: 0.001 },
+        material: { kind: 'absorber' },
       };
       const steps = await run(crossing(screen, -0.6, 0.6, 1), 0.01, 1, pol);
       const lambda = wavelength(F);
       const rows = steps.map((s) => {
         const y = -0.6 + s.t;
-        const oracle = modelBLossDb(TX, RX, { x: 2, y1: y - W / 2, y2: y + W / 2, z1: 0, z2: H }, lambda);
-        return { y, utd: s.shadowLossDb, oracle };
+        const screenAt = { x: 2, y1: y - W / 2, y2: y + W / 2, z1: 0, z2: H };
+        return {
+          y,
+          utd: s.shadowLossDb,
+          modelB: modelBLossDb(TX, RX, screenAt, lambda),
+          kirchhoff: fresnelKirchhoffLossDb(TX, RX, screenAt, lambda),
+        };
       });
-      // In the shadow the UTD field is the coherent sum of the edges' rays: the two vertical edges
-      // beat (fringes about a centimetre apart, ±5 dB) where model B's product form has none. The
-      // transition is compared on a 5 cm sliding power average (±2 steps), the deepest point pointwise.
-      const smooth = rows.map((_, i) => {
-        const win = rows.slice(Math.max(0, i - 2), i + 3);
-        return -10 * Math.log10(win.reduce((s, r) => s + 10 ** (-r.utd / 10), 0) / win.length);
-      });
-      const deepest = Math.max(...rows.map((r) => r.oracle));
-      const iDeep = rows.findIndex((r) => r.oracle === deepest);
-      // the transition: from 3 dB of loss to 3 dB short of the deepest (both edges of the screen)
+      const deepest = Math.max(...rows.map((r) => r.modelB));
+      const iDeep = rows.findIndex((r) => r.modelB === deepest);
+      // the transition: from 3 dB of (model B) loss to 3 dB short of its deepest, both edges
       const transition = rows
         .map((r, i) => ({ ...r, i }))
-        .filter((r) => r.oracle >= 3 && r.oracle <= deepest - 3);
-      const worstSmooth = Math.max(...transition.map((r) => Math.abs(smooth[r.i]! - r.oracle)));
-      const worstRaw = Math.max(...transition.map((r) => Math.abs(r.utd - r.oracle)));
-      const deepError = rows[iDeep]!.utd - deepest;
+        .filter((r) => r.modelB >= 3 && r.modelB <= deepest - 3);
+      // Fresnel–Kirchhoff keeps the two vertical edges' interference (fringes a few cm apart), as
+      // the UTD does: compared point by point.
+      const kTransition = Math.max(...transition.map((r) => Math.abs(r.utd - r.kirchhoff)));
+      const kDeep = rows[iDeep]!.utd - rows[iDeep]!.kirchhoff;
+      // Model B adds the edges' terms without their phases (no fringes): against it the UTD is
+      // averaged over 5 cm (±2 steps, in power), and so is the exact form, to show what part of
+      // the difference is model B's own approximation.
+      const smooth = (v: number[]) =>
+        v.map((_, i) => {
+          const win = v.slice(Math.max(0, i - 2), i + 3);
+          return -10 * Math.log10(win.reduce((a, x) => a + 10 ** (-x / 10), 0) / win.length);
+        });
+      const utdSmooth = smooth(rows.map((r) => r.utd));
+      const kSmooth = smooth(rows.map((r) => r.kirchhoff));
+      const bTransition = Math.max(...transition.map((r) => Math.abs(utdSmooth[r.i]! - r.modelB)));
+      const bOwn = Math.max(...transition.map((r) => Math.abs(kSmooth[r.i]! - r.modelB)));
+      const bDeep = rows[iDeep]!.utd - deepest;
       console.info(
-        `${pol}: model B deepest ${deepest.toFixed(2)} dB at y = ${rows[iDeep]!.y.toFixed(2)} m, UTD there ${rows[iDeep]!.utd.toFixed(2)} dB (Δ ${deepError.toFixed(2)} dB); ` +
-          `transition (${transition.length} steps): worst |ΔSL| ${worstSmooth.toFixed(2)} dB averaged, ${worstRaw.toFixed(2)} dB pointwise; ` +
-          `UTD deepest anywhere ${Math.max(...rows.map((r) => r.utd)).toFixed(2)} dB (a fringe null)`,
+        `${pol}: against the exact double knife-edge (Fresnel–Kirchhoff): transition (${transition.length} steps) worst |ΔSL| ${kTransition.toFixed(2)} dB, deepest point Δ ${kDeep.toFixed(2)} dB; ` +
+          `against model B: transition ${bTransition.toFixed(2)} dB (5 cm average; the exact form itself is ${bOwn.toFixed(2)} dB from model B there), ` +
+          `deepest (y = ${rows[iDeep]!.y.toFixed(2)} m, model B ${deepest.toFixed(2)} dB) Δ ${bDeep.toFixed(2)} dB`,
       );
       expect(transition.length).toBeGreaterThan(10);
       expect(deepest).toBeGreaterThan(10);
-      // acceptance: 2 dB (transition) and 3 dB (deepest). H (E across the vertical edges, UTD's hard
-      // coefficient there) meets both; V meets the deepest point and misses the transition by half a
-      // dB (2.46 dB measured): a PEC screen is not the absorbing screen model B assumes.
-      expect(worstSmooth).toBeLessThan(pol === 'H' ? 2 : 2.5);
-      expect(Math.abs(deepError)).toBeLessThan(3);
+      // acceptance: 2 dB in the transition, 3 dB at the deepest point. Against the exact double
+      // knife-edge the UTD of a black screen is far closer (0.10 / 0.14 dB measured, both
+      // polarisations): the test holds it to 0.5 dB.
+      expect(kTransition).toBeLessThan(0.5);
+      expect(Math.abs(kDeep)).toBeLessThan(0.5);
+      // against model B's approximation: the deepest point within 3 dB; in the transition the UTD
+      // is no farther from model B than the exact form is, + 0.5 dB (both ≈ 2.1 dB measured)
+      expect(Math.abs(bDeep)).toBeLessThan(3);
+      expect(bTransition).toBeLessThan(bOwn + 0.5);
       // far from the screen the link is unobstructed: the shadow loss is the LoS ripple only
       expect(Math.abs(rows[0]!.utd)).toBeLessThan(1.5);
     },
   );
+
+  it('the double knife-edge oracle: a half-plane edge on the line of sight loses 6.02 dB (ν = 0), −1.2 dB overshoot lit', () => {
+    const lambda = wavelength(F);
+    // a screen of 100 × 50 m whose top edge is at height z2: one knife edge, ν = ±2√(Δ/λ)
+    const at = (z2: number) => fresnelKirchhoffLossDb(TX, RX, { x: 2, y1: -50, y2: 50, z1: -50, z2 }, lambda);
+    // (0.05 dB: the far edges 50 m away still ripple the field by ~0.1 %)
+    expect(Math.abs(at(1) - 20 * Math.log10(2))).toBeLessThan(0.05);
+    // the lit side's first maximum: |E/E₀| = 1.17 at ν ≈ −1.22 (ITU-R P.526 Fig. 7), h = ν·√(λ·d1·d2/(2(d1+d2)))
+    const h = 1.2172 * Math.sqrt((lambda * 2 * 2) / (2 * 4));
+    expect(at(1 - h)).toBeCloseTo(-20 * Math.log10(1.17), 1);
+  });
 
   it('the human proxy crossing the same link fades at full blockage; depth and width reported', async () => {
     const person: ActorSpec = { id: 'p1', shape: humanShape(), material: { kind: 'skin' } };

@@ -46,6 +46,22 @@ describe('actors files (acceptance 6: bad input names the file and line)', () =>
       /line 1: 'kind' must be human, box or mesh/,
     );
     expect(problem('{"actor": "b", "kind": "box", "size": [1, 2]}\n').message).toMatch(/line 1: 'size'/);
+    expect(problem('{"actor": "b", "kind": "box", "size": [1, 1, 1], "material": "foam"}\n').message).toMatch(
+      /line 1: 'material' must be skin, absorber or an ITU material/,
+    );
+  });
+  it('materials: skin for people, metal for boxes by default, an ITU name, or the absorber', () => {
+    const walk = (decl: string) =>
+      parseActorsFile(`${decl}\n{"t": 0, "id": "a", "position": [0, 0, 0]}\n`, FILE).actors[0]!.material;
+    expect(walk('{"actor": "a", "kind": "human"}')).toEqual({ kind: 'skin' });
+    expect(walk('{"actor": "a", "kind": "box", "size": [1, 1, 1]}')).toEqual({
+      kind: 'itu',
+      name: 'metal',
+      thickness: 0.1,
+    });
+    expect(walk('{"actor": "a", "kind": "box", "size": [1, 1, 1], "material": "absorber"}')).toEqual({
+      kind: 'absorber',
+    });
   });
   it('every message is one line', () => {
     expect(problem('{"actor": "p\\n1"\n').message).not.toMatch(/\n/);

@@ -187,9 +187,13 @@ export function parseActorsFile(
       let material: ActorSpec['material'];
       const m = v.material ?? (kind === 'human' ? 'skin' : 'metal');
       if (m === 'skin') material = { kind: 'skin' };
+      else if (m === 'absorber') material = { kind: 'absorber' };
       else if (typeof m === 'string' && ITU_MATERIAL_NAMES.includes(m))
         material = { kind: 'itu', name: m, thickness: num('thickness', 0.1, true) };
-      else return fail(`'material' must be skin or an ITU material (${ITU_MATERIAL_NAMES.join(', ')})`);
+      else
+        return fail(
+          `'material' must be skin, absorber or an ITU material (${ITU_MATERIAL_NAMES.join(', ')})`,
+        );
       actors.push({ id, shape, material });
       declaredAt.set(id, line);
       if (v.waypoints !== undefined) {

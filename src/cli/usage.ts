@@ -37,7 +37,7 @@ export const USAGE = {
   slurm:
     'rftwin slurm radiomap|trace|calibrate-batch --tasks K --dir JOBDIR [--partition P] [--time T] [--cpus-per-task C] [--mem M] [--account A] (--submit | --dry-run) [--force] ARGS…  ' +
     '(ARGS: the radiomap or trace arguments, --out included; calibrate-batch: --jobs FILE, one line of rftwin calibrate arguments per task)',
-  timeline: `rftwin timeline --scene S --frequency HZ --tx x,y,z --rx x,y,z --actors actors.jsonl [--dt 0.05] [--start T0] [--duration T] [--mode incremental|full] ${CHANNEL_USAGE} [--extrapolate] [--out timeline.jsonl [--force]] ${INPUT_USAGE}`,
+  timeline: `rftwin timeline --scene S --frequency HZ --tx x,y,z --rx x,y,z --actors actors.jsonl [--dt 0.05] [--start T0] [--duration T] [--mode incremental|full] [--measured trace.csv [--fit ACTOR [--fit-materials skin,absorber,metal] [--trace-noise-db 1] [--fit-out fit.json]]] ${CHANNEL_USAGE} [--extrapolate] [--out timeline.jsonl [--force]] ${INPUT_USAGE}`,
   beams: `rftwin beams --scene S --frequency HZ --tx x,y,z [--tx …] --rx-file rx.csv ${BEAM_USAGE} [--matrix] [--materials m.json] ${CHANNEL_USAGE} [--extrapolate] --out beams.json [--force] ${INPUT_USAGE}`,
 } as const;
 

@@ -2,14 +2,20 @@ import { dirname, resolve } from 'node:path';
 import { describeSettings } from '../../engine/channel/index.ts';
 import { InputError } from '../../engine/core/index.ts';
 import {
+  type ActorMaterial,
   type ActorsFile,
+  type BlockerFit,
+  DEFAULT_TRACE_NOISE_DB,
+  fitBlocker,
+  type MeasuredTrace,
   parseActorsFile,
+  parseMeasuredTrace,
   stepJson,
   type TimelineMode,
   timeline,
 } from '../../engine/dynamics/index.ts';
 import { releaseGpu } from '../../engine/gpu/index.ts';
-import { ITU_EDITION } from '../../engine/materials/index.ts';
+import { ITU_EDITION, ITU_MATERIAL_NAMES } from '../../engine/materials/index.ts';
 import { nodeFileSource } from '../../engine/node/index.ts';
 import { loadScene } from '../../engine/scene/index.ts';
 import { checkFlags, flag, numberFlag, parseArgs, parsePoint, requireFlag, UsageError } from '../args.ts';
@@ -39,6 +45,11 @@ const VALUE_FLAGS = [
   'start',
   'duration',
   'mode',
+  'measured',
+  'fit',
+  'fit-materials',
+  'fit-out',
+  'trace-noise-db',
   'out',
   ...CHANNEL_VALUE_FLAGS,
   ...INPUT_VALUE_FLAGS,
@@ -79,6 +90,38 @@ async function readActors(path: string, inputs: ReturnType<typeof inputOptions>)
   });
 }
 
+/** `--fit-materials`: skin, absorber or ITU names (ITU materials as 0.1 m slabs). */
+function fitMaterials(text: string): ActorMaterial[] {
+  return text.split(',').map((name) => {
+    const m = name.trim();
+    if (m === 'skin') return { kind: 'skin' };
+    if (m === 'absorber') return { kind: 'absorber' };
+    if (ITU_MATERIAL_NAMES.includes(m)) return { kind: 'itu', name: m, thickness: 0.1 };
+    throw new UsageError(
+      `--fit-materials: '${m}' is not skin, absorber or an ITU material (${ITU_MATERIAL_NAMES.join(', ')})`,
+    );
+  });
+}
+
+const fmt = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : String(v));
+
+/** One line per fitted quantity, for stderr. */
+function fitSummary(fit: BlockerFit): string {
+  const dims = fit.dimensions.map(
+    (d) =>
+      `${d.name} ${fmt(d.value)} ± ${fmt(d.std)} m${d.calibrated ? '' : ` (not calibrated: ${d.reason})`}`,
+  );
+  const m = fit.material;
+  return [
+    `fit: actor '${fit.actor}': ${dims.join(', ')}; offset ${fmt(fit.offsetDb.value, 2)} ± ${fmt(fit.offsetDb.std, 2)} dB; residual ${fmt(fit.rmsDb, 2)} dB RMS, ${fmt(fit.robustRmsDb, 2)} dB robust with ${fit.outliers} outliers (trace noise ${fit.noiseDb} dB) over ${fit.samples} samples (${fit.timelines} timelines)`,
+    `fit: material ${m.chosen}${m.identified ? '' : ` (not identified: ${m.reason})`}; robust residual RMS by material: ${Object.entries(
+      m.rmsDb,
+    )
+      .map(([k, v]) => `${k} ${fmt(v, 2)} dB`)
+      .join(', ')}`,
+  ].join('\n');
+}
+
 /** `rftwin timeline`: a link's channel over time while actors move. */
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, BOOLEAN_FLAGS);
@@ -103,11 +146,32 @@ export async function run(argv: string[]): Promise<number> {
   const inputs = inputOptions(args);
   const out = flag(args, 'out');
   const force = flag(args, 'force') === 'true';
+  const measuredPath = flag(args, 'measured');
+  const fitActor = flag(args, 'fit');
+  const fitOut = flag(args, 'fit-out');
+  if (fitActor !== undefined && !measuredPath)
+    throw new UsageError('--fit needs --measured (the trace to fit)');
+  if (!fitActor && (fitOut || flag(args, 'fit-materials') || flag(args, 'trace-noise-db')))
+    throw new UsageError('--fit-out, --fit-materials and --trace-noise-db go with --fit ACTOR');
+  const noiseDb = numberFlag(args, 'trace-noise-db', DEFAULT_TRACE_NOISE_DB);
+  if (!(noiseDb > 0))
+    throw new UsageError(`--trace-noise-db must be a positive number of dB, got ${noiseDb}`);
+  if (measuredPath && (start !== undefined || duration !== undefined || flag(args, 'dt') !== undefined))
+    throw new UsageError(
+      "--measured sets the steps (the trace's times): leave out --dt, --start and --duration",
+    );
+  const candidates = fitMaterials(flag(args, 'fit-materials') ?? 'skin,absorber,metal');
   if (out) await prepareOutput(out, force);
+  if (fitOut) await prepareOutput(fitOut, force, '--fit-out');
   const settings = channelSettingsFromArgs(args, frequencyHz);
   const backend = backendFromArgs(args);
   const scene = await loadScene(nodeFileSource, scenePath, inputs);
   const actors = await readActors(actorsPath, inputs);
+  let trace: MeasuredTrace | undefined;
+  if (measuredPath)
+    trace = parseMeasuredTrace(await readInput(measuredPath, inputs), measuredPath, settings.txPowerDbm);
+  if (fitActor !== undefined && !actors.actors.some((a) => a.id === fitActor))
+    throw new UsageError(`--fit: no actor '${fitActor}' in ${actorsPath}`);
   const tl = timeline(
     scene,
     actors,
@@ -120,6 +184,7 @@ export async function run(argv: string[]): Promise<number> {
       dt,
       start,
       duration,
+      ...(trace ? { times: trace.t } : {}),
       allowExtrapolation: flag(args, 'extrapolate') === 'true',
     },
     actorsPath,
@@ -151,7 +216,10 @@ export async function run(argv: string[]): Promise<number> {
       await tl.run(
         (s) => {
           if (s.traced !== mode) fallbacks++;
-          const json = stepJson(s, scene);
+          const json = {
+            ...stepJson(s, scene),
+            ...(trace ? { measured_path_gain_db: trace.gainDb[s.index] } : {}),
+          };
           checkFinite(json, `step ${s.index} (t = ${s.t} s)`, `scene ${scenePath}, actors ${actorsPath}`);
           lines.push(JSON.stringify(json));
         },
@@ -175,8 +243,50 @@ export async function run(argv: string[]): Promise<number> {
       mode === 'incremental' ? ` (${fallbacks} re-traced in full: search not exhaustive)` : ''
     }\n`,
   );
+  let fit: BlockerFit | undefined;
+  if (fitActor !== undefined && trace) {
+    const measured = trace;
+    await withSigint(async (signal) => {
+      let last = 0;
+      fit = await fitBlocker(
+        scene,
+        actors,
+        tx,
+        rx,
+        measured,
+        {
+          actorId: fitActor,
+          materials: candidates,
+          noiseDb,
+          timeline: { settings, backend, mode, allowExtrapolation: flag(args, 'extrapolate') === 'true' },
+        },
+        {
+          signal,
+          onProgress: (done, total) => {
+            const now = Date.now();
+            if (now - last < 500) return;
+            last = now;
+            process.stderr.write(`fit: timeline ${done} (at most ${total})\n`);
+          },
+        },
+      );
+    });
+    process.stderr.write(`${fitSummary(fit!)}\n`);
+  }
   const text = `${lines.join('\n')}\n`;
   if (out) await writeOutput(out, text, force);
   else process.stdout.write(text);
+  if (fit && fitOut) {
+    const json = {
+      measured: measuredPath,
+      column: trace!.column,
+      model: 'coherent gain of the timeline at the trace times + a constant offset (docs/physics.md §15)',
+      ...fit,
+      t: trace!.t,
+      measured_path_gain_db: trace!.gainDb,
+    };
+    checkFinite(json, 'the fit', `scene ${scenePath}, actors ${actorsPath}, trace ${measuredPath}`);
+    await writeOutput(fitOut, `${JSON.stringify(json, null, 2)}\n`, force);
+  }
   return 0;
 }

@@ -39,6 +39,8 @@ export interface TimelineOptions {
   start?: number;
   /** default: to the last sample of any track */
   duration?: number;
+  /** explicit step times (s, increasing), e.g. a measured trace's; replaces start, dt and duration */
+  times?: readonly number[];
   /** ITU materials outside their bands: extrapolate (as `rftwin trace --extrapolate`) */
   allowExtrapolation?: boolean;
   /**
@@ -100,7 +102,7 @@ export function timeline(
   const start = options.start ?? actorsFile.span[0];
   const duration = options.duration ?? actorsFile.span[1] - start;
   if (!(duration >= 0)) throw new RangeError(`duration must be ≥ 0, got ${duration}`);
-  const times = stepTimes(start, duration, dt);
+  const times = options.times ? [...options.times] : stepTimes(start, duration, dt);
   const { settings } = options;
   const f = settings.frequencyHz;
   const meshes: MeshInput[] = staticMeshes(base);

@@ -250,6 +250,10 @@ export interface RootState {
   timeline: EngineRequests['timeline']['response'] | null;
   timelineIndex: number;
   timelinePlaying: boolean;
+  /** a measured trace uploaded to overlay on the timeline and fit the blocker to (issue 14) */
+  measuredTrace: { file: string; t: number[]; gainDb: number[] } | null;
+  /** the last blocker fit to that trace */
+  blockerFit: EngineRequests['fitBlocker']['response'] | null;
   set: (partial: Partial<RootState> | ((s: RootState) => Partial<RootState>)) => void;
 }
 
@@ -312,6 +316,8 @@ export const useStudio = create<RootState>()((set) => ({
   timeline: null,
   timelineIndex: 0,
   timelinePlaying: false,
+  measuredTrace: null,
+  blockerFit: null,
   set: (partial) => set(partial),
 }));
 

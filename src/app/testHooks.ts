@@ -27,5 +27,7 @@ declare global {
     __rftwinBeamLobe?: () => { origin: Vec3; peakDirection: Vec3; vertices: number };
     /** world positions of the suggested-Rx markers mounted in the 3D scene */
     __rftwinSuggestedMarkers?: () => Vec3[];
+    /** world centres of the actor proxies drawn in the 3D view (Dynamics timeline step shown) */
+    __rftwinActorProxies?: () => Vec3[];
   }
 }

@@ -1,4 +1,4 @@
-import { parseActorsFile } from '../../engine/dynamics/index.ts';
+import { parseActorsFile, parseMeasuredTrace } from '../../engine/dynamics/index.ts';
 import { reportError, type StudioActor, setStatus, studio } from '../store.ts';
 import { engine } from '../worker/bridge.ts';
 import { channelRequest } from './channelRequest.ts';
@@ -113,7 +113,15 @@ export async function runTimeline() {
   try {
     const result = await engine().call(
       'timeline',
-      { ...channelRequest(s), tx: tx.position, rx: rx.position, actors, dt: TIMELINE_DT },
+      {
+        ...channelRequest(s),
+        tx: tx.position,
+        rx: rx.position,
+        actors,
+        dt: TIMELINE_DT,
+        // with a measured trace loaded, the steps are its samples (overlay and fit line up)
+        ...(s.measuredTrace ? { times: s.measuredTrace.t } : {}),
+      },
       {
         signal: ac.signal,
         onProgress: (p) =>
@@ -176,4 +184,85 @@ export function exportTimeline() {
   const name = `${safe(s.twin.scene.name)}.timeline.jsonl`;
   download(name, `${header}\n${s.timeline.lines}`, 'application/x-ndjson');
   setStatus({ level: 'ok', message: `Exported ${name}` });
+}
+
+/**
+ * A measured trace (CSV `t,path_gain_db` or `t,rx_power_dbm`, the received power less the
+ * channel's Tx power) to overlay on the timeline and fit the blocker to. A bad file is one line
+ * naming it and the row; what was loaded before stays.
+ */
+export async function loadMeasuredTrace(file: File) {
+  const s = studio.get();
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const trace = parseMeasuredTrace(bytes, file.name, s.channelSettings.txPowerDbm);
+    studio.set({
+      measuredTrace: { file: file.name, t: trace.t, gainDb: trace.gainDb },
+      timeline: null,
+      blockerFit: null,
+    });
+    setStatus({
+      level: 'ok',
+      message: `Measured trace ${file.name}: ${trace.t.length} samples, ${trace.t[0]}–${trace.t[trace.t.length - 1]} s; run the timeline to compare`,
+    });
+  } catch (e) {
+    reportError((e as Error).message);
+  }
+}
+
+export function clearMeasuredTrace() {
+  studio.set({ measuredTrace: null, blockerFit: null, timeline: null });
+}
+
+/** Candidate materials of the blocker fit (engine actorMaterialFromName names). */
+export const FIT_MATERIALS = ['skin', 'absorber', 'metal'];
+
+/**
+ * Fit the first walking actor's dimensions and material to the measured trace (the engine's
+ * blocker fit, `rftwin timeline --fit`); progress and cancel in the status bar.
+ */
+export async function fitToTrace() {
+  const s = studio.get();
+  const tx = s.devices.find((d) => d.kind === 'tx');
+  const rxs = s.devices.filter((d) => d.kind === 'rx');
+  const rx = rxs.find((d) => d.id === s.selectedDeviceId) ?? rxs[0];
+  const actor = actorDeclarations(s.actors)[0];
+  if (!s.twin || !tx || !rx || !s.measuredTrace || !actor) {
+    reportError('Fit: load a measured trace, place a Tx and an Rx, and draw a walk first');
+    return;
+  }
+  running?.abort();
+  const ac = new AbortController();
+  running = ac;
+  setStatus({ level: 'busy', message: 'Fit…', progress: 0, cancel: () => ac.abort() });
+  try {
+    const fit = await engine().call(
+      'fitBlocker',
+      {
+        ...channelRequest(s),
+        tx: tx.position,
+        rx: rx.position,
+        actors: actorsFileText(s.actors),
+        actorId: actor.actor as string,
+        trace: { t: s.measuredTrace.t, gainDb: s.measuredTrace.gainDb },
+        candidates: FIT_MATERIALS,
+        noiseDb: 1,
+      },
+      {
+        signal: ac.signal,
+        onProgress: (p) =>
+          setStatus({ level: 'busy', message: p.message, progress: p.fraction, cancel: () => ac.abort() }),
+      },
+    );
+    studio.set({ blockerFit: fit });
+    setStatus({
+      level: 'ok',
+      message: `Fit: ${fit.timelines} timelines, residual ${fit.rmsDb.toFixed(2)} dB RMS`,
+    });
+  } catch (e) {
+    if (ac.signal.aborted) setStatus({ level: 'info', message: 'Fit cancelled' });
+    else reportError(`Fit: ${(e as Error).message}`);
+  } finally {
+    if (running === ac) running = null;
+  }
 }

@@ -2,8 +2,11 @@ import { memo } from 'react';
 import {
   addActor,
   addWaypoint,
+  clearMeasuredTrace,
   clearWalk,
   exportTimeline,
+  fitToTrace,
+  loadMeasuredTrace,
   removeActor,
   runTimeline,
   stopPlaying,
@@ -29,6 +32,8 @@ export function DynamicsPanel() {
   const timeline = useStudio((s) => s.timeline);
   const index = useStudio((s) => s.timelineIndex);
   const playing = useStudio((s) => s.timelinePlaying);
+  const trace = useStudio((s) => s.measuredTrace);
+  const fit = useStudio((s) => s.blockerFit);
   const step = timeline?.steps[index];
   return (
     <section className="panel" aria-label="Dynamics" data-testid="dynamics-panel">
@@ -83,6 +88,42 @@ export function DynamicsPanel() {
           Export JSON lines
         </button>
       </div>
+      <div className="row">
+        <label className="inline small">
+          measured trace (CSV t,path_gain_db | t,rx_power_dbm)
+          <input
+            type="file"
+            accept=".csv,text/csv"
+            data-testid="trace-input"
+            disabled={!twin}
+            onChange={(e) => {
+              const f = e.currentTarget.files?.[0];
+              e.currentTarget.value = '';
+              if (f) void loadMeasuredTrace(f);
+            }}
+          />
+        </label>
+        {trace && (
+          <>
+            <span className="small" data-testid="trace-loaded" data-samples={trace.t.length}>
+              {trace.file}: {trace.t.length} samples
+            </span>
+            <button type="button" onClick={clearMeasuredTrace}>
+              Remove trace
+            </button>
+            <button
+              type="button"
+              data-testid="fit-blocker"
+              disabled={!twin || actors.every((a) => a.waypoints.length === 0)}
+              onClick={() => void fitToTrace()}
+              title="Fit the first walking actor's size and material to the trace"
+            >
+              Fit to trace
+            </button>
+          </>
+        )}
+      </div>
+      {fit && <FitResult fit={fit} />}
       {timeline && step && (
         <>
           <label className="row">
@@ -107,7 +148,7 @@ export function DynamicsPanel() {
             {Number.isFinite(step.kFactorDb) ? step.kFactorDb.toFixed(1) : '∞'} dB · {step.pathCount} paths
             {step.los ? ' · LoS' : ' · LoS blocked'}
           </p>
-          <TimelinePlots steps={timeline.steps} index={index} />
+          <TimelinePlots steps={timeline.steps} index={index} trace={trace} fitted={fit?.predictedGainDb} />
         </>
       )}
     </section>
@@ -194,6 +235,37 @@ function FloorPlan() {
   );
 }
 
+/** The blocker fit: each dimension with its std (or why it is not calibrated), offset, material. */
+function FitResult({ fit }: { fit: NonNullable<ReturnType<typeof studio.get>['blockerFit']> }) {
+  return (
+    <div className="small" data-testid="fit-result" data-rms={fit.rmsDb}>
+      <strong>Fit of {fit.actor}</strong> ({fit.samples} samples, residual {fit.rmsDb.toFixed(2)} dB RMS
+      {fit.outliers > 0 ? `, ${fit.outliers} outliers down-weighted` : ''})
+      <ul className="plain">
+        {fit.dimensions.map((d) => (
+          <li
+            key={d.name}
+            data-testid={`fit-${d.name}`}
+            data-value={d.value}
+            data-std={d.std}
+            data-calibrated={d.calibrated}
+          >
+            {d.name}:{' '}
+            {d.calibrated ? `${d.value.toFixed(3)} ± ${d.std.toFixed(3)} m` : `not calibrated (${d.reason})`}
+          </li>
+        ))}
+        <li data-testid="fit-offset">
+          offset {fit.offsetDb.value.toFixed(2)} ± {fit.offsetDb.std.toFixed(2)} dB
+        </li>
+        <li data-testid="fit-material" data-identified={fit.material.identified}>
+          material {fit.material.chosen}
+          {fit.material.identified ? '' : ` (not identified: ${fit.material.reason})`}
+        </li>
+      </ul>
+    </div>
+  );
+}
+
 const PW = 260;
 const PH = 70;
 const PM = { l: 34, r: 4, t: 4, b: 12 };
@@ -209,25 +281,45 @@ const SERIES: { key: keyof TimelineSummary; label: string; unit: string }[] = [
 const TimelinePlots = memo(function TimelinePlots({
   steps,
   index,
+  trace,
+  fitted,
 }: {
   steps: TimelineSummary[];
   index: number;
+  /** measured path gain, overlaid on the path gain plot (same times when the timeline ran with it) */
+  trace: { t: number[]; gainDb: number[] } | null;
+  /** the fitted model at the trace's times */
+  fitted?: number[];
 }) {
   const n = steps.length;
+  const t0 = steps[0]?.t ?? 0;
+  const t1 = Math.max(t0 + 1e-9, steps[n - 1]?.t ?? 1);
+  // x by time: the measured trace and the steps share the axis
+  const x = (t: number) => PM.l + ((t - t0) / (t1 - t0)) * (PW - PM.l - PM.r);
+  const line = (ts: readonly number[], vs: readonly number[], y: (v: number) => number) =>
+    ts
+      .map((t, i) => [t, vs[i]!] as const)
+      .filter(([t, v]) => Number.isFinite(v) && t >= t0 && t <= t1)
+      .map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`)
+      .join(' ');
   return (
     <div data-testid="timeline-plots">
       {SERIES.map((s) => {
-        const ys = steps.map((st) => st[s.key] as number).filter(Number.isFinite);
+        const overlay = s.key === 'coherentGainDb' && trace ? trace : null;
+        const ys = [
+          ...steps.map((st) => st[s.key] as number),
+          ...(overlay ? overlay.gainDb : []),
+          ...(overlay && fitted ? fitted : []),
+        ].filter(Number.isFinite);
         const lo = ys.length ? Math.min(...ys) : 0;
         const hi = ys.length ? Math.max(...ys) : 1;
         const span = hi - lo || 1;
-        const x = (i: number) => PM.l + (i / Math.max(1, n - 1)) * (PW - PM.l - PM.r);
         const y = (val: number) => PM.t + ((hi - val) / span) * (PH - PM.t - PM.b);
-        const pts = steps
-          .map((st, i) => [i, st[s.key] as number] as const)
-          .filter(([, val]) => Number.isFinite(val))
-          .map(([i, val]) => `${x(i).toFixed(1)},${y(val).toFixed(1)}`)
-          .join(' ');
+        const pts = line(
+          steps.map((st) => st.t),
+          steps.map((st) => st[s.key] as number),
+          y,
+        );
         return (
           <svg
             key={s.key}
@@ -254,9 +346,36 @@ const TimelinePlots = memo(function TimelinePlots({
             </text>
             <text x={PM.l + 4} y={PH - 2} className="plot-tick">
               {s.label} ({s.unit}) against time, {steps[0]?.t.toFixed(1)}–{steps[n - 1]?.t.toFixed(1)} s
+              {overlay ? ` · measured (blue)${fitted ? ', fitted (orange)' : ''}` : ''}
             </text>
             <polyline points={pts} fill="none" stroke="#fde725" strokeWidth={1.2} />
-            <line x1={x(index)} x2={x(index)} y1={PM.t} y2={PH - PM.b} stroke="#c77dff" />
+            {overlay && (
+              <polyline
+                data-testid="trace-overlay"
+                data-points={overlay.t.length}
+                points={line(overlay.t, overlay.gainDb, y)}
+                fill="none"
+                stroke="#4cc9f0"
+                strokeWidth={1}
+                strokeDasharray="2 1"
+              />
+            )}
+            {overlay && fitted && (
+              <polyline
+                data-testid="fit-overlay"
+                points={line(overlay.t, fitted, y)}
+                fill="none"
+                stroke="#f77f00"
+                strokeWidth={1}
+              />
+            )}
+            <line
+              x1={x(steps[index]?.t ?? t0)}
+              x2={x(steps[index]?.t ?? t0)}
+              y1={PM.t}
+              y2={PH - PM.b}
+              stroke="#c77dff"
+            />
           </svg>
         );
       })}

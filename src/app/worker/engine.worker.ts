@@ -19,7 +19,7 @@ export type { JobContext } from './jobContext.ts';
 
 import { calibrateJob } from './jobs/calibrate.ts';
 import { planJob } from './jobs/plan.ts';
-import { timelineJob } from './jobs/timeline.ts';
+import { fitBlockerJob, timelineJob } from './jobs/timeline.ts';
 import { traceJob } from './jobs/trace.ts';
 import type { EngineRequests } from './protocol.ts';
 import { type Handlers, serveJobs } from './serve.ts';
@@ -111,6 +111,9 @@ const handlers: Handlers<EngineRequests> = {
   },
   async timeline(req, ctx) {
     return timelineJob(sceneById(req.sceneId), req, ctx);
+  },
+  async fitBlocker(req, ctx) {
+    return fitBlockerJob(sceneById(req.sceneId), req, ctx);
   },
   async dropScene({ sceneId }) {
     scenes.delete(sceneId);

@@ -1,6 +1,7 @@
 import type { LossKind, OptimizerKind } from '../../engine/calibrate/index.ts';
 import type { BackendChoice, ChannelSettings } from '../../engine/channel/index.ts';
 import type { Vec3 } from '../../engine/core/index.ts';
+import type { BlockerFit } from '../../engine/dynamics/index.ts';
 import type { AntennaSpec } from '../../engine/field/index.ts';
 import type { MaterialParameterName, Sounding } from '../../engine/io/index.ts';
 import type { MaterialSpec, RadioParameters, SceneMaterial } from '../../engine/materials/index.ts';
@@ -272,7 +273,8 @@ export interface EngineRequests {
    * JSON lines `rftwin timeline` writes (the export).
    */
   timeline: {
-    request: ChannelRequest & { tx: Vec3; rx: Vec3; actors: string; dt: number };
+    /** `times`: step at these times (a measured trace's) instead of every `dt` */
+    request: ChannelRequest & { tx: Vec3; rx: Vec3; actors: string; dt: number; times?: number[] };
     response: {
       steps: TimelineSummary[];
       lines: string;
@@ -281,6 +283,23 @@ export interface EngineRequests {
       incremental: number;
       elapsedMs: number;
     };
+  };
+  /**
+   * Fit an actor's dimensions and material to a measured trace (engine dynamics/blockerFit.ts,
+   * `rftwin timeline --fit`); progress per timeline run, cancellable.
+   */
+  fitBlocker: {
+    request: ChannelRequest & {
+      tx: Vec3;
+      rx: Vec3;
+      actors: string;
+      actorId: string;
+      trace: { t: number[]; gainDb: number[] };
+      /** candidate materials: skin, absorber or ITU names */
+      candidates: string[];
+      noiseDb: number;
+    };
+    response: BlockerFit;
   };
 }
 

@@ -4,6 +4,7 @@ import { InputError } from '../../engine/core/index.ts';
 import {
   type ActorMaterial,
   type ActorsFile,
+  actorMaterialFromName,
   type BlockerFit,
   DEFAULT_TRACE_NOISE_DB,
   fitBlocker,
@@ -93,12 +94,10 @@ async function readActors(path: string, inputs: ReturnType<typeof inputOptions>)
 /** `--fit-materials`: skin, absorber or ITU names (ITU materials as 0.1 m slabs). */
 function fitMaterials(text: string): ActorMaterial[] {
   return text.split(',').map((name) => {
-    const m = name.trim();
-    if (m === 'skin') return { kind: 'skin' };
-    if (m === 'absorber') return { kind: 'absorber' };
-    if (ITU_MATERIAL_NAMES.includes(m)) return { kind: 'itu', name: m, thickness: 0.1 };
+    const m = actorMaterialFromName(name.trim());
+    if (m) return m;
     throw new UsageError(
-      `--fit-materials: '${m}' is not skin, absorber or an ITU material (${ITU_MATERIAL_NAMES.join(', ')})`,
+      `--fit-materials: '${name.trim()}' is not skin, absorber or an ITU material (${ITU_MATERIAL_NAMES.join(', ')})`,
     );
   });
 }

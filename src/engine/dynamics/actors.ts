@@ -1,4 +1,5 @@
 import type { Vec3 } from '../core/vec3.ts';
+import { ITU_MATERIAL_NAMES } from '../materials/itu.ts';
 import { ituSpec, type SceneMaterial } from '../materials/radioMaterial.ts';
 import { boxMesh, type SimpleMesh } from '../scene/primitives.ts';
 import { absorberParameters } from './absorber.ts';
@@ -137,6 +138,14 @@ export function pointVelocity(pose: Pose, motion: Motion, p: Vec3): Vec3 {
     motion.velocity[1] + motion.yawRate * rx,
     motion.velocity[2],
   ];
+}
+
+/** An actor material by name: skin, absorber, or an ITU material (a slab of `thickness` m). */
+export function actorMaterialFromName(name: string, thickness = 0.1): ActorMaterial | undefined {
+  if (name === 'skin') return { kind: 'skin' };
+  if (name === 'absorber') return { kind: 'absorber' };
+  if (ITU_MATERIAL_NAMES.includes(name)) return { kind: 'itu', name, thickness };
+  return undefined;
 }
 
 /** Material id an actor's material gets in the frame's scene. */

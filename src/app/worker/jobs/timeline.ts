@@ -1,5 +1,13 @@
 import { channelSettings } from '../../../engine/channel/index.ts';
-import { parseActorsFile, poseAt, stepJson, timeline } from '../../../engine/dynamics/index.ts';
+import {
+  type ActorMaterial,
+  actorMaterialFromName,
+  fitBlocker,
+  parseActorsFile,
+  poseAt,
+  stepJson,
+  timeline,
+} from '../../../engine/dynamics/index.ts';
 import type { Scene } from '../../../engine/scene/index.ts';
 import type { JobContext } from '../jobContext.ts';
 import type { EngineRequests, TimelineSummary } from '../protocol.ts';
@@ -17,10 +25,7 @@ export async function timelineJob(
   ctx: JobContext,
 ): Promise<EngineRequests['timeline']['response']> {
   const t0 = performance.now();
-  const assigned: Scene = {
-    ...scene,
-    objects: scene.objects.map((o, i) => ({ ...o, materialId: req.objectMaterial[i] ?? o.materialId })),
-  };
+  const assigned = withAssignment(scene, req);
   const { params } = radioParametersOf(req);
   const file = parseActorsFile(req.actors, 'actors.jsonl');
   const settings = channelSettings({ ...req.channel, frequencyHz: req.frequencyHz });
@@ -29,7 +34,14 @@ export async function timelineJob(
     file,
     req.tx,
     req.rx,
-    { settings, backend: req.backend, dt: req.dt, materials: params, allowExtrapolation: true },
+    {
+      settings,
+      backend: req.backend,
+      dt: req.dt,
+      ...(req.times ? { times: req.times } : {}),
+      materials: params,
+      allowExtrapolation: true,
+    },
     'actors.jsonl',
   );
   const steps: TimelineSummary[] = [];
@@ -69,4 +81,49 @@ export async function timelineJob(
     incremental,
     elapsedMs: performance.now() - t0,
   };
+}
+
+/** The twin with the studio's material assignment. */
+function withAssignment(scene: Scene, req: { objectMaterial: readonly (string | undefined)[] }): Scene {
+  return {
+    ...scene,
+    objects: scene.objects.map((o, i) => ({ ...o, materialId: req.objectMaterial[i] ?? o.materialId })),
+  };
+}
+
+/** The studio's blocker fit: the engine's (`rftwin timeline --fit`) with the studio's assignment. */
+export async function fitBlockerJob(
+  scene: Scene,
+  req: EngineRequests['fitBlocker']['request'],
+  ctx: JobContext,
+): Promise<EngineRequests['fitBlocker']['response']> {
+  const { params } = radioParametersOf(req);
+  const file = parseActorsFile(req.actors, 'actors.jsonl');
+  const settings = channelSettings({ ...req.channel, frequencyHz: req.frequencyHz });
+  const materials = req.candidates.map((name) => {
+    const m = actorMaterialFromName(name);
+    if (!m) throw new RangeError(`'${name}' is not skin, absorber or an ITU material`);
+    return m;
+  }) as ActorMaterial[];
+  return fitBlocker(
+    withAssignment(scene, req),
+    file,
+    req.tx,
+    req.rx,
+    { t: req.trace.t, gainDb: req.trace.gainDb, column: 'path_gain_db' },
+    {
+      actorId: req.actorId,
+      materials,
+      noiseDb: req.noiseDb,
+      timeline: { settings, backend: req.backend, materials: params, allowExtrapolation: true },
+    },
+    {
+      signal: ctx.signal,
+      onProgress: (done, total) =>
+        ctx.progress({
+          fraction: Math.min(1, done / total),
+          message: `Fit: timeline ${done} (at most ${total})`,
+        }),
+    },
+  );
 }

@@ -6,8 +6,8 @@ import { ARTIFACTS, expect, shot, test } from './helpers.ts';
  * Issue 14, measured traces in the studio: a "measured" trace (the studio's own timeline of a
  * person crossing a link, 2 dB lower and with a ±0.2 dB ripple) is uploaded, overlaid on the path
  * gain plot, and the person's size fitted to it; the fitted depth (the body's extent across the
- * link) comes back with its standard deviation, and the person is drawn in the 3D view at the
- * step shown.
+ * link) comes back with its standard deviation, and the person and that step's paths are drawn
+ * in the 3D view at the step shown.
  */
 async function clickPlan(plan: Locator, x: number, y: number) {
   const [x0, y0, x1, y1] = JSON.parse((await plan.getAttribute('data-bounds'))!) as number[];
@@ -50,7 +50,10 @@ test('a measured trace: uploaded, overlaid, the person fitted to it, the person 
   await expect(page.getByTestId('status')).toContainText(/Timeline: \d+ steps/, { timeout: 300_000 });
 
   // the "measurement": this timeline's coherent gain − 2 dB with a ripple, as a CSV
-  const [dl] = await Promise.all([page.waitForEvent('download'), panel.getByTestId('export-timeline').click()]);
+  const [dl] = await Promise.all([
+    page.waitForEvent('download'),
+    panel.getByTestId('export-timeline').click(),
+  ]);
   const exported = `${ARTIFACTS}/${dl.suggestedFilename()}`;
   await dl.saveAs(exported);
   const steps = readFileSync(exported, 'utf8')
@@ -68,7 +71,9 @@ test('a measured trace: uploaded, overlaid, the person fitted to it, the person 
   const bad = `${ARTIFACTS}/bad-trace.csv`;
   writeFileSync(bad, 't,path_gain_db\n0,-60\n0.1,-61\n0.1,-62\n');
   await panel.getByTestId('trace-input').setInputFiles(bad);
-  await expect(page.getByTestId('status')).toContainText('bad-trace.csv: line 4: time 0.1 s does not increase');
+  await expect(page.getByTestId('status')).toContainText(
+    'bad-trace.csv: line 4: time 0.1 s does not increase',
+  );
   await expect(panel.getByTestId('trace-loaded')).toHaveCount(0);
 
   await panel.getByTestId('trace-input').setInputFiles(csv);
@@ -92,7 +97,21 @@ test('a measured trace: uploaded, overlaid, the person fitted to it, the person 
   await expect(panel.getByTestId('fit-offset')).toContainText(/offset -2\.\d\d ±|offset -1\.9\d ±/);
   await expect(panel.getByTestId('fit-overlay')).toHaveCount(1);
 
-  // the person in the 3D view, at the step shown
+  // the person and the step's paths in the 3D view, at the step shown: blocked at t = 2 s
+  await panel.getByTestId('timeline-scrub').fill('20');
+  // (the 3D view is another React root: polled until it has drawn the step)
+  const pathsAt = async (step: number) => {
+    const n = Number(/(\d+) paths/.exec((await panel.getByTestId('timeline-step').textContent())!)![1]);
+    await expect
+      .poll(() => page.evaluate(() => window.__rftwinTimelinePaths?.() ?? null))
+      .toEqual({ step, paths: n });
+    return n;
+  };
+  await expect(panel.getByTestId('timeline-time')).toHaveText('2.00 s');
+  const blocked = await pathsAt(20);
+  await panel.getByTestId('timeline-scrub').fill('0');
+  await expect(panel.getByTestId('timeline-time')).toHaveText('0.00 s');
+  expect(await pathsAt(0)).not.toBe(blocked);
   await panel.getByTestId('timeline-scrub').fill('20');
   const proxies = await page.evaluate(() => window.__rftwinActorProxies?.() ?? []);
   expect(proxies).toHaveLength(1);

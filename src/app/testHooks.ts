@@ -29,5 +29,7 @@ declare global {
     __rftwinSuggestedMarkers?: () => Vec3[];
     /** world centres of the actor proxies drawn in the 3D view (Dynamics timeline step shown) */
     __rftwinActorProxies?: () => Vec3[];
+    /** the timeline step whose paths the 3D view draws, and how many (null: none drawn) */
+    __rftwinTimelinePaths?: () => { step: number; paths: number } | null;
   }
 }

@@ -1,5 +1,6 @@
 import { Line } from '@react-three/drei';
-import { useDeferredValue } from 'react';
+import { useDeferredValue, useEffect, useRef } from 'react';
+import type * as THREE from 'three';
 import type { Vec3 } from '../../engine/core/index.ts';
 import { cabs2 } from '../../engine/core/index.ts';
 import type { Path } from '../../engine/tracer/index.ts';
@@ -30,7 +31,9 @@ export function PathLines() {
   const outcome = useDeferredValue(useStudio((s) => s.trace));
   const selectedLink = useStudio((s) => s.selectedLink);
   const hovered = useStudio((s) => s.hoveredPath);
-  if (!outcome) return null;
+  // while a timeline is shown, the 3D view draws its step's paths instead (TimelinePaths)
+  const timeline = useStudio((s) => s.timeline);
+  if (!outcome || timeline) return null;
   const trace = outcome.compact;
   let maxDb = -Infinity;
   for (let p = 0; p < trace.delay.length; p++) maxDb = Math.max(maxDb, pathGainDbAt(trace, p));
@@ -86,6 +89,52 @@ export function PathLines() {
           );
         });
       })}
+    </group>
+  );
+}
+
+/**
+ * The paths of the timeline step shown (Dynamics panel): they change as the timeline plays or is
+ * scrubbed (a person blocking the line of sight removes it). From the step's JSON line, as
+ * `rftwin timeline` writes it; coloured like the link paths.
+ */
+export function TimelinePaths() {
+  const timeline = useStudio((s) => s.timeline);
+  const index = useStudio((s) => s.timelineIndex);
+  const group = useRef<THREE.Group>(null);
+  useEffect(() => {
+    window.__rftwinTimelinePaths = () =>
+      group.current ? (group.current.userData as { step: number; paths: number }) : null;
+    return () => {
+      window.__rftwinTimelinePaths = undefined;
+    };
+  }, []);
+  const line = timeline?.lines.split('\n')[index];
+  if (!line) return null;
+  const step = JSON.parse(line) as {
+    tx: Vec3;
+    rx: Vec3;
+    paths: { interactions: { point: Vec3 }[]; gain_db: number | null }[];
+  };
+  const gains = step.paths.map((p) => p.gain_db ?? -Infinity);
+  const maxDb = Math.max(...gains);
+  const order = gains
+    .map((g, i) => [g, i] as const)
+    .filter(([g]) => Number.isFinite(g))
+    .sort((a, b) => b[0] - a[0])
+    .slice(0, MAX_PATHS_DRAWN);
+  return (
+    <group ref={group} name="timeline-paths" userData={{ step: index, paths: order.length }}>
+      {order.map(([g, i]) => (
+        <Line
+          key={`${index}-${i}`}
+          points={[step.tx, ...step.paths[i]!.interactions.map((it) => it.point), step.rx]}
+          color={viridisCss((g - (maxDb - PATH_RANGE_DB)) / PATH_RANGE_DB)}
+          lineWidth={2}
+          transparent
+          opacity={0.95}
+        />
+      ))}
     </group>
   );
 }

@@ -7,7 +7,7 @@ import { useStudio } from '../store.ts';
 import { BeamLobe } from './BeamLobe.tsx';
 import { HeatmapLayer } from './HeatmapLayer.tsx';
 import { MapAreaTool } from './MapAreaTool.tsx';
-import { PathLines } from './PathLines.tsx';
+import { PathLines, TimelinePaths } from './PathLines.tsx';
 
 /** Sounding positions (measured links) drawn as small markers so one sees what the calibration uses. */
 function SoundingMarkers({ scene }: { scene: Scene }) {
@@ -116,6 +116,7 @@ export function ViewportExtras({ scene }: { scene: Scene }) {
       <SoundingMarkers scene={scene} />
       <SuggestedRxMarkers scene={scene} />
       <PathLines />
+      <TimelinePaths />
       <HeatmapLayer />
       <BeamLobe scene={scene} />
       <MapAreaTool />

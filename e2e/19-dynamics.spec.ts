@@ -1,35 +1,19 @@
 import { readFileSync } from 'node:fs';
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, shot, test } from './helpers.ts';
+import { addDevice, clickPlan } from './work.ts';
 
 /**
  * Issue 14 acceptance 5: a person is added, its walk drawn with the mouse on the floor plan, the
  * timeline computed and played, the shadow-loss plot shows the blockage fade, the timeline exports
  * as JSON lines and the twin JSON re-imports with the actor and its walk.
  */
-async function clickPlan(plan: Locator, x: number, y: number) {
-  const [x0, y0, x1, y1] = JSON.parse((await plan.getAttribute('data-bounds'))!) as number[];
-  const box = (await plan.boundingBox())!;
-  await plan
-    .page()
-    .mouse.click(
-      box.x + ((x - x0!) / (x1! - x0!)) * box.width,
-      box.y + ((y1! - y) / (y1! - y0!)) * box.height,
-    );
-}
 
 async function download(page: Page, testId: string): Promise<string> {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
   const path = `e2e-artifacts/${dl.suggestedFilename()}`;
   await dl.saveAs(path);
   return path;
-}
-
-async function addDevice(page: Page, kind: 'tx' | 'rx', p: [number, number, number]) {
-  await page.getByTestId('new-device-x').fill(String(p[0]));
-  await page.getByTestId('new-device-y').fill(String(p[1]));
-  await page.getByTestId('new-device-z').fill(String(p[2]));
-  await page.getByTestId(`add-${kind}-at`).click();
 }
 
 test('a person walks across a link: timeline, fade, export, twin JSON round trip', async ({

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Locator, Page } from '@playwright/test';
 import { ARTIFACTS, expect, shot, test } from './helpers.ts';
+import { addDevice, clickPlan } from './work.ts';
 
 /**
  * Issue 14, measured traces in the studio: a "measured" trace (the studio's own timeline of a
@@ -9,23 +9,6 @@ import { ARTIFACTS, expect, shot, test } from './helpers.ts';
  * link) comes back with its standard deviation, and the person and that step's paths are drawn
  * in the 3D view at the step shown.
  */
-async function clickPlan(plan: Locator, x: number, y: number) {
-  const [x0, y0, x1, y1] = JSON.parse((await plan.getAttribute('data-bounds'))!) as number[];
-  const box = (await plan.boundingBox())!;
-  await plan
-    .page()
-    .mouse.click(
-      box.x + ((x - x0!) / (x1! - x0!)) * box.width,
-      box.y + ((y1! - y) / (y1! - y0!)) * box.height,
-    );
-}
-
-async function addDevice(page: Page, kind: 'tx' | 'rx', p: [number, number, number]) {
-  await page.getByTestId('new-device-x').fill(String(p[0]));
-  await page.getByTestId('new-device-y').fill(String(p[1]));
-  await page.getByTestId('new-device-z').fill(String(p[2]));
-  await page.getByTestId(`add-${kind}-at`).click();
-}
 
 test('a measured trace: uploaded, overlaid, the person fitted to it, the person drawn in 3D', async ({
   studio: page,

@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import type { LongTask } from '../src/app/latencyProbe.ts';
 
 /**
@@ -166,6 +166,18 @@ const TRACE_RX: [number, number, number][] = [
   [-4.3, 4.2, 1.2],
   [4.4, -4.1, 1.0],
 ];
+
+/** Click the Dynamics panel's floor plan at world (x, y) (its data-bounds give the mapping). */
+export async function clickPlan(plan: Locator, x: number, y: number) {
+  const [x0, y0, x1, y1] = JSON.parse((await plan.getAttribute('data-bounds'))!) as number[];
+  const box = (await plan.boundingBox())!;
+  await plan
+    .page()
+    .mouse.click(
+      box.x + ((x - x0!) / (x1! - x0!)) * box.width,
+      box.y + ((y1! - y) / (y1! - y0!)) * box.height,
+    );
+}
 
 /** Add a device at typed coordinates (the device list's keyboard path). */
 export async function addDevice(page: Page, kind: 'tx' | 'rx', p: [number, number, number]) {

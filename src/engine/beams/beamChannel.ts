@@ -48,35 +48,18 @@ export class BeamLink {
   constructor(paths: readonly Path[], tx: BeamResponder, rx: BeamResponder, options: BeamLinkOptions) {
     this.nt = tx.count;
     this.nr = rx.count;
-    const det = paths.filter((p) => p.kind !== 'scattered');
-    const diffuse = paths.filter((p) => p.kind === 'scattered');
-    const t0 = paths.reduce((m, p) => Math.min(m, p.delay), Number.POSITIVE_INFINITY);
-    const tap = (p: Path) => Math.round((p.delay - t0) * options.bandwidthHz);
-    const ordered = [...det.map((p) => ({ p, tap: tap(p) })).sort((a, b) => a.tap - b.tap)];
-    const all = [...ordered.map((o) => o.p), ...diffuse];
-    const n = all.length;
+    const taps = tapOrder(paths, options);
+    const n = taps.paths.length;
     this.pathCount = n;
-    this.c = new Float64Array(2 * n);
-    const starts: number[] = [];
-    ordered.forEach((o, i) => {
-      if (i === 0 || o.tap !== ordered[i - 1]!.tap) starts.push(i);
-    });
-    starts.push(ordered.length);
-    this.tapStart = Int32Array.from(starts);
-    this.diffuseStart = ordered.length;
+    this.c = taps.c;
+    this.tapStart = taps.tapStart;
+    this.diffuseStart = taps.diffuseStart;
     // per-beam responses at each path's departure and arrival direction
     const dirT = new Float64Array(2 * this.nt);
     const dirR = new Float64Array(2 * this.nr);
     this.tr = new Float64Array(this.nt * 2 * n);
     this.rr = new Float64Array(this.nr * 2 * n);
-    all.forEach((p, i) => {
-      // the carrier phase of the propagation delay, −2π·f_c·τ, reduced in float64 turns
-      const turns = options.frequencyHz * p.delay;
-      const ph = -2 * Math.PI * (turns - Math.floor(turns));
-      const cr = Math.cos(ph);
-      const ci = Math.sin(ph);
-      this.c[2 * i] = p.a.re * cr - p.a.im * ci;
-      this.c[2 * i + 1] = p.a.re * ci + p.a.im * cr;
+    taps.paths.forEach((p, i) => {
       tx.responses(directionOf(p.aod.azimuthDeg, p.aod.elevationDeg), dirT);
       rx.responses(directionOf(p.aoa.azimuthDeg, p.aoa.elevationDeg), dirR);
       for (let t = 0; t < this.nt; t++) {
@@ -205,6 +188,40 @@ export class BeamLink {
     }
     return { tx, rx, gain: this.pathCount === 0 ? 0 : best, evaluations: this.nt + this.nr };
   }
+}
+
+/**
+ * A link's paths in the order of the tap model (§16), shared by BeamLink and the WGSL search
+ * (gpu/beamSearchGpu.ts): deterministic paths sorted by tap round((τᵢ − τ₀)·B), then diffuse
+ * ones; their carrier-phased coefficients cᵢ = aᵢ·e^{−j2πf_cτᵢ} (the phase reduced in float64
+ * turns); tapStart[k]..tapStart[k+1] the k-th occupied tap; diffuse paths from diffuseStart.
+ */
+export function tapOrder(
+  paths: readonly Path[],
+  options: BeamLinkOptions,
+): { paths: Path[]; c: Float64Array; tapStart: Int32Array; diffuseStart: number } {
+  const det = paths.filter((p) => p.kind !== 'scattered');
+  const diffuse = paths.filter((p) => p.kind === 'scattered');
+  const t0 = paths.reduce((m, p) => Math.min(m, p.delay), Number.POSITIVE_INFINITY);
+  const tap = (p: Path) => Math.round((p.delay - t0) * options.bandwidthHz);
+  const ordered = det.map((p) => ({ p, tap: tap(p) })).sort((a, b) => a.tap - b.tap);
+  const all = [...ordered.map((o) => o.p), ...diffuse];
+  const c = new Float64Array(2 * all.length);
+  const starts: number[] = [];
+  ordered.forEach((o, i) => {
+    if (i === 0 || o.tap !== ordered[i - 1]!.tap) starts.push(i);
+  });
+  starts.push(ordered.length);
+  all.forEach((p, i) => {
+    // the carrier phase of the propagation delay, −2π·f_c·τ, reduced in float64 turns
+    const turns = options.frequencyHz * p.delay;
+    const ph = -2 * Math.PI * (turns - Math.floor(turns));
+    const cr = Math.cos(ph);
+    const ci = Math.sin(ph);
+    c[2 * i] = p.a.re * cr - p.a.im * ci;
+    c[2 * i + 1] = p.a.re * ci + p.a.im * cr;
+  });
+  return { paths: all, c, tapStart: Int32Array.from(starts), diffuseStart: ordered.length };
 }
 
 /** A link of both ends' beam sets (responders are reused across links). */

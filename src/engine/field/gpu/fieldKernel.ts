@@ -10,6 +10,7 @@ import {
 } from '../../gpu/buffers.ts';
 import { checkDevice, type GpuContext, withGpuErrors } from '../../gpu/device.ts';
 import { defineStruct, packedArray, wgslConstants } from '../../gpu/layout.ts';
+import turnsSource from '../../gpu/turns.wgsl?raw';
 import { CONDUCTOR_LOSS_TANGENT } from '../coefficients.ts';
 import { MATERIAL_FLOATS } from '../jonesChain.ts';
 import { type PathFrames, TERM_FLOATS } from '../pathFrames.ts';
@@ -188,6 +189,7 @@ export class FieldKernel {
       INTERACTION_RECORD.wgsl,
       MATERIAL_RECORD.wgsl,
       wgslConstants({ MAX_INTERACTIONS: this.maxInteractions, CONDUCTOR_LOSS_TANGENT }),
+      turnsSource,
       kernelSource,
     ].join('\n');
     return computePipeline(this.gpu, code, this.withGrad ? 'path field + derivatives' : 'path field', {

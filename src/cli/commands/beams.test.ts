@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { runCli } from '../../test/cli.ts';
 import { DEMO_ROOM_PATH } from '../../test/paths.ts';
 import { main } from '../main.ts';
 
@@ -89,6 +90,28 @@ describe('rftwin beams (issue 15)', () => {
       expect(l.throughput_mbps).toBeCloseTo(l.phy_rate_mbps * 0.6, 9);
       expect(l.evaluations).toBe(1024);
     }
+  });
+
+  it('--backend webgpu: the exhaustive search runs in WGSL and picks what the CPU picks', () => {
+    const run = (backend: string) => {
+      const out = join(dir, `beams-${backend}.json`);
+      const args = base(out, '--tx-array', '8x8', '--rx-array', '4x4', '--codebook', 'dft', '--force');
+      args[args.indexOf('--backend') + 1] = backend;
+      const r = runCli(args);
+      expect(r.status, r.stderr).toBe(0);
+      return { json: JSON.parse(readFileSync(out, 'utf8')) as BeamsJson, stderr: r.stderr };
+    };
+    const cpu = run('cpu');
+    const gpu = run('webgpu');
+    expect(gpu.stderr).toMatch(/beam search on WebGPU/);
+    expect(cpu.stderr).not.toMatch(/on WebGPU/);
+    gpu.json.links.forEach((l, i) => {
+      const c = cpu.json.links[i]!;
+      // float32 fields and search: the same pair, the gain within 1e-3 dB
+      expect([l.best_tx_beam, l.best_rx_beam]).toEqual([c.best_tx_beam, c.best_rx_beam]);
+      expect(Math.abs(l.gain_db - c.gain_db)).toBeLessThan(1e-3);
+      expect(l.mcs).toBe(c.mcs);
+    });
   });
 
   it('hierarchical search evaluates Nt + Nr pairs and never beats the exhaustive one', async () => {

@@ -1,5 +1,7 @@
+import { exhaustiveGpu } from '../../engine/beams/gpu/beamSearchGpu.ts';
 import {
   BEAM_SEARCHES,
+  type BeamLinkResult,
   type BeamSearch,
   BeamSelector,
   type BeamSet,
@@ -11,13 +13,14 @@ import {
   describeBeams,
   type LinkBudget,
   linkBudgetProblem,
+  linkRate,
   parseArraySize,
   parseCodebookSpec,
 } from '../../engine/beams/index.ts';
 import { withMaterialValues } from '../../engine/calibrate/index.ts';
 import { Channel, type ChannelSettings } from '../../engine/channel/index.ts';
 import type { Vec3 } from '../../engine/core/index.ts';
-import { releaseGpu } from '../../engine/gpu/index.ts';
+import { acquireGpu, releaseGpu } from '../../engine/gpu/index.ts';
 import {
   checkFlags,
   flag,
@@ -196,18 +199,40 @@ export async function run(argv: string[]): Promise<number> {
         jobs: ['links'],
       });
       const traced = await channel.traceLinks(links, used, cliControl('beams', settings, signal));
-      const selector = new BeamSelector(txSet, rxSet, { frequencyHz, budget, search, matrix });
+      // the exhaustive search runs where the links were traced: on WebGPU, the WGSL port
+      // (beams/gpu/beamSearchGpu.ts; a gain matrix is written by the CPU's BeamLink)
+      const onGpu =
+        search === 'exhaustive' &&
+        !matrix &&
+        channel.backendFor({ kind: 'links', links: links.length }).decision.kind === 'webgpu';
       const t0 = performance.now();
-      const results = traced.map((l) => {
-        signal.throwIfAborted();
-        return selector.select(l.paths);
-      });
+      let results: BeamLinkResult[];
+      if (onGpu) {
+        const found = await exhaustiveGpu(
+          await acquireGpu(),
+          traced.map((l) => l.paths),
+          txSet,
+          rxSet,
+          { frequencyHz, bandwidthHz: budget.bandwidthHz },
+        );
+        results = found.best.map((best, i) => ({
+          pathCount: traced[i]!.paths.length,
+          best,
+          rate: linkRate(best.gain, budget),
+        }));
+      } else {
+        const selector = new BeamSelector(txSet, rxSet, { frequencyHz, budget, search, matrix });
+        results = traced.map((l) => {
+          signal.throwIfAborted();
+          return selector.select(l.paths);
+        });
+      }
       const ms = performance.now() - t0;
       const json = beamResultsToJson(traced, results, txSet, rxSet, { frequencyHz, budget, search, matrix });
       await writeOutput(out, `${JSON.stringify(json)}\n`, force);
       const linked = results.filter((r) => r.rate.mcs).length;
       process.stderr.write(
-        `beams: ${links.length} links, ${linked} with an MCS; beam search ${(ms / Math.max(1, links.length)).toFixed(2)} ms/link → ${out}\n`,
+        `beams: ${links.length} links, ${linked} with an MCS; beam search${onGpu ? ' on WebGPU' : ''} ${(ms / Math.max(1, links.length)).toFixed(2)} ms/link → ${out}\n`,
       );
       return 0;
     } finally {

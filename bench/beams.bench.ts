@@ -1,5 +1,4 @@
-import { exhaustiveGpu } from '../src/engine/beams/gpu/beamSearchGpu.ts';
-import { BeamSelector, DEFAULT_LINK_BUDGET, dftCodebook } from '../src/engine/beams/index.ts';
+import { BeamSelector, DEFAULT_LINK_BUDGET, dftCodebook, exhaustiveGpu } from '../src/engine/beams/index.ts';
 import { Channel, channelSettings } from '../src/engine/channel/index.ts';
 import { seededRandom } from '../src/engine/core/random.ts';
 import type { Vec3 } from '../src/engine/core/vec3.ts';

@@ -1,4 +1,3 @@
-import { exhaustiveGpu } from '../../engine/beams/gpu/beamSearchGpu.ts';
 import {
   BEAM_SEARCHES,
   type BeamLinkResult,
@@ -11,6 +10,7 @@ import {
   DEFAULT_LINK_BUDGET,
   type DeviceBeams,
   describeBeams,
+  exhaustiveGpu,
   type LinkBudget,
   linkBudgetProblem,
   linkRate,

@@ -9,6 +9,7 @@ export * from './beamChannel.ts';
 export * from './beamLinks.ts';
 export * from './beamMap.ts';
 export * from './codebook.ts';
+export * from './gpu/beamSearchGpu.ts';
 export * from './horns.ts';
 export * from './mcs.ts';
 export * from './spec.ts';

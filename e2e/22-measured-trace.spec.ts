@@ -66,9 +66,12 @@ test('a measured trace: uploaded, overlaid, the person fitted to it, the person 
   await expect(page.getByTestId('status')).toContainText(/Timeline: \d+ steps/, { timeout: 300_000 });
   await expect(panel.getByTestId('trace-overlay')).toHaveAttribute('data-points', String(steps.length));
 
+  // the trace's stated noise: its ripple is ±0.2 dB (0.14 dB RMS)
+  await panel.getByTestId('trace-noise').fill('0.3');
   await panel.getByTestId('fit-blocker').click();
   const result = panel.getByTestId('fit-result');
   await expect(result).toBeVisible({ timeout: 540_000 });
+  await expect(result).toContainText('stated noise of 0.3 dB');
   // walking along y, the person's depth (0.25 m, the studio's proxy) is across the link
   const fitted = panel.getByTestId('fit-depth');
   await expect(fitted).toHaveAttribute('data-calibrated', 'true');

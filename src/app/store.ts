@@ -252,6 +252,8 @@ export interface RootState {
   timelinePlaying: boolean;
   /** a measured trace uploaded to overlay on the timeline and fit the blocker to (issue 14) */
   measuredTrace: { file: string; t: number[]; gainDb: number[] } | null;
+  /** the trace's RMS noise (dB) the fit assumes: a fit leaving more than twice it is not calibrated */
+  traceNoiseDb: number;
   /** the last blocker fit to that trace */
   blockerFit: EngineRequests['fitBlocker']['response'] | null;
   set: (partial: Partial<RootState> | ((s: RootState) => Partial<RootState>)) => void;
@@ -317,6 +319,7 @@ export const useStudio = create<RootState>()((set) => ({
   timelineIndex: 0,
   timelinePlaying: false,
   measuredTrace: null,
+  traceNoiseDb: 1,
   blockerFit: null,
   set: (partial) => set(partial),
 }));

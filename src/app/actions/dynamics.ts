@@ -246,7 +246,7 @@ export async function fitToTrace() {
         actorId: actor.actor as string,
         trace: { t: s.measuredTrace.t, gainDb: s.measuredTrace.gainDb },
         candidates: FIT_MATERIALS,
-        noiseDb: 1,
+        noiseDb: s.traceNoiseDb,
       },
       {
         signal: ac.signal,

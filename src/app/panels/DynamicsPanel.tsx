@@ -14,7 +14,9 @@ import {
   togglePlay,
 } from '../actions/dynamics.ts';
 import { studio, useStudio } from '../store.ts';
+import { between } from '../validation.ts';
 import type { TimelineSummary } from '../worker/protocol.ts';
+import { NumberField } from './NumberField.tsx';
 
 /**
  * Dynamics (issue 14): people and boxes that walk through the twin. Their walks are drawn with
@@ -34,6 +36,7 @@ export function DynamicsPanel() {
   const playing = useStudio((s) => s.timelinePlaying);
   const trace = useStudio((s) => s.measuredTrace);
   const fit = useStudio((s) => s.blockerFit);
+  const noise = useStudio((s) => s.traceNoiseDb);
   const step = timeline?.steps[index];
   return (
     <section className="panel" aria-label="Dynamics" data-testid="dynamics-panel">
@@ -111,6 +114,18 @@ export function DynamicsPanel() {
             <button type="button" onClick={clearMeasuredTrace}>
               Remove trace
             </button>
+            <span className="inline small">
+              noise
+              <NumberField
+                label="the trace's RMS noise in dB (a fit leaving more than twice it is not calibrated)"
+                testId="trace-noise"
+                value={noise}
+                check={between(0.01, 20, ' dB', 'the trace noise')}
+                onCommit={(v) => studio.set({ traceNoiseDb: v, blockerFit: null })}
+                width={40}
+              />
+              dB
+            </span>
             <button
               type="button"
               data-testid="fit-blocker"
@@ -240,6 +255,7 @@ function FitResult({ fit }: { fit: NonNullable<ReturnType<typeof studio.get>['bl
   return (
     <div className="small" data-testid="fit-result" data-rms={fit.rmsDb}>
       <strong>Fit of {fit.actor}</strong> ({fit.samples} samples, residual {fit.rmsDb.toFixed(2)} dB RMS
+      against a stated noise of {fit.noiseDb} dB
       {fit.outliers > 0 ? `, ${fit.outliers} outliers down-weighted` : ''})
       <ul className="plain">
         {fit.dimensions.map((d) => (

@@ -30,7 +30,9 @@ test('a measured trace: uploaded, overlaid, the person fitted to it, the person 
   await clickPlan(plan, -1, 2);
   await panel.getByTestId('draw-walk-person-1').click();
   await panel.getByTestId('run-timeline').click();
-  await expect(page.getByTestId('status')).toContainText(/Timeline: \d+ steps/, { timeout: 300_000 });
+  // (waited on the plots, not the status line: the link re-traces of the settings above may
+  // replace the status message before a poll sees it)
+  await expect(panel.getByTestId('timeline-plots')).toBeVisible({ timeout: 300_000 });
 
   // the "measurement": this timeline's coherent gain − 2 dB with a ripple, as a CSV
   const [dl] = await Promise.all([
@@ -62,9 +64,11 @@ test('a measured trace: uploaded, overlaid, the person fitted to it, the person 
   await panel.getByTestId('trace-input').setInputFiles(csv);
   await expect(panel.getByTestId('trace-loaded')).toHaveAttribute('data-samples', String(steps.length));
   // the timeline again, at the trace's times: the measured curve overlaid on the path gain plot
+  await expect(panel.getByTestId('timeline-plots')).toHaveCount(0);
   await panel.getByTestId('run-timeline').click();
-  await expect(page.getByTestId('status')).toContainText(/Timeline: \d+ steps/, { timeout: 300_000 });
-  await expect(panel.getByTestId('trace-overlay')).toHaveAttribute('data-points', String(steps.length));
+  await expect(panel.getByTestId('trace-overlay')).toHaveAttribute('data-points', String(steps.length), {
+    timeout: 300_000,
+  });
 
   // the trace's stated noise: its ripple is ±0.2 dB (0.14 dB RMS)
   await panel.getByTestId('trace-noise').fill('0.3');
@@ -95,6 +99,9 @@ test('a measured trace: uploaded, overlaid, the person fitted to it, the person 
   };
   await expect(panel.getByTestId('timeline-time')).toHaveText('2.00 s');
   const blocked = await pathsAt(20);
+  // the link panel carries the step too
+  await expect(page.getByTestId('link-timeline-step')).toHaveAttribute('data-t', String(steps[20]!.t));
+  await expect(page.getByTestId('link-timeline-step')).toContainText(`${blocked} paths · LoS blocked`);
   await panel.getByTestId('timeline-scrub').fill('0');
   await expect(panel.getByTestId('timeline-time')).toHaveText('0.00 s');
   expect(await pathsAt(0)).not.toBe(blocked);

@@ -36,6 +36,7 @@ export function LinkPanel() {
   const selected = useStudio((s) => s.selectedLink);
   const devices = useStudio((s) => s.devices);
   const tracing = useStudio((s) => s.tracing);
+  const timelineStep = useStudio((s) => s.timeline?.steps[s.timelineIndex]);
   const name = (id: string) => devices.find((d) => d.id === id)?.name ?? id;
   const links = trace?.compact.links;
   const link = links && selected !== null ? links[selected] : undefined;
@@ -111,6 +112,15 @@ export function LinkPanel() {
       {warnings.length ? (
         <p className="warn small" data-testid="trace-warnings">
           ⚠ {warnings.join('; ')}: the trace treats these positions as free space.
+        </p>
+      ) : null}
+      {timelineStep ? (
+        // with a timeline loaded the 3D view shows its step's paths: their metrics here too
+        <p className="small" data-testid="link-timeline-step" data-t={timelineStep.t}>
+          Timeline step t = {timelineStep.t.toFixed(2)} s (Dynamics; its paths in the 3D view): gain{' '}
+          {timelineStep.coherentGainDb.toFixed(1)} dB · shadow loss {timelineStep.shadowLossDb.toFixed(1)} dB
+          · DS {timelineStep.rmsDelaySpreadNs.toFixed(2)} ns · {timelineStep.pathCount} paths
+          {timelineStep.los ? '' : ' · LoS blocked'}. The link below is the twin without actors.
         </p>
       ) : null}
       {!trace ? (

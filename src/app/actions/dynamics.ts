@@ -1,6 +1,7 @@
 import { parseActorsFile, parseMeasuredTrace } from '../../engine/dynamics/index.ts';
 import { reportError, type StudioActor, setStatus, studio } from '../store.ts';
 import { engine } from '../worker/bridge.ts';
+import { readBrowserFiles } from './browserFiles.ts';
 import { channelRequest } from './channelRequest.ts';
 import { download, safe } from './exportTwin.ts';
 
@@ -194,8 +195,9 @@ export function exportTimeline() {
 export async function loadMeasuredTrace(file: File) {
   const s = studio.get();
   try {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    const trace = parseMeasuredTrace(bytes, file.name, s.channelSettings.txPowerDbm);
+    // the studio's size limit for dropped files, checked before the bytes are read
+    const [input] = await readBrowserFiles([file]);
+    const trace = parseMeasuredTrace(input!.data, file.name, s.channelSettings.txPowerDbm);
     studio.set({
       measuredTrace: { file: file.name, t: trace.t, gainDb: trace.gainDb },
       timeline: null,

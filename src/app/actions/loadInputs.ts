@@ -1,11 +1,4 @@
-import {
-  DEFAULT_LIMITS,
-  FileAccessError,
-  InputError,
-  limitHint,
-  parseJsonText,
-  unzipCapped,
-} from '../../engine/core/index.ts';
+import { InputError, parseJsonText, unzipCapped } from '../../engine/core/index.ts';
 import type { Scene } from '../../engine/scene/index.ts';
 import { quietly } from '../history.ts';
 import { type LoadedTwin, reportError, type StudioMaterial, setStatus, studio } from '../store.ts';
@@ -15,6 +8,7 @@ import { isTranslatorFile, loadTranslatorFile } from '../vision/translatorAction
 import { engine } from '../worker/bridge.ts';
 import type { InputFile } from '../worker/protocol.ts';
 import { saveTwinSource, type TwinSource } from '../workspace.ts';
+import { LIMITS, readBrowserFiles } from './browserFiles.ts';
 import { actorsFromLines } from './dynamics.ts';
 import { clearResults } from './results.ts';
 import { acceptSoundings, acceptVisionInputs } from './sideInputs.ts';
@@ -23,27 +17,6 @@ import { loadFaceSides } from './view.ts';
 const ext = (path: string) => path.split('.').pop()!.toLowerCase();
 const base = (path: string) => path.split('/').pop()!;
 const IMAGE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'webp']);
-
-/**
- * The studio reads dropped files under the same limits as the CLI's defaults: a file larger
- * than the limit is refused before its bytes are read.
- */
-const LIMITS = DEFAULT_LIMITS;
-
-/** Read browser File objects, keeping folder paths when the browser provides them. */
-export async function readBrowserFiles(files: Iterable<File>): Promise<InputFile[]> {
-  const out: InputFile[] = [];
-  for (const f of files) {
-    const path = (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
-    if (f.size > LIMITS.fileBytes)
-      throw new FileAccessError(
-        path,
-        `is ${f.size.toLocaleString('en-US')} bytes, more than the file size limit (${limitHint('fileBytes', LIMITS)})`,
-      );
-    out.push({ path, data: new Uint8Array(await f.arrayBuffer()) });
-  }
-  return out;
-}
 
 /** Read and open dropped or picked files; every problem is reported in the status line. */
 export async function openBrowserFiles(files: Iterable<File>): Promise<void> {

@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { readBrowserFiles } from '../actions/loadInputs.ts';
+import { readBrowserFiles } from '../actions/browserFiles.ts';
 import { reportError, useStudio } from '../store.ts';
 import {
   applyBlocker,

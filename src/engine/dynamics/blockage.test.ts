@@ -3,7 +3,7 @@ import { fresnelKirchhoffLossDb, modelBLossDb } from '../../test/oracles/blockag
 import { channelSettings } from '../channel/settings.ts';
 import { wavelength } from '../core/constants.ts';
 import type { Vec3 } from '../core/vec3.ts';
-import { quad, sceneFromMeshes } from '../tracer/cpu/testScenes.ts';
+import { freeSpaceScene } from '../tracer/cpu/testScenes.ts';
 import { type ActorSpec, humanShape } from './actors.ts';
 import { type TimelineStep, timeline } from './timeline.ts';
 import type { ActorsFile } from './trajectory.ts';
@@ -21,20 +21,6 @@ const TX: Vec3 = [0, 0, 1];
 const RX: Vec3 = [4, 0, 1];
 const W = 0.3;
 const H = 1.7;
-
-/** Free space: two 1 cm markers far away fix the scene's extent (no path reaches them usefully). */
-const freeSpace = () =>
-  sceneFromMeshes('free', [
-    quad(
-      'marker-a',
-      'itu_metal',
-      [-50, -50, -50],
-      [-49.99, -50, -50],
-      [-49.99, -49.99, -50],
-      [-50, -49.99, -50],
-    ),
-    quad('marker-b', 'itu_metal', [50, 50, 50], [49.99, 50, 50], [49.99, 49.99, 50], [50, 49.99, 50]),
-  ]);
 
 function crossing(actor: ActorSpec, y0: number, y1: number, speed: number): ActorsFile {
   const t1 = Math.abs(y1 - y0) / speed;
@@ -64,7 +50,7 @@ async function run(
     txAntenna: antenna,
     rxAntenna: antenna,
   });
-  const tl = timeline(freeSpace(), file, TX, RX, { settings, dt, backend: 'cpu' });
+  const tl = timeline(freeSpaceScene(), file, TX, RX, { settings, dt, backend: 'cpu' });
   const steps: TimelineStep[] = [];
   await tl.run((s) => {
     steps.push(s);

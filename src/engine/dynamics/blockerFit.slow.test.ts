@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { channelSettings } from '../channel/settings.ts';
 import { gaussian, seededRandom } from '../core/random.ts';
 import type { Vec3 } from '../core/vec3.ts';
-import { quad, sceneFromMeshes } from '../tracer/cpu/testScenes.ts';
+import { freeSpaceScene } from '../tracer/cpu/testScenes.ts';
 import type { ActorSpec } from './actors.ts';
 import { fitBlocker } from './blockerFit.ts';
 import type { MeasuredTrace } from './measuredTrace.ts';
@@ -18,18 +18,6 @@ import type { ActorsFile } from './trajectory.ts';
 const F = 60e9;
 const TX: Vec3 = [0, 0, 1];
 const RX: Vec3 = [4, 0, 1];
-const scene = () =>
-  sceneFromMeshes('free', [
-    quad(
-      'marker-a',
-      'itu_metal',
-      [-50, -50, -50],
-      [-49.99, -50, -50],
-      [-49.99, -49.99, -50],
-      [-50, -49.99, -50],
-    ),
-    quad('marker-b', 'itu_metal', [50, 50, 50], [49.99, 50, 50], [49.99, 49.99, 50], [50, 49.99, 50]),
-  ]);
 const settings = channelSettings({
   frequencyHz: F,
   maxDepth: 1,
@@ -67,7 +55,7 @@ async function measured(
 ): Promise<MeasuredTrace> {
   const random = seededRandom(7);
   const gainDb: number[] = [];
-  await timeline(scene(), file, TX, RX, { settings, times }).run((s) => {
+  await timeline(freeSpaceScene(), file, TX, RX, { settings, times }).run((s) => {
     gainDb.push(s.link.metrics.coherentGainDb + offsetDb + noiseDb * gaussian(random));
   });
   return { t: times, gainDb, column: 'path_gain_db' };
@@ -84,7 +72,7 @@ const declared: ActorSpec = { ...truth, shape: { kind: 'human', width: 0.45, dep
 describe('fitting a blocker to a measured trace', () => {
   it('recovers the body depth across the link and the offset, within 3 σ; the material is chosen by residual', async () => {
     const trace = await measured(walk(truth, 2, -0.8, 0.8), times, -2, 0.3);
-    const fit = await fitBlocker(scene(), walk(declared, 2, -0.8, 0.8), TX, RX, trace, {
+    const fit = await fitBlocker(freeSpaceScene(), walk(declared, 2, -0.8, 0.8), TX, RX, trace, {
       actorId: 'p1',
       materials: [{ kind: 'skin' }, { kind: 'itu', name: 'metal', thickness: 0.1 }],
       timeline: { settings },
@@ -109,7 +97,7 @@ describe('fitting a blocker to a measured trace', () => {
     // (nearer, its reflection alone identifies its size: a body 1.5 m beside the link does)
     const far = (a: ActorSpec) => walk(a, 2, 30, 31.6);
     const trace = await measured(far(truth), times, 0, 0.3);
-    const fit = await fitBlocker(scene(), far(declared), TX, RX, trace, {
+    const fit = await fitBlocker(freeSpaceScene(), far(declared), TX, RX, trace, {
       actorId: 'p1',
       materials: [{ kind: 'skin' }],
       timeline: { settings },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { channelSettings } from '../channel/settings.ts';
 import { SPEED_OF_LIGHT } from '../core/constants.ts';
 import type { Vec3 } from '../core/vec3.ts';
-import { quad, sceneFromMeshes } from '../tracer/cpu/testScenes.ts';
+import { freeSpaceScene } from '../tracer/cpu/testScenes.ts';
 import type { ActorSpec } from './actors.ts';
 import { dopplerSpread, pathDopplerHz } from './doppler.ts';
 import { type TimelineStep, timeline } from './timeline.ts';
@@ -17,19 +17,6 @@ import type { ActorsFile, Track } from './trajectory.ts';
  */
 const F = 28e9;
 const LAMBDA = SPEED_OF_LIGHT / F;
-
-const freeSpace = () =>
-  sceneFromMeshes('free', [
-    quad(
-      'marker-a',
-      'itu_metal',
-      [-50, -50, -50],
-      [-49.99, -50, -50],
-      [-49.99, -49.99, -50],
-      [-50, -49.99, -50],
-    ),
-    quad('marker-b', 'itu_metal', [50, 50, 50], [49.99, 50, 50], [49.99, 49.99, 50], [50, 49.99, 50]),
-  ]);
 
 const line = (p0: Vec3, v: Vec3, t1: number): Track => ({
   t: [0, t1],
@@ -46,9 +33,11 @@ async function firstStep(file: ActorsFile, tx: Vec3, rx: Vec3): Promise<Timeline
     diffraction: false,
   });
   const steps: TimelineStep[] = [];
-  await timeline(freeSpace(), file, tx, rx, { settings, dt: 0.1, duration: 0, backend: 'cpu' }).run((s) => {
-    steps.push(s);
-  });
+  await timeline(freeSpaceScene(), file, tx, rx, { settings, dt: 0.1, duration: 0, backend: 'cpu' }).run(
+    (s) => {
+      steps.push(s);
+    },
+  );
   return steps[0]!;
 }
 

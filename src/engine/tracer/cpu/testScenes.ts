@@ -22,3 +22,20 @@ export function sceneFromMeshes(name: string, meshes: MeshInput[]): Scene {
   for (const m of meshes) materials[m.materialId] ??= materialFromLabel(m.materialId);
   return buildScene(name, meshes, materials);
 }
+
+/**
+ * Free space for link tests: two 1 cm metal markers 50 m out fix the scene's extent; no path of a
+ * link near the origin reaches them usefully.
+ */
+export const freeSpaceScene = (): Scene =>
+  sceneFromMeshes('free', [
+    quad(
+      'marker-a',
+      'itu_metal',
+      [-50, -50, -50],
+      [-49.99, -50, -50],
+      [-49.99, -49.99, -50],
+      [-50, -49.99, -50],
+    ),
+    quad('marker-b', 'itu_metal', [50, 50, 50], [49.99, 50, 50], [49.99, 49.99, 50], [50, 49.99, 50]),
+  ]);

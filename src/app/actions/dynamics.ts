@@ -246,7 +246,7 @@ export async function fitToTrace() {
         rx: rx.position,
         actors: actorsFileText(s.actors),
         actorId: actor.actor as string,
-        trace: { t: s.measuredTrace.t, gainDb: s.measuredTrace.gainDb },
+        trace: { t: s.measuredTrace.t, gainDb: s.measuredTrace.gainDb, file: s.measuredTrace.file },
         candidates: FIT_MATERIALS,
         noiseDb: s.traceNoiseDb,
       },

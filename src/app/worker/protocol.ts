@@ -294,7 +294,7 @@ export interface EngineRequests {
       rx: Vec3;
       actors: string;
       actorId: string;
-      trace: { t: number[]; gainDb: number[] };
+      trace: { t: number[]; gainDb: number[]; file?: string };
       /** candidate materials: skin, absorber or ITU names */
       candidates: string[];
       noiseDb: number;

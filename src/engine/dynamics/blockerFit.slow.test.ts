@@ -58,7 +58,7 @@ async function measured(
   await timeline(freeSpaceScene(), file, TX, RX, { settings, times }).run((s) => {
     gainDb.push(s.link.metrics.coherentGainDb + offsetDb + noiseDb * gaussian(random));
   });
-  return { t: times, gainDb, column: 'path_gain_db' };
+  return { t: times, gainDb, column: 'path_gain_db', file: 'trace.csv' };
 }
 
 const times = Array.from({ length: 41 }, (_, k) => 0.04 * k);
@@ -107,5 +107,19 @@ describe('fitting a blocker to a measured trace', () => {
       expect(d.reason).toMatch(/not identifiable|bound/);
     }
     expect(fit.material.identified).toBe(false);
+  });
+
+  it('a model without diffraction has no path while the body blocks: refused with the reason, not fitted', async () => {
+    const trace = await measured(walk(truth, 2, -0.8, 0.8), times, 0, 0.3);
+    const noDiffraction = channelSettings({ ...settings, diffraction: false });
+    await expect(
+      fitBlocker(freeSpaceScene(), walk(declared, 2, -0.8, 0.8), TX, RX, trace, {
+        actorId: 'p1',
+        materials: [{ kind: 'skin' }],
+        timeline: { settings: noDiffraction },
+      }),
+    ).rejects.toThrow(
+      /^trace\.csv: the model has no path at \d+ of the trace's 41 samples .* is diffraction off\?/,
+    );
   });
 });

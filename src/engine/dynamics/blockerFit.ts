@@ -1,3 +1,4 @@
+import { InputError } from '../core/errors.ts';
 import type { Vec3 } from '../core/vec3.ts';
 import type { Scene } from '../scene/types.ts';
 import type { ActorMaterial, ActorShape } from './actors.ts';
@@ -237,6 +238,15 @@ export async function fitBlocker(
 
   fits.sort((a, b) => a.rss - b.rss);
   const fit = fits[0]!;
+  if (!Number.isFinite(fit.rss)) {
+    // a sample where the model has no path at all (−∞ dB) cannot be compared with a measured gain
+    const empty = fit.pred.filter((v) => !Number.isFinite(v)).length;
+    throw new InputError(
+      trace.file ?? 'the measured trace',
+      undefined,
+      `the model has no path at ${empty} of the trace's ${n} samples for every size tried (the body blocks every path: is diffraction off?); nothing to fit`,
+    );
+  }
   const dof = Math.max(1, n - 3);
   const s2 = fit.rss / dof;
   // covariance of (log dim₁, log dim₂, b): s²·(JᵀJ)⁻¹ with J = [∂pred/∂θ₁, ∂pred/∂θ₂, 1]

@@ -12,6 +12,8 @@ export interface MeasuredTrace {
   gainDb: number[];
   /** which column the file gave */
   column: 'path_gain_db' | 'rx_power_dbm';
+  /** the file it came from (errors name it) */
+  file?: string;
 }
 
 /** Rows a trace may hold (a 1 kHz trace of 15 minutes): bounded work for any file. */
@@ -91,5 +93,5 @@ export function parseMeasuredTrace(
     );
   if (t.length < 3)
     throw new InputError(file, `line ${lines.length}`, `${t.length} rows; a trace needs at least 3`);
-  return { t, gainDb, column };
+  return { t, gainDb, column, file };
 }

@@ -110,7 +110,7 @@ export async function fitBlockerJob(
     file,
     req.tx,
     req.rx,
-    { t: req.trace.t, gainDb: req.trace.gainDb, column: 'path_gain_db' },
+    { t: req.trace.t, gainDb: req.trace.gainDb, column: 'path_gain_db', file: req.trace.file },
     {
       actorId: req.actorId,
       materials,

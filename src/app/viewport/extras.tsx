@@ -28,21 +28,30 @@ function SoundingMarkers({ scene }: { scene: Scene }) {
   );
 }
 
-/** Receiver positions suggested by measurement planning: pink diamonds at the receiver height. */
-function SuggestedRxMarkers({ scene }: { scene: Scene }) {
-  const suggested = useStudio((s) => s.suggestedRx);
+/**
+ * A group whose children's world positions a test hook on `window` reads (e2e: where markers and
+ * proxies are drawn); the hook is removed with the component.
+ */
+function useChildPositionsHook(name: '__rftwinSuggestedMarkers' | '__rftwinActorProxies') {
   const group = useRef<THREE.Group>(null);
   useEffect(() => {
-    window.__rftwinSuggestedMarkers = () =>
+    window[name] = () =>
       (group.current?.children ?? []).map((m) => {
         m.updateWorldMatrix(true, false);
         const e = m.matrixWorld.elements;
         return [e[12]!, e[13]!, e[14]!] as Vec3;
       });
     return () => {
-      window.__rftwinSuggestedMarkers = undefined;
+      window[name] = undefined;
     };
-  }, []);
+  }, [name]);
+  return group;
+}
+
+/** Receiver positions suggested by measurement planning: pink diamonds at the receiver height. */
+function SuggestedRxMarkers({ scene }: { scene: Scene }) {
+  const suggested = useStudio((s) => s.suggestedRx);
+  const group = useChildPositionsHook('__rftwinSuggestedMarkers');
   const { min, max } = scene.bbox;
   const r = Math.max(0.12, Math.hypot(max[0] - min[0], max[1] - min[1]) * 0.012);
   return (
@@ -66,18 +75,7 @@ function ActorProxies() {
   const timeline = useStudio((s) => s.timeline);
   const index = useStudio((s) => s.timelineIndex);
   const actors = useStudio((s) => s.actors);
-  const group = useRef<THREE.Group>(null);
-  useEffect(() => {
-    window.__rftwinActorProxies = () =>
-      (group.current?.children ?? []).map((m) => {
-        m.updateWorldMatrix(true, false);
-        const e = m.matrixWorld.elements;
-        return [e[12]!, e[13]!, e[14]!] as Vec3;
-      });
-    return () => {
-      window.__rftwinActorProxies = undefined;
-    };
-  }, []);
+  const group = useChildPositionsHook('__rftwinActorProxies');
   const poses = timeline?.steps[index]?.poses ?? [];
   return (
     <group ref={group}>

@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type FromWorker, type PoolPort, WorkerPool } from '../engine/parallel/index.ts';
+import { type FromWorker, inlinePoolPort, type PoolPort, WorkerPool } from '../engine/parallel/index.ts';
 import { flag, type ParsedArgs, UsageError } from './args.ts';
 
-/** `--threads N`: how many worker threads a CPU job may use (default: every core, for jobs large enough). */
+/** `--threads N`: how many threads a CPU job may use, this one included (default: every core, for jobs large enough). */
 export { THREADS_USAGE } from './usage.ts';
 
 /**
@@ -40,12 +40,14 @@ export function workersFor(
 }
 
 /**
- * A pool of `n` Node worker threads running src/cli/poolWorker.ts: from the CLI bundle its built
- * poolWorker.js beside this chunk; from the TypeScript sources (tests, benches) through tsx.
+ * A pool of `n` threads: this one and n − 1 Node worker threads running src/cli/poolWorker.ts,
+ * from the CLI bundle its built poolWorker.js beside this chunk, from the TypeScript sources
+ * (tests, benches) through tsx.
  */
 export function nodeWorkerPool(n: number): WorkerPool {
   const fromSources = import.meta.url.endsWith('.ts');
-  const ports: PoolPort[] = Array.from({ length: n }, () => {
+  // this thread is one of the n (inlinePort.ts says why), the others are worker threads
+  const threads: PoolPort[] = Array.from({ length: n - 1 }, () => {
     // from the sources: bin/run-ts.mjs (tsx and the *.wgsl?raw loader) runs poolWorker.ts
     const worker = fromSources
       ? new Worker(new URL('../../bin/run-ts.mjs', import.meta.url), {
@@ -66,5 +68,5 @@ export function nodeWorkerPool(n: number): WorkerPool {
       terminate: () => void worker.terminate(),
     };
   });
-  return new WorkerPool(ports);
+  return new WorkerPool([inlinePoolPort(), ...threads]);
 }

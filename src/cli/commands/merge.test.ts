@@ -66,7 +66,7 @@ describe('tiled radio maps and rftwin merge', () => {
     await ok([...MAP, '--threads', '1', '--out', whole, '--png', join(dir, 'whole.png')]);
     const threaded = join(dir, 'threads.json');
     const r = await ok([...MAP, '--threads', '2', '--out', threaded]);
-    expect(r.stderr).toContain('2 worker threads');
+    expect(r.stderr).toContain('2 threads (this one and 1 worker thread)');
     expectSameMap(json(threaded), json(whole));
 
     for (const [i, t] of tiles.entries())

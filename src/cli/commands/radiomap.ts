@@ -120,8 +120,9 @@ export async function run(argv: string[]): Promise<number> {
   const out = requireFlag(args, 'out');
   const pngPath = flag(args, 'png');
   const csvPath = flag(args, 'csv');
-  const tileSize = numberFlag(args, 'batch', 4096);
-  if (!Number.isInteger(tileSize) || tileSize < 1)
+  // without --batch the backend's own tile size (radiomap.ts DEFAULT_TILE_CELLS)
+  const tileSize = flag(args, 'batch') === undefined ? undefined : numberFlag(args, 'batch', 0);
+  if (tileSize !== undefined && (!Number.isInteger(tileSize) || tileSize < 1))
     throw new UsageError(`--batch must be a positive integer number of cells, got ${tileSize}`);
   const threads = threadsFromArgs(args);
   const tiling = tilingFromArgs(args);
@@ -205,9 +206,11 @@ export async function run(argv: string[]): Promise<number> {
       } else if (bestServer) {
         map = await computeBestServerMap(channel, { txs, grid, materials, tileSize, rows }, control);
       } else if (choice.backend.kind === 'cpu' && workers > 1) {
-        // CPU work on worker threads, blocks of rows; the same cells as one thread
+        // CPU work on this thread and worker threads, blocks of rows; the same cells as one thread
         control.onBackend?.(channel.used(choice.decision, choice.backend));
-        process.stderr.write(`radiomap: ${workers} worker threads\n`);
+        process.stderr.write(
+          `radiomap: ${workers} threads (this one and ${workers - 1} worker thread${workers > 2 ? 's' : ''})\n`,
+        );
         const pool = nodeWorkerPool(workers);
         try {
           await pool.open(scene, settings, materials);

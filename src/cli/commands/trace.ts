@@ -263,9 +263,11 @@ export async function run(argv: string[]): Promise<number> {
       const workers = workersFor(threads, endpoints.length, MIN_PARALLEL_WORK.links, endpoints.length);
       if (choice.backend.kind !== 'cpu' || workers < 2)
         return await channel.traceLinks(endpoints, materials, control);
-      // CPU work on worker threads, chunks of links; the same links as one thread
+      // CPU work on this thread and worker threads, chunks of links; the same links as one thread
       control.onBackend(channel.used(choice.decision, choice.backend));
-      process.stderr.write(`trace: ${workers} worker threads\n`);
+      process.stderr.write(
+        `trace: ${workers} threads (this one and ${workers - 1} worker thread${workers > 2 ? 's' : ''})\n`,
+      );
       const pool = nodeWorkerPool(workers);
       try {
         await pool.open(scene, settings, materials);

@@ -1,4 +1,5 @@
 import { wavelength } from '../core/constants.ts';
+import { norm3 } from '../core/norm.ts';
 import type { Vec3 } from '../core/vec3.ts';
 import type { PathGeometry } from '../tracer/path.ts';
 
@@ -33,14 +34,14 @@ export function nearFieldCheck(
   paths: readonly PathGeometry[],
   frequencyHz: number,
 ): NearFieldCheck {
-  let shortest = Math.hypot(rx[0] - tx[0], rx[1] - tx[1], rx[2] - tx[2]);
+  let shortest = norm3(rx[0] - tx[0], rx[1] - tx[1], rx[2] - tx[2]);
   for (const p of paths) {
     const its = p.interactions;
     let a = tx;
     let travelled = 0;
     for (let k = 0; k <= its.length; k++) {
       const b = k === its.length ? rx : its[k]!.point;
-      travelled += Math.hypot(b[0] - a[0], b[1] - a[1], b[2] - a[2]);
+      travelled += norm3(b[0] - a[0], b[1] - a[1], b[2] - a[2]);
       a = b;
       const type = its[k]?.type;
       if (k === its.length || type === 'scattering' || type === 'diffraction') {

@@ -1,3 +1,5 @@
+import { norm2 } from './norm.ts';
+
 /** Complex numbers as immutable {re, im} records; the field code is written with these. */
 export interface Complex {
   re: number;
@@ -13,7 +15,7 @@ export const cmul = (a: Complex, b: Complex): Complex => ({
 });
 export const cscale = (a: Complex, s: number): Complex => ({ re: a.re * s, im: a.im * s });
 export const cconj = (a: Complex): Complex => ({ re: a.re, im: -a.im });
-export const cabs = (a: Complex): number => Math.hypot(a.re, a.im);
+export const cabs = (a: Complex): number => norm2(a.re, a.im);
 export const cabs2 = (a: Complex): number => a.re * a.re + a.im * a.im;
 export const cneg = (a: Complex): Complex => ({ re: -a.re, im: -a.im });
 export function cdiv(a: Complex, b: Complex): Complex {
@@ -22,7 +24,7 @@ export function cdiv(a: Complex, b: Complex): Complex {
 }
 /** Principal square root (branch cut on the negative real axis, Re ≥ 0). */
 export function csqrt(a: Complex): Complex {
-  const r = Math.hypot(a.re, a.im);
+  const r = norm2(a.re, a.im);
   if (r === 0) return { re: 0, im: 0 };
   const re = Math.sqrt((r + a.re) / 2);
   const im = Math.sqrt(Math.max(0, (r - a.re) / 2));

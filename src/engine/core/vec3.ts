@@ -1,3 +1,5 @@
+import { norm3 } from './norm.ts';
+
 /** Small 3-vector helpers on tuples; the tracer uses them on its cold paths. */
 export type Vec3 = [number, number, number];
 
@@ -11,8 +13,8 @@ export const cross = (a: Vec3, b: Vec3): Vec3 => [
   a[2] * b[0] - a[0] * b[2],
   a[0] * b[1] - a[1] * b[0],
 ];
-export const length = (a: Vec3): number => Math.hypot(a[0], a[1], a[2]);
-export const distance = (a: Vec3, b: Vec3): number => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+export const length = (a: Vec3): number => norm3(a[0], a[1], a[2]);
+export const distance = (a: Vec3, b: Vec3): number => norm3(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 export function normalize(a: Vec3): Vec3 {
   const l = length(a);
   return l > 0 ? [a[0] / l, a[1] / l, a[2] / l] : [0, 0, 0];

@@ -1,3 +1,5 @@
+import { norm2 } from '../core/norm.ts';
+
 /**
  * Reflection and transmission coefficients of a material surface, and their exact derivatives
  * (docs/physics.md §4). The one host implementation: the reference field, radio maps and
@@ -71,7 +73,7 @@ function div(ar: number, ai: number, br: number, bi: number): void {
 }
 /** Principal square root, without the cancellation of √((|z| − Re z)/2) for low-loss media. */
 function sqrt(ar: number, ai: number): void {
-  const m = Math.hypot(ar, ai);
+  const m = norm2(ar, ai);
   if (m === 0) {
     Z[0] = 0;
     Z[1] = 0;

@@ -1,4 +1,5 @@
 import { type Complex, cadd, cmul } from '../core/complex.ts';
+import { norm3 } from '../core/norm.ts';
 import { cross, dot, normalize, sub, type Vec3 } from '../core/vec3.ts';
 import type { Scene } from '../scene/types.ts';
 import { transitionFunction } from './fresnelIntegrals.ts';
@@ -76,7 +77,7 @@ function faceDirectionFromEdge(scene: Scene, faceIndex: number, origin: Vec3, e:
       ];
       const along = dot(d, e);
       const perp: Vec3 = [d[0] - along * e[0], d[1] - along * e[1], d[2] - along * e[2]];
-      const dist = Math.hypot(perp[0], perp[1], perp[2]);
+      const dist = norm3(perp[0], perp[1], perp[2]);
       if (dist > bestDist) {
         bestDist = dist;
         best = perp;

@@ -34,8 +34,11 @@ export function linkFrames(
   scene: Scene,
   links: readonly FieldLink[],
   options: FieldOptions,
+  /** a builder to fill again (reset first), made with the same scene and options */
+  into?: PathFrameBuilder,
 ): { frames: PathFrames; linkStart: Int32Array } {
-  const b = new PathFrameBuilder(scene, options);
+  const b = into ?? new PathFrameBuilder(scene, options);
+  b.reset();
   const linkStart = new Int32Array(links.length + 1);
   links.forEach((l, i) => {
     linkStart[i] = b.pathCount;

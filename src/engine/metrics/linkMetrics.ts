@@ -1,4 +1,5 @@
 import type { Complex } from '../core/complex.ts';
+import { norm2 } from '../core/norm.ts';
 import {
   accumulateLinkStats,
   emptyLinkStats,
@@ -95,7 +96,7 @@ export function linkMetricsFromStats(stats: LinkStats, l: number): LinkMetrics {
 }
 
 function angularSpreadRad(ar: number, ai: number, P: number): number {
-  const r = Math.min(1, Math.hypot(ar, ai) / P);
+  const r = Math.min(1, norm2(ar, ai) / P);
   return Math.sqrt(Math.max(0, -2 * Math.log(r)));
 }
 

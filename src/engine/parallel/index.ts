@@ -3,6 +3,8 @@
  * on many threads — Node worker_threads in the CLI, Web Workers in the studio — with results
  * identical to one thread.
  */
+
+export * from './inlinePort.ts';
 export * from './jobs.ts';
 export * from './pool.ts';
 export * from './protocol.ts';

@@ -22,6 +22,7 @@ import {
   type SharedCandidates,
   shareCandidates,
 } from '../tracer/index.ts';
+import { inlinePoolPort } from './inlinePort.ts';
 import { computeRadioMapParallel, traceLinksParallel } from './jobs.ts';
 import { WorkerPool } from './pool.ts';
 import type { FromWorker, PoolPort, ToWorker } from './protocol.ts';
@@ -98,11 +99,11 @@ describe('worker pool', () => {
     );
   });
 
-  it('a map on three workers equals the single-thread map cell by cell; links too', async () => {
+  it('a map on three workers (one on this thread) equals the single-thread map cell by cell; links too', async () => {
     const channel = await Channel.open(scene, settings, { backend: 'cpu' });
     const single = await computeRadioMap(channel, { tx, grid, materials });
-    const ports = [inProcessPort(), inProcessPort(), inProcessPort()];
-    const pool = new WorkerPool(ports);
+    const threads = [inProcessPort(), inProcessPort()];
+    const pool = new WorkerPool([inlinePoolPort(), ...threads]);
     await pool.open(scene, settings, materials);
     const progress: number[] = [];
     const pooled = await computeRadioMapParallel(
@@ -122,7 +123,28 @@ describe('worker pool', () => {
     const many = await traceLinksParallel(pool, links);
     expect(many).toEqual(one);
     pool.terminate();
-    expect(ports.every((p) => p.terminated)).toBe(true);
+    expect(threads.every((p) => p.terminated)).toBe(true);
+  });
+
+  it('work starts on the first worker that has opened the scene; one that never does is not waited for', async () => {
+    const channel = await Channel.open(scene, settings, { backend: 'cpu' });
+    const single = await computeRadioMap(channel, { tx, grid, materials });
+    // a thread that never finishes starting (it answers nothing)
+    const stalled: PoolPort = { post: () => {}, onMessage: () => {}, onError: () => {}, terminate: () => {} };
+    const pool = new WorkerPool([stalled, inlinePoolPort()]);
+    await pool.open(scene, settings, materials);
+    expectSameCells(await computeRadioMapParallel(pool, { tx, grid, materials }), single);
+    pool.terminate();
+    // no worker can open the scene (a stalled one and one that failed): open rejects
+    const failing: PoolPort = {
+      post: () => {},
+      onMessage: () => {},
+      onError: (h) => setTimeout(() => h(new Error('cannot load the engine')), 0),
+      terminate: () => {},
+    };
+    await expect(new WorkerPool([stalled, failing]).open(scene, settings, materials)).rejects.toThrow(
+      'worker 1 stopped: cannot load the engine',
+    );
   });
 
   it('a candidate set built on one thread is the one another copy of the scene traces with', async () => {
@@ -215,7 +237,9 @@ describe('worker pool', () => {
 
   it('a failing task is named; an abort ends every worker', async () => {
     const ports = [inProcessPort(), inProcessPort()];
-    const pool = new WorkerPool(ports);
+    // and the one on this thread: its task stops at its next tile
+    const inline = inlinePoolPort();
+    const pool = new WorkerPool([...ports, inline]);
     await pool.open(scene, settings, materials);
     await expect(
       pool.run([{ kind: 'map', tx, grid, rows: { start: 0, end: 99 } }], { describe: () => 'tile 7' }),

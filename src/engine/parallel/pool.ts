@@ -51,19 +51,29 @@ export class WorkerPool {
     return this.ports.length;
   }
 
-  /** Send the scene, settings and materials to every worker; resolves when all have opened it. */
+  /**
+   * Send the scene, settings and materials to every worker; resolves when one has opened it
+   * (rejects if none can). Each worker takes tasks as soon as it has opened the scene, so work
+   * starts on the first one ready (a worker on this thread: at once) while threads still start.
+   */
   open(scene: Scene, settings: ChannelSettings, materials: Record<string, RadioParameters>): Promise<void> {
     this.idle.length = 0;
     this.opened = { scene, settings, materials };
     const opened = this.ports.map(
       (_, w) =>
         new Promise<void>((resolve, reject) => {
-          this.running.set(-1 - w, { resolve: () => resolve(), reject });
+          this.running.set(-1 - w, {
+            resolve: () => {
+              this.release(w);
+              resolve();
+            },
+            reject,
+          });
         }),
     );
     for (const port of this.ports) port.post({ type: 'open', scene, settings, materials });
-    return Promise.all(opened).then(() => {
-      this.idle.push(...this.ports.map((_, w) => w));
+    return Promise.any(opened).catch((e: AggregateError) => {
+      throw e.errors[0];
     });
   }
 

@@ -10,18 +10,22 @@ import type { FromWorker, PoolResult, PoolTask, ToWorker } from './protocol.ts';
  * bit. A candidate set the pool sends goes into this thread's candidate cache, where those
  * calls find it. `post` sends a message back with the buffers to transfer (not copy).
  */
-export function poolWorker(post: (message: FromWorker, transfer: ArrayBuffer[]) => void) {
+export function poolWorker(
+  post: (message: FromWorker, transfer: ArrayBuffer[]) => void,
+  /** ends a running task between tiles or chunks (a worker on the pool's own thread: inlinePort.ts) */
+  signal?: AbortSignal,
+) {
   let state: { channel: Channel; materials: Parameters<Channel['traceLinks']>[1] } | undefined;
   let queue = Promise.resolve();
   async function run(id: number, task: PoolTask): Promise<PoolResult> {
     if (!state) throw new Error('pool worker: a task came before the scene');
     const { channel, materials } = state;
     if (task.kind === 'links')
-      return { kind: 'links', links: await channel.traceLinks(task.links, materials) };
+      return { kind: 'links', links: await channel.traceLinks(task.links, materials, { signal }) };
     const map = await computeRadioMap(
       channel,
       { tx: task.tx, grid: task.grid, materials, rows: task.rows, tileSize: task.batch },
-      { onMapProgress: (p) => post({ type: 'progress', id, done: p.done }, []) },
+      { signal, onMapProgress: (p) => post({ type: 'progress', id, done: p.done }, []) },
     );
     return { kind: 'map', map };
   }

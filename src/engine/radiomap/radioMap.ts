@@ -4,8 +4,10 @@ import { scatteringObjectsOf } from '../channel/channel.ts';
 import { nearFieldCheck } from '../channel/nearField.ts';
 import { fieldOptionsOf, traceOptionsOf } from '../channel/settings.ts';
 import type { Vec3 } from '../core/vec3.ts';
+import { Yielder } from '../core/yielding.ts';
 import { linkFrames, pathOfFrame } from '../field/evaluate.ts';
 import { materialTable } from '../field/jonesChain.ts';
+import { PathFrameBuilder } from '../field/pathFrames.ts';
 import { GpuDeviceLostError, GpuOutOfMemoryError } from '../gpu/errors.ts';
 import type { RadioParameters } from '../materials/radioMaterial.ts';
 import { linkMetricsFromStats } from '../metrics/linkMetrics.ts';
@@ -25,7 +27,7 @@ export interface RadioMapOptions {
   tx: Vec3;
   grid: RadioMapGrid;
   materials: Record<string, RadioParameters>;
-  /** receivers per batch (default 4096; rounded to whole rows) */
+  /** receivers per batch (default DEFAULT_TILE_CELLS of the backend; rounded to whole rows) */
   tileSize?: number;
   /**
    * only grid rows [start, end): the result is a part of the map (`rows` set, arrays of those
@@ -138,6 +140,15 @@ export function emptyCells(n: number) {
   };
 }
 
+/**
+ * Cells per tile when the caller names none. WebGPU amortises its dispatches over large tiles.
+ * On the CPU a tile's frames (≈ 40 paths a cell on the demo room, ≈ 600 bytes a path) should
+ * stay in the caches and be reused tile after tile: 4,096-cell tiles grew ~100 MB of columns
+ * each, and the demo map took 20–40 % longer than with 128–512 cells; with two threads the
+ * smaller tiles also run less into each other in the shared cache (bench/results/parallel.json).
+ */
+export const DEFAULT_TILE_CELLS = { cpu: 128, webgpu: 4096 } as const;
+
 const REFERENCE_CODE = { los: 0, strongest: 1, none: 2 } as const;
 
 export async function computeRadioMap(
@@ -167,8 +178,11 @@ export async function computeRadioMap(
   };
   const traceOptions = traceOptionsOf(channel.settings, scatteringObjectsOf(channel.scene, materials));
   const fieldOptions = fieldOptionsOf(channel.settings);
-  const tileSize = Math.max(1, Math.floor(options.tileSize ?? 4096));
+  const tileSize = Math.max(1, Math.floor(options.tileSize ?? DEFAULT_TILE_CELLS[backend.kind]));
   const rowsPerTile = Math.max(1, Math.floor(tileSize / grid.nx));
+  const yielder = new Yielder();
+  // one set of frame columns for every tile (their capacity is kept)
+  const builder = new PathFrameBuilder(channel.scene, fieldOptions);
   let tracer: TxTracer = await backend.tracer(channel.scene, channel.bvh, tx, traceOptions, { signal });
   try {
     for (let row = rows.start; row < rows.end; row += rowsPerTile) {
@@ -189,6 +203,7 @@ export async function computeRadioMap(
           channel.scene,
           paths.map((geometries, k) => ({ ...cells[k]!, geometries })),
           fieldOptions,
+          builder,
         );
         const tf = performance.now();
         a = await backend.evaluate(
@@ -257,7 +272,7 @@ export async function computeRadioMap(
         label: map.backendLabel,
       });
       // let the event loop breathe (abort signals, progress output) between tiles
-      await new Promise((r) => setTimeout(r, 0));
+      await yielder.maybe(signal);
     }
   } finally {
     tracer.destroy();

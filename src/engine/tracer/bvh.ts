@@ -1,3 +1,4 @@
+import { norm3 } from '../core/norm.ts';
 import type { Vec3 } from '../core/vec3.ts';
 import type { Scene } from '../scene/types.ts';
 
@@ -237,7 +238,7 @@ export function segmentBlocked(
   ignore?: (triangle: number) => boolean,
 ): boolean {
   const d: Vec3 = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
-  const len = Math.hypot(d[0], d[1], d[2]);
+  const len = norm3(d[0], d[1], d[2]);
   if (len <= 2 * epsilon) return false;
   const u: Vec3 = [d[0] / len, d[1] / len, d[2] / len];
   return closestHit(scene, bvh, a, u, epsilon, len - epsilon, ignore) !== undefined;

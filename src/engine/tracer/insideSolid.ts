@@ -1,3 +1,4 @@
+import { norm3 } from '../core/norm.ts';
 import type { Vec3 } from '../core/vec3.ts';
 import type { Scene } from '../scene/types.ts';
 import { type Bvh, intersectTriangle } from './bvh.ts';
@@ -22,7 +23,7 @@ const DIRECTIONS: Vec3[] = (
     [2, -6, 3],
   ] as Vec3[]
 ).flatMap((d) => {
-  const n = Math.hypot(d[0], d[1], d[2]);
+  const n = norm3(d[0], d[1], d[2]);
   const u: Vec3 = [d[0] / n, d[1] / n, d[2] / n];
   return [u, [-u[0], -u[1], -u[2]] as Vec3];
 });

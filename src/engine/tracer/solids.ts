@@ -1,3 +1,4 @@
+import { norm3 } from '../core/norm.ts';
 import { cross, normalize, type Vec3 } from '../core/vec3.ts';
 import { triangleNormalArea } from '../scene/faces.ts';
 import type { Scene } from '../scene/types.ts';
@@ -87,7 +88,7 @@ const PARITY_DIRECTIONS: Vec3[] = [
  */
 export function solidsContaining(scene: Scene, bvh: Bvh, p: Vec3, solid: readonly boolean[]): number[] {
   const out: number[] = [];
-  const size = Math.hypot(
+  const size = norm3(
     scene.bbox.max[0] - scene.bbox.min[0],
     scene.bbox.max[1] - scene.bbox.min[1],
     scene.bbox.max[2] - scene.bbox.min[2],

@@ -56,9 +56,9 @@ export async function radioMapJob(
       budget: { ...DEFAULT_LINK_BUDGET, txPowerDbm: settings.txPowerDbm },
       search: 'exhaustive',
     });
-    map = await computeBeamMap(beamChannel, { tx, grid, materials, tileSize: 4096 }, selector, control);
+    map = await computeBeamMap(beamChannel, { tx, grid, materials }, selector, control);
   } else if (req.txs.length > 1)
-    map = await computeBestServerMap(channel, { txs: req.txs, grid, materials, tileSize: 4096 }, control);
+    map = await computeBestServerMap(channel, { txs: req.txs, grid, materials }, control);
   else if (choice.backend.kind === 'cpu' && workers > 1) {
     // a pool of Web Workers, blocks of rows: the same cells as this worker alone
     const pool = webWorkerPool(workers);
@@ -67,7 +67,7 @@ export async function radioMapJob(
       await pool.open(channel.scene, channel.settings, materials);
       map = await computeRadioMapParallel(
         pool,
-        { tx: req.txs[0]!, grid, materials, tileSize: 4096 },
+        { tx: req.txs[0]!, grid, materials },
         {
           signal: ctx.signal,
           onMapProgress: (p) => control.onMapProgress({ ...p, label: `CPU × ${workers} workers` }),
@@ -78,7 +78,7 @@ export async function radioMapJob(
     }
     map.backendNote = choice.decision.reason;
     map.backendLabel = `CPU × ${workers} workers`;
-  } else map = await computeRadioMap(channel, { tx: req.txs[0]!, grid, materials, tileSize: 4096 }, control);
+  } else map = await computeRadioMap(channel, { tx: req.txs[0]!, grid, materials }, control);
   // the map's arrays move to the page (no structured clone of millions of cells)
   const transfer = [
     map.pathGainDb,

@@ -1,4 +1,5 @@
 import { wavelength } from '../../core/constants.ts';
+import { norm2 } from '../../core/norm.ts';
 import {
   bindBuffers,
   computePipeline,
@@ -77,7 +78,7 @@ const WORKGROUP = 64;
 
 /** Principal √(re + j·im) in f64 (Re ≥ 0), as coefficients.ts. */
 function principalSqrt(re: number, im: number): [number, number] {
-  const m = Math.hypot(re, im);
+  const m = norm2(re, im);
   if (m === 0) return [0, 0];
   if (re >= 0) {
     const r = Math.sqrt((m + re) / 2);

@@ -1,3 +1,4 @@
+import { norm3 } from '../../core/norm.ts';
 import type { CandidateTrie } from './candidates.ts';
 import { area2d, hull2d } from './polygon2d.ts';
 import type { TracerGeometry } from './tracerGeometry.ts';
@@ -82,7 +83,7 @@ export function faceFrames(g: TracerGeometry): FaceFrames {
       uy = 0;
       uz = -nx;
     }
-    const ul = Math.hypot(ux, uy, uz);
+    const ul = norm3(ux, uy, uz);
     ux /= ul;
     uy /= ul;
     uz /= ul;
@@ -401,7 +402,7 @@ export class CandidateBeams {
       let ox = ey * fnz - ez * fny,
         oy = ez * fnx - ex * fnz,
         oz = ex * fny - ey * fnx;
-      const ol = Math.hypot(ox, oy, oz);
+      const ol = norm3(ox, oy, oz);
       // a zero-length edge adds no side plane (dropping a half-space only widens the beam)
       if (!(ol > 1e-12)) continue;
       ox /= ol;
@@ -421,7 +422,7 @@ export class CandidateBeams {
       let nx = ay * ez - az * ey,
         ny = az * ex - ax * ez,
         nz = ax * ey - ay * ex;
-      const nl = Math.hypot(nx, ny, nz);
+      const nl = norm3(nx, ny, nz);
       if (!(nl > 0)) continue;
       nx /= nl;
       ny /= nl;

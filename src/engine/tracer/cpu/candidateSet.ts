@@ -1,3 +1,4 @@
+import { norm3 } from '../../core/norm.ts';
 import type { Vec3 } from '../../core/vec3.ts';
 import type { PathGeometry } from '../path.ts';
 import { BeamTree } from './beamTree.ts';
@@ -212,7 +213,7 @@ export function buildCandidates(
  * transmitter: no far-field LoS path there).
  */
 export function losPath(g: TracerGeometry, tx: Vec3, rx: Vec3, occlusionEps: number): PathGeometry | null {
-  const length = Math.hypot(rx[0] - tx[0], rx[1] - tx[1], rx[2] - tx[2]);
+  const length = norm3(rx[0] - tx[0], rx[1] - tx[1], rx[2] - tx[2]);
   if (!(length > 0)) return null;
   if (segmentOccluded(g, tx[0], tx[1], tx[2], rx[0], rx[1], rx[2], -1, -1, occlusionEps)) return null;
   return { kind: 'los', interactions: [], length };

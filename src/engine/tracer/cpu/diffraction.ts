@@ -1,3 +1,4 @@
+import { norm3 } from '../../core/norm.ts';
 import type { Vec3 } from '../../core/vec3.ts';
 import type { PathGeometry } from '../path.ts';
 import { segmentOccluded } from './rayCast.ts';
@@ -111,8 +112,7 @@ export class EdgeDiffraction {
         continue;
       if (segmentOccluded(g, qx, qy, qz, rx[0], rx[1], rx[2], w.faceA, -1, occlusionEps, w.faceB, -1))
         continue;
-      const length =
-        Math.hypot(qx - tx[0], qy - tx[1], qz - tx[2]) + Math.hypot(rx[0] - qx, rx[1] - qy, rx[2] - qz);
+      const length = norm3(qx - tx[0], qy - tx[1], qz - tx[2]) + norm3(rx[0] - qx, rx[1] - qy, rx[2] - qz);
       out.push({
         kind: 'diffracted',
         interactions: [

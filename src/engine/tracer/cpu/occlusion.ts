@@ -1,3 +1,4 @@
+import { norm3 } from '../../core/norm.ts';
 import { clipPolygon, faceFrames } from './beams.ts';
 import { hull2d, subtractConvex } from './polygon2d.ts';
 import type { TracerGeometry } from './tracerGeometry.ts';
@@ -72,7 +73,7 @@ export class OcclusionCuller {
       }
       let r = 0;
       for (let i = 0; i < m; i++)
-        r = Math.max(r, Math.hypot(h[3 * i]! - cx, h[3 * i + 1]! - cy, h[3 * i + 2]! - cz));
+        r = Math.max(r, norm3(h[3 * i]! - cx, h[3 * i + 1]! - cy, h[3 * i + 2]! - cz));
       this.sphere.set([cx, cy, cz, r * (1 + 1e-9) + 1e-9 * g.size], 4 * f);
     }
     this.slot = new Int32Array(F).fill(-1);
@@ -114,7 +115,7 @@ export class OcclusionCuller {
       const dx = sphere[4 * f]! - ix,
         dy = sphere[4 * f + 1]! - iy,
         dz = sphere[4 * f + 2]! - iz;
-      const d = Math.hypot(dx, dy, dz);
+      const d = norm3(dx, dy, dz);
       const r = sphere[4 * f + 3]!;
       near[k] = Math.max(0, d - r);
       this.far[k] = d + r;
@@ -182,9 +183,9 @@ export class OcclusionCuller {
     }
     let qr = 0;
     for (let i = 0; i < q.length; i += 3)
-      qr = Math.max(qr, Math.hypot(q[i]! - qx, q[i + 1]! - qy, q[i + 2]! - qz));
+      qr = Math.max(qr, norm3(q[i]! - qx, q[i + 1]! - qy, q[i + 2]! - qz));
     qr = qr * (1 + 1e-9) + 1e-9 * g.size;
-    const qd = Math.hypot(qx - ix, qy - iy, qz - iz);
+    const qd = norm3(qx - ix, qy - iy, qz - iz);
     const farF = qd + qr;
     const dx = qd > 0 ? (qx - ix) / qd : 0,
       dy = qd > 0 ? (qy - iy) / qd : 0,

@@ -1,3 +1,5 @@
+import { norm2 } from '../../core/norm.ts';
+
 /**
  * Convex polygons in a plane, as flat [x0, y0, x1, y1, …] arrays, counter-clockwise: the few
  * operations occlusion culling needs (occlusion.ts): clip by a half-plane, subtract a convex
@@ -42,7 +44,7 @@ function longestEdge(p: readonly number[]): number {
   const n = p.length / 2;
   for (let i = 0; i < n; i++) {
     const j = (i + 1) % n;
-    m = Math.max(m, Math.hypot(p[2 * j]! - p[2 * i]!, p[2 * j + 1]! - p[2 * i + 1]!));
+    m = Math.max(m, norm2(p[2 * j]! - p[2 * i]!, p[2 * j + 1]! - p[2 * i + 1]!));
   }
   return m;
 }

@@ -13,19 +13,24 @@ export const lastHit = { t: Infinity, triangle: -1 };
 
 const TRI_EPS = 1e-12;
 
-/** Möller–Trumbore on scalars; returns t in (tMin, tMax) or Infinity. */
-function hitTriangle(
-  p: Float64Array,
-  tri: number,
-  ox: number,
-  oy: number,
-  oz: number,
-  dx: number,
-  dy: number,
-  dz: number,
-  tMin: number,
-  tMax: number,
-): number {
+/**
+ * The ray hitTriangle tests, [ox, oy, oz, dx, dy, dz, tMin, tMax], and its answer t (index 8).
+ * Numbers go through this array, not arguments: hitTriangle is too large for V8 to inline, and a
+ * call with eight number arguments boxed each one on the heap, per triangle tested — with the
+ * same for segmentOccluded's callers, half of the bytes a radio map allocated (and the garbage
+ * collection that made two threads on two cores run barely faster than one).
+ */
+const RAY = new Float64Array(9);
+
+/** Möller–Trumbore on scalars: whether RAY hits triangle `tri` at t in (tMin, tMax) (t in RAY[8]). */
+function hitTriangle(p: Float64Array, tri: number): boolean {
+  const r = RAY;
+  const ox = r[0]!,
+    oy = r[1]!,
+    oz = r[2]!,
+    dx = r[3]!,
+    dy = r[4]!,
+    dz = r[5]!;
   const i = 9 * tri;
   const ax = p[i]!,
     ay = p[i + 1]!,
@@ -40,20 +45,22 @@ function hitTriangle(
     py = dz * e2x - dx * e2z,
     pz = dx * e2y - dy * e2x;
   const det = e1x * px + e1y * py + e1z * pz;
-  if (det > -1e-14 && det < 1e-14) return Infinity;
+  if (det > -1e-14 && det < 1e-14) return false;
   const inv = 1 / det;
   const sx = ox - ax,
     sy = oy - ay,
     sz = oz - az;
   const u = (sx * px + sy * py + sz * pz) * inv;
-  if (u < -TRI_EPS || u > 1 + TRI_EPS) return Infinity;
+  if (u < -TRI_EPS || u > 1 + TRI_EPS) return false;
   const qx = sy * e1z - sz * e1y,
     qy = sz * e1x - sx * e1z,
     qz = sx * e1y - sy * e1x;
   const v = (dx * qx + dy * qy + dz * qz) * inv;
-  if (v < -TRI_EPS || u + v > 1 + TRI_EPS) return Infinity;
+  if (v < -TRI_EPS || u + v > 1 + TRI_EPS) return false;
   const t = (e2x * qx + e2y * qy + e2z * qz) * inv;
-  return t > tMin && t < tMax ? t : Infinity;
+  if (!(t > r[6]! && t < r[7]!)) return false;
+  r[8] = t;
+  return true;
 }
 
 /** Entry distance of the ray into node's box within [0, tMax], or Infinity. */
@@ -127,6 +134,14 @@ export function castRay(
     iz = 1 / dz;
   let best = tMax;
   let bestTri = -1;
+  const r = RAY;
+  r[0] = ox;
+  r[1] = oy;
+  r[2] = oz;
+  r[3] = dx;
+  r[4] = dy;
+  r[5] = dz;
+  r[6] = tMin;
   let sp = 0;
   stack[sp++] = 0;
   while (sp > 0) {
@@ -139,9 +154,9 @@ export function castRay(
         const tri = triangleOrder[i]!;
         const f = triFace[tri]!;
         if (f === skipA || f === skipB) continue;
-        const t = hitTriangle(pos, tri, ox, oy, oz, dx, dy, dz, tMin, best);
-        if (t < best) {
-          best = t;
+        r[7] = best;
+        if (hitTriangle(pos, tri)) {
+          best = r[8]!;
           bestTri = tri;
         }
       }
@@ -178,6 +193,8 @@ export function segmentOccluded(
   endA2 = -1,
   endB2 = -1,
 ): boolean {
+  // small enough to be inlined where it is called: the numbers reach segmentBlocked through
+  // RAY, not as (boxed) arguments
   let dx = bx - ax,
     dy = by - ay,
     dz = bz - az;
@@ -188,6 +205,31 @@ export function segmentOccluded(
   dx /= len;
   dy /= len;
   dz /= len;
+  const r = RAY;
+  r[0] = ax;
+  r[1] = ay;
+  r[2] = az;
+  r[3] = dx;
+  r[4] = dy;
+  r[5] = dz;
+  r[6] = tMin;
+  r[7] = tMax;
+  return segmentBlocked(g, endA, endB, endA2, endB2);
+}
+
+/** segmentOccluded's traversal, on the ray in RAY. */
+function segmentBlocked(
+  g: TracerGeometry,
+  endA: number,
+  endB: number,
+  endA2: number,
+  endB2: number,
+): boolean {
+  const r = RAY;
+  const ax = r[0]!,
+    ay = r[1]!,
+    az = r[2]!,
+    tMax = r[7]!;
   const { bounds, nodes, triangleOrder } = g.bvh;
   const pos = g.scene.positions;
   const triFace = g.scene.triangleFace;
@@ -196,9 +238,9 @@ export function segmentOccluded(
   const gA2 = endA2 < 0 ? -1 : group[endA2]!;
   const gB = endB < 0 ? -1 : group[endB]!;
   const gB2 = endB2 < 0 ? -1 : group[endB2]!;
-  const ix = 1 / dx,
-    iy = 1 / dy,
-    iz = 1 / dz;
+  const ix = 1 / r[3]!,
+    iy = 1 / r[4]!,
+    iz = 1 / r[5]!;
   let sp = 0;
   stack[sp++] = 0;
   while (sp > 0) {
@@ -211,7 +253,7 @@ export function segmentOccluded(
         const tri = triangleOrder[i]!;
         const fg = group[triFace[tri]!]!;
         if (fg === gA || fg === gB || fg === gA2 || fg === gB2) continue;
-        if (hitTriangle(pos, tri, ax, ay, az, dx, dy, dz, tMin, tMax) !== Infinity) return true;
+        if (hitTriangle(pos, tri)) return true;
       }
     } else {
       stack[sp++] = a;

@@ -1,3 +1,4 @@
+import { norm3 } from '../../core/norm.ts';
 import type { Vec3 } from '../../core/vec3.ts';
 import type { Interaction, PathGeometry } from '../path.ts';
 import { type HitRecords, REFLECTION } from './candidates.ts';
@@ -73,6 +74,6 @@ function scatteredPath(g: TracerGeometry, records: HitRecords, r: number, rx: Ve
   }
   chain.reverse();
   const last = chain[chain.length - 1]!.point;
-  const length = records.length[r]! + Math.hypot(rx[0] - last[0], rx[1] - last[1], rx[2] - last[2]);
+  const length = records.length[r]! + norm3(rx[0] - last[0], rx[1] - last[1], rx[2] - last[2]);
   return { kind: 'scattered', interactions: chain, length };
 }

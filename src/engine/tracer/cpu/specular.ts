@@ -1,3 +1,4 @@
+import { norm3 } from '../../core/norm.ts';
 import type { Vec3 } from '../../core/vec3.ts';
 import type { Interaction, PathGeometry } from '../path.ts';
 import { type CandidateTrie, REFLECTION } from './candidates.ts';
@@ -150,7 +151,7 @@ export class SpecularSolver {
       const endA = k > 0 ? faces[k]! : -1;
       const endB = k < n ? faces[k + 1]! : -1;
       if (segmentOccluded(g, ax, ay, az, bx, by, bz, endA, endB, this.occlusionEps)) return undefined;
-      length += Math.hypot(bx - ax, by - ay, bz - az);
+      length += norm3(bx - ax, by - ay, bz - az);
     }
     // an interaction point on another surface (a junction: a wall's foot on a floor) belongs to
     // neither: the watertight rule resolves it as no specular point at all

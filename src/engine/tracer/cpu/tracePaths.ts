@@ -1,4 +1,6 @@
+import { norm3 } from '../../core/norm.ts';
 import type { Vec3 } from '../../core/vec3.ts';
+import { Yielder } from '../../core/yielding.ts';
 import type { Scene } from '../../scene/types.ts';
 import type { Bvh } from '../bvh.ts';
 import { type PathGeometry, pathSignature } from '../path.ts';
@@ -316,15 +318,11 @@ function* traceSteps(
  * can abort the run (it rejects with the signal's reason) and progress can be shown.
  */
 async function runYielding<T>(it: Generator<void, T>, control: TraceControl): Promise<T> {
-  let last = Date.now();
+  const yielder = new Yielder();
   for (;;) {
     const step = it.next();
     if (step.done) return step.value;
-    if (Date.now() - last > 30) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      control.signal?.throwIfAborted();
-      last = Date.now();
-    }
+    await yielder.maybe(control.signal);
   }
 }
 
@@ -379,7 +377,7 @@ function samePath(a: PathGeometry, b: PathGeometry): boolean {
     const x = a.interactions[k]!;
     const y = b.interactions[k]!;
     if (x.type !== y.type) return false;
-    if (Math.hypot(x.point[0] - y.point[0], x.point[1] - y.point[1], x.point[2] - y.point[2]) > SAME_POINT)
+    if (norm3(x.point[0] - y.point[0], x.point[1] - y.point[1], x.point[2] - y.point[2]) > SAME_POINT)
       return false;
   }
   return true;

@@ -1,3 +1,4 @@
+import { norm3 } from '../../core/norm.ts';
 import type { Scene } from '../../scene/types.ts';
 import { type Bvh, buildBvh } from '../bvh.ts';
 
@@ -118,7 +119,7 @@ function buildTracerGeometry(scene: Scene, bvh: Bvh): TracerGeometry {
       let mx = ny * dz - nz * dy,
         my = nz * dx - nx * dz,
         mz = nx * dy - ny * dx;
-      const l = Math.hypot(mx, my, mz);
+      const l = norm3(mx, my, mz);
       if (l > 0) {
         mx /= l;
         my /= l;
@@ -131,7 +132,7 @@ function buildTracerGeometry(scene: Scene, bvh: Bvh): TracerGeometry {
     }
   }
   const { min, max } = scene.bbox;
-  const size = Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]) || 1;
+  const size = norm3(max[0] - min[0], max[1] - min[1], max[2] - min[2]) || 1;
   const faceGroup = coplanarGroups(scene);
   const triOpenEdges = new Uint8Array(nTri);
   const triFace = scene.triangleFace;
@@ -210,7 +211,7 @@ export function coplanarGroups(scene: Scene): Int32Array {
   const n = scene.faces.length;
   const group = new Int32Array(n);
   const { min, max } = scene.bbox;
-  const size = Math.max(1, Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]));
+  const size = Math.max(1, norm3(max[0] - min[0], max[1] - min[1], max[2] - min[2]));
   // bucket by |offset| rounded, then compare exactly within a bucket and its neighbours
   const key = (f: number) => Math.round(Math.abs(scene.faces[f]!.offset) / (1e-9 * size));
   const buckets = new Map<number, number[]>();

@@ -1,3 +1,4 @@
+import { norm3 } from '../../core/norm.ts';
 import type { Vec3 } from '../../core/vec3.ts';
 import type { Scene } from '../../scene/types.ts';
 import type { Interaction } from '../path.ts';
@@ -99,14 +100,14 @@ export function sceneWedges(g: TracerGeometry): { wedges: Wedge[]; freeEdges: We
       [start, end] = [end, start];
     }
     const d = sub3(end, start);
-    const length = Math.hypot(d[0], d[1], d[2]);
+    const length = norm3(d[0], d[1], d[2]);
     if (length <= tol) continue;
     const e: Vec3 = [d[0] / length, d[1] / length, d[2] / length];
     const inward = (t: number, k: number): Vec3 => {
       const w = sub3(vertex(t, (k + 2) % 3), start);
       const a = dot3(w, e);
       const u: Vec3 = [w[0] - a * e[0], w[1] - a * e[1], w[2] - a * e[2]];
-      const l = Math.hypot(u[0], u[1], u[2]);
+      const l = norm3(u[0], u[1], u[2]);
       return [u[0] / l, u[1] / l, u[2] / l];
     };
     const uA = inward(tA, kA);
@@ -277,7 +278,7 @@ function findWedge(g: TracerGeometry, it: Interaction): Wedge | undefined {
   const hi = other < 0 ? -1 : Math.max(it.faceIndex, other);
   for (const w of list) {
     if (w.faceA !== lo || w.faceB !== hi) continue;
-    if (Math.hypot(w.start[0] - s[0], w.start[1] - s[1], w.start[2] - s[2]) < 1e-6) return w;
+    if (norm3(w.start[0] - s[0], w.start[1] - s[1], w.start[2] - s[2]) < 1e-6) return w;
   }
   return undefined;
 }

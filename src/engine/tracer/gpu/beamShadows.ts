@@ -1,3 +1,4 @@
+import { norm3 } from '../../core/norm.ts';
 import { BEAM_CONE, type CandidateBeams, polygonCentroid } from '../cpu/beams.ts';
 import { type CandidateTrie, REFLECTION } from '../cpu/candidates.ts';
 import type { TracerGeometry } from '../cpu/tracerGeometry.ts';
@@ -78,7 +79,7 @@ export class BeamShadows {
       const e2x = p[o + 6]! - p[o]!,
         e2y = p[o + 7]! - p[o + 1]!,
         e2z = p[o + 8]! - p[o + 2]!;
-      this.area[t] = 0.5 * Math.hypot(e1y * e2z - e1z * e2y, e1z * e2x - e1x * e2z, e1x * e2y - e1y * e2x);
+      this.area[t] = 0.5 * norm3(e1y * e2z - e1z * e2y, e1z * e2x - e1x * e2z, e1x * e2y - e1y * e2x);
     }
   }
 
@@ -540,7 +541,7 @@ function triangleCone(
     let mx = fny * ez - fnz * ey,
       my = fnz * ex - fnx * ez,
       mz = fnx * ey - fny * ex;
-    const ml = Math.hypot(mx, my, mz);
+    const ml = norm3(mx, my, mz);
     // a vanishing edge (clipping can leave one): its neighbours bound a hit cone; a shadow
     // needs every edge
     if (!(ml > 1e-9)) {
@@ -567,7 +568,7 @@ function triangleCone(
     let nx = ay * ez - az * ey,
       ny = az * ex - ax * ez,
       nz = ax * ey - ay * ex;
-    const nl = Math.hypot(nx, ny, nz);
+    const nl = norm3(nx, ny, nz);
     if (!(nl > 0)) return null;
     nx /= nl;
     ny /= nl;

@@ -1,3 +1,4 @@
+import { norm3 } from '../../core/norm.ts';
 import { storageBuffer } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
 import type { Scene } from '../../scene/types.ts';
@@ -113,7 +114,7 @@ export function packScene(scene: Scene, bvh: Bvh): PackedScene {
     }
   });
   const { min, max } = scene.bbox;
-  const extent = Math.max(1, Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]));
+  const extent = Math.max(1, norm3(max[0] - min[0], max[1] - min[1], max[2] - min[2]));
   const maxCoordinate = Math.max(1, ...min.map(Math.abs), ...max.map(Math.abs));
   return {
     nodes,

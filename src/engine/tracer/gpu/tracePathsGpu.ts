@@ -1,3 +1,4 @@
+import { norm3 } from '../../core/norm.ts';
 import type { Vec3 } from '../../core/vec3.ts';
 import {
   bindBuffers,
@@ -890,7 +891,7 @@ function acceptedPath(
   let length = 0;
   for (let k = 0; k < depth; k++) {
     const point = points[k]!;
-    length += Math.hypot(point[0] - prev[0], point[1] - prev[1], point[2] - prev[2]);
+    length += norm3(point[0] - prev[0], point[1] - prev[1], point[2] - prev[2]);
     prev = point;
     interactions.push({
       type: types[k] === REFLECTION ? 'reflection' : 'transmission',
@@ -899,7 +900,7 @@ function acceptedPath(
       point,
     });
   }
-  length += Math.hypot(rx[0] - prev[0], rx[1] - prev[1], rx[2] - prev[2]);
+  length += norm3(rx[0] - prev[0], rx[1] - prev[1], rx[2] - prev[2]);
   return { kind: depth === 0 ? 'los' : 'specular', interactions, length };
 }
 

@@ -166,6 +166,24 @@ export function pointOnSurface(
   skipFace: number,
   samePlane = true,
 ): boolean {
+  // small enough to be inlined where it is called: the numbers reach the traversal through a
+  // typed array, not as arguments V8 would box on the heap at every call (rayCast.ts, RAY)
+  const q = POINT;
+  q[0] = x;
+  q[1] = y;
+  q[2] = z;
+  q[3] = tol;
+  return pointOnSurfaceAt(g, skipFace, samePlane);
+}
+
+const POINT = new Float64Array(4);
+
+/** pointOnSurface's traversal, for the point and tolerance in POINT. */
+function pointOnSurfaceAt(g: TracerGeometry, skipFace: number, samePlane: boolean): boolean {
+  const x = POINT[0]!,
+    y = POINT[1]!,
+    z = POINT[2]!,
+    tol = POINT[3]!;
   const { bounds, nodes, triangleOrder } = g.bvh;
   const te = g.triEdges;
   const stack = surfaceStack;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { boxImageLengths } from '../../../test/oracles/boxImages.ts';
+import { imageMethodPathsToMany } from '../../../test/oracles/imageMethod.ts';
 import { SIONNA_SCENE_NAMES, sionnaScenePath } from '../../../test/paths.ts';
-import { boxesInRoom } from '../../../test/scenes/generatedScenes.ts';
+import { boxesInRoom, canyonWithCars } from '../../../test/scenes/generatedScenes.ts';
 import { recallRun } from '../../../test/searchRecall.ts';
 import { seededRandom } from '../../core/random.ts';
 import type { Vec3 } from '../../core/vec3.ts';
@@ -18,6 +19,23 @@ import { tracerGeometry } from './tracerGeometry.ts';
  * links each (transmitters × receivers).
  */
 const complete = (reports: SearchReport[]) => reports.every((r) => r.complete && r.missRate === 0);
+
+describe('the reference itself', () => {
+  it('pruning by apertures drops no path the cone alone keeps: boxes in a room to depth 4, canyon to depth 3', () => {
+    for (const [g, depth, seed] of [
+      [boxesInRoom(), 4, 25],
+      [canyonWithCars(), 3, 27],
+    ] as const) {
+      const tx = g.links(1, seed).map((l) => l.tx)[0]!;
+      const rxs = g.links(10, seed + 1).map((l) => l.rx);
+      const options = { maxDepth: depth, transmission: false };
+      const pruned = imageMethodPathsToMany(g.scene, tx, rxs, options);
+      const coneOnly = imageMethodPathsToMany(g.scene, tx, rxs, { ...options, apertures: false });
+      expect(pruned).toEqual(coneOnly);
+      expect(pruned.flat().length).toBeGreaterThan(50);
+    }
+  });
+});
 
 describe('path search recall against the exhaustive image method', () => {
   it('boxes in a room (60 faces), depth 4, reflections: 50 links, 100 %, complete', () => {

@@ -38,6 +38,18 @@ describe('the reference itself', () => {
 });
 
 describe('path search recall against the exhaustive image method', () => {
+  it('boxes in a room (60 faces), depth 5, reflections: 50 links, 100 %, complete', () => {
+    const g = boxesInRoom();
+    const txs = g.links(5, 29).map((l) => l.tx);
+    const rxs = g.links(10, 30).map((l) => l.rx);
+    const r = recallRun(g.scene, txs, rxs, { maxDepth: 5, transmission: false });
+    expect(r.links).toBe(50);
+    expect(r.referencePaths).toBeGreaterThan(3000);
+    expect(r.missed).toEqual([]);
+    expect(r.extra).toEqual([]);
+    expect(complete(r.reports)).toBe(true);
+  });
+
   it('boxes in a room (60 faces), depth 4, reflections: 50 links, 100 %, complete', () => {
     const g = boxesInRoom();
     const txs = g.links(5, 21).map((l) => l.tx);

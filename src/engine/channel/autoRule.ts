@@ -16,7 +16,7 @@ export type ChannelJob =
 /** Smallest job (links, cells, traced paths) at which WebGPU on SwiftShader beat the CPU; Infinity: never. */
 export const SOFTWARE_ADAPTER_CROSSOVER: Record<ChannelJob['kind'], number> = {
   links: Number.POSITIVE_INFINITY,
-  map: 100,
+  map: Number.POSITIVE_INFINITY,
   calibration: Number.POSITIVE_INFINITY,
 };
 

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { Vec3 } from '../engine/core/vec3.ts';
 import type { Scene } from '../engine/scene/types.ts';
 import {
@@ -54,4 +55,17 @@ export function recallRun(
     });
   }
   return out;
+}
+
+/**
+ * What every recall test asserts: the tracer found every reference path and nothing else, and
+ * each search reported itself complete with no planned misses; over `links` links and, where
+ * given, more than `atLeast` reference paths (so that the check is not vacuous).
+ */
+export function expectFullRecall(r: RecallResult, links: number, atLeast?: number): void {
+  expect(r.links).toBe(links);
+  if (atLeast !== undefined) expect(r.referencePaths).toBeGreaterThan(atLeast);
+  expect(r.missed).toEqual([]);
+  expect(r.extra).toEqual([]);
+  expect(r.reports.every((x) => x.complete && x.missRate === 0)).toBe(true);
 }

@@ -144,8 +144,9 @@ export function emptyCells(n: number) {
  * Cells per tile when the caller names none. WebGPU amortises its dispatches over large tiles.
  * On the CPU a tile's frames (≈ 40 paths a cell on the demo room, ≈ 600 bytes a path) should
  * stay in the caches and be reused tile after tile: 4,096-cell tiles grew ~100 MB of columns
- * each, and the demo map took 20–40 % longer than with 128–512 cells; with two threads the
- * smaller tiles also run less into each other in the shared cache (bench/results/parallel.json).
+ * each, and the demo map took 20–30 % longer than with 128–512 cells; with two threads 128-cell
+ * tiles ran ≈ 10 % faster than 512-cell ones (less of the shared cache each). Much smaller tiles
+ * pay the per-tile set-up (receiver bins, material table) more often.
  */
 export const DEFAULT_TILE_CELLS = { cpu: 128, webgpu: 4096 } as const;
 

@@ -3,7 +3,7 @@ import { boxImageLengths } from '../../../test/oracles/boxImages.ts';
 import { imageMethodPathsToMany } from '../../../test/oracles/imageMethod.ts';
 import { SIONNA_SCENE_NAMES, sionnaScenePath } from '../../../test/paths.ts';
 import { boxesInRoom, canyonWithCars } from '../../../test/scenes/generatedScenes.ts';
-import { recallRun } from '../../../test/searchRecall.ts';
+import { expectFullRecall, recallRun } from '../../../test/searchRecall.ts';
 import { seededRandom } from '../../core/random.ts';
 import type { Vec3 } from '../../core/vec3.ts';
 import { nodeFileSource } from '../../node/nodeFileSource.ts';
@@ -18,8 +18,6 @@ import { tracerGeometry } from './tracerGeometry.ts';
  * shared with the tracer) is found, on the fixture scenes and on generated scenes, for ≥ 50
  * links each (transmitters × receivers).
  */
-const complete = (reports: SearchReport[]) => reports.every((r) => r.complete && r.missRate === 0);
-
 describe('the reference itself', () => {
   it('pruning by apertures drops no path the cone alone keeps: boxes in a room to depth 4, canyon to depth 3', () => {
     for (const [g, depth, seed] of [
@@ -43,11 +41,7 @@ describe('path search recall against the exhaustive image method', () => {
     const txs = g.links(5, 29).map((l) => l.tx);
     const rxs = g.links(10, 30).map((l) => l.rx);
     const r = recallRun(g.scene, txs, rxs, { maxDepth: 5, transmission: false });
-    expect(r.links).toBe(50);
-    expect(r.referencePaths).toBeGreaterThan(3000);
-    expect(r.missed).toEqual([]);
-    expect(r.extra).toEqual([]);
-    expect(complete(r.reports)).toBe(true);
+    expectFullRecall(r, 50, 3000);
   });
 
   it('boxes in a room (60 faces), depth 4, reflections: 50 links, 100 %, complete', () => {
@@ -55,11 +49,7 @@ describe('path search recall against the exhaustive image method', () => {
     const txs = g.links(5, 21).map((l) => l.tx);
     const rxs = g.links(10, 22).map((l) => l.rx);
     const r = recallRun(g.scene, txs, rxs, { maxDepth: 4, transmission: false });
-    expect(r.links).toBe(50);
-    expect(r.referencePaths).toBeGreaterThan(1500);
-    expect(r.missed).toEqual([]);
-    expect(r.extra).toEqual([]);
-    expect(complete(r.reports)).toBe(true);
+    expectFullRecall(r, 50, 1500);
   });
 
   it('links with few receivers (the tree without beams on its last level): depth 4, 50 links, 100 %', () => {
@@ -68,9 +58,7 @@ describe('path search recall against the exhaustive image method', () => {
     const rxs = g.links(10, 22).map((l) => l.rx);
     const r = recallRun(g.scene, txs, rxs, { maxDepth: 4, transmission: false, lastLevelBeams: false });
     expect(r.referencePaths).toBeGreaterThan(1500);
-    expect(r.missed).toEqual([]);
-    expect(r.extra).toEqual([]);
-    expect(complete(r.reports)).toBe(true);
+    expectFullRecall(r, 50);
   });
 
   it('boxes in a room, depth 2, reflections and transmissions: 50 links, 100 %', () => {
@@ -79,9 +67,7 @@ describe('path search recall against the exhaustive image method', () => {
     const rxs = g.links(10, 24).map((l) => l.rx);
     const r = recallRun(g.scene, txs, rxs, { maxDepth: 2 });
     expect(r.referencePaths).toBeGreaterThan(500);
-    expect(r.missed).toEqual([]);
-    expect(r.extra).toEqual([]);
-    expect(complete(r.reports)).toBe(true);
+    expectFullRecall(r, 50);
   });
 
   for (const name of SIONNA_SCENE_NAMES) {
@@ -102,10 +88,7 @@ describe('path search recall against the exhaustive image method', () => {
         recallRun(scene, txs, rxs, { maxDepth: depth, transmission: false }),
         recallRun(scene, txs, rxs, { maxDepth: 3 }),
       ]) {
-        expect(res.links).toBe(50);
-        expect(res.missed).toEqual([]);
-        expect(res.extra).toEqual([]);
-        expect(complete(res.reports)).toBe(true);
+        expectFullRecall(res, 50);
       }
     });
   }
@@ -148,9 +131,7 @@ describe('beyond the transmitter tree', () => {
 
   it('a tree cut at depth 1, receiver trees met in the middle: still 100 % at depth 4, complete', () => {
     const r = recallRun(g.scene, txs, rxs, { maxDepth: 4, transmission: false, treeMaxDepth: 1 });
-    expect(r.missed).toEqual([]);
-    expect(r.extra).toEqual([]);
-    expect(complete(r.reports)).toBe(true);
+    expectFullRecall(r, 20);
   });
 
   it('shot rays only beyond depth 1: reported incomplete with the planned miss rate', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cityBlock } from '../../../test/scenes/generatedScenes.ts';
-import { recallRun } from '../../../test/searchRecall.ts';
+import { expectFullRecall, recallRun } from '../../../test/searchRecall.ts';
 
 /**
  * Completeness on the ~11 000-triangle city block (issue 18, acceptance 1) to depth 4, 50 links
@@ -17,9 +17,7 @@ describe('path search recall on a city block', () => {
     const rxs = g.links(10, 46).map((l) => l.rx);
     const r = recallRun(g.scene, txs, rxs, { maxDepth: 2, transmission: false });
     expect(r.referencePaths).toBeGreaterThan(50);
-    expect(r.missed).toEqual([]);
-    expect(r.extra).toEqual([]);
-    expect(r.reports.every((x) => x.complete)).toBe(true);
+    expectFullRecall(r, 50);
   });
 
   it('city block, depth 3, reflections: 50 links, 100 %, complete', () => {
@@ -27,11 +25,7 @@ describe('path search recall on a city block', () => {
     const txs = g.links(5, 53).map((l) => l.tx);
     const rxs = g.links(10, 54).map((l) => l.rx);
     const r = recallRun(g.scene, txs, rxs, { maxDepth: 3, transmission: false });
-    expect(r.links).toBe(50);
-    expect(r.referencePaths).toBeGreaterThan(50);
-    expect(r.missed).toEqual([]);
-    expect(r.extra).toEqual([]);
-    expect(r.reports.every((x) => x.complete)).toBe(true);
+    expectFullRecall(r, 50, 50);
   });
 
   it('city block, depth 4, reflections: 50 links (2 transmitters × 25 receivers), 100 %, complete', () => {
@@ -39,10 +33,6 @@ describe('path search recall on a city block', () => {
     const txs = g.links(2, 57).map((l) => l.tx);
     const rxs = g.links(25, 58).map((l) => l.rx);
     const r = recallRun(g.scene, txs, rxs, { maxDepth: 4, transmission: false });
-    expect(r.links).toBe(50);
-    expect(r.referencePaths).toBeGreaterThan(50);
-    expect(r.missed).toEqual([]);
-    expect(r.extra).toEqual([]);
-    expect(r.reports.every((x) => x.complete)).toBe(true);
+    expectFullRecall(r, 50, 50);
   });
 });

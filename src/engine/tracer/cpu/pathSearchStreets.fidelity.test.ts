@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canyonWithCars } from '../../../test/scenes/generatedScenes.ts';
-import { recallRun } from '../../../test/searchRecall.ts';
+import { expectFullRecall, recallRun } from '../../../test/searchRecall.ts';
 import type { PathGeometry } from '../path.ts';
 import { tracePathsSync } from './tracePaths.ts';
 
@@ -15,11 +15,7 @@ describe('path search recall in a street canyon', () => {
     const txs = g.links(5, 41).map((l) => l.tx);
     const rxs = g.links(10, 42).map((l) => l.rx);
     const r = recallRun(g.scene, txs, rxs, { maxDepth: 3, transmission: false });
-    expect(r.links).toBe(50);
-    expect(r.referencePaths).toBeGreaterThan(200);
-    expect(r.missed).toEqual([]);
-    expect(r.extra).toEqual([]);
-    expect(r.reports.every((x) => x.complete)).toBe(true);
+    expectFullRecall(r, 50, 200);
   });
 
   it('street canyon with cars, depth 4, reflections: 50 links, 100 %, complete', () => {
@@ -27,11 +23,7 @@ describe('path search recall in a street canyon', () => {
     const txs = g.links(5, 51).map((l) => l.tx);
     const rxs = g.links(10, 52).map((l) => l.rx);
     const r = recallRun(g.scene, txs, rxs, { maxDepth: 4, transmission: false });
-    expect(r.links).toBe(50);
-    expect(r.referencePaths).toBeGreaterThan(300);
-    expect(r.missed).toEqual([]);
-    expect(r.extra).toEqual([]);
-    expect(r.reports.every((x) => x.complete)).toBe(true);
+    expectFullRecall(r, 50, 300);
   });
 
   it('street canyon with cars, depth 5, reflections: 50 links, 100 %, complete', () => {
@@ -39,11 +31,7 @@ describe('path search recall in a street canyon', () => {
     const txs = g.links(5, 55).map((l) => l.tx);
     const rxs = g.links(10, 56).map((l) => l.rx);
     const r = recallRun(g.scene, txs, rxs, { maxDepth: 5, transmission: false });
-    expect(r.links).toBe(50);
-    expect(r.referencePaths).toBeGreaterThan(300);
-    expect(r.missed).toEqual([]);
-    expect(r.extra).toEqual([]);
-    expect(r.reports.every((x) => x.complete)).toBe(true);
+    expectFullRecall(r, 50, 300);
   });
 
   it('street canyon with cars, depth 2, reflections and transmissions: 50 links, 100 %', () => {
@@ -51,9 +39,7 @@ describe('path search recall in a street canyon', () => {
     const txs = g.links(5, 43).map((l) => l.tx);
     const rxs = g.links(10, 44).map((l) => l.rx);
     const r = recallRun(g.scene, txs, rxs, { maxDepth: 2 });
-    expect(r.missed).toEqual([]);
-    expect(r.extra).toEqual([]);
-    expect(r.reports.every((x) => x.complete)).toBe(true);
+    expectFullRecall(r, 50);
   });
 
   it('reciprocity: 20 canyon links, depth 3, reflections and transmissions, same paths both ways', () => {

@@ -15,12 +15,23 @@ const TRI_EPS = 1e-12;
 
 /**
  * The ray hitTriangle tests, [ox, oy, oz, dx, dy, dz, tMin, tMax], and its answer t (index 8).
- * Numbers go through this array, not arguments: hitTriangle is too large for V8 to inline, and a
- * call with eight number arguments boxed each one on the heap, per triangle tested — with the
- * same for segmentOccluded's callers, half of the bytes a radio map allocated (and the garbage
- * collection that made two threads on two cores run barely faster than one).
+ * Numbers go through this array, not arguments: hitTriangle and segmentOccluded's traversal are
+ * too large for V8 to inline (--trace-turbo-inlining), and a call boxes each number argument on
+ * the heap, per triangle tested and per segment (a demo radio map allocated 6 % less without).
  */
 const RAY = new Float64Array(9);
+
+/** RAY's origin, unit direction and tMin (tMax is set by the caller). Small: inlined. */
+function setRay(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tMin: number): void {
+  const r = RAY;
+  r[0] = ox;
+  r[1] = oy;
+  r[2] = oz;
+  r[3] = dx;
+  r[4] = dy;
+  r[5] = dz;
+  r[6] = tMin;
+}
 
 /** Möller–Trumbore on scalars: whether RAY hits triangle `tri` at t in (tMin, tMax) (t in RAY[8]). */
 function hitTriangle(p: Float64Array, tri: number): boolean {
@@ -135,13 +146,7 @@ export function castRay(
   let best = tMax;
   let bestTri = -1;
   const r = RAY;
-  r[0] = ox;
-  r[1] = oy;
-  r[2] = oz;
-  r[3] = dx;
-  r[4] = dy;
-  r[5] = dz;
-  r[6] = tMin;
+  setRay(ox, oy, oz, dx, dy, dz, tMin);
   let sp = 0;
   stack[sp++] = 0;
   while (sp > 0) {
@@ -205,15 +210,8 @@ export function segmentOccluded(
   dx /= len;
   dy /= len;
   dz /= len;
-  const r = RAY;
-  r[0] = ax;
-  r[1] = ay;
-  r[2] = az;
-  r[3] = dx;
-  r[4] = dy;
-  r[5] = dz;
-  r[6] = tMin;
-  r[7] = tMax;
+  setRay(ax, ay, az, dx, dy, dz, tMin);
+  RAY[7] = tMax;
   return segmentBlocked(g, endA, endB, endA2, endB2);
 }
 

@@ -237,7 +237,7 @@ describe('worker pool', () => {
 
   it('a failing task is named; an abort ends every worker', async () => {
     const ports = [inProcessPort(), inProcessPort()];
-    // and the one on this thread: its task stops at its next tile
+    // and a worker on this thread, which the abort ends too
     const inline = inlinePoolPort();
     const pool = new WorkerPool([...ports, inline]);
     await pool.open(scene, settings, materials);

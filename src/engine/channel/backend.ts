@@ -4,7 +4,7 @@ import type { LinkRanges, StatsEvaluator } from '../metrics/linkStatsModel.ts';
 import type { Scene } from '../scene/types.ts';
 import type { Bvh } from '../tracer/bvh.ts';
 import type { SearchReport, TraceControl, TracePathsOptions } from '../tracer/cpu/tracePaths.ts';
-import type { ReceiverGrid } from '../tracer/gpu/tracePathsGpu.ts';
+import type { ReceiverGrid } from '../tracer/gridCells.ts';
 import type { PathGeometry } from '../tracer/path.ts';
 
 /**

@@ -10,7 +10,6 @@ import {
   type TraceControl,
   type TracePathsOptions,
 } from '../tracer/cpu/tracePaths.ts';
-import type { ReceiverGrid } from '../tracer/gpu/tracePathsGpu.ts';
 import type { ChannelBackend, TxTracer } from './backend.ts';
 
 /** The CPU reference backend (float64 everywhere). */
@@ -31,7 +30,10 @@ export const cpuBackend: ChannelBackend = {
     };
     return {
       trace,
-      traceGrid: (grid, rowStart, rowEnd, c) => trace(gridReceivers(grid, rowStart, rowEnd), c),
+      async traceGrid(grid, rowStart, rowEnd, c) {
+        const reports: SearchReport[] = [];
+        return { paths: await t.traceGrid(grid, rowStart, rowEnd, c, reports), reports };
+      },
       destroy() {},
     };
   },
@@ -44,12 +46,3 @@ export const cpuBackend: ChannelBackend = {
     return new CpuStatsEvaluator(ranges, columns, parameters);
   },
 };
-
-/** Cell-centre receivers of grid rows [rowStart, rowEnd), row-major. */
-export function gridReceivers(grid: ReceiverGrid, rowStart: number, rowEnd: number): Vec3[] {
-  const out: Vec3[] = [];
-  for (let iy = rowStart; iy < rowEnd; iy++)
-    for (let ix = 0; ix < grid.nx; ix++)
-      out.push([grid.xmin + (ix + 0.5) * grid.cellSize, grid.ymin + (iy + 0.5) * grid.cellSize, grid.z]);
-  return out;
-}

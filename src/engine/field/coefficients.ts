@@ -46,70 +46,78 @@ export const isConductor = (etaRe: number, etaIm: number): boolean =>
  */
 export const COEFFICIENT_FLOATS = 12;
 
-// ---- complex arithmetic on number pairs: results in (Z[0], Z[1]) ----
-// results of the pair arithmetic: a typed scratch, not module `let`s (a double stored in a module
-// variable is boxed, and the calibration loop would allocate one per operation)
-const Z = new Float64Array(2);
-function mul(ar: number, ai: number, br: number, bi: number): void {
-  const r = ar * br - ai * bi;
-  Z[1] = ar * bi + ai * br;
-  Z[0] = r;
-}
-/** Smith's division (no overflow of |b|² for metals, |η| ~ 1e7). */
-function div(ar: number, ai: number, br: number, bi: number): void {
-  if (Math.abs(br) >= Math.abs(bi)) {
-    const r = bi / br;
-    const d = br + bi * r;
-    const re = (ar + ai * r) / d;
-    Z[1] = (ai - ar * r) / d;
-    Z[0] = re;
-  } else {
-    const r = br / bi;
-    const d = br * r + bi;
-    const re = (ar * r + ai) / d;
-    Z[1] = (ai * r - ar) / d;
-    Z[0] = re;
-  }
-}
-/** Principal square root, without the cancellation of √((|z| − Re z)/2) for low-loss media. */
-function sqrt(ar: number, ai: number): void {
-  const m = norm2(ar, ai);
-  if (m === 0) {
-    Z[0] = 0;
-    Z[1] = 0;
-  } else if (ar >= 0) {
-    const r = Math.sqrt((m + ar) / 2);
-    Z[0] = r;
-    Z[1] = ai / (2 * r);
-  } else {
-    let i = Math.sqrt((m - ar) / 2);
-    if (ai < 0) i = -i;
-    Z[0] = Math.abs(ai) / (2 * Math.abs(i));
-    Z[1] = i;
-  }
-}
+// ---- complex arithmetic on number pairs held in one scratch array ----
+// Every operation takes offsets into R, never numbers: a call that V8 does not inline boxes each
+// number argument on the heap, and these run per interaction of every radio-map cell (they
+// allocated ~700 bytes per coefficient pair when they took numbers). A double kept in a module
+// `let` would be boxed too.
 
-// A dual complex number (value, ∂/∂η, ∂/∂d) is 6 floats in a scratch array.
+// A dual complex number (value, ∂/∂η, ∂/∂d) is 6 floats.
 const E = 2;
 const T = 4;
 const DUAL = 6;
-// registers: s, r⊥, r∥, E1, E2, the slab's scratch (5…9) and the coefficients' own (10…14)
-const REG = new Float64Array(15 * DUAL);
+// registers: s, r⊥, r∥, E1, E2, the slab's scratch (5…9) and the coefficients' own (10…14),
+// then plain pairs: the inputs (IN), the pair operations' operands and results (PA…PD)
+const REGISTERS = 15;
+const R = new Float64Array(REGISTERS * DUAL + 16);
 const S_ = 0;
 const RP = 1;
 const RA = 2;
 const E1 = 3;
 const E2 = 4;
 const TMP = 5;
+/** surfaceCoefficients' numbers: η (re, im), cos θ, thickness, k0 */
+const IN = REGISTERS * DUAL;
+const PA = IN + 6;
+const PB = PA + 2;
+const PC = PB + 2;
+const PD = PC + 2;
 
-function setDual(i: number, vr: number, vi: number, er: number, ei: number, tr: number, ti: number): void {
-  const o = i * DUAL;
-  REG[o] = vr;
-  REG[o + 1] = vi;
-  REG[o + 2] = er;
-  REG[o + 3] = ei;
-  REG[o + 4] = tr;
-  REG[o + 5] = ti;
+/** R[d] = R[a]·R[b] (pairs). */
+function mul(d: number, a: number, b: number): void {
+  const ar = R[a]!,
+    ai = R[a + 1]!,
+    br = R[b]!,
+    bi = R[b + 1]!;
+  R[d] = ar * br - ai * bi;
+  R[d + 1] = ar * bi + ai * br;
+}
+/** R[d] = R[a]/R[b] (pairs), Smith's division (no overflow of |b|² for metals, |η| ~ 1e7). */
+function div(d: number, a: number, b: number): void {
+  const ar = R[a]!,
+    ai = R[a + 1]!,
+    br = R[b]!,
+    bi = R[b + 1]!;
+  if (Math.abs(br) >= Math.abs(bi)) {
+    const r = bi / br;
+    const den = br + bi * r;
+    R[d] = (ar + ai * r) / den;
+    R[d + 1] = (ai - ar * r) / den;
+  } else {
+    const r = br / bi;
+    const den = br * r + bi;
+    R[d] = (ar * r + ai) / den;
+    R[d + 1] = (ai * r - ar) / den;
+  }
+}
+/** R[d] = √R[a], principal root, without the cancellation of √((|z| − Re z)/2) for low-loss media. */
+function sqrt(d: number, a: number): void {
+  const ar = R[a]!,
+    ai = R[a + 1]!;
+  const m = norm2(ar, ai);
+  if (m === 0) {
+    R[d] = 0;
+    R[d + 1] = 0;
+  } else if (ar >= 0) {
+    const r = Math.sqrt((m + ar) / 2);
+    R[d] = r;
+    R[d + 1] = ai / (2 * r);
+  } else {
+    let i = Math.sqrt((m - ar) / 2);
+    if (ai < 0) i = -i;
+    R[d] = Math.abs(ai) / (2 * Math.abs(i));
+    R[d + 1] = i;
+  }
 }
 
 /** Whether the dual operations carry tangents (off for value-only evaluations: radio maps). */
@@ -117,64 +125,62 @@ let tangents = true;
 /** Whether they carry the ∂/∂d tangent too (off when no thickness is calibrated). */
 let thicknessTangent = true;
 
+/** Dual register c's tangents from the pairs at offsets e and t (or zeros when not carried). */
+function setTangents(c: number, e: number, t: number): void {
+  const o = c * DUAL;
+  R[o + 2] = e < 0 ? 0 : R[e]!;
+  R[o + 3] = e < 0 ? 0 : R[e + 1]!;
+  R[o + 4] = t < 0 ? 0 : R[t]!;
+  R[o + 5] = t < 0 ? 0 : R[t + 1]!;
+}
+
 /** c = a·b (duals; product rule on both tangents). */
 function dmul(c: number, a: number, b: number): void {
   const x = a * DUAL;
   const y = b * DUAL;
-  const ar = REG[x]!;
-  const ai = REG[x + 1]!;
-  const br = REG[y]!;
-  const bi = REG[y + 1]!;
-  mul(ar, ai, br, bi);
-  const vr = Z[0]!;
-  const vi = Z[1]!;
-  if (!tangents) {
-    setDual(c, vr, vi, 0, 0, 0, 0);
-    return;
+  mul(PA, x, y);
+  if (tangents) {
+    mul(PB, x + E, y);
+    mul(PC, x, y + E);
+    R[PB] += R[PC]!;
+    R[PB + 1] += R[PC + 1]!;
   }
-  mul(REG[x + E]!, REG[x + E + 1]!, br, bi);
-  let er = Z[0]!;
-  let ei = Z[1]!;
-  mul(ar, ai, REG[y + E]!, REG[y + E + 1]!);
-  er += Z[0]!;
-  ei += Z[1]!;
-  if (!thicknessTangent) {
-    setDual(c, vr, vi, er, ei, 0, 0);
-    return;
+  if (thicknessTangent) {
+    mul(PC, x + T, y);
+    mul(PD, x, y + T);
+    R[PC] += R[PD]!;
+    R[PC + 1] += R[PD + 1]!;
   }
-  mul(REG[x + T]!, REG[x + T + 1]!, br, bi);
-  let tr = Z[0]!;
-  let ti = Z[1]!;
-  mul(ar, ai, REG[y + T]!, REG[y + T + 1]!);
-  tr += Z[0]!;
-  ti += Z[1]!;
-  setDual(c, vr, vi, er, ei, tr, ti);
+  setValue(c, PA, tangents ? PB : -1, thicknessTangent ? PC : -1);
+}
+
+/** Dual register c = (value pair v, tangent pairs e and t; −1: zero). */
+function setValue(c: number, v: number, e: number, t: number): void {
+  const o = c * DUAL;
+  const vr = R[v]!;
+  R[o + 1] = R[v + 1]!;
+  R[o] = vr;
+  setTangents(c, e, t);
 }
 
 /** c = a/b (duals: (a′ − (a/b)·b′)/b). */
 function ddiv(c: number, a: number, b: number): void {
   const x = a * DUAL;
   const y = b * DUAL;
-  const br = REG[y]!;
-  const bi = REG[y + 1]!;
-  div(REG[x]!, REG[x + 1]!, br, bi);
-  const vr = Z[0]!;
-  const vi = Z[1]!;
-  if (!tangents) {
-    setDual(c, vr, vi, 0, 0, 0, 0);
-    return;
+  div(PA, x, y);
+  if (tangents) {
+    mul(PB, PA, y + E);
+    R[PB] = R[x + E]! - R[PB]!;
+    R[PB + 1] = R[x + E + 1]! - R[PB + 1]!;
+    div(PB, PB, y);
   }
-  mul(vr, vi, REG[y + E]!, REG[y + E + 1]!);
-  div(REG[x + E]! - Z[0]!, REG[x + E + 1]! - Z[1]!, br, bi);
-  const er = Z[0]!;
-  const ei = Z[1]!;
-  if (!thicknessTangent) {
-    setDual(c, vr, vi, er, ei, 0, 0);
-    return;
+  if (thicknessTangent) {
+    mul(PC, PA, y + T);
+    R[PC] = R[x + T]! - R[PC]!;
+    R[PC + 1] = R[x + T + 1]! - R[PC + 1]!;
+    div(PC, PC, y);
   }
-  mul(vr, vi, REG[y + T]!, REG[y + T + 1]!);
-  div(REG[x + T]! - Z[0]!, REG[x + T + 1]! - Z[1]!, br, bi);
-  setDual(c, vr, vi, er, ei, Z[0]!, Z[1]!);
+  setValue(c, PA, tangents ? PB : -1, thicknessTangent ? PC : -1);
 }
 
 /** c = a + sign·b (duals). */
@@ -182,12 +188,14 @@ function dadd(c: number, a: number, b: number, sign: 1 | -1): void {
   const x = a * DUAL;
   const y = b * DUAL;
   const o = c * DUAL;
-  for (let k = 0; k < DUAL; k++) REG[o + k] = REG[x + k]! + sign * REG[y + k]!;
+  for (let k = 0; k < DUAL; k++) R[o + k] = R[x + k]! + sign * R[y + k]!;
 }
 
-/** c = constant (zero tangents). */
-function dconst(c: number, re: number, im: number): void {
-  setDual(c, re, im, 0, 0, 0, 0);
+/** c = 1 (zero tangents). */
+function setOne(c: number): void {
+  const o = c * DUAL;
+  R[o] = 1;
+  for (let k = 1; k < DUAL; k++) R[o + k] = 0;
 }
 
 /** Slab R (or T) of one polarisation from r′ in register `r` into register `out`. */
@@ -197,7 +205,7 @@ function slab(out: number, r: number, transmission: boolean): void {
   const DEN = TMP + 2;
   const NUM = TMP + 3;
   const W = TMP + 4;
-  dconst(ONE, 1, 0);
+  setOne(ONE);
   dmul(R2, r, r);
   dmul(W, R2, E2);
   dadd(DEN, ONE, W, -1);
@@ -234,36 +242,81 @@ export function surfaceCoefficients(
   out: Float64Array,
   o = 0,
 ): void {
+  // small enough to be inlined where it is called: the numbers reach the arithmetic through R
+  R[IN] = etaRe;
+  R[IN + 1] = etaIm;
+  R[IN + 2] = cosTheta;
+  R[IN + 3] = thickness;
+  R[IN + 4] = k0;
+  coefficientsOfInput(model, transmission, derivatives, out, o);
+}
+
+/** surfaceCoefficients on the numbers in R[IN…]. */
+function coefficientsOfInput(
+  model: MaterialModel,
+  transmission: boolean,
+  derivatives: CoefficientDerivatives,
+  out: Float64Array,
+  o: number,
+): void {
+  const etaRe = R[IN]!;
+  const etaIm = R[IN + 1]!;
+  const c = R[IN + 2]!;
+  const thickness = R[IN + 3]!;
+  const k0 = R[IN + 4]!;
   if (transmission && (model === 'halfspace' || isConductor(etaRe, etaIm))) {
     // nothing passes (value and derivatives 0): see the file comment
     out.fill(0, o, o + (derivatives ? COEFFICIENT_FLOATS : 4));
     return;
   }
-  const c = cosTheta;
   tangents = derivatives !== false;
   thicknessTangent = derivatives === true;
   // s = √(η − sin²θ), ∂s/∂η = 1/(2s)
-  sqrt(etaRe - (1 - c * c), etaIm);
-  const sr = Z[0]!;
-  const si = Z[1]!;
-  let ser = 0;
-  let sei = 0;
+  R[PA] = etaRe - (1 - c * c);
+  R[PA + 1] = etaIm;
+  const s = S_ * DUAL;
+  sqrt(s, PA);
+  const sr = R[s]!;
+  const si = R[s + 1]!;
+  R[s + 2] = 0;
+  R[s + 3] = 0;
   if (sr !== 0 || si !== 0) {
-    div(0.5, 0, sr, si);
-    ser = Z[0]!;
-    sei = Z[1]!;
+    R[PA] = 0.5;
+    R[PA + 1] = 0;
+    div(s + E, PA, s);
   }
-  setDual(S_, sr, si, ser, sei, 0, 0);
+  R[s + 4] = 0;
+  R[s + 5] = 0;
+  const ser = R[s + 2]!;
+  const sei = R[s + 3]!;
   const CPLUS = TMP + 5;
   const CMINUS = TMP + 6;
   const EC = TMP + 7;
   const N = TMP + 8;
   const D = TMP + 9;
   // r⊥ = (c − s)/(c + s), r∥ = (ηc − s)/(ηc + s)
-  setDual(CMINUS, c - sr, -si, -ser, -sei, 0, 0);
-  setDual(CPLUS, c + sr, si, ser, sei, 0, 0);
+  // (registers written in place: a helper taking these numbers would box them)
+  const cm = CMINUS * DUAL;
+  const cp = CPLUS * DUAL;
+  const ec = EC * DUAL;
+  R[cm] = c - sr;
+  R[cm + 1] = -si;
+  R[cm + 2] = -ser;
+  R[cm + 3] = -sei;
+  R[cp] = c + sr;
+  R[cp + 1] = si;
+  R[cp + 2] = ser;
+  R[cp + 3] = sei;
+  R[ec] = etaRe * c;
+  R[ec + 1] = etaIm * c;
+  R[ec + 2] = c;
+  R[ec + 3] = 0;
+  for (let k = 4; k < DUAL; k++) {
+    R[cm + k] = 0;
+    R[cp + k] = 0;
+    R[ec + k] = 0;
+  }
   ddiv(RP, CMINUS, CPLUS);
-  setDual(EC, etaRe * c, etaIm * c, c, 0, 0, 0);
   dadd(N, EC, S_, -1);
   dadd(D, EC, S_, 1);
   ddiv(RA, N, D);
@@ -274,14 +327,18 @@ export function surfaceCoefficients(
   // q = k0·d·s; E1 = e^{−jq} = e^{Im q}(cos Re q − j sin Re q); ∂q/∂η = k0·d·∂s, ∂q/∂d = k0·s
   const kd = k0 * thickness;
   const m = Math.exp(kd * si);
-  const e1r = m * Math.cos(kd * sr);
-  const e1i = -m * Math.sin(kd * sr);
-  // ∂E1 = −j·E1·∂q
-  mul(e1i, -e1r, kd * ser, kd * sei);
-  const de1r = Z[0]!;
-  const de1i = Z[1]!;
-  mul(e1i, -e1r, k0 * sr, k0 * si);
-  setDual(E1, e1r, e1i, de1r, de1i, Z[0]!, Z[1]!);
+  const e1 = E1 * DUAL;
+  R[e1] = m * Math.cos(kd * sr);
+  R[e1 + 1] = -m * Math.sin(kd * sr);
+  // ∂E1 = −j·E1·∂q: (Im E1, −Re E1)·∂q
+  R[PA] = R[e1 + 1]!;
+  R[PA + 1] = -R[e1]!;
+  R[PB] = kd * ser;
+  R[PB + 1] = kd * sei;
+  mul(e1 + E, PA, PB);
+  R[PB] = k0 * sr;
+  R[PB + 1] = k0 * si;
+  mul(e1 + T, PA, PB);
   dmul(E2, E1, E1);
   // (the r′ inputs' own scratch registers are free again: reuse two of them for the results)
   slab(CPLUS, RP, transmission);
@@ -298,17 +355,17 @@ function writeOut(
 ): void {
   const p = perp * DUAL;
   const a = par * DUAL;
-  out[o] = REG[p]!;
-  out[o + 1] = REG[p + 1]!;
-  out[o + 2] = REG[a]!;
-  out[o + 3] = REG[a + 1]!;
+  out[o] = R[p]!;
+  out[o + 1] = R[p + 1]!;
+  out[o + 2] = R[a]!;
+  out[o + 3] = R[a + 1]!;
   if (!derivatives) return;
-  out[o + 4] = REG[p + E]!;
-  out[o + 5] = REG[p + E + 1]!;
-  out[o + 6] = REG[a + E]!;
-  out[o + 7] = REG[a + E + 1]!;
-  out[o + 8] = REG[p + T]!;
-  out[o + 9] = REG[p + T + 1]!;
-  out[o + 10] = REG[a + T]!;
-  out[o + 11] = REG[a + T + 1]!;
+  out[o + 4] = R[p + E]!;
+  out[o + 5] = R[p + E + 1]!;
+  out[o + 6] = R[a + E]!;
+  out[o + 7] = R[a + E + 1]!;
+  out[o + 8] = R[p + T]!;
+  out[o + 9] = R[p + T + 1]!;
+  out[o + 10] = R[a + T]!;
+  out[o + 11] = R[a + T + 1]!;
 }

@@ -354,8 +354,14 @@ export class PathFrameBuilder implements PathFrames {
       return p;
     }
     const last = 3 * n;
-    const kDep: Vec3 = [dirs[0]!, dirs[1]!, dirs[2]!];
-    const kArr: Vec3 = [-dirs[last]!, -dirs[last + 1]!, -dirs[last + 2]!];
+    const kDep = K_DEP;
+    const kArr = K_ARR;
+    kDep[0] = dirs[0]!;
+    kDep[1] = dirs[1]!;
+    kDep[2] = dirs[2]!;
+    kArr[0] = -dirs[last]!;
+    kArr[1] = -dirs[last + 1]!;
+    kArr[2] = -dirs[last + 2]!;
     const ang = c.angles.data;
     ang[4 * p] = azimuthDeg(kDep);
     ang[4 * p + 1] = elevationDeg(kDep);
@@ -376,9 +382,9 @@ export class PathFrameBuilder implements PathFrames {
       acc += lens[k]!;
       const it = its[k]!;
       const q = i0 + k;
-      const kIn: Vec3 = [dirs[3 * k]!, dirs[3 * k + 1]!, dirs[3 * k + 2]!];
-      const kOut: Vec3 = [dirs[3 * k + 3]!, dirs[3 * k + 4]!, dirs[3 * k + 5]!];
       if (it.type === 'diffraction') {
+        const kIn: Vec3 = [dirs[3 * k]!, dirs[3 * k + 1]!, dirs[3 * k + 2]!];
+        const kOut: Vec3 = [dirs[3 * k + 3]!, dirs[3 * k + 4]!, dirs[3 * k + 5]!];
         let sOut = lens[k + 1]!;
         for (let j = k + 1; j < n && its[j]!.type !== 'scattering' && its[j]!.type !== 'diffraction'; j++)
           sOut += lens[j + 1]!;
@@ -394,7 +400,7 @@ export class PathFrameBuilder implements PathFrames {
         acc = 0;
         edgeSIn = -1;
       }
-      this.surface(q, it, kIn, kOut);
+      this.surface(q, it, dirs, k);
     }
     acc += lens[n]!;
     spread *= edgeSIn > 0 ? Math.sqrt(edgeSIn / (acc * (acc + edgeSIn))) : 1 / acc;
@@ -403,7 +409,12 @@ export class PathFrameBuilder implements PathFrames {
   }
 
   /** Reflection, transmission or scattering on a face: incidence cosine, bases, pattern factor. */
-  private surface(q: number, it: PathGeometry['interactions'][number], kIn: Vec3, kOut: Vec3): void {
+  /**
+   * A reflection, transmission or scattering at interaction q: the wave arrives along dirs[3k..]
+   * and leaves along dirs[3k + 3..]. Specular interactions (nearly all) are done on scalars, with
+   * no arrays per interaction: they were a fifth of a radio map's allocation.
+   */
+  private surface(q: number, it: PathGeometry['interactions'][number], dirs: Float64Array, k: number): void {
     const s = this.setup;
     const face = s.scene.faces[it.faceIndex];
     if (!face)
@@ -413,38 +424,79 @@ export class PathFrameBuilder implements PathFrames {
         `an interaction references face ${it.faceIndex}, but the scene has ${s.scene.faces.length} faces`,
       );
     const f = face.normal;
-    const kn = kIn[0] * f[0] + kIn[1] * f[1] + kIn[2] * f[2];
-    const nrm: Vec3 = kn > 0 ? [-f[0], -f[1], -f[2]] : [f[0], f[1], f[2]];
+    const o = 3 * k;
+    const kx = dirs[o]!,
+      ky = dirs[o + 1]!,
+      kz = dirs[o + 2]!;
+    const kn = kx * f[0] + ky * f[1] + kz * f[2];
     const cosT = Math.min(1, Math.abs(kn));
     this.cols.cosA.data[q] = cosT;
-    const ePerp = perpendicularBasis(kIn, nrm);
-    let ePerpOut = ePerp;
-    if (it.type === 'scattering') {
-      const area = it.area;
-      if (area === undefined || !(area >= 0))
-        throw new Error(
-          `scattering interaction on face ${it.faceIndex} has no surface area (Interaction.area, m²)`,
-        );
-      // e⊥ of the scattered wave; when k̂s ∥ n̂ keep the incident e⊥ (any ⊥ basis is valid)
-      const cs = cross(kOut, nrm);
-      const ls = norm3(cs[0], cs[1], cs[2]);
-      if (ls > 1e-12) ePerpOut = [cs[0] / ls, cs[1] / ls, cs[2] / ls];
-      const key = this.materialKeys[this.cols.materialA.data[q]!]!;
-      const pattern = s.pattern(key);
-      const cosS = kOut[0] * nrm[0] + kOut[1] * nrm[1] + kOut[2] * nrm[2];
-      // the reflection coefficient of the diffuse field is taken at the half-vector angle, the
-      // incidence angle of the facet that reflects k̂i into k̂s: cos θh = √((1 − k̂i·k̂s)/2), the same
-      // for k̂i → k̂s and −k̂s → −k̂i (reciprocal), = cos θi in the specular direction (§7)
-      const kk = kIn[0] * kOut[0] + kIn[1] * kOut[1] + kIn[2] * kOut[2];
-      this.cols.cosA.data[q] = Math.min(1, Math.sqrt(Math.max(0, (1 - kk) / 2)));
-      const value =
-        pattern.kind === 'lambertian'
-          ? cosS > 0 && cosT > 0
-            ? cosS / Math.PI
-            : 0
-          : scatteringPatternValue(pattern, kIn, kOut, nrm);
-      this.cols.terms.data[TERM_FLOATS * q] = Math.sqrt(cosT * area * value);
+    if (it.type !== 'scattering') {
+      const nx = kn > 0 ? -f[0] : f[0],
+        ny = kn > 0 ? -f[1] : f[1],
+        nz = kn > 0 ? -f[2] : f[2];
+      // e⊥ = k̂ × n̂ / |k̂ × n̂| (perpendicularBasis), the same both sides for a specular interaction
+      let ex = ky * nz - kz * ny,
+        ey = kz * nx - kx * nz,
+        ez = kx * ny - ky * nx;
+      const l = norm3(ex, ey, ez);
+      if (l > 1e-12) {
+        ex /= l;
+        ey /= l;
+        ez /= l;
+      } else {
+        [ex, ey, ez] = perpendicularBasis([kx, ky, kz], [nx, ny, nz]);
+      }
+      const b = this.cols.bases.data;
+      const at = 12 * q;
+      // e∥ = e⊥ × k̂ for the incident (k̂i) and the outgoing (k̂o) wave
+      const ox = dirs[o + 3]!,
+        oy = dirs[o + 4]!,
+        oz = dirs[o + 5]!;
+      b[at] = ex;
+      b[at + 1] = ey;
+      b[at + 2] = ez;
+      b[at + 3] = ey * kz - ez * ky;
+      b[at + 4] = ez * kx - ex * kz;
+      b[at + 5] = ex * ky - ey * kx;
+      b[at + 6] = ex;
+      b[at + 7] = ey;
+      b[at + 8] = ez;
+      b[at + 9] = ey * oz - ez * oy;
+      b[at + 10] = ez * ox - ex * oz;
+      b[at + 11] = ex * oy - ey * ox;
+      return;
     }
+    const kIn: Vec3 = [kx, ky, kz];
+    const kOut: Vec3 = [dirs[o + 3]!, dirs[o + 4]!, dirs[o + 5]!];
+    const nrm: Vec3 = kn > 0 ? [-f[0], -f[1], -f[2]] : [f[0], f[1], f[2]];
+    const ePerp = perpendicularBasis(kIn, nrm);
+    // scattering: the scattered wave's own e⊥
+    let ePerpOut = ePerp;
+    const area = it.area;
+    if (area === undefined || !(area >= 0))
+      throw new Error(
+        `scattering interaction on face ${it.faceIndex} has no surface area (Interaction.area, m²)`,
+      );
+    // e⊥ of the scattered wave; when k̂s ∥ n̂ keep the incident e⊥ (any ⊥ basis is valid)
+    const cs = cross(kOut, nrm);
+    const ls = norm3(cs[0], cs[1], cs[2]);
+    if (ls > 1e-12) ePerpOut = [cs[0] / ls, cs[1] / ls, cs[2] / ls];
+    const key = this.materialKeys[this.cols.materialA.data[q]!]!;
+    const pattern = s.pattern(key);
+    const cosS = kOut[0] * nrm[0] + kOut[1] * nrm[1] + kOut[2] * nrm[2];
+    // the reflection coefficient of the diffuse field is taken at the half-vector angle, the
+    // incidence angle of the facet that reflects k̂i into k̂s: cos θh = √((1 − k̂i·k̂s)/2), the same
+    // for k̂i → k̂s and −k̂s → −k̂i (reciprocal), = cos θi in the specular direction (§7)
+    const kk = kIn[0] * kOut[0] + kIn[1] * kOut[1] + kIn[2] * kOut[2];
+    this.cols.cosA.data[q] = Math.min(1, Math.sqrt(Math.max(0, (1 - kk) / 2)));
+    const value =
+      pattern.kind === 'lambertian'
+        ? cosS > 0 && cosT > 0
+          ? cosS / Math.PI
+          : 0
+        : scatteringPatternValue(pattern, kIn, kOut, nrm);
+    this.cols.terms.data[TERM_FLOATS * q] = Math.sqrt(cosT * area * value);
     setBases(this.cols.bases.data, q, ePerp, cross(ePerp, kIn), ePerpOut, cross(ePerpOut, kOut));
   }
 
@@ -515,6 +567,9 @@ export class PathFrameBuilder implements PathFrames {
 
 const ANGLE_TOLERANCE = 1e-9;
 const ANT = new Float64Array(6);
+/** departure and arrival directions of the path being added (reused: no arrays per path) */
+const K_DEP: Vec3 = [0, 0, 0];
+const K_ARR: Vec3 = [0, 0, 0];
 let dirScratch = new Float64Array(48);
 let lenScratch = new Float64Array(16);
 function scratchDirs(n: number): Float64Array {

@@ -1,4 +1,5 @@
 import type { Vec3 } from '../core/vec3.ts';
+import { gridCell } from '../tracer/gridCells.ts';
 
 /**
  * A horizontal grid of receivers: cells of `cellSize` metres covering [xmin, xmax] × [ymin, ymax]
@@ -43,9 +44,5 @@ export function makeGrid(bounds: GridBounds, cellSize: number, z: number): Radio
 
 export const cellCount = (g: RadioMapGrid): number => g.nx * g.ny;
 
-/** Receiver position (cell centre) of cell i. */
-export function cellCenter(g: RadioMapGrid, i: number): Vec3 {
-  const ix = i % g.nx;
-  const iy = Math.floor(i / g.nx);
-  return [g.xmin + (ix + 0.5) * g.cellSize, g.ymin + (iy + 0.5) * g.cellSize, g.z];
-}
+/** Receiver position (cell centre) of cell i (the tracers' own definition). */
+export const cellCenter = (g: RadioMapGrid, i: number): Vec3 => gridCell(g, i);

@@ -1,3 +1,4 @@
+import { norm2 } from '../core/norm.ts';
 import type { Vec3 } from '../core/vec3.ts';
 import { NORMAL_TOLERANCE, OFFSET_TOLERANCE } from './faces.ts';
 import type { Face, SceneObject } from './types.ts';
@@ -32,9 +33,16 @@ interface Plane {
   d: number;
 }
 
+/** The normal's largest component (allocation-free: faceContains runs per interaction of a map). */
+function dropAxis(n: Vec3): number {
+  const x = Math.abs(n[0]);
+  const y = Math.abs(n[1]);
+  const z = Math.abs(n[2]);
+  return x >= y && x >= z ? 0 : y >= z ? 1 : 2;
+}
+
 function canonicalPlane(f: Face): Plane {
-  const a = f.normal.map(Math.abs);
-  const axis = a[0]! >= a[1]! && a[0]! >= a[2]! ? 0 : a[1]! >= a[2]! ? 1 : 2;
+  const axis = dropAxis(f.normal);
   const s = f.normal[axis]! < 0 ? -1 : 1;
   return { axis, n: [s * f.normal[0], s * f.normal[1], s * f.normal[2]], d: s * f.offset };
 }
@@ -239,7 +247,7 @@ export function surfaceOwner(
 
 /** Whether a point of the face's plane lies in one of its triangles (within tol, in the plane). */
 export function faceContains(positions: Float64Array, face: Face, p: Vec3, tol: number): boolean {
-  const { axis } = canonicalPlane(face);
+  const axis = dropAxis(face.normal);
   const u = axis === 0 ? 1 : 0;
   const v = axis === 2 ? 1 : 2;
   const px = p[u]!;
@@ -254,7 +262,7 @@ export function faceContains(positions: Float64Array, face: Face, p: Vec3, tol: 
       const y0 = positions[o + 3 * k + v]!;
       const x1 = positions[o + 3 * ((k + 1) % 3) + u]!;
       const y1 = positions[o + 3 * ((k + 1) % 3) + v]!;
-      const len = Math.hypot(x1 - x0, y1 - y0);
+      const len = norm2(x1 - x0, y1 - y0);
       if (!(len > 0)) {
         inside = false;
         break;

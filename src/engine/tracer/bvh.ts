@@ -23,13 +23,15 @@ const LEAF_SIZE = 4;
  * `split` (0 < split < triangle count) the root's two children are triangles [0, split) and
  * [split, n) instead, each built the same way: a timeline frame's static twin and its moving
  * actors, so that refitBvh can follow the actors without loosening the twin's subtree.
+ * With `subset`, over those scene triangles only (hullPlanes.ts: the triangles off the hull).
  */
-export function buildBvh(scene: Scene, split = 0): Bvh {
+export function buildBvh(scene: Scene, split = 0, subset?: ArrayLike<number>): Bvh {
   const p = scene.positions;
-  const n = scene.triangleObject.length;
-  const order = Uint32Array.from({ length: n }, (_, i) => i);
-  const centroid = new Float64Array(3 * n);
-  for (let t = 0; t < n; t++) {
+  const n = subset ? subset.length : scene.triangleObject.length;
+  const order = subset ? Uint32Array.from(subset) : Uint32Array.from({ length: n }, (_, i) => i);
+  // indexed by scene triangle
+  const centroid = new Float64Array(3 * scene.triangleObject.length);
+  for (const t of order) {
     for (let k = 0; k < 3; k++)
       centroid[3 * t + k] = (p[9 * t + k]! + p[9 * t + 3 + k]! + p[9 * t + 6 + k]!) / 3;
   }

@@ -1,3 +1,4 @@
+import { hullPlanesOf } from './hullPlanes.ts';
 import type { TracerGeometry } from './tracerGeometry.ts';
 
 /**
@@ -215,7 +216,11 @@ export function segmentOccluded(
   return segmentBlocked(g, endA, endB, endA2, endB2);
 }
 
-/** segmentOccluded's traversal, on the ray in RAY. */
+/**
+ * segmentOccluded's test, on the ray in RAY: first the scene's hull planes (hullPlanes.ts; a
+ * plane with both ends of the tested stretch more than its margin on one side cannot block),
+ * then a traversal of the BVH of the other triangles.
+ */
 function segmentBlocked(
   g: TracerGeometry,
   endA: number,
@@ -228,7 +233,6 @@ function segmentBlocked(
     ay = r[1]!,
     az = r[2]!,
     tMax = r[7]!;
-  const { bounds, nodes, triangleOrder } = g.bvh;
   const pos = g.scene.positions;
   const triFace = g.scene.triangleFace;
   const group = g.faceGroup;
@@ -236,6 +240,21 @@ function segmentBlocked(
   const gA2 = endA2 < 0 ? -1 : group[endA2]!;
   const gB = endB < 0 ? -1 : group[endB]!;
   const gB2 = endB2 < 0 ? -1 : group[endB2]!;
+  const hull = hullPlanesOf(g);
+  const hp = hull.plane;
+  for (let k = 0; k < hull.count; k++) {
+    const hg = hull.group[k]!;
+    if (hg === gA || hg === gB || hg === gA2 || hg === gB2) continue;
+    const o = 4 * k;
+    const sa = hp[o]! * ax + hp[o + 1]! * ay + hp[o + 2]! * az - hp[o + 3]!;
+    const sb = sa + tMax * (hp[o]! * r[3]! + hp[o + 1]! * r[4]! + hp[o + 2]! * r[5]!);
+    const m = hull.margin[k]!;
+    if ((sa < -m && sb < -m) || (sa > m && sb > m)) continue;
+    for (let i = hull.triStart[k]!; i < hull.triStart[k + 1]!; i++) {
+      if (hitTriangle(pos, hull.triangles[i]!)) return true;
+    }
+  }
+  const { bounds, nodes, triangleOrder } = hull.inner;
   const ix = 1 / r[3]!,
     iy = 1 / r[4]!,
     iz = 1 / r[5]!;

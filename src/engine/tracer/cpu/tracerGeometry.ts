@@ -1,6 +1,7 @@
 import { norm3 } from '../../core/norm.ts';
 import type { Scene } from '../../scene/types.ts';
 import { type Bvh, buildBvh } from '../bvh.ts';
+import type { HullPlanes } from './hullPlanes.ts';
 
 /**
  * Flat, allocation-free view of a scene for the CPU path search (and the layout the WGSL port
@@ -38,6 +39,8 @@ export interface TracerGeometry {
   faceObject: Int32Array;
   /** scene size (bbox diagonal), for relative tolerances */
   size: number;
+  /** the planes bounding the scene and a BVH of the rest (hullPlanes.ts; built on first use) */
+  hull: HullPlanes | undefined;
 }
 
 const cache = new WeakMap<Scene, WeakMap<Bvh, TracerGeometry>>();
@@ -162,6 +165,7 @@ function buildTracerGeometry(scene: Scene, bvh: Bvh): TracerGeometry {
     faceGroup,
     faceObject,
     size,
+    hull: undefined,
   };
 }
 

@@ -2,6 +2,7 @@ import { norm3 } from '../../core/norm.ts';
 import type { Vec3 } from '../../core/vec3.ts';
 import type { Scene } from '../../scene/types.ts';
 import type { Interaction } from '../path.ts';
+import { hullPlanesOf } from './hullPlanes.ts';
 import {
   coplanarFaces,
   meshEdges,
@@ -178,14 +179,30 @@ export function pointOnSurface(
 
 const POINT = new Float64Array(4);
 
-/** pointOnSurface's traversal, for the point and tolerance in POINT. */
+/**
+ * pointOnSurface's test, for the point and tolerance in POINT: the scene's hull planes first
+ * (hullPlanes.ts: a point farther than a plane's margin from it is on none of its triangles),
+ * then a traversal of the BVH of the other triangles.
+ */
 function pointOnSurfaceAt(g: TracerGeometry, skipFace: number, samePlane: boolean): boolean {
   const x = POINT[0]!,
     y = POINT[1]!,
     z = POINT[2]!,
     tol = POINT[3]!;
-  const { bounds, nodes, triangleOrder } = g.bvh;
-  const te = g.triEdges;
+  const skipGroup = samePlane || skipFace < 0 ? -1 : g.faceGroup[skipFace]!;
+  const hull = hullPlanesOf(g);
+  const hp = hull.plane;
+  for (let k = 0; k < hull.count; k++) {
+    if (hull.group[k] === skipGroup) continue;
+    const o = 4 * k;
+    const s = hp[o]! * x + hp[o + 1]! * y + hp[o + 2]! * z - hp[o + 3]!;
+    if (Math.abs(s) > hull.margin[k]!) continue;
+    for (let i = hull.triStart[k]!; i < hull.triStart[k + 1]!; i++) {
+      const t = hull.triangles[i]!;
+      if (g.scene.triangleFace[t] !== skipFace && onTriangle(g, t, x, y, z, tol)) return true;
+    }
+  }
+  const { bounds, nodes, triangleOrder } = hull.inner;
   const stack = surfaceStack;
   let sp = 0;
   stack[sp++] = 0;
@@ -202,7 +219,7 @@ function pointOnSurfaceAt(g: TracerGeometry, skipFace: number, samePlane: boolea
     ) {
       continue;
     }
-    const a = g.bvh.nodes[2 * node]!;
+    const a = nodes[2 * node]!;
     const b = nodes[2 * node + 1]!;
     if (b > 0) {
       if (sp + 2 > stack.length) throw new Error('BVH deeper than the traversal stack');
@@ -213,16 +230,21 @@ function pointOnSurfaceAt(g: TracerGeometry, skipFace: number, samePlane: boolea
     for (let i = a; i < a - b; i++) {
       const t = triangleOrder[i]!;
       const f = g.scene.triangleFace[t]!;
-      if (f === skipFace || (!samePlane && g.faceGroup[f] === g.faceGroup[skipFace])) continue;
-      if (Math.abs(planeDistance(g, f, x, y, z)) > tol) continue;
-      const e = 12 * t;
-      if (te[e]! * x + te[e + 1]! * y + te[e + 2]! * z - te[e + 3]! < -tol) continue;
-      if (te[e + 4]! * x + te[e + 5]! * y + te[e + 6]! * z - te[e + 7]! < -tol) continue;
-      if (te[e + 8]! * x + te[e + 9]! * y + te[e + 10]! * z - te[e + 11]! < -tol) continue;
-      return true;
+      if (f === skipFace || g.faceGroup[f] === skipGroup) continue;
+      if (onTriangle(g, t, x, y, z, tol)) return true;
     }
   }
   return false;
+}
+
+/** Whether the point is within tol of the plane of triangle t's face and inside t (tol slack). */
+function onTriangle(g: TracerGeometry, t: number, x: number, y: number, z: number, tol: number): boolean {
+  if (Math.abs(planeDistance(g, g.scene.triangleFace[t]!, x, y, z)) > tol) return false;
+  const te = g.triEdges;
+  const e = 12 * t;
+  if (te[e]! * x + te[e + 1]! * y + te[e + 2]! * z - te[e + 3]! < -tol) return false;
+  if (te[e + 4]! * x + te[e + 5]! * y + te[e + 6]! * z - te[e + 7]! < -tol) return false;
+  return te[e + 8]! * x + te[e + 9]! * y + te[e + 10]! * z - te[e + 11]! >= -tol;
 }
 
 /**

@@ -29,6 +29,7 @@ import {
 } from '../cpu/tracePaths.ts';
 import { type TracerGeometry, tracerGeometry } from '../cpu/tracerGeometry.ts';
 import type { Wedge } from '../cpu/wedges.ts';
+import { gridCells, type ReceiverGrid } from '../gridCells.ts';
 import type { Interaction, PathGeometry } from '../path.ts';
 import { BeamShadows, markConeBits, markShadowedCells } from './beamShadows.ts';
 import bvhTraversal from './bvhTraversal.wgsl?raw';
@@ -548,11 +549,7 @@ export class GpuPathTracer {
       }
       return { paths, stats: stats!, reports };
     }
-    const rxList: Vec3[] = [];
-    for (let iy = rowStart; iy < rowEnd; iy++) {
-      for (let ix = 0; ix < grid.nx; ix++)
-        rxList.push([grid.xmin + (ix + 0.5) * grid.cellSize, grid.ymin + (iy + 0.5) * grid.cellSize, grid.z]);
-    }
+    const rxList = gridCells(grid, rowStart * grid.nx, rowEnd * grid.nx);
     const stats = this.newStats();
     const result: PathGeometry[][] = rxList.map(() => []);
     const { beams } = this;
@@ -812,15 +809,6 @@ async function runImagePaths(
 }
 
 /** Receivers on a horizontal grid (the fields of radiomap's RadioMapGrid the tracer needs). */
-export interface ReceiverGrid {
-  xmin: number;
-  ymin: number;
-  cellSize: number;
-  nx: number;
-  ny: number;
-  z: number;
-}
-
 /** Turn kernel records into paths; undecided pairs are solved by the reference in float64. */
 function collect(
   out: ImagePathsOutput,

@@ -159,15 +159,16 @@ export class SpecularSolver {
       if (pointOnSurface(g, pts[3 * k]!, pts[3 * k + 1]!, pts[3 * k + 2]!, tol, faces[k]!, false))
         return undefined;
     }
-    const interactions: Interaction[] = [];
+    // sized once (a pushed-to array starts with room for 17)
+    const interactions = new Array<Interaction>(n);
     for (let k = 1; k <= n; k++) {
       const f = faces[k]!;
-      interactions.push({
+      interactions[k - 1] = {
         type: types[k] === REFLECTION ? 'reflection' : 'transmission',
         objectIndex: g.faceObject[f]!,
         faceIndex: f,
         point: [pts[3 * k]!, pts[3 * k + 1]!, pts[3 * k + 2]!],
-      });
+      };
     }
     return { kind: 'specular', interactions, length };
   }

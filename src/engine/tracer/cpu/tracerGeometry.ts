@@ -261,6 +261,24 @@ export function insideFace(
   z: number,
   tol: number,
 ): boolean {
+  // small enough to be inlined where it is called: the numbers reach the test through a typed
+  // array, not as arguments V8 would box on the heap (rayCast.ts, RAY)
+  const q = INSIDE;
+  q[0] = x;
+  q[1] = y;
+  q[2] = z;
+  q[3] = tol;
+  return insideFaceAt(g, f);
+}
+
+const INSIDE = new Float64Array(4);
+
+/** insideFace for the point and tolerance in INSIDE. */
+function insideFaceAt(g: TracerGeometry, f: number): boolean {
+  const x = INSIDE[0]!,
+    y = INSIDE[1]!,
+    z = INSIDE[2]!,
+    tol = INSIDE[3]!;
   const bb = 6 * f;
   const fb = g.faceBounds;
   if (

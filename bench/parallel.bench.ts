@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +71,46 @@ function withoutTimings(path: string): string {
   return JSON.stringify(v);
 }
 
+/**
+ * What the machine gives N threads at all, whatever our code does: N copies of a kernel at once
+ * against one, throughput scaling = N·T₁/T_N (N would be perfect). An arithmetic loop (registers
+ * only), and random reads and writes over 8 MiB per thread (about a radio-map tile's working
+ * set: frames, beams, trie, BVH, young generation). Where the memory kernel does not scale,
+ * the tracer, which spends its time reading such structures, cannot either.
+ */
+const KERNELS = {
+  arithmetic: `let x = 0; for (let i = 0; i < 2e8; i++) x = x * 0.999 + i * 1e-9; x`,
+  memory: `const b = new Float64Array(1 << 20); let x = 0;
+    for (let r = 0; r < 300; r++) for (let i = 0; i < b.length; i += 8) { b[i] += r; x += b[(i * 7919) & (b.length - 1)]; } x`,
+};
+
+async function kernelMs(code: string, n: number): Promise<number> {
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const w = new Worker(code, { eval: true });
+          w.on('error', reject);
+          w.on('exit', () => resolve());
+        }),
+    ),
+  );
+  return performance.now() - t0;
+}
+
+async function machineScaling(threads: number[]): Promise<Record<string, Record<number, number>>> {
+  const out: Record<string, Record<number, number>> = {};
+  for (const [name, code] of Object.entries(KERNELS)) {
+    const ms: Record<number, number[]> = {};
+    for (let r = 0; r < 3; r++) for (const t of threads) (ms[t] ??= []).push(await kernelMs(code, t));
+    const one = median(ms[1]!);
+    out[name] = Object.fromEntries(threads.map((t) => [t, Number(((t * one) / median(ms[t]!)).toFixed(2))]));
+  }
+  return out;
+}
+
 export default async function parallel(log: (line: string) => void) {
   const dir = mkdtempSync(join(tmpdir(), 'rftwin-bench-parallel-'));
   try {
@@ -108,6 +149,8 @@ export default async function parallel(log: (line: string) => void) {
         }
       }
     }
+    const machine = await machineScaling(threads);
+    log(`machine: throughput scaling of plain kernels ${JSON.stringify(machine)}`);
     const identical = Object.fromEntries(
       Object.keys(jobs).map((name) => {
         const one = withoutTimings(join(dir, `${name}-1.json`));
@@ -157,6 +200,10 @@ export default async function parallel(log: (line: string) => void) {
       cpuRatio,
       identicalOutputs: identical,
       target: { speedupAt2Threads: 1.7 },
+      machineScaling: {
+        what: 'N copies of a plain kernel on N worker threads at once against one: N·T1/TN (N is perfect)',
+        ...machine,
+      },
       runsMs: Object.fromEntries(
         Object.entries(runs).map(([name, byT]) => [
           name,

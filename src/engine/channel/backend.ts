@@ -25,12 +25,17 @@ export interface TracedPaths {
 /** A transmitter prepared for the path search: candidates built once, then receiver sets. */
 export interface TxTracer {
   trace(rx: readonly Vec3[], control?: TraceControl): Promise<TracedPaths>;
-  /** receivers at the cell centres of grid rows [rowStart, rowEnd) */
+  /**
+   * receivers at the cell centres of grid rows [rowStart, rowEnd); `rowLimit`: the rows the
+   * caller will ask for next end there (a radio map's tiles), so work shared by tiles is not
+   * done past it
+   */
   traceGrid(
     grid: ReceiverGrid,
     rowStart: number,
     rowEnd: number,
     control?: TraceControl,
+    rowLimit?: number,
   ): Promise<TracedPaths>;
   destroy(): void;
 }

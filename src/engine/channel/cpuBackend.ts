@@ -30,9 +30,9 @@ export const cpuBackend: ChannelBackend = {
     };
     return {
       trace,
-      async traceGrid(grid, rowStart, rowEnd, c) {
+      async traceGrid(grid, rowStart, rowEnd, c, rowLimit) {
         const reports: SearchReport[] = [];
-        return { paths: await t.traceGrid(grid, rowStart, rowEnd, c, reports), reports };
+        return { paths: await t.traceGrid(grid, rowStart, rowEnd, c, reports, rowLimit), reports };
       },
       destroy() {},
     };

@@ -198,7 +198,7 @@ export async function computeRadioMap(
       let frames: ReturnType<typeof linkFrames>;
       const cells = Array.from({ length: end - start }, (_, k) => ({ tx, rx: cellCenter(grid, start + k) }));
       try {
-        ({ paths, reports } = await tracer.traceGrid(grid, row, rowEnd, { signal }));
+        ({ paths, reports } = await tracer.traceGrid(grid, row, rowEnd, { signal }, rows.end));
         map.stats.traceMs += performance.now() - tt;
         frames = linkFrames(
           channel.scene,

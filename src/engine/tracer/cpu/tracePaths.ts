@@ -220,7 +220,7 @@ export class CpuPathTracer {
     rxList: readonly Vec3[],
     control: TraceControl = {},
     reports?: SearchReport[],
-    grid?: { grid: ReceiverGrid; first: number },
+    grid?: { grid: ReceiverGrid; first: number; limit: number },
   ): Generator<void, PathGeometry[][]> {
     rxList.forEach((r, i) => {
       checkPoint(r, `receiver ${i} position`);
@@ -240,7 +240,7 @@ export class CpuPathTracer {
       let bins: ReceiverBins | null = null;
       let at = r0;
       if (nodes > 1 && grid) {
-        const block = yield* this.gridBins(grid.grid, grid.first + r0, grid.first + r1);
+        const block = yield* this.gridBins(grid.grid, grid.first + r0, grid.first + r1, grid.limit);
         if (block) {
           bins = block.bins;
           at = block.first - grid.first;
@@ -307,17 +307,22 @@ export class CpuPathTracer {
     return runYielding(this.traceSteps(rxList, control, reports), control);
   }
 
-  /** Paths to the cells of grid rows [rowStart, rowEnd) (a radio-map tile), as trace() finds them. */
+  /**
+   * Paths to the cells of grid rows [rowStart, rowEnd) (a radio-map tile), as trace() finds them;
+   * the next tiles stop at row `rowLimit`.
+   */
   traceGrid(
     grid: ReceiverGrid,
     rowStart: number,
     rowEnd: number,
     control: TraceControl = {},
     reports?: SearchReport[],
+    rowLimit = grid.ny,
   ): Promise<PathGeometry[][]> {
     const first = rowStart * grid.nx;
     const rx = gridCells(grid, first, rowEnd * grid.nx);
-    return runYielding(this.traceSteps(rx, control, reports, { grid, first }), control);
+    const limit = Math.max(rowEnd, Math.min(grid.ny, rowLimit)) * grid.nx;
+    return runYielding(this.traceSteps(rx, control, reports, { grid, first, limit }), control);
   }
 
   /** Receiver bins of a block of grid cells, reused by the tiles inside it (see gridBins). */
@@ -327,7 +332,8 @@ export class CpuPathTracer {
 
   /**
    * Bins holding grid cells [first, end): the kept block's when it covers them, else those of a
-   * new block of RECEIVER_BLOCK cells from `first` (null when over the pair budget). A radio map
+   * new block of RECEIVER_BLOCK cells from `first`, not past cell `limit` (null when over the
+   * pair budget). A radio map
    * asks for a tile of ~128 cells at a time; binning each tile against every beam on its own cost
    * 7 % of a demo map, since a beam's query costs about the same for 128 receivers as for 4,096.
    */
@@ -335,12 +341,13 @@ export class CpuPathTracer {
     grid: ReceiverGrid,
     first: number,
     end: number,
+    limit: number,
   ): Generator<void, { first: number; bins: ReceiverBins } | null> {
     const { tree } = this.candidates;
     const b = this.block;
     if (b && b.grid === grid && b.nodes === tree.completeSize && b.first <= first && end <= b.end) return b;
     this.block = undefined;
-    const blockEnd = Math.min(grid.nx * grid.ny, Math.max(end, first + RECEIVER_BLOCK));
+    const blockEnd = Math.max(end, Math.min(limit, first + RECEIVER_BLOCK));
     const rx = gridCells(grid, first, blockEnd);
     const bins = yield* receiverBins(tree.beams, tree.completeSize, rx, 0, rx.length);
     if (!bins) return null;

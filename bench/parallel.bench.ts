@@ -20,6 +20,8 @@ const DEMO = join(REPO_ROOT, 'public/demo/room.xml');
 const COMMON = ['--scene', DEMO, '--frequency', '28e9', '--tx', '0.3,0.2,2.5', '--backend', 'cpu'];
 /** 125 × 125 = 15 625 cells over the demo room */
 const MAP = ['radiomap', ...COMMON, '--plane', 'z=1.5', '--cell', '0.08'];
+/** 250 × 250 = 62 500 cells: the threads' start-up and their own JIT warm-up weigh less */
+const MAP_LARGE = ['radiomap', ...COMMON, '--plane', 'z=1.5', '--cell', '0.04'];
 
 function threadCounts(): number[] {
   const env = process.env.RFTWIN_BENCH_THREADS;
@@ -124,7 +126,7 @@ export default async function parallel(log: (line: string) => void) {
     writeFileSync(rx, `x,y,z\n${points.join('\n')}\n`);
     const TRACE = ['trace', ...COMMON, '--rx-file', rx];
     const threads = threadCounts();
-    const jobs = { radioMap: MAP, trace200: TRACE };
+    const jobs = { radioMap: MAP, radioMapLarge: MAP_LARGE, trace200: TRACE };
     once([...MAP, '--cell', '1', '--threads', '1', '--out', join(dir, 'warm.json')]); // builds the bundle if stale
     const runs: Record<string, Record<number, number[]>> = {};
     const cpu: Record<string, Record<number, number[]>> = {};
@@ -187,6 +189,7 @@ export default async function parallel(log: (line: string) => void) {
       jobs: {
         radioMap:
           '15 625 cells (125 × 125, 0.08 m) of the demo room, default settings (depth 3, every mechanism), CPU',
+        radioMapLarge: '62 500 cells (250 × 250, 0.04 m), the same otherwise',
         trace200: '200 links of the demo room, default settings, CPU',
       },
       cores: availableParallelism(),

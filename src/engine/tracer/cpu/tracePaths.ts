@@ -252,6 +252,10 @@ export class CpuPathTracer {
         bins = yield* receiverBins(beams, nodes, rxList, r0, r1);
       }
       abort();
+      // beyond the transmitter's tree: the meet-in-the-middle join for the whole block at once
+      const joined = this.beyond.treeComplete
+        ? undefined
+        : yield* this.beyond.joinSteps(rxList, r0, r1, control);
       for (let r = r0; r < r1; r++) {
         const rx = rxList[r]!;
         const paths: PathGeometry[] = [];
@@ -284,7 +288,7 @@ export class CpuPathTracer {
           const p = solver.solve(node, rx);
           if (p) paths.push(p);
         });
-        const searched = yield* this.beyond.pathsSteps(rx, paths, control);
+        const searched = yield* this.beyond.pathsSteps(rx, paths, control, joined?.[r - r0]);
         reports?.push(searched);
         if (records && scatterFace)
           scatteredPaths(g, records, rx, scatterFace, o.maxDepth, tol, occlusionEps, paths);

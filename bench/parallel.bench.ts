@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { Worker } from 'node:worker_threads';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { REPO_ROOT } from '../src/test/paths.ts';
 
 /**
@@ -106,7 +106,13 @@ async function machineScaling(threads: number[]): Promise<Record<string, Record<
   const out: Record<string, Record<number, number>> = {};
   for (const [name, code] of Object.entries(KERNELS)) {
     const ms: Record<number, number[]> = {};
-    for (let r = 0; r < 3; r++) for (const t of threads) (ms[t] ??= []).push(await kernelMs(code, t));
+    for (let r = 0; r < 3; r++) {
+      for (const t of threads) {
+        const list = ms[t] ?? [];
+        list.push(await kernelMs(code, t));
+        ms[t] = list;
+      }
+    }
     const one = median(ms[1]!);
     out[name] = Object.fromEntries(threads.map((t) => [t, Number(((t * one) / median(ms[t]!)).toFixed(2))]));
   }

@@ -34,8 +34,11 @@ async function devicePosition(page: Page, name: string): Promise<V3> {
   return (await row.getAttribute('data-position'))!.split(',').map(Number) as V3;
 }
 
-const lookAt = (page: Page, position: V3, target: V3) =>
-  page.evaluate(([p, t]) => window.__rftwinView!.lookAt(p, t), [position, target] as const);
+/** The view's hook is set once the canvas has mounted (after a scene loads, not at once). */
+async function lookAt(page: Page, position: V3, target: V3) {
+  await page.waitForFunction(() => !!window.__rftwinView);
+  await page.evaluate(([p, t]) => window.__rftwinView!.lookAt(p, t), [position, target] as const);
+}
 
 /** Within 1 cm in x and y of the clicked floor point, at the placement height. */
 function expectOnFloorPoint(p: V3, clicked: [number, number], height: number) {

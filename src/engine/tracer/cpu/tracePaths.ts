@@ -337,9 +337,9 @@ export class CpuPathTracer {
   /**
    * Bins holding grid cells [first, end): the kept block's when it covers them, else those of a
    * new block of RECEIVER_BLOCK cells from `first`, not past cell `limit` (null when over the
-   * pair budget). A radio map
-   * asks for a tile of ~128 cells at a time; binning each tile against every beam on its own cost
-   * 7 % of a demo map, since a beam's query costs about the same for 128 receivers as for 4,096.
+   * pair budget). A radio map asks for a tile of ~128 cells at a time; binning each tile against
+   * every beam on its own cost 7 % of a demo map, since a beam's query costs about the same for
+   * 128 receivers as for 4,096.
    */
   private *gridBins(
     grid: ReceiverGrid,

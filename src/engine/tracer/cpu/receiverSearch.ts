@@ -15,6 +15,13 @@ const RAY_CHUNK = 2048;
 const JOIN_POINTS = 1 << 16;
 const JOIN_CHUNK = 4096;
 
+function runSteps<T>(it: Generator<void, T>): T {
+  for (;;) {
+    const step = it.next();
+    if (step.done) return step.value;
+  }
+}
+
 /** One receiver's part of a block join: its joined paths and its tree's complete depth. */
 export interface Joined {
   paths: PathGeometry[];
@@ -106,13 +113,17 @@ export class BeyondTree {
     return !this.c.specularOn || this.c.tree.completeDepth >= this.o.maxDepth;
   }
 
-  /** Paths of depth > d_T to `rx` into `out`; the receiver's report (synchronously). */
-  paths(rx: Vec3, out: PathGeometry[], control: TraceControl = {}): SearchReport {
-    const it = this.pathsSteps(rx, out, control);
-    for (;;) {
-      const step = it.next();
-      if (step.done) return step.value;
-    }
+  /**
+   * Paths of depth > d_T to `rx` into `out`; the receiver's report (synchronously). `joined`:
+   * its part of joinSteps; without it the receiver is joined on its own.
+   */
+  paths(rx: Vec3, out: PathGeometry[], control: TraceControl = {}, joined?: Joined): SearchReport {
+    return runSteps(this.pathsSteps(rx, out, control, joined));
+  }
+
+  /** joinSteps, synchronously. */
+  join(rxList: readonly Vec3[], control: TraceControl = {}): Joined[] {
+    return runSteps(this.joinSteps(rxList, 0, rxList.length, control));
   }
 
   /**
@@ -136,7 +147,7 @@ export class BeyondTree {
       rxDepth = joined.rxDepth;
     } else {
       const rxTree = this.receiverTree(rx);
-      this.join(rxTree, rx, out);
+      this.joinOne(rxTree, rx, out);
       rxDepth = rxTree.completeDepth;
     }
     const reach = dT + rxDepth;
@@ -272,8 +283,12 @@ export class BeyondTree {
     }
   }
 
-  /** Meet in the middle: transmitter sequences of depth d_T × the receiver's tree. */
-  private join(rxTree: BeamTree, rx: Vec3, out: PathGeometry[]): void {
+  /**
+   * Meet in the middle for one receiver: transmitter sequences of depth d_T × the receiver's
+   * tree, the transmitter images queried with each receiver beam (the reference joinSteps is
+   * tested against; a lone receiver's join).
+   */
+  private joinOne(rxTree: BeamTree, rx: Vec3, out: PathGeometry[]): void {
     const { g, c, tol } = this;
     const tree = c.tree;
     const dT = tree.completeDepth;

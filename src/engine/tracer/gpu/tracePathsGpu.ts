@@ -503,10 +503,12 @@ export class GpuPathTracer {
     const th = performance.now();
     const reports: SearchReport[] = [];
     const edges = this.wedges.length > 0 ? new EdgeDiffraction(g, this.wedges, tx, occlusionEps) : null;
+    // beyond the transmitter's tree: the receivers met in the middle all at once, as on the CPU
+    const joined = this.beyond.treeComplete ? undefined : this.beyond.join(rxList, control);
     for (let r = 0; r < rxList.length; r++) {
       const rx = rxList[r]!;
       const paths = result[r]!;
-      reports.push(this.beyond.paths(rx, paths, control));
+      reports.push(this.beyond.paths(rx, paths, control, joined?.[r]));
       if (this.records && scatterFace)
         scatteredPaths(g, this.records, rx, scatterFace, o.maxDepth, tol, occlusionEps, paths);
       edges?.paths(rx, paths);

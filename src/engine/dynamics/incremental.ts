@@ -409,20 +409,8 @@ function actorPrefixes(tree: BeamTree, boxes: Float64Array, last: number): Uint8
     const kind = beams.kind[v]!;
     if (kind === BEAM_EMPTY) continue;
     let meets = kind === BEAM_ALL;
-    for (let a = 0; a < boxes.length && !meets; a += 6) {
-      let outside = false;
-      for (let i = beams.start[v]!; i < beams.start[v + 1]! && !outside; i++) {
-        const nx = pl[4 * i]!;
-        const ny = pl[4 * i + 1]!;
-        const nz = pl[4 * i + 2]!;
-        // the box corner farthest along N
-        const x = nx >= 0 ? boxes[a + 3]! : boxes[a]!;
-        const y = ny >= 0 ? boxes[a + 4]! : boxes[a + 1]!;
-        const z = nz >= 0 ? boxes[a + 5]! : boxes[a + 2]!;
-        outside = nx * x + ny * y + nz * z - pl[4 * i + 3]! < 0;
-      }
-      meets = !outside;
-    }
+    for (let a = 0; a < boxes.length && !meets; a += 6)
+      meets = !boxOutside(pl, beams.start[v]!, beams.start[v + 1]!, boxes, a);
     if (!meets) continue;
     for (let u = v; u > 0 && need[u] === 0; u = trie.parent[u]!) need[u] = 1;
   }
@@ -488,7 +476,10 @@ function facesInBeamFrom(
   if (!ascending) out.sort((a, b) => a - b);
 }
 
-/** Whether the box at boxes[o…o+6) lies wholly outside one of the half-spaces [p0, p1) of pl. */
+/**
+ * Whether the box at boxes[o…o+6) lies wholly outside one of the half-spaces [p0, p1) of pl:
+ * its corner farthest along the plane's normal is outside.
+ */
 function boxOutside(pl: Float64Array, p0: number, p1: number, boxes: Float64Array, o: number): boolean {
   for (let k = p0; k < p1; k++) {
     const nx = pl[4 * k]!;

@@ -1,6 +1,14 @@
 import type { Vec3 } from '../core/vec3.ts';
 import type { Scene } from '../scene/types.ts';
-import { BEAM_ALL, BEAM_EMPTY, beamContains, beamMargin, type CandidateBeams } from '../tracer/cpu/beams.ts';
+import {
+  BEAM_ALL,
+  BEAM_EMPTY,
+  beamContains,
+  beamMargin,
+  boxOutsideBeam,
+  type CandidateBeams,
+  triangleOutsideBeam,
+} from '../tracer/cpu/beams.ts';
 import { BeamTree } from '../tracer/cpu/beamTree.ts';
 import { losPath } from '../tracer/cpu/candidateSet.ts';
 import {
@@ -410,7 +418,7 @@ function actorPrefixes(tree: BeamTree, boxes: Float64Array, last: number): Uint8
     if (kind === BEAM_EMPTY) continue;
     let meets = kind === BEAM_ALL;
     for (let a = 0; a < boxes.length && !meets; a += 6)
-      meets = !boxOutside(pl, beams.start[v]!, beams.start[v + 1]!, boxes, a);
+      meets = !boxOutsideBeam(pl, beams.start[v]!, beams.start[v + 1]!, boxes, a);
     if (!meets) continue;
     for (let u = v; u > 0 && need[u] === 0; u = trie.parent[u]!) need[u] = 1;
   }
@@ -424,9 +432,8 @@ function actorPrefixes(tree: BeamTree, boxes: Float64Array, last: number): Uint8
  * so `firstObject` = the first actor lists the actor faces alone; 0 lists every face, which for
  * a scene of a few hundred triangles costs less than the traversal (the last level's parents).
  * An object whose box (`boxes`, 6 per object) is wholly outside one half-space is skipped
- * whole: the box's far corner gives the largest n·x − d of any of its vertices, in floating
- * point too (the same products and sums, each rounded monotonically). This test was a sixth of
- * a timeline step when every triangle was tested.
+ * whole (beams.ts boxOutsideBeam): this test was a sixth of a timeline step when every triangle
+ * was tested.
  */
 function facesInBeamFrom(
   g: TracerGeometry,
@@ -447,26 +454,11 @@ function facesInBeamFrom(
   const p1 = beams.start[v + 1]!;
   let ascending = true;
   for (let ob = firstObject; ob < scene.objects.length; ob++) {
-    if (kind !== BEAM_ALL && boxOutside(pl, p0, p1, boxes, 6 * ob)) continue;
+    if (kind !== BEAM_ALL && boxOutsideBeam(pl, p0, p1, boxes, 6 * ob)) continue;
     const { triangleOffset, triangleCount } = scene.objects[ob]!;
     for (let t = triangleOffset; t < triangleOffset + triangleCount; t++) {
       const f = scene.triangleFace[t]!;
-      if (stamp[f] === v) continue;
-      let outside = false;
-      if (kind !== BEAM_ALL) {
-        const q = 9 * t;
-        for (let k = p0; k < p1 && !outside; k++) {
-          const nx = pl[4 * k]!;
-          const ny = pl[4 * k + 1]!;
-          const nz = pl[4 * k + 2]!;
-          const d = pl[4 * k + 3]!;
-          outside =
-            nx * pos[q]! + ny * pos[q + 1]! + nz * pos[q + 2]! - d < 0 &&
-            nx * pos[q + 3]! + ny * pos[q + 4]! + nz * pos[q + 5]! - d < 0 &&
-            nx * pos[q + 6]! + ny * pos[q + 7]! + nz * pos[q + 8]! - d < 0;
-        }
-      }
-      if (outside) continue;
+      if (stamp[f] === v || (kind !== BEAM_ALL && triangleOutsideBeam(pl, p0, p1, pos, t))) continue;
       stamp[f] = v;
       if (out.length > 0 && f < out[out.length - 1]!) ascending = false;
       out.push(f);
@@ -474,23 +466,6 @@ function facesInBeamFrom(
   }
   // sorted only when the triangles did not list their faces in ascending order
   if (!ascending) out.sort((a, b) => a - b);
-}
-
-/**
- * Whether the box at boxes[o…o+6) lies wholly outside one of the half-spaces [p0, p1) of pl:
- * its corner farthest along the plane's normal is outside.
- */
-function boxOutside(pl: Float64Array, p0: number, p1: number, boxes: Float64Array, o: number): boolean {
-  for (let k = p0; k < p1; k++) {
-    const nx = pl[4 * k]!;
-    const ny = pl[4 * k + 1]!;
-    const nz = pl[4 * k + 2]!;
-    const x = nx >= 0 ? boxes[o + 3]! : boxes[o]!;
-    const y = ny >= 0 ? boxes[o + 4]! : boxes[o + 1]!;
-    const z = nz >= 0 ? boxes[o + 5]! : boxes[o + 2]!;
-    if (nx * x + ny * y + nz * z - pl[4 * k + 3]! < 0) return true;
-  }
-  return false;
 }
 
 /** Per object of the scene, the bounds of its triangles (min xyz, max xyz). */

@@ -1,5 +1,12 @@
 import type { Vec3 } from '../../core/vec3.ts';
-import { BEAM_ALL, BEAM_EMPTY, beamContains, CandidateBeams } from './beams.ts';
+import {
+  BEAM_ALL,
+  BEAM_EMPTY,
+  beamContains,
+  boxOutsideBeam,
+  CandidateBeams,
+  triangleOutsideBeam,
+} from './beams.ts';
 import { CandidateTrie, extendImages, REFLECTION, TRANSMISSION } from './candidates.ts';
 import { OcclusionCuller } from './occlusion.ts';
 import { coplanarFaces, planeDistance, type TracerGeometry } from './tracerGeometry.ts';
@@ -334,19 +341,7 @@ export function facesInBeam(
   stack[sp++] = 0;
   while (sp > 0) {
     const node = stack[--sp]!;
-    const o = 6 * node;
-    let outside = false;
-    for (let i = p0; i < p1 && !outside; i++) {
-      const nx = pl[4 * i]!,
-        ny = pl[4 * i + 1]!,
-        nz = pl[4 * i + 2]!;
-      // the box corner farthest along N
-      const x = nx >= 0 ? bounds[o + 3]! : bounds[o]!;
-      const y = ny >= 0 ? bounds[o + 4]! : bounds[o + 1]!;
-      const z = nz >= 0 ? bounds[o + 5]! : bounds[o + 2]!;
-      outside = nx * x + ny * y + nz * z - pl[4 * i + 3]! < 0;
-    }
-    if (outside) continue;
+    if (boxOutsideBeam(pl, p0, p1, bounds, 6 * node)) continue;
     const a = nodes[2 * node]!;
     const b = nodes[2 * node + 1]!;
     if (b > 0) {
@@ -358,20 +353,7 @@ export function facesInBeam(
     for (let i = a; i < a - b; i++) {
       const t = triangleOrder[i]!;
       const f = triFace[t]!;
-      if (stamp[f] === mark) continue;
-      let out3 = false;
-      const q = 9 * t;
-      for (let k = p0; k < p1 && !out3; k++) {
-        const nx = pl[4 * k]!,
-          ny = pl[4 * k + 1]!,
-          nz = pl[4 * k + 2]!,
-          d = pl[4 * k + 3]!;
-        out3 =
-          nx * pos[q]! + ny * pos[q + 1]! + nz * pos[q + 2]! - d < 0 &&
-          nx * pos[q + 3]! + ny * pos[q + 4]! + nz * pos[q + 5]! - d < 0 &&
-          nx * pos[q + 6]! + ny * pos[q + 7]! + nz * pos[q + 8]! - d < 0;
-      }
-      if (out3) continue;
+      if (stamp[f] === mark || triangleOutsideBeam(pl, p0, p1, pos, t)) continue;
       stamp[f] = mark;
       out.push(f);
     }

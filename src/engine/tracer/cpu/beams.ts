@@ -545,6 +545,55 @@ export function beamContains(b: CandidateBeams, v: number, x: number, y: number,
   return beamContains(b, b.via[v]!, x - d2 * nx, y - d2 * ny, z - d2 * nz);
 }
 
+/**
+ * Whether the box at boxes[o…o+6) (min xyz, max xyz) lies wholly outside one of the half-spaces
+ * [p0, p1) of `pl` (N·x − d ≥ 0 inside): its corner farthest along N is outside. Exact in floating
+ * point too: every point of the box gives a smaller or equal N·x − d, product by product and sum
+ * by sum, rounding being monotonic.
+ */
+export function boxOutsideBeam(
+  pl: Float64Array,
+  p0: number,
+  p1: number,
+  boxes: Float64Array,
+  o: number,
+): boolean {
+  for (let k = p0; k < p1; k++) {
+    const nx = pl[4 * k]!;
+    const ny = pl[4 * k + 1]!;
+    const nz = pl[4 * k + 2]!;
+    const x = nx >= 0 ? boxes[o + 3]! : boxes[o]!;
+    const y = ny >= 0 ? boxes[o + 4]! : boxes[o + 1]!;
+    const z = nz >= 0 ? boxes[o + 5]! : boxes[o + 2]!;
+    if (nx * x + ny * y + nz * z - pl[4 * k + 3]! < 0) return true;
+  }
+  return false;
+}
+
+/** Whether triangle t (9 numbers per triangle in `pos`) lies wholly outside one of the half-spaces [p0, p1). */
+export function triangleOutsideBeam(
+  pl: Float64Array,
+  p0: number,
+  p1: number,
+  pos: Float64Array,
+  t: number,
+): boolean {
+  const q = 9 * t;
+  for (let k = p0; k < p1; k++) {
+    const nx = pl[4 * k]!;
+    const ny = pl[4 * k + 1]!;
+    const nz = pl[4 * k + 2]!;
+    const d = pl[4 * k + 3]!;
+    if (
+      nx * pos[q]! + ny * pos[q + 1]! + nz * pos[q + 2]! - d < 0 &&
+      nx * pos[q + 3]! + ny * pos[q + 4]! + nz * pos[q + 5]! - d < 0 &&
+      nx * pos[q + 6]! + ny * pos[q + 7]! + nz * pos[q + 8]! - d < 0
+    )
+      return true;
+  }
+  return false;
+}
+
 /** Horizontal receiver grid: cell centres (xmin + (ix + ½)·cell, ymin + (iy + ½)·cell, z). */
 export interface FootprintGrid {
   xmin: number;

@@ -5,6 +5,7 @@ import {
   BEAM_EMPTY,
   beamContains,
   beamMargin,
+  boxInsideBeam,
   boxOutsideBeam,
   type CandidateBeams,
   triangleOutsideBeam,
@@ -24,6 +25,7 @@ import { SpecularSolver } from '../tracer/cpu/specular.ts';
 import {
   CpuPathTracer,
   dedupeAndSort,
+  pathRanks,
   type ResolvedTraceOptions,
   resolveTraceOptions,
   type TracePathsOptions,
@@ -84,6 +86,12 @@ interface TxCache {
   /** 7 per cast: origin xyz, unit direction xyz, tmax (Infinity: the cast left the scene) */
   casts: Float64Array;
   castStart: Int32Array;
+  /**
+   * Per ray, the box of its casts (min xyz, max xyz; unbounded where a cast leaves the scene),
+   * and per cast its own: most rays and casts are cleared by a box test, without a division.
+   */
+  rayBoxes: Float64Array;
+  castBoxes: Float64Array;
 }
 
 interface LinkCache {
@@ -92,6 +100,13 @@ interface LinkCache {
   base: PathGeometry[];
   /** the scattered path of each static record to the receiver, or null */
   recPath: (PathGeometry | null)[];
+  /** per record, its scattered path's last interaction point (3 each; NaN without a path) */
+  recLast: Float64Array;
+  /**
+   * The static paths' ranks in the reference's order (dedupeAndSort), base paths first, then
+   * records: kept ones are merged with each frame's new paths rather than sorted again.
+   */
+  ranks: ReturnType<typeof pathRanks>;
 }
 
 export class IncrementalTracer {
@@ -160,14 +175,16 @@ export class IncrementalTracer {
       rayStart[n] = records.size;
       castStart[n] = castList.length / 7;
     }
+    const casts = Float64Array.from(castList);
     this.txc = {
       key,
       tracer,
       staticNodes: tracer.tree.nodes,
       records,
       rayStart,
-      casts: Float64Array.from(castList),
+      casts,
       castStart,
+      ...castBoxes(casts, castStart, n),
     };
     this.link = null;
     return this.txc;
@@ -187,7 +204,12 @@ export class IncrementalTracer {
         );
     }
     void tx;
-    this.link = { key, base, recPath };
+    // flat, so that a frame's pass over the records does not chase each path's objects
+    const recLast = new Float64Array(3 * recPath.length).fill(NaN);
+    recPath.forEach((p, r) => {
+      if (p) recLast.set(p.interactions[p.interactions.length - 1]!.point, 3 * r);
+    });
+    this.link = { key, base, recPath, recLast, ranks: pathRanks([...base, ...recPath]) };
     return this.link;
   }
 
@@ -216,17 +238,24 @@ export class IncrementalTracer {
     const isActorFace = (f: number) => f >= frame.staticFaces;
     const stats: IncrementalStats = { reshotRays: 0, actorTreeNodes: 0, kept: 0, dropped: 0 };
     const out: PathGeometry[] = [];
+    // per path of out: its static rank (LinkCache.ranks), −1 for a path new to this frame
+    const known: number[] = [];
+    const newPaths = () => {
+      while (known.length < out.length) known.push(-1);
+    };
     if (o.los) {
       const los = losPath(gc, tx, rx, occlusionEps);
       if (los) out.push(los);
     }
-    for (const p of link.base) {
+    newPaths();
+    link.base.forEach((p, i) => {
       if (actors.blocksPath(p, tx, rx)) stats.dropped++;
       else {
         out.push(p);
+        known.push(link.ranks.rank[i]!);
         stats.kept++;
       }
-    }
+    });
     if ((o.specular || o.transmission) && o.maxDepth >= 1) {
       const found = this.actorChains(
         gc,
@@ -248,6 +277,7 @@ export class IncrementalTracer {
       const mine = all.filter((e) => isActorFace(e.faceA) || (e.faceB >= 0 && isActorFace(e.faceB)));
       diffractedPaths(gc, mine, tx, rx, occlusionEps, out);
     }
+    newPaths();
     if (c.records) {
       const scatterFace = new Uint8Array(gc.faceCount);
       const set = new Set(this.scatteringObjects);
@@ -260,24 +290,31 @@ export class IncrementalTracer {
         transmission: o.transmission,
         minT: occlusionEps,
       };
+      const recRank = link.base.length;
       for (let i = 0; i < o.scatteringRays; i++) {
-        if (actors.nearCasts(c.casts, c.castStart[i]!, c.castStart[i + 1]!)) {
+        if (
+          actors.meetsBox(c.rayBoxes, 6 * i) &&
+          actors.nearCasts(c.casts, c.castBoxes, c.castStart[i]!, c.castStart[i + 1]!)
+        ) {
           shootRays(gc, tx, shoot, null, fresh, undefined, i, i + 1);
           stats.reshotRays++;
           continue;
         }
+        const L = link.recLast;
         for (let r = c.rayStart[i]!; r < c.rayStart[i + 1]!; r++) {
-          const p = link.recPath[r];
-          if (!p) continue;
-          const last = p.interactions[p.interactions.length - 1]!.point;
-          if (actors.blocksSegment(last, rx, 0, occlusionEps)) stats.dropped++;
-          else out.push(p);
+          if (Number.isNaN(L[3 * r]!)) continue;
+          if (actors.blocksSegmentFrom(L, 3 * r, rx, 0, occlusionEps)) stats.dropped++;
+          else {
+            out.push(link.recPath[r]!);
+            known.push(link.ranks.rank[recRank + r]!);
+          }
         }
       }
       scatteredPaths(gc, fresh, rx, scatterFace, o.maxDepth, tol, occlusionEps, out);
+      newPaths();
     }
     this.lastStats = stats;
-    return dedupeAndSort(out);
+    return dedupeAndSort(out, { ...link.ranks, rank: known });
   }
 
   /**
@@ -319,7 +356,7 @@ export class IncrementalTracer {
       if (list[list.length - 1] !== st.face[u]) list.push(st.face[u]!);
       neededFaces.set(p, list);
     }
-    const tree = new BeamTree(gc, tx, o.specular, o.transmission, tol);
+    const tree = new BeamTree(gc, tx, o.specular, o.transmission, tol, last - 1);
     const trie = tree.trie;
     // per frame node: 1 when its sequence has an actor face
     const has: number[] = [0];
@@ -432,15 +469,15 @@ function actorPrefixes(tree: BeamTree, boxes: Float64Array, last: number): Uint8
  * so `firstObject` = the first actor lists the actor faces alone; 0 lists every face, which for
  * a scene of a few hundred triangles costs less than the traversal (the last level's parents).
  * An object whose box (`boxes`, 6 per object) is wholly outside one half-space is skipped
- * whole (beams.ts boxOutsideBeam): this test was a sixth of a timeline step when every triangle
- * was tested.
+ * whole (beams.ts boxOutsideBeam), and one wholly inside every half-space is listed whole
+ * (boxInsideBeam): the triangle test was a sixth of a timeline step when every triangle was tested.
  */
 function facesInBeamFrom(
   g: TracerGeometry,
   beams: CandidateBeams,
   v: number,
   firstObject: number,
-  boxes: Float64Array,
+  boxes: ObjectBoxes,
   stamp: Int32Array,
   out: number[],
 ): void {
@@ -452,38 +489,120 @@ function facesInBeamFrom(
   const pl = beams.planes;
   const p0 = beams.start[v]!;
   const p1 = beams.start[v + 1]!;
+  const B = boxes.box;
   let ascending = true;
   for (let ob = firstObject; ob < scene.objects.length; ob++) {
-    if (kind !== BEAM_ALL && boxOutsideBeam(pl, p0, p1, boxes, 6 * ob)) continue;
-    const { triangleOffset, triangleCount } = scene.objects[ob]!;
-    for (let t = triangleOffset; t < triangleOffset + triangleCount; t++) {
-      const f = scene.triangleFace[t]!;
-      if (stamp[f] === v || (kind !== BEAM_ALL && triangleOutsideBeam(pl, p0, p1, pos, t))) continue;
-      stamp[f] = v;
-      if (out.length > 0 && f < out[out.length - 1]!) ascending = false;
-      out.push(f);
+    for (let c = boxes.clusterStart[ob]!; c < boxes.clusterStart[ob + 1]!; c++) {
+      // a cluster wholly inside the beam has every triangle in it: no triangle test
+      let test = kind !== BEAM_ALL;
+      if (test && boxOutsideBeam(pl, p0, p1, B, 6 * c)) {
+        // the object's first box holds all of it: its other clusters are out too
+        if (c === boxes.clusterStart[ob]!) break;
+        continue;
+      }
+      if (test && c > boxes.clusterStart[ob]! && boxInsideBeam(pl, p0, p1, B, 6 * c)) test = false;
+      if (c === boxes.clusterStart[ob]!) continue; // the object's box: its clusters follow
+      for (let t = boxes.triangleStart[c]!; t < boxes.triangleStart[c + 1]!; t++) {
+        const f = scene.triangleFace[t]!;
+        if (stamp[f] === v || (test && triangleOutsideBeam(pl, p0, p1, pos, t))) continue;
+        stamp[f] = v;
+        if (out.length > 0 && f < out[out.length - 1]!) ascending = false;
+        out.push(f);
+      }
     }
   }
   // sorted only when the triangles did not list their faces in ascending order
   if (!ascending) out.sort((a, b) => a - b);
 }
 
-/** Per object of the scene, the bounds of its triangles (min xyz, max xyz). */
-function objectBoxes(scene: Scene): Float64Array {
+/**
+ * Per object of a scene, boxes (min xyz, max xyz): first the object's own, then one per run of
+ * at most CLUSTER consecutive triangles (a mesh lists neighbouring triangles together, so runs
+ * are compact); triangles of box c: [triangleStart[c], triangleStart[c + 1]), empty for an
+ * object's own box.
+ */
+interface ObjectBoxes {
+  box: Float64Array;
+  /** the boxes of object ob: [clusterStart[ob], clusterStart[ob + 1]) */
+  clusterStart: Int32Array;
+  triangleStart: Int32Array;
+}
+
+const CLUSTER = 8;
+
+function objectBoxes(scene: Scene): ObjectBoxes {
   const pos = scene.positions;
-  const b = new Float64Array(6 * scene.objects.length);
-  scene.objects.forEach((ob, i) => {
-    const o = 6 * i;
-    b.fill(Infinity, o, o + 3);
-    b.fill(-Infinity, o + 3, o + 6);
-    for (let j = 9 * ob.triangleOffset; j < 9 * (ob.triangleOffset + ob.triangleCount); j += 3) {
+  const clusterStart = new Int32Array(scene.objects.length + 1);
+  const starts: number[] = [];
+  const box: number[] = [];
+  const grow = (o: number, t0: number, t1: number) => {
+    for (let a = 0; a < 3; a++) {
+      box[o + a] = Infinity;
+      box[o + 3 + a] = -Infinity;
+    }
+    for (let j = 9 * t0; j < 9 * t1; j += 3) {
       for (let a = 0; a < 3; a++) {
-        if (pos[j + a]! < b[o + a]!) b[o + a] = pos[j + a]!;
-        if (pos[j + a]! > b[o + 3 + a]!) b[o + 3 + a] = pos[j + a]!;
+        if (pos[j + a]! < box[o + a]!) box[o + a] = pos[j + a]!;
+        if (pos[j + a]! > box[o + 3 + a]!) box[o + 3 + a] = pos[j + a]!;
       }
     }
+  };
+  scene.objects.forEach((ob, i) => {
+    clusterStart[i] = starts.length;
+    const end = ob.triangleOffset + ob.triangleCount;
+    starts.push(ob.triangleOffset);
+    grow(box.length, ob.triangleOffset, end);
+    for (let t = ob.triangleOffset; t < end; t += CLUSTER) {
+      starts.push(t);
+      grow(box.length, t, Math.min(end, t + CLUSTER));
+    }
   });
-  return b;
+  clusterStart[scene.objects.length] = starts.length;
+  // triangleStart[c + 1] ends box c: the next box's start, the object's own box starting where
+  // its first cluster does (so that it holds no triangle)
+  const triangleStart = new Int32Array(starts.length + 1);
+  for (let c = 0; c < starts.length; c++) triangleStart[c] = starts[c]!;
+  triangleStart[starts.length] = scene.triangleObject.length;
+  return { box: Float64Array.from(box), clusterStart, triangleStart };
+}
+
+/**
+ * The boxes of the casts (7 numbers each, raycasts) and, per ray, of its casts [castStart[i],
+ * castStart[i + 1]) (6 each: min xyz, max xyz): a cast that left the scene is unbounded along
+ * the axes its direction has a component on.
+ */
+function castBoxes(
+  casts: Float64Array,
+  castStart: Int32Array,
+  rays: number,
+): { rayBoxes: Float64Array; castBoxes: Float64Array } {
+  const n = casts.length / 7;
+  const cb = new Float64Array(6 * n);
+  for (let c = 0; c < n; c++) {
+    const q = 7 * c;
+    const tmax = casts[q + 6]!;
+    for (let a = 0; a < 3; a++) {
+      const from = casts[q + a]!;
+      const d = casts[q + 3 + a]!;
+      // an unbounded cast: ±Infinity on the axes it moves along (0 · Infinity would be NaN)
+      const to = d === 0 ? from : tmax === Infinity ? d * Infinity : from + tmax * d;
+      cb[6 * c + a] = Math.min(from, to);
+      cb[6 * c + 3 + a] = Math.max(from, to);
+    }
+  }
+  const rb = new Float64Array(6 * rays);
+  for (let i = 0; i < rays; i++) {
+    const o = 6 * i;
+    rb.fill(Infinity, o, o + 3);
+    rb.fill(-Infinity, o + 3, o + 6);
+    for (let c = castStart[i]!; c < castStart[i + 1]!; c++) {
+      for (let a = 0; a < 3; a++) {
+        rb[o + a] = Math.min(rb[o + a]!, cb[6 * c + a]!);
+        rb[o + 3 + a] = Math.max(rb[o + 3 + a]!, cb[6 * c + 3 + a]!);
+      }
+    }
+  }
+  return { rayBoxes: rb, castBoxes: cb };
 }
 
 /**
@@ -554,6 +673,7 @@ class ActorTriangles {
   private readonly tris: Float64Array;
   /** triangles of actor a: [start[a], start[a + 1]) */
   private readonly start: number[];
+  private readonly seg = new Float64Array(6);
 
   constructor(
     frame: FrameScene,
@@ -610,10 +730,28 @@ class ActorTriangles {
     return true;
   }
 
+  /** Whether box `b` at offset o (min xyz, max xyz) overlaps an actor's (grown) box. */
+  meetsBox(b: Float64Array, o: number): boolean {
+    const A = this.box;
+    for (let a = 0; a < A.length; a += 6) {
+      if (
+        b[o]! <= A[a + 3]! &&
+        b[o + 3]! >= A[a]! &&
+        b[o + 1]! <= A[a + 4]! &&
+        b[o + 4]! >= A[a + 1]! &&
+        b[o + 2]! <= A[a + 5]! &&
+        b[o + 5]! >= A[a + 2]!
+      )
+        return true;
+    }
+    return false;
+  }
+
   /** Whether any cast [c0, c1) comes within an actor's (grown) box. */
-  nearCasts(casts: Float64Array, c0: number, c1: number): boolean {
+  nearCasts(casts: Float64Array, boxes: Float64Array, c0: number, c1: number): boolean {
     const n = this.start.length - 1;
     for (let c = c0; c < c1; c++) {
+      if (!this.meetsBox(boxes, 6 * c)) continue;
       const q = 7 * c;
       for (let a = 0; a < n; a++) {
         if (
@@ -639,10 +777,48 @@ class ActorTriangles {
    * segmentOccluded bounds it: `eps` clearance at an antenna end, none at an interaction point.
    */
   blocksSegment(p: Vec3, q: Vec3, tMin: number, tEnd: number): boolean {
-    let dx = q[0] - p[0];
-    let dy = q[1] - p[1];
-    let dz = q[2] - p[2];
-    const len = Math.hypot(dx, dy, dz);
+    this.seg.set(p, 0);
+    this.seg.set(q, 3);
+    return this.blocks(tMin, tEnd);
+  }
+
+  /** blocksSegment from the point at offset o of a flat array. */
+  blocksSegmentFrom(P: Float64Array, o: number, q: Vec3, tMin: number, tEnd: number): boolean {
+    const S = this.seg;
+    S[0] = P[o]!;
+    S[1] = P[o + 1]!;
+    S[2] = P[o + 2]!;
+    S[3] = q[0];
+    S[4] = q[1];
+    S[5] = q[2];
+    return this.blocks(tMin, tEnd);
+  }
+
+  /** The test of segment seg[0..2] → seg[3..5] (in an array: numbers passed to a call are boxed). */
+  private blocks(tMin: number, tEnd: number): boolean {
+    const S = this.seg;
+    const ax = S[0]!;
+    const ay = S[1]!;
+    const az = S[2]!;
+    const bx = S[3]!;
+    const by = S[4]!;
+    const bz = S[5]!;
+    // most segments (a frame's static paths) pass far from every actor: their box tells
+    const A = this.box;
+    let near = false;
+    for (let a = 0; a < A.length && !near; a += 6)
+      near =
+        Math.min(ax, bx) <= A[a + 3]! &&
+        Math.max(ax, bx) >= A[a]! &&
+        Math.min(ay, by) <= A[a + 4]! &&
+        Math.max(ay, by) >= A[a + 1]! &&
+        Math.min(az, bz) <= A[a + 5]! &&
+        Math.max(az, bz) >= A[a + 2]!;
+    if (!near) return false;
+    let dx = bx - ax;
+    let dy = by - ay;
+    let dz = bz - az;
+    const len = Math.sqrt(dx * dx + dy * dy + dz * dz);
     if (!(len > 0)) return false;
     dx /= len;
     dy /= len;
@@ -651,7 +827,7 @@ class ActorTriangles {
     const n = this.start.length - 1;
     const T = this.tris;
     for (let a = 0; a < n; a++) {
-      if (!this.rayBox(a, p[0], p[1], p[2], dx, dy, dz, len)) continue;
+      if (!this.rayBox(a, ax, ay, az, dx, dy, dz, len)) continue;
       for (let t = this.start[a]!; t < this.start[a + 1]!; t++) {
         const i = 9 * t;
         // Möller–Trumbore
@@ -667,9 +843,9 @@ class ActorTriangles {
         const det = e1x * px + e1y * py + e1z * pz;
         if (Math.abs(det) < 1e-300) continue;
         const inv = 1 / det;
-        const sx = p[0] - T[i]!;
-        const sy = p[1] - T[i + 1]!;
-        const sz = p[2] - T[i + 2]!;
+        const sx = ax - T[i]!;
+        const sy = ay - T[i + 1]!;
+        const sz = az - T[i + 2]!;
         const u = (sx * px + sy * py + sz * pz) * inv;
         if (u < 0 || u > 1) continue;
         const qx = sy * e1z - sz * e1y;

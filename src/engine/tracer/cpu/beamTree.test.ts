@@ -35,7 +35,7 @@ describe('beam tree without beams on its last level (links with few receivers)',
     const g = tracerGeometry(scene, buildBvh(scene));
     const { tol } = tracerTolerances(g);
     const grow = (lastLevelBeams: boolean) => {
-      const t = new BeamTree(g, [0, 0, 2.5], true, true, tol, true, lastLevelBeams);
+      const t = new BeamTree(g, [0, 0, 2.5], true, true, tol, Infinity, lastLevelBeams);
       for (const _ of t.grow(3, 1e6));
       return t;
     };

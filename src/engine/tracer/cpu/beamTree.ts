@@ -72,8 +72,12 @@ export class BeamTree {
     private readonly reflection: boolean,
     private readonly transmission: boolean,
     private readonly tol: number,
-    /** cull by occlusion too (occlusion.ts); off only to measure what it saves */
-    private readonly occlusion = true,
+    /**
+     * cull the beams of depth ≤ this by occlusion too (occlusion.ts). Deeper beams stay wider:
+     * more candidates, which the solver rejects, for less work per beam — the incremental
+     * tracer's deepest grown level, built anew for every frame (0: off, to measure what it saves)
+     */
+    private readonly occludedDepth = Infinity,
     /** beams (side planes, occlusion culling) for the deepest level too; false: see above */
     readonly lastLevelBeams = true,
   ) {
@@ -132,7 +136,7 @@ export class BeamTree {
     if (this.transmission) types.push(TRANSMISSION);
     if (types.length === 0) return;
     const stamp = new Int32Array(g.faceCount).fill(-1);
-    const culler = this.occlusion ? new OcclusionCuller(g, beams.margin) : null;
+    const culler = this.occludedDepth > 0 ? new OcclusionCuller(g, beams.margin) : null;
     const faces: number[] = [];
     const src = this.source;
     // per node: its node in the reused tree, or −1
@@ -153,7 +157,8 @@ export class BeamTree {
         const s = reused[v] ?? -1;
         if (s >= 0) reuse!.faces(v, s, faces);
         else facesInBeam(g, beams, v, stamp, v, faces);
-        culler?.prepare(this.images, 3 * v, v === 0 ? -1 : vf, faces);
+        const occluded = culler !== null && d < this.occludedDepth;
+        if (occluded) culler.prepare(this.images, 3 * v, v === 0 ? -1 : vf, faces);
         for (const f of faces) {
           if (v === 0) {
             // a face whose plane holds the source cannot be met by a path from it
@@ -164,7 +169,7 @@ export class BeamTree {
             const u = s >= 0 && rt ? rt.find(s, f, type) : -1;
             if (u < 0 && poly === undefined) {
               poly = beams.apertureOn(v, f);
-              if (poly && culler) poly = culler.visible(f, poly);
+              if (poly && occluded) poly = culler.visible(f, poly);
             }
             if (u < 0 && !poly) continue;
             const child = trie.child(v, f, type);

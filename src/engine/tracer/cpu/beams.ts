@@ -570,6 +570,30 @@ export function boxOutsideBeam(
   return false;
 }
 
+/**
+ * Whether the box at boxes[o…o+6) lies wholly inside every half-space [p0, p1): its corner
+ * nearest along each N is inside. Then no triangle within the box is outside one of them
+ * (triangleOutsideBeam), exactly, by boxOutsideBeam's argument.
+ */
+export function boxInsideBeam(
+  pl: Float64Array,
+  p0: number,
+  p1: number,
+  boxes: Float64Array,
+  o: number,
+): boolean {
+  for (let k = p0; k < p1; k++) {
+    const nx = pl[4 * k]!;
+    const ny = pl[4 * k + 1]!;
+    const nz = pl[4 * k + 2]!;
+    const x = nx >= 0 ? boxes[o]! : boxes[o + 3]!;
+    const y = ny >= 0 ? boxes[o + 1]! : boxes[o + 4]!;
+    const z = nz >= 0 ? boxes[o + 2]! : boxes[o + 5]!;
+    if (nx * x + ny * y + nz * z - pl[4 * k + 3]! < 0) return false;
+  }
+  return true;
+}
+
 /** Whether triangle t (9 numbers per triangle in `pos`) lies wholly outside one of the half-spaces [p0, p1). */
 export function triangleOutsideBeam(
   pl: Float64Array,

@@ -67,7 +67,7 @@ function* buildSteps(
   const treeDepth = Math.min(o.maxDepth, o.treeMaxDepth);
   // the deepest level without beams only where it is the search's last (beamTree.ts)
   const lean = !o.lastLevelBeams && treeDepth === o.maxDepth;
-  let tree = new BeamTree(g, tx, o.specular, o.transmission, tol, true, !lean);
+  let tree = new BeamTree(g, tx, o.specular, o.transmission, tol, Infinity, !lean);
   if (specularOn) {
     for (const nodes of tree.grow(treeDepth, o.candidateBudget)) {
       report({ phase: 'candidates', done: Math.min(nodes, o.candidateBudget), total: o.candidateBudget });

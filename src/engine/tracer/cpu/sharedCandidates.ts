@@ -110,7 +110,7 @@ export function adoptCandidates(scene: Scene, bvh: Bvh, s: SharedCandidates): vo
   const o = resolveTraceOptions(s.options);
   const { tol } = tracerTolerances(g);
   const t = s.tree;
-  const tree = new BeamTree(g, s.tx, o.specular, o.transmission, tol, true, t.lastLevelBeams);
+  const tree = new BeamTree(g, s.tx, o.specular, o.transmission, tol, Infinity, t.lastLevelBeams);
   tree.adopt({ ...t, trie: CandidateTrie.of(t.parent, t.face, t.type) });
   let records: HitRecords | null = null;
   if (s.records) {

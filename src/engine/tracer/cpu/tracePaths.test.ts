@@ -7,7 +7,7 @@ import { loadScene } from '../../scene/load.ts';
 import type { Scene } from '../../scene/types.ts';
 import { buildBvh } from '../bvh.ts';
 import { type PathGeometry, pathSignature } from '../path.ts';
-import { CpuPathTracer, tracePaths, tracePathsSync } from './tracePaths.ts';
+import { CpuPathTracer, dedupeAndSort, pathRanks, tracePaths, tracePathsSync } from './tracePaths.ts';
 
 const specularOnly = { scattering: false, diffraction: false, transmission: false } as const;
 
@@ -214,5 +214,53 @@ describe('CPU path search in the closed metal box (acceptance 4, geometry)', () 
       /receiver 1 position/,
     );
     expect(() => tracePathsSync(box, undefined, tx, [rx], { maxDepth: -1 })).toThrow(/maxDepth/);
+  });
+});
+
+describe('dedupeAndSort with known ranks (the incremental tracer merges its sorted static paths)', () => {
+  // random paths with ties in length, exact duplicates and near-duplicates (within SAME_POINT)
+  const rng = (seed: number) => () => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const path = (r: () => number): PathGeometry => {
+    const n = 1 + Math.floor(r() * 3);
+    const interactions = Array.from({ length: n }, () => ({
+      type: r() < 0.5 ? ('reflection' as const) : ('scattering' as const),
+      objectIndex: 0,
+      faceIndex: Math.floor(r() * 4),
+      point: [Math.floor(r() * 3), Math.floor(r() * 2), r() < 0.5 ? 0 : 1] as Vec3,
+    }));
+    return { kind: 'specular', interactions, length: 1 + Math.floor(r() * 6) };
+  };
+
+  it('gives the same list as sorting them all, for any split into known and new paths', () => {
+    let dropped = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const r = rng(seed);
+      const statics = Array.from({ length: 5 + Math.floor(r() * 40) }, () => path(r));
+      for (const p of statics) if (r() < 0.2) p.interactions[0]!.point[0] += 1e-9; // near-duplicates
+      const ranks = pathRanks(statics);
+      // a frame: static paths kept in their order, new ones (some duplicating static ones) between
+      const all: PathGeometry[] = [];
+      const rank: number[] = [];
+      statics.forEach((p, i) => {
+        if (r() < 0.3) {
+          all.push(r() < 0.5 ? path(r) : { ...statics[Math.floor(r() * statics.length)]! });
+          rank.push(-1);
+        }
+        if (r() < 0.8) {
+          all.push(p);
+          rank.push(ranks.rank[i]!);
+        }
+      });
+      const merged = dedupeAndSort(all, { ...ranks, rank });
+      const sorted = dedupeAndSort(all);
+      expect(merged.length).toBe(sorted.length);
+      for (let i = 0; i < merged.length; i++) expect(merged[i]).toBe(sorted[i]);
+      dropped += all.length - sorted.length;
+    }
+    // the lists held duplicates
+    expect(dropped).toBeGreaterThan(100);
   });
 });

@@ -395,12 +395,58 @@ const SAME_POINT = 1e-6;
 /** Receivers binned together (receiverBins.ts): one box tree over them per block. */
 const RECEIVER_BLOCK = 4096;
 
-/** Remove geometric duplicates and sort by (length, signature, discovery order). */
-export function dedupeAndSort(paths: PathGeometry[]): PathGeometry[] {
+/**
+ * Remove geometric duplicates and sort by (length, signature, discovery order). `known`: a
+ * sorted rank for some of the paths (rank[i] ≥ 0, ranks < count, −1 for the others) that agrees
+ * with this order among them, and their lengths by rank — the incremental tracer's static paths, sorted once per link: only
+ * the others are sorted, then the two lists merged, which gives the same result as sorting all.
+ */
+export function dedupeAndSort(
+  paths: PathGeometry[],
+  known?: { rank: ArrayLike<number>; count: number; length: Float64Array },
+): PathGeometry[] {
+  const n = paths.length;
+  const { cmp, len } = pathComparator(paths, known);
+  const order = known ? mergeKnown(n, known.rank, known.count, cmp) : sortAll(n, cmp);
+  const out: PathGeometry[] = [];
+  const outLen = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    const l = len[i]!;
+    let dup = false;
+    // candidates with (nearly) the same length are adjacent after sorting
+    for (let j = out.length - 1; j >= 0 && l - outLen[j]! <= 1e-9 * Math.max(1, l); j--) {
+      if (samePath(out[j]!, paths[i]!)) {
+        dup = true;
+        break;
+      }
+    }
+    if (!dup) {
+      outLen[out.length] = l;
+      out.push(paths[i]!);
+    }
+  }
+  return out;
+}
+
+/**
+ * The order of dedupeAndSort on a list of paths (null entries: absent, never compared): length,
+ * then signature for ties in length (rare, computed lazily), then position in the list.
+ */
+function pathComparator(
+  paths: readonly (PathGeometry | null)[],
+  known?: { rank: ArrayLike<number>; length: Float64Array },
+): {
+  cmp: (a: number, b: number) => number;
+  len: Float64Array;
+} {
   const n = paths.length;
   const len = new Float64Array(n);
-  for (let i = 0; i < n; i++) len[i] = paths[i]!.length;
-  // signatures only for ties in length (rare), computed lazily
+  // the known paths' lengths from their flat copy (not each path's object: cache misses)
+  for (let i = 0; i < n; i++) {
+    const r = known ? known.rank[i]! : -1;
+    len[i] = r >= 0 ? known!.length[r]! : (paths[i]?.length ?? 0);
+  }
   const sig: (string | undefined)[] = new Array(n);
   const sigOf = (i: number) => {
     let v = sig[i];
@@ -410,29 +456,72 @@ export function dedupeAndSort(paths: PathGeometry[]): PathGeometry[] {
     }
     return v;
   };
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => {
+  const cmp = (a: number, b: number) => {
     const d = len[a]! - len[b]!;
     if (d !== 0) return d;
     const sa = sigOf(a);
     const sb = sigOf(b);
     return sa < sb ? -1 : sa > sb ? 1 : a - b;
+  };
+  return { cmp, len };
+}
+
+/**
+ * Each path's rank in dedupeAndSort's order among the list's paths (−1 for null entries), and
+ * their count: the `known` ranks of paths later listed in this relative order.
+ */
+export function pathRanks(paths: readonly (PathGeometry | null)[]): {
+  rank: Int32Array;
+  count: number;
+  /** the paths' lengths by rank */
+  length: Float64Array;
+} {
+  const ids: number[] = [];
+  paths.forEach((p, i) => {
+    if (p) ids.push(i);
   });
-  const out: PathGeometry[] = [];
-  for (let k = 0; k < n; k++) {
-    const p = paths[order[k]!]!;
-    let dup = false;
-    // candidates with (nearly) the same length are adjacent after sorting
-    for (let j = out.length - 1; j >= 0 && p.length - out[j]!.length <= 1e-9 * Math.max(1, p.length); j--) {
-      if (samePath(out[j]!, p)) {
-        dup = true;
-        break;
-      }
-    }
-    if (!dup) out.push(p);
+  ids.sort(pathComparator(paths).cmp);
+  const rank = new Int32Array(paths.length).fill(-1);
+  const length = new Float64Array(ids.length);
+  ids.forEach((id, r) => {
+    rank[id] = r;
+    length[r] = paths[id]!.length;
+  });
+  return { rank, count: ids.length, length };
+}
+
+function sortAll(n: number, cmp: (a: number, b: number) => number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order.sort(cmp);
+}
+
+/** The order of dedupeAndSort from the known paths' ranks and the others sorted, merged. */
+function mergeKnown(
+  n: number,
+  rank: ArrayLike<number>,
+  count: number,
+  cmp: (a: number, b: number) => number,
+): Uint32Array {
+  const slot = new Int32Array(count).fill(-1);
+  const rest: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = rank[i]!;
+    if (r >= 0) slot[r] = i;
+    else rest.push(i);
   }
-  return out;
+  rest.sort(cmp);
+  const order = new Uint32Array(n);
+  let k = 0;
+  let j = 0;
+  for (let r = 0; r < count; r++) {
+    const i = slot[r]!;
+    if (i < 0) continue;
+    while (j < rest.length && cmp(rest[j]!, i) < 0) order[k++] = rest[j++]!;
+    order[k++] = i;
+  }
+  while (j < rest.length) order[k++] = rest[j++]!;
+  return order;
 }
 
 function samePath(a: PathGeometry, b: PathGeometry): boolean {

@@ -39,6 +39,7 @@ import {
 } from '../tracer/cpu/tracerGeometry.ts';
 import { sceneWedges } from '../tracer/cpu/wedges.ts';
 import type { PathGeometry } from '../tracer/path.ts';
+import { CastGrid } from './castGrid.ts';
 import { actorBounds, type FrameScene } from './frameScene.ts';
 
 /**
@@ -92,6 +93,8 @@ interface TxCache {
    */
   rayBoxes: Float64Array;
   castBoxes: Float64Array;
+  /** the rays by the cells of the static twin their casts cross (null without scattering) */
+  grid: CastGrid | null;
 }
 
 interface LinkCache {
@@ -185,6 +188,7 @@ export class IncrementalTracer {
       casts,
       castStart,
       ...castBoxes(casts, castStart, n),
+      grid: records ? new CastGrid(casts, castStart, n, sceneBox(this.staticScene)) : null,
     };
     this.link = null;
     return this.txc;
@@ -291,8 +295,14 @@ export class IncrementalTracer {
         minT: occlusionEps,
       };
       const recRank = link.base.length;
+      // the rays that may come near an actor: from the grid's cells under the actors' boxes
+      const near = new Uint8Array(o.scatteringRays);
+      let everyRay = false;
+      for (let a = 0; a < actors.boxes.length; a += 6)
+        if (!c.grid!.markNear(actors.boxes, a, near)) everyRay = true;
       for (let i = 0; i < o.scatteringRays; i++) {
         if (
+          (everyRay || near[i] === 1) &&
           actors.meetsBox(c.rayBoxes, 6 * i) &&
           actors.nearCasts(c.casts, c.castBoxes, c.castStart[i]!, c.castStart[i + 1]!)
         ) {
@@ -667,13 +677,26 @@ function raycasts(
   }
 }
 
+/** The box of a scene's triangles (min xyz, max xyz). */
+function sceneBox(scene: Scene): Float64Array {
+  const b = new Float64Array([Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity]);
+  const pos = scene.positions;
+  for (let j = 0; j < pos.length; j += 3) {
+    for (let a = 0; a < 3; a++) {
+      if (pos[j + a]! < b[a]!) b[a] = pos[j + a]!;
+      if (pos[j + a]! > b[3 + a]!) b[3 + a] = pos[j + a]!;
+    }
+  }
+  return b;
+}
+
 /** The actors' triangles in a frame: box and exact tests of segments and casts against them. */
 class ActorTriangles {
   private readonly box: Float64Array;
   private readonly tris: Float64Array;
   /** triangles of actor a: [start[a], start[a + 1]) */
   private readonly start: number[];
-  private readonly seg = new Float64Array(6);
+  private readonly seg = new Float64Array(13);
 
   constructor(
     frame: FrameScene,
@@ -697,24 +720,18 @@ class ActorTriangles {
       this.start.push(this.start[this.start.length - 1]! + o.triangleCount);
   }
 
-  /** Whether a ray o + t·d, t ∈ [0, tmax], meets actor box a (slab test). */
-  private rayBox(
-    a: number,
-    ox: number,
-    oy: number,
-    oz: number,
-    dx: number,
-    dy: number,
-    dz: number,
-    tmax: number,
-  ): boolean {
+  /**
+   * Whether the ray R[q…q+7) (origin xyz, unit direction xyz, tmax), o + t·d for t ∈ [0, tmax],
+   * meets actor box a (slab test). Read from an array: numbers passed to a call are boxed.
+   */
+  private rayBox(a: number, R: Float64Array, q: number): boolean {
     const b = this.box;
     let t0 = 0;
-    let t1 = tmax;
+    let t1 = R[q + 6]!;
     // slab by slab, without a closure per call (hot: every cast of every shot ray, per frame)
     for (let k = 0; k < 3; k++) {
-      const o = k === 0 ? ox : k === 1 ? oy : oz;
-      const d = k === 0 ? dx : k === 1 ? dy : dz;
+      const o = R[q + k]!;
+      const d = R[q + 3 + k]!;
       const lo = b[6 * a + k]!;
       const hi = b[6 * a + 3 + k]!;
       if (d === 0) {
@@ -728,6 +745,11 @@ class ActorTriangles {
       if (t0 > t1) return false;
     }
     return true;
+  }
+
+  /** The actors' boxes, grown (6 per actor). */
+  get boxes(): Float64Array {
+    return this.box;
   }
 
   /** Whether box `b` at offset o (min xyz, max xyz) overlaps an actor's (grown) box. */
@@ -754,19 +776,7 @@ class ActorTriangles {
       if (!this.meetsBox(boxes, 6 * c)) continue;
       const q = 7 * c;
       for (let a = 0; a < n; a++) {
-        if (
-          this.rayBox(
-            a,
-            casts[q]!,
-            casts[q + 1]!,
-            casts[q + 2]!,
-            casts[q + 3]!,
-            casts[q + 4]!,
-            casts[q + 5]!,
-            casts[q + 6]!,
-          )
-        )
-          return true;
+        if (this.rayBox(a, casts, q)) return true;
       }
     }
     return false;
@@ -823,11 +833,19 @@ class ActorTriangles {
     dx /= len;
     dy /= len;
     dz /= len;
+    // the ray for rayBox at S[6…13)
+    S[6] = ax;
+    S[7] = ay;
+    S[8] = az;
+    S[9] = dx;
+    S[10] = dy;
+    S[11] = dz;
+    S[12] = len;
     const tMax = len - tEnd;
     const n = this.start.length - 1;
     const T = this.tris;
     for (let a = 0; a < n; a++) {
-      if (!this.rayBox(a, ax, ay, az, dx, dy, dz, len)) continue;
+      if (!this.rayBox(a, S, 6)) continue;
       for (let t = this.start[a]!; t < this.start[a + 1]!; t++) {
         const i = 9 * t;
         // Möller–Trumbore

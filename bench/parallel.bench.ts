@@ -76,14 +76,27 @@ function withoutTimings(path: string): string {
 /**
  * What the machine gives N threads at all, whatever our code does: N copies of a kernel at once
  * against one, throughput scaling = N·T₁/T_N (N would be perfect). An arithmetic loop (registers
- * only), and random reads and writes over 8 MiB per thread (about a radio-map tile's working
- * set: frames, beams, trie, BVH, young generation). Where the memory kernel does not scale,
- * the tracer, which spends its time reading such structures, cannot either.
+ * only), random reads and writes over 8 MiB per thread (about a radio-map tile's working set:
+ * frames, beams, trie, BVH, young generation), and small objects made and read back as the
+ * tracer makes its paths. Where these kernels do not scale, the tracer, which spends its time
+ * reading such structures and making paths, cannot either.
  */
 const KERNELS = {
   arithmetic: `let x = 0; for (let i = 0; i < 2e8; i++) x = x * 0.999 + i * 1e-9; x`,
   memory: `const b = new Float64Array(1 << 20); let x = 0;
     for (let r = 0; r < 300; r++) for (let i = 0; i < b.length; i += 8) { b[i] += r; x += b[(i * 7919) & (b.length - 1)]; } x`,
+  // small objects made and read back as a map tile makes its paths (~5 000 paths, each an object
+  // with an array of interactions holding points): allocation, young-generation GC, pointer reads
+  objects: `let x = 0;
+    for (let r = 0; r < 400; r++) {
+      const tile = [];
+      for (let i = 0; i < 5000; i++) {
+        const its = [];
+        for (let k = 0; k < 3; k++) its.push({ type: 'reflection', faceIndex: k, point: [i * 1e-3, k, r] });
+        tile.push({ kind: 'specular', interactions: its, length: i + r });
+      }
+      for (const p of tile) for (const it of p.interactions) x += it.point[0] + it.point[2] + p.length;
+    } x`,
 };
 
 async function kernelMs(code: string, n: number): Promise<number> {

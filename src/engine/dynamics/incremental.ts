@@ -366,6 +366,8 @@ export class IncrementalTracer {
       if (list[list.length - 1] !== st.face[u]) list.push(st.face[u]!);
       neededFaces.set(p, list);
     }
+    // the deepest grown level (last) without occlusion culling: rebuilt every frame, that culling
+    // cost more than the few extra candidates it removes, which the solver rejects
     const tree = new BeamTree(gc, tx, o.specular, o.transmission, tol, last - 1);
     const trie = tree.trie;
     // per frame node: 1 when its sequence has an actor face

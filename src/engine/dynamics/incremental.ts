@@ -20,6 +20,7 @@ import {
   TRANSMISSION,
 } from '../tracer/cpu/candidates.ts';
 import { diffractedPaths } from '../tracer/cpu/diffraction.ts';
+import { rayHitsTriangles } from '../tracer/cpu/rayCast.ts';
 import { scatteredPathAt, scatteredPaths } from '../tracer/cpu/scattering.ts';
 import { SpecularSolver } from '../tracer/cpu/specular.ts';
 import {
@@ -695,8 +696,8 @@ function sceneBox(scene: Scene): Float64Array {
 /** The actors' triangles in a frame: box and exact tests of segments and casts against them. */
 class ActorTriangles {
   private readonly box: Float64Array;
-  private readonly tris: Float64Array;
-  /** triangles of actor a: [start[a], start[a + 1]) */
+  private readonly pos: Float64Array;
+  /** triangles of actor a (the scene's indices): [start[a], start[a + 1]) */
   private readonly start: number[];
   private readonly seg = new Float64Array(13);
 
@@ -716,8 +717,8 @@ class ActorTriangles {
     this.box = b;
     const s = frame.scene;
     const first = s.objects[frame.staticObjects]?.triangleOffset ?? s.triangleObject.length;
-    this.tris = s.positions.subarray(9 * first);
-    this.start = [0];
+    this.pos = s.positions;
+    this.start = [first];
     for (const o of s.objects.slice(frame.staticObjects))
       this.start.push(this.start[this.start.length - 1]! + o.triangleCount);
   }
@@ -785,7 +786,7 @@ class ActorTriangles {
   }
 
   /**
-   * Whether segment p → q meets an actor triangle at t ∈ [tMin, len − tEnd] (metres), as
+   * Whether segment p → q meets an actor triangle at t ∈ (tMin, len − tEnd) (metres), as
    * segmentOccluded bounds it: `eps` clearance at an antenna end, none at an interaction point.
    */
   blocksSegment(p: Vec3, q: Vec3, tMin: number, tEnd: number): boolean {
@@ -845,37 +846,10 @@ class ActorTriangles {
     S[12] = len;
     const tMax = len - tEnd;
     const n = this.start.length - 1;
-    const T = this.tris;
     for (let a = 0; a < n; a++) {
       if (!this.rayBox(a, S, 6)) continue;
-      for (let t = this.start[a]!; t < this.start[a + 1]!; t++) {
-        const i = 9 * t;
-        // Möller–Trumbore
-        const e1x = T[i + 3]! - T[i]!;
-        const e1y = T[i + 4]! - T[i + 1]!;
-        const e1z = T[i + 5]! - T[i + 2]!;
-        const e2x = T[i + 6]! - T[i]!;
-        const e2y = T[i + 7]! - T[i + 1]!;
-        const e2z = T[i + 8]! - T[i + 2]!;
-        const px = dy * e2z - dz * e2y;
-        const py = dz * e2x - dx * e2z;
-        const pz = dx * e2y - dy * e2x;
-        const det = e1x * px + e1y * py + e1z * pz;
-        if (Math.abs(det) < 1e-300) continue;
-        const inv = 1 / det;
-        const sx = ax - T[i]!;
-        const sy = ay - T[i + 1]!;
-        const sz = az - T[i + 2]!;
-        const u = (sx * px + sy * py + sz * pz) * inv;
-        if (u < 0 || u > 1) continue;
-        const qx = sy * e1z - sz * e1y;
-        const qy = sz * e1x - sx * e1z;
-        const qz = sx * e1y - sy * e1x;
-        const v = (dx * qx + dy * qy + dz * qz) * inv;
-        if (v < 0 || u + v > 1) continue;
-        const d = (e2x * qx + e2y * qy + e2z * qz) * inv;
-        if (d >= tMin && d <= tMax) return true;
-      }
+      // the reference's triangle test (rayCast.ts), on this actor's triangles alone
+      if (rayHitsTriangles(this.pos, this.start[a]!, this.start[a + 1]!, S, 6, tMin, tMax)) return true;
     }
     return false;
   }

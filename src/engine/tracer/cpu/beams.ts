@@ -546,10 +546,23 @@ export function beamContains(b: CandidateBeams, v: number, x: number, y: number,
 }
 
 /**
+ * N·c − d of half-space k of `pl` at the corner c of the box at boxes[o…o+6) (min xyz, max xyz)
+ * farthest along N (`far`) or nearest. Every point of the box gives a value between the two, in
+ * floating point too: product by product and sum by sum, rounding being monotonic.
+ */
+function boxCorner(pl: Float64Array, k: number, boxes: Float64Array, o: number, far: boolean): number {
+  const nx = pl[4 * k]!;
+  const ny = pl[4 * k + 1]!;
+  const nz = pl[4 * k + 2]!;
+  const x = nx >= 0 === far ? boxes[o + 3]! : boxes[o]!;
+  const y = ny >= 0 === far ? boxes[o + 4]! : boxes[o + 1]!;
+  const z = nz >= 0 === far ? boxes[o + 5]! : boxes[o + 2]!;
+  return nx * x + ny * y + nz * z - pl[4 * k + 3]!;
+}
+
+/**
  * Whether the box at boxes[o…o+6) (min xyz, max xyz) lies wholly outside one of the half-spaces
- * [p0, p1) of `pl` (N·x − d ≥ 0 inside): its corner farthest along N is outside. Exact in floating
- * point too: every point of the box gives a smaller or equal N·x − d, product by product and sum
- * by sum, rounding being monotonic.
+ * [p0, p1) of `pl` (N·x − d ≥ 0 inside): its corner farthest along N is outside (exact, boxCorner).
  */
 export function boxOutsideBeam(
   pl: Float64Array,
@@ -558,22 +571,14 @@ export function boxOutsideBeam(
   boxes: Float64Array,
   o: number,
 ): boolean {
-  for (let k = p0; k < p1; k++) {
-    const nx = pl[4 * k]!;
-    const ny = pl[4 * k + 1]!;
-    const nz = pl[4 * k + 2]!;
-    const x = nx >= 0 ? boxes[o + 3]! : boxes[o]!;
-    const y = ny >= 0 ? boxes[o + 4]! : boxes[o + 1]!;
-    const z = nz >= 0 ? boxes[o + 5]! : boxes[o + 2]!;
-    if (nx * x + ny * y + nz * z - pl[4 * k + 3]! < 0) return true;
-  }
+  for (let k = p0; k < p1; k++) if (boxCorner(pl, k, boxes, o, true) < 0) return true;
   return false;
 }
 
 /**
  * Whether the box at boxes[o…o+6) lies wholly inside every half-space [p0, p1): its corner
  * nearest along each N is inside. Then no triangle within the box is outside one of them
- * (triangleOutsideBeam), exactly, by boxOutsideBeam's argument.
+ * (triangleOutsideBeam), exactly (boxCorner).
  */
 export function boxInsideBeam(
   pl: Float64Array,
@@ -582,15 +587,7 @@ export function boxInsideBeam(
   boxes: Float64Array,
   o: number,
 ): boolean {
-  for (let k = p0; k < p1; k++) {
-    const nx = pl[4 * k]!;
-    const ny = pl[4 * k + 1]!;
-    const nz = pl[4 * k + 2]!;
-    const x = nx >= 0 ? boxes[o]! : boxes[o + 3]!;
-    const y = ny >= 0 ? boxes[o + 1]! : boxes[o + 4]!;
-    const z = nz >= 0 ? boxes[o + 2]! : boxes[o + 5]!;
-    if (nx * x + ny * y + nz * z - pl[4 * k + 3]! < 0) return false;
-  }
+  for (let k = p0; k < p1; k++) if (boxCorner(pl, k, boxes, o, false) < 0) return false;
   return true;
 }
 

@@ -75,6 +75,26 @@ function hitTriangle(p: Float64Array, tri: number): boolean {
   return true;
 }
 
+/**
+ * Whether the ray ray[o…o+6) (origin, unit direction) hits one of triangles [t0, t1) of `pos` at
+ * t in (tMin, tMax): segmentOccluded's triangle test without a BVH, for a few triangles (the
+ * moving actors of a timeline frame, dynamics/incremental.ts), so that both decide alike.
+ */
+export function rayHitsTriangles(
+  pos: Float64Array,
+  t0: number,
+  t1: number,
+  ray: Float64Array,
+  o: number,
+  tMin: number,
+  tMax: number,
+): boolean {
+  setRay(ray[o]!, ray[o + 1]!, ray[o + 2]!, ray[o + 3]!, ray[o + 4]!, ray[o + 5]!, tMin);
+  RAY[7] = tMax;
+  for (let t = t0; t < t1; t++) if (hitTriangle(pos, t)) return true;
+  return false;
+}
+
 /** Entry distance of the ray into node's box within [0, tMax], or Infinity. */
 function boxEntry(
   b: Float64Array,

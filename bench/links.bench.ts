@@ -12,7 +12,7 @@ import { sionnaScenePath } from '../src/test/paths.ts';
  * Link jobs from one transmitter with few receivers (the CLI's one-link trace, calibration's
  * 10 receivers per Tx): the whole search, set-up included, with the transmitter's tree built
  * with beams on every level vs without beams on its last level (tracer/cpu/beamTree.ts;
- * channel.ts FEW_RECEIVERS picks the second up to 16 receivers). Depth 3, no diffuse scattering
+ * channel.ts FEW_RECEIVERS picks the second up to 64 receivers at depth ≤ 3). Depth 3, no diffuse scattering
  * (the channel turns it off where no material scatters), candidate cache emptied before each
  * run; best of 2 interleaved runs; the two give the same paths (checked here).
  */

@@ -54,14 +54,19 @@ export const BACKEND_CHOICES: readonly BackendChoice[] = ['cpu', 'webgpu', 'auto
 /**
  * Receivers per transmitter up to which links trace with the cheaper tree (no beams on its last
  * level, tracer/cpu/beamTree.ts): each receiver then solves that level's candidates, which costs
- * less than their beams up to about this many receivers (bench/results/links.json).
+ * less than their beams up to about this many receivers. At depth ≤ 3 (the default) the lean
+ * tree was 1.6–2.1× faster still at 64 receivers on the demo room, a street canyon, the canyon
+ * with cars and the city block, and about even at 100–200 (bench/results/links.json). Deeper,
+ * its larger last level can overrun the tree's budget and be rebuilt with beams: 16 there (at
+ * depth 5 and 64 receivers it was 1.2–1.5× slower on the canyon with cars and the city block).
  */
-export const FEW_RECEIVERS = 16;
+export const FEW_RECEIVERS = { shallow: 64, deep: 16 } as const;
 
 /** The trace options for one transmitter with `receivers` receivers. */
 export function txTraceOptions(options: TracePathsOptions, receivers: number): TracePathsOptions {
   // a few receivers: the tree's last level without beams (same paths, faster set-up)
-  return receivers <= FEW_RECEIVERS ? { ...options, lastLevelBeams: false } : options;
+  const few = (options.maxDepth ?? 3) <= 3 ? FEW_RECEIVERS.shallow : FEW_RECEIVERS.deep;
+  return receivers <= few ? { ...options, lastLevelBeams: false } : options;
 }
 
 export interface LinkEndpoints {

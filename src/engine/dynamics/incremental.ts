@@ -89,10 +89,9 @@ interface TxCache {
   casts: Float64Array;
   castStart: Int32Array;
   /**
-   * Per ray, the box of its casts (min xyz, max xyz; unbounded where a cast leaves the scene),
-   * and per cast its own: most rays and casts are cleared by a box test, without a division.
+   * Per cast, its box (min xyz, max xyz; unbounded where it leaves the scene): most casts of the
+   * grid's candidate rays are cleared by it, without a division.
    */
-  rayBoxes: Float64Array;
   castBoxes: Float64Array;
   /** the rays by the cells of the static twin their casts cross (null without scattering) */
   grid: CastGrid | null;
@@ -188,7 +187,7 @@ export class IncrementalTracer {
       rayStart,
       casts,
       castStart,
-      ...castBoxes(casts, castStart, n),
+      castBoxes: castBoxes(casts),
       grid: records ? new CastGrid(casts, castStart, n, sceneBox(this.staticScene)) : null,
     };
     this.link = null;
@@ -304,7 +303,6 @@ export class IncrementalTracer {
       for (let i = 0; i < o.scatteringRays; i++) {
         if (
           (everyRay || near[i] === 1) &&
-          actors.meetsBox(c.rayBoxes, 6 * i) &&
           actors.nearCasts(c.casts, c.castBoxes, c.castStart[i]!, c.castStart[i + 1]!)
         ) {
           shootRays(gc, tx, shoot, null, fresh, undefined, i, i + 1);
@@ -580,15 +578,10 @@ function objectBoxes(scene: Scene): ObjectBoxes {
 }
 
 /**
- * The boxes of the casts (7 numbers each, raycasts) and, per ray, of its casts [castStart[i],
- * castStart[i + 1]) (6 each: min xyz, max xyz): a cast that left the scene is unbounded along
- * the axes its direction has a component on.
+ * The boxes of the casts (7 numbers each, raycasts; 6 each: min xyz, max xyz): a cast that left
+ * the scene is unbounded along the axes its direction has a component on.
  */
-function castBoxes(
-  casts: Float64Array,
-  castStart: Int32Array,
-  rays: number,
-): { rayBoxes: Float64Array; castBoxes: Float64Array } {
+function castBoxes(casts: Float64Array): Float64Array {
   const n = casts.length / 7;
   const cb = new Float64Array(6 * n);
   for (let c = 0; c < n; c++) {
@@ -603,19 +596,7 @@ function castBoxes(
       cb[6 * c + 3 + a] = Math.max(from, to);
     }
   }
-  const rb = new Float64Array(6 * rays);
-  for (let i = 0; i < rays; i++) {
-    const o = 6 * i;
-    rb.fill(Infinity, o, o + 3);
-    rb.fill(-Infinity, o + 3, o + 6);
-    for (let c = castStart[i]!; c < castStart[i + 1]!; c++) {
-      for (let a = 0; a < 3; a++) {
-        rb[o + a] = Math.min(rb[o + a]!, cb[6 * c + a]!);
-        rb[o + 3 + a] = Math.max(rb[o + 3 + a]!, cb[6 * c + 3 + a]!);
-      }
-    }
-  }
-  return { rayBoxes: rb, castBoxes: cb };
+  return cb;
 }
 
 /**

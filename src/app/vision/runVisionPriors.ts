@@ -102,6 +102,11 @@ export async function runVisionPriors(): Promise<void> {
     return;
   }
   if (studio.get().visionJob?.cancel === job.cancel) studio.set({ visionJob: null });
+  // the result was already on its way when Cancel was pressed: the person asked for no change
+  if (controller.signal.aborted) {
+    setStatus({ level: 'info', message: 'Vision priors cancelled; materials unchanged' });
+    return;
+  }
   if (studio.get().twin?.sceneId !== twin.sceneId) {
     setStatus({ level: 'info', message: 'Vision priors discarded: another twin was loaded meanwhile' });
     return;

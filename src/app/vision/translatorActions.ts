@@ -63,9 +63,12 @@ async function visionJob<T>(
   const mine = () => studio.get().visionJob?.cancel === job.cancel;
   studio.set({ visionJob: { ...job, message: first, progress: 0 } });
   try {
-    return await run(controller.signal, (message, progress) => {
+    const out = await run(controller.signal, (message, progress) => {
       if (mine()) studio.set({ visionJob: { ...job, message, progress } });
     });
+    // a result already on its way when Cancel was pressed is dropped, as the person asked
+    if (controller.signal.aborted) throw new DOMException('cancelled', 'AbortError');
+    return out;
   } catch (e) {
     if ((e as Error).name === 'AbortError' || controller.signal.aborted)
       setStatus({ level: 'info', message: `Translator ${kind === 'fit' ? 'fit' : 'application'} cancelled` });

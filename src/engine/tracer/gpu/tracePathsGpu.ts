@@ -190,6 +190,9 @@ export class GpuPathTracer {
     private readonly beyond: BeyondTree,
   ) {}
 
+  /** The diffraction search from this transmitter, kept across calls (it learns which edges are hidden). */
+  private edges: EdgeDiffraction | undefined;
+
   /** Shadows and clear-segment masks for receivers in `box` (kept while the box is the same). */
   private shadows: BeamShadows | undefined;
   private shadowsFor(box: number[]): BeamShadows {
@@ -502,7 +505,8 @@ export class GpuPathTracer {
     const { o, g, tx, tol, occlusionEps, scatterFace } = this;
     const th = performance.now();
     const reports: SearchReport[] = [];
-    const edges = this.wedges.length > 0 ? new EdgeDiffraction(g, this.wedges, tx, occlusionEps) : null;
+    if (this.wedges.length > 0) this.edges ??= new EdgeDiffraction(g, this.wedges, tx, occlusionEps);
+    const edges = this.edges;
     // beyond the transmitter's tree: the receivers met in the middle all at once, as on the CPU
     const joined = this.beyond.treeComplete ? undefined : this.beyond.join(rxList, control);
     for (let r = 0; r < rxList.length; r++) {

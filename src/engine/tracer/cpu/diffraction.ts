@@ -2,7 +2,7 @@ import { norm3 } from '../../core/norm.ts';
 import type { Vec3 } from '../../core/vec3.ts';
 import type { PathGeometry } from '../path.ts';
 import { CLEAR, classifyOnEdge, type EdgeShadow, edgeHidden, edgeShadow, UNDECIDED } from './edgeShadows.ts';
-import { segmentOccluded } from './rayCast.ts';
+import { segmentOccluded, segmentOccludedMemo } from './rayCast.ts';
 import type { TracerGeometry } from './tracerGeometry.ts';
 import type { Wedge } from './wedges.ts';
 
@@ -65,6 +65,8 @@ export class EdgeDiffraction {
   /** per wedge: exact tests of its first leg so far, and its shadows once worked out */
   private readonly tests: Uint8Array;
   private readonly shadows: (EdgeShadow | undefined)[];
+  /** per wedge: the triangle that blocked its last receiver's leg (−1: none), tried first */
+  private readonly rxMemo: Int32Array;
 
   constructor(
     private readonly g: TracerGeometry,
@@ -101,6 +103,7 @@ export class EdgeDiffraction {
     this.active = Int32Array.from(this.region.keys()).filter((i) => this.region[i] !== 0);
     this.tests = new Uint8Array(n);
     this.shadows = new Array(n);
+    this.rxMemo = new Int32Array(n).fill(-1);
   }
 
   /** The first-order diffracted paths to `rx`, in wedge order, into `out`. */
@@ -137,7 +140,26 @@ export class EdgeDiffraction {
         qy = w.start[1] + s * e[1],
         qz = w.start[2] + s * e[2];
       if (!this.txSees(i, s, qx, qy, qz)) continue;
-      if (segmentOccluded(g, qx, qy, qz, rx[0], rx[1], rx[2], w.faceA, -1, occlusionEps, w.faceB, -1))
+      // the leg to the receiver: first against the wall that hid this edge's last receiver
+      const rxMemo = this.rxMemo;
+      if (
+        segmentOccludedMemo(
+          g,
+          qx,
+          qy,
+          qz,
+          rx[0],
+          rx[1],
+          rx[2],
+          w.faceA,
+          -1,
+          occlusionEps,
+          w.faceB,
+          -1,
+          rxMemo,
+          i,
+        )
+      )
         continue;
       const length = norm3(qx - tx[0], qy - tx[1], qz - tx[2]) + norm3(rx[0] - qx, rx[1] - qy, rx[2] - qz);
       out.push({

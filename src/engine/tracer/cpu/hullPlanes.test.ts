@@ -11,7 +11,7 @@ import { loadScene } from '../../scene/load.ts';
 import type { Scene } from '../../scene/types.ts';
 import { rng } from '../gpu/testSupport.ts';
 import { hullPlanesOf } from './hullPlanes.ts';
-import { segmentOccluded } from './rayCast.ts';
+import { segmentOccluded, segmentOccludedMemo } from './rayCast.ts';
 import { type TracerGeometry, tracerGeometry, tracerTolerances } from './tracerGeometry.ts';
 import { pointOnSurface } from './wedges.ts';
 
@@ -125,12 +125,23 @@ describe('hull planes (visibility tests without the planes that bound the scene)
       let blocked = 0;
       let onSurface = 0;
       const n = 6000;
+      // the shadow cache holds the last blocker, a random triangle or one of the end's own faces
+      const memo = Int32Array.of(-1);
+      const pick = rng(5);
+      const nTri = scene.triangleFace.length;
+      const firstTriangle = (f: number) => (f < 0 ? -1 : scene.triangleFace.indexOf(f));
+      let memoHits = 0;
       for (let i = 0; i < n; i++) {
         const a = sample();
         const b = sample();
         const args = [...a.point, ...b.point, a.face, b.face, occlusionEps] as const;
         const got = segmentOccluded(g, ...args);
         expect(got, `segment ${i}`).toBe(segmentOccluded(plain, ...args));
+        if (i % 3 === 1) memo[0] = Math.floor(pick() * nTri);
+        if (i % 3 === 2) memo[0] = firstTriangle(a.face);
+        const before = memo[0]!;
+        expect(segmentOccludedMemo(g, ...args, -1, -1, memo, 0), `segment ${i}, memo ${before}`).toBe(got);
+        if (got && memo[0] === before) memoHits++;
         if (got) blocked++;
         // the point's own face skipped (a junction test), its plane skipped, or no face skipped
         for (const [skip, samePlane] of [
@@ -144,6 +155,8 @@ describe('hull planes (visibility tests without the planes that bound the scene)
         }
       }
       tally.set(name, { n, blocked, onSurface });
+      // some blocked segments found their blocker already in the memo
+      if (blocked > n / 50) expect(memoHits, name).toBeGreaterThan(0);
     });
   }
 

@@ -236,6 +236,60 @@ export function segmentOccluded(
   return segmentBlocked(g, endA, endB, endA2, endB2);
 }
 
+/** The triangle that blocked the last segment segmentBlocked found blocked. */
+let blockedBy = -1;
+
+/**
+ * segmentOccluded with a shadow cache: `memo[k]` holds the triangle that blocked this caller's
+ * previous segment in slot k (−1: none), and is tried first — neighbouring receivers of a map
+ * are mostly hidden from an edge by the same wall. A hit on it is a hit segmentOccluded would
+ * count (same ignored faces, same t range), so the answer is the same; a miss falls back to the
+ * whole test, which refreshes the memo.
+ */
+export function segmentOccludedMemo(
+  g: TracerGeometry,
+  ax: number,
+  ay: number,
+  az: number,
+  bx: number,
+  by: number,
+  bz: number,
+  endA: number,
+  endB: number,
+  eps: number,
+  endA2: number,
+  endB2: number,
+  memo: Int32Array,
+  k: number,
+): boolean {
+  let dx = bx - ax,
+    dy = by - ay,
+    dz = bz - az;
+  const len = Math.sqrt(dx * dx + dy * dy + dz * dz);
+  const tMin = endA < 0 ? eps : 0;
+  const tMax = endB < 0 ? len - eps : len;
+  if (tMax <= tMin) return false;
+  dx /= len;
+  dy /= len;
+  dz /= len;
+  setRay(ax, ay, az, dx, dy, dz, tMin);
+  RAY[7] = tMax;
+  const t = memo[k]!;
+  if (t >= 0) {
+    const group = g.faceGroup;
+    const fg = group[g.scene.triangleFace[t]!]!;
+    const ignored =
+      (endA >= 0 && fg === group[endA]) ||
+      (endB >= 0 && fg === group[endB]) ||
+      (endA2 >= 0 && fg === group[endA2]) ||
+      (endB2 >= 0 && fg === group[endB2]);
+    if (!ignored && hitTriangle(g.scene.positions, t)) return true;
+  }
+  if (!segmentBlocked(g, endA, endB, endA2, endB2)) return false;
+  memo[k] = blockedBy;
+  return true;
+}
+
 /**
  * segmentOccluded's test, on the ray in RAY: first the scene's hull planes (hullPlanes.ts; a
  * plane with both ends of the tested stretch more than its margin on one side cannot block),
@@ -271,7 +325,10 @@ function segmentBlocked(
     const m = hull.margin[k]!;
     if ((sa < -m && sb < -m) || (sa > m && sb > m)) continue;
     for (let i = hull.triStart[k]!; i < hull.triStart[k + 1]!; i++) {
-      if (hitTriangle(pos, hull.triangles[i]!)) return true;
+      if (hitTriangle(pos, hull.triangles[i]!)) {
+        blockedBy = hull.triangles[i]!;
+        return true;
+      }
     }
   }
   const { bounds, nodes, triangleOrder } = hull.inner;
@@ -290,7 +347,10 @@ function segmentBlocked(
         const tri = triangleOrder[i]!;
         const fg = group[triFace[tri]!]!;
         if (fg === gA || fg === gB || fg === gA2 || fg === gB2) continue;
-        if (hitTriangle(pos, tri)) return true;
+        if (hitTriangle(pos, tri)) {
+          blockedBy = tri;
+          return true;
+        }
       }
     } else {
       stack[sp++] = a;

@@ -44,6 +44,13 @@ export class OcclusionCuller {
   private cosHalf = new Float64Array(0);
   private sinHalf = new Float64Array(0);
   private slot = new Int32Array(0);
+  // the same in `order`'s order (nearest first), read one after the other by `visible`'s loop
+  private pFace = new Int32Array(0);
+  private pNear = new Float64Array(0);
+  private pDir = new Float64Array(0);
+  private pHalf = new Float64Array(0);
+  private pCos = new Float64Array(0);
+  private pSin = new Float64Array(0);
   private ix = 0;
   private iy = 0;
   private iz = 0;
@@ -131,10 +138,27 @@ export class OcclusionCuller {
     for (let k = 0; k < n; k++) idx[k] = k;
     idx.sort((a, b) => near[a]! - near[b]!);
     const order: number[] = new Array(n);
+    if (this.pFace.length < n) {
+      this.pFace = new Int32Array(2 * n);
+      this.pNear = new Float64Array(2 * n);
+      this.pDir = new Float64Array(6 * n);
+      this.pHalf = new Float64Array(2 * n);
+      this.pCos = new Float64Array(2 * n);
+      this.pSin = new Float64Array(2 * n);
+    }
+    const { pFace, pNear, pDir, pHalf, pCos, pSin, dir } = this;
     for (let i = 0; i < n; i++) {
       const k = idx[i]!;
       order[i] = faces[k]!;
       this.slot[faces[k]!] = k;
+      pFace[i] = faces[k]!;
+      pNear[i] = near[k]!;
+      pDir[3 * i] = dir[3 * k]!;
+      pDir[3 * i + 1] = dir[3 * k + 1]!;
+      pDir[3 * i + 2] = dir[3 * k + 2]!;
+      pHalf[i] = this.halfAngle[k]!;
+      pCos[i] = this.cosHalf[k]!;
+      pSin[i] = this.sinHalf[k]!;
     }
     this.order = order;
   }
@@ -193,16 +217,17 @@ export class OcclusionCuller {
     const aF = qd > qr ? Math.asin(qr / qd) : Math.PI;
     const cF = qd > qr ? Math.sqrt(qd * qd - qr * qr) / qd : -1;
     const sF = qd > qr ? qr / qd : 0;
-    const dir = this.dir;
+    const { pFace, pNear, pDir, pHalf, pCos, pSin } = this;
+    const count = this.order.length;
     let subtracted = 0;
-    for (const o of this.order) {
-      const ko = this.slot[o]!;
-      if (this.near[ko]! >= farF) break;
+    for (let j = 0; j < count; j++) {
+      if (pNear[j]! >= farF) break;
+      const o = pFace[j]!;
       if (o === f || o === fv) continue;
       // direction cones from the apex must overlap
-      const c = dx * dir[3 * ko]! + dy * dir[3 * ko + 1]! + dz * dir[3 * ko + 2]!;
-      const sum = aF + this.halfAngle[ko]!;
-      if (sum < Math.PI && c < cF * this.cosHalf[ko]! - sF * this.sinHalf[ko]!) continue;
+      const c = dx * pDir[3 * j]! + dy * pDir[3 * j + 1]! + dz * pDir[3 * j + 2]!;
+      const sum = aF + pHalf[j]!;
+      if (sum < Math.PI && c < cF * pCos[j]! - sF * pSin[j]!) continue;
       for (const poly of this.occluders(o)) {
         // the slab: beyond the aperture plane, in front of f, ahead of the apex
         let p: ArrayLike<number> = poly;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { Channel } from '../src/engine/channel/channel.ts';
 import { channelSettings } from '../src/engine/channel/settings.ts';
@@ -8,6 +7,7 @@ import { makeGrid } from '../src/engine/radiomap/grid.ts';
 import { computeRadioMap } from '../src/engine/radiomap/radioMap.ts';
 import { loadScene } from '../src/engine/scene/load.ts';
 import { CITY_PATH } from '../src/test/paths.ts';
+import { mapSha256 } from './mapHash.ts';
 
 /**
  * CPU radio maps of the city fixture (563 objects, 13,500 triangles, 768 m × 768 m) from a
@@ -43,10 +43,6 @@ export default async function cityMapBench(log: (line: string) => void): Promise
       const map = await computeRadioMap(channel, { tx: TX, grid, materials });
       const totalMs = performance.now() - t0;
       const cpu = process.cpuUsage(c0);
-      const h = createHash('sha256');
-      h.update(Buffer.from(map.pathGainDb.buffer));
-      h.update(Buffer.from(map.pathCount.buffer));
-      h.update(Buffer.from(map.rmsDelaySpreadS.buffer));
       const row = {
         depth,
         cells: grid.nx * grid.ny,
@@ -55,7 +51,7 @@ export default async function cityMapBench(log: (line: string) => void): Promise
         cpuMs: Math.round((cpu.user + cpu.system) / 1000),
         traceMs: Math.round(map.stats.traceMs),
         perCellMs: Number((totalMs / (grid.nx * grid.ny)).toFixed(3)),
-        mapSha256: h.digest('hex'),
+        mapSha256: mapSha256(map),
       };
       rows.push(row);
       log(`depth ${depth}, ${row.cells} cells: ${row.totalMs} ms (trace ${row.traceMs}), ${row.paths} paths`);

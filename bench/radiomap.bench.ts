@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { Channel } from '../src/engine/channel/channel.ts';
 import { channelSettings } from '../src/engine/channel/settings.ts';
@@ -7,6 +6,7 @@ import { nodeFileSource } from '../src/engine/node/nodeFileSource.ts';
 import { makeGrid } from '../src/engine/radiomap/grid.ts';
 import { computeRadioMap } from '../src/engine/radiomap/radioMap.ts';
 import { loadScene } from '../src/engine/scene/load.ts';
+import { mapSha256 } from './mapHash.ts';
 
 /**
  * CPU radio maps of the demo room (paper 003's closed room, 29 faces) at depth 3 with the default
@@ -37,10 +37,6 @@ export default async function radioMapBench(log: (line: string) => void): Promis
     const map = await computeRadioMap(channel, { tx, grid, materials });
     const totalMs = performance.now() - t0;
     const cpu = process.cpuUsage(c0);
-    const h = createHash('sha256');
-    h.update(Buffer.from(map.pathGainDb.buffer));
-    h.update(Buffer.from(map.pathCount.buffer));
-    h.update(Buffer.from(map.rmsDelaySpreadS.buffer));
     const n = grid.nx * grid.ny;
     const row = {
       cells: n,
@@ -52,7 +48,7 @@ export default async function radioMapBench(log: (line: string) => void): Promis
       traceMs: Math.round(map.stats.traceMs),
       fieldMs: Math.round(map.stats.fieldMs),
       perCellMs: Number((totalMs / n).toFixed(4)),
-      mapSha256: h.digest('hex'),
+      mapSha256: mapSha256(map),
     };
     rows.push(row);
     log(`${n} cells: ${row.totalMs} ms (trace ${row.traceMs}, fields ${row.fieldMs}), ${row.paths} paths`);

@@ -1,5 +1,4 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
@@ -120,7 +119,9 @@ test('demo views + transforms.json with the tiny CLIP model: priors computed in 
     '--max-iterations',
     '2',
     '--out',
-    join(tmpdir(), `rftwin-e2e-calibrated-${process.pid}.json`),
+    // the test's own output folder (emptied before each run): a file left by an earlier run
+    // under the same name would make `calibrate` refuse to overwrite it
+    test.info().outputPath('calibrated.json'),
   ]);
   expect(cal.status, cal.stderr).toBe(0);
   expect(cal.stderr).toContain(`init ${priorsPath}`);
@@ -272,7 +273,7 @@ test('WebGPU chosen explicitly: CLIP runs on the (software) WebGPU adapter and l
 test('a priors file written by `rftwin priors` is applied when dropped; one for another scene is refused', async ({
   studio: page,
 }) => {
-  const out = join(tmpdir(), `rftwin-e2e-priors-${process.pid}.json`);
+  const out = test.info().outputPath('priors.json');
   const cli = runCli([
     'priors',
     '--scene',

@@ -221,6 +221,24 @@ export function segmentOccluded(
 ): boolean {
   // small enough to be inlined where it is called: the numbers reach segmentBlocked through
   // RAY, not as (boxed) arguments
+  return setSegment(ax, ay, az, bx, by, bz, endA, endB, eps) && segmentBlocked(g, endA, endB, endA2, endB2);
+}
+
+/**
+ * RAY for the segment a → b as segmentOccluded tests it (hits within eps of an antenna end
+ * ignored); false when nothing of it is left to test. Small: inlined.
+ */
+function setSegment(
+  ax: number,
+  ay: number,
+  az: number,
+  bx: number,
+  by: number,
+  bz: number,
+  endA: number,
+  endB: number,
+  eps: number,
+): boolean {
   let dx = bx - ax,
     dy = by - ay,
     dz = bz - az;
@@ -233,7 +251,7 @@ export function segmentOccluded(
   dz /= len;
   setRay(ax, ay, az, dx, dy, dz, tMin);
   RAY[7] = tMax;
-  return segmentBlocked(g, endA, endB, endA2, endB2);
+  return true;
 }
 
 /** The triangle that blocked the last segment segmentBlocked found blocked. */
@@ -262,18 +280,7 @@ export function segmentOccludedMemo(
   memo: Int32Array,
   k: number,
 ): boolean {
-  let dx = bx - ax,
-    dy = by - ay,
-    dz = bz - az;
-  const len = Math.sqrt(dx * dx + dy * dy + dz * dz);
-  const tMin = endA < 0 ? eps : 0;
-  const tMax = endB < 0 ? len - eps : len;
-  if (tMax <= tMin) return false;
-  dx /= len;
-  dy /= len;
-  dz /= len;
-  setRay(ax, ay, az, dx, dy, dz, tMin);
-  RAY[7] = tMax;
+  if (!setSegment(ax, ay, az, bx, by, bz, endA, endB, eps)) return false;
   const t = memo[k]!;
   if (t >= 0) {
     const group = g.faceGroup;

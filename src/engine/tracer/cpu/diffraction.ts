@@ -141,7 +141,6 @@ export class EdgeDiffraction {
         qz = w.start[2] + s * e[2];
       if (!this.txSees(i, s, qx, qy, qz)) continue;
       // the leg to the receiver: first against the wall that hid this edge's last receiver
-      const rxMemo = this.rxMemo;
       if (
         segmentOccludedMemo(
           g,
@@ -156,7 +155,7 @@ export class EdgeDiffraction {
           occlusionEps,
           w.faceB,
           -1,
-          rxMemo,
+          this.rxMemo,
           i,
         )
       )

@@ -35,22 +35,19 @@ export class OcclusionCuller {
   /** per face: bounding sphere centre xyz and radius */
   private readonly sphere: Float64Array;
   readonly drop: number;
-  // per prepared node: candidate faces sorted by nearest distance, and their direction cones
-  private order: number[] = [];
+  // per prepared node: its candidate faces sorted by nearest distance (count of them) and their
+  // direction cones in that order, read one after the other by `visible`'s loop
+  private count = 0;
+  private face = new Int32Array(0);
   private near = new Float64Array(0);
-  private far = new Float64Array(0);
   private dir = new Float64Array(0);
   private halfAngle = new Float64Array(0);
   private cosHalf = new Float64Array(0);
   private sinHalf = new Float64Array(0);
-  private slot = new Int32Array(0);
-  // the same in `order`'s order (nearest first), read one after the other by `visible`'s loop
-  private pFace = new Int32Array(0);
-  private pNear = new Float64Array(0);
-  private pDir = new Float64Array(0);
-  private pHalf = new Float64Array(0);
-  private pCos = new Float64Array(0);
-  private pSin = new Float64Array(0);
+  /** the candidates' near distances in the caller's order, before sorting (scratch) */
+  private nearOf = new Float64Array(0);
+  /** per face: whether it is a candidate of the prepared node */
+  private candidate = new Uint8Array(0);
   private ix = 0;
   private iy = 0;
   private iz = 0;
@@ -83,13 +80,13 @@ export class OcclusionCuller {
         r = Math.max(r, norm3(h[3 * i]! - cx, h[3 * i + 1]! - cy, h[3 * i + 2]! - cz));
       this.sphere.set([cx, cy, cz, r * (1 + 1e-9) + 1e-9 * g.size], 4 * f);
     }
-    this.slot = new Int32Array(F).fill(-1);
+    this.candidate = new Uint8Array(F);
   }
 
   /** Set up for the children of a node: apex, aperture face (−1 for the source) and candidates. */
   prepare(apex: ArrayLike<number>, at: number, fv: number, faces: readonly number[]): void {
     const { g, sphere } = this;
-    for (const f of this.order) this.slot[f] = -1;
+    for (let i = 0; i < this.count; i++) this.candidate[this.face[i]!] = 0;
     const ix = apex[at]!,
       iy = apex[at + 1]!,
       iz = apex[at + 2]!;
@@ -109,58 +106,43 @@ export class OcclusionCuller {
         : 0;
     const n = faces.length;
     if (this.near.length < n) {
+      this.face = new Int32Array(2 * n);
       this.near = new Float64Array(2 * n);
-      this.far = new Float64Array(2 * n);
       this.dir = new Float64Array(6 * n);
       this.halfAngle = new Float64Array(2 * n);
       this.cosHalf = new Float64Array(2 * n);
       this.sinHalf = new Float64Array(2 * n);
+      this.nearOf = new Float64Array(2 * n);
     }
-    const near = this.near;
+    const nearOf = this.nearOf;
     for (let k = 0; k < n; k++) {
       const f = faces[k]!;
+      const d = norm3(sphere[4 * f]! - ix, sphere[4 * f + 1]! - iy, sphere[4 * f + 2]! - iz);
+      nearOf[k] = Math.max(0, d - sphere[4 * f + 3]!);
+    }
+    const idx: number[] = new Array(n);
+    for (let k = 0; k < n; k++) idx[k] = k;
+    idx.sort((a, b) => nearOf[a]! - nearOf[b]!);
+    const { face, near, dir, halfAngle, cosHalf, sinHalf } = this;
+    for (let i = 0; i < n; i++) {
+      const f = faces[idx[i]!]!;
       const dx = sphere[4 * f]! - ix,
         dy = sphere[4 * f + 1]! - iy,
         dz = sphere[4 * f + 2]! - iz;
       const d = norm3(dx, dy, dz);
       const r = sphere[4 * f + 3]!;
-      near[k] = Math.max(0, d - r);
-      this.far[k] = d + r;
-      this.dir[3 * k] = d > 0 ? dx / d : 0;
-      this.dir[3 * k + 1] = d > 0 ? dy / d : 0;
-      this.dir[3 * k + 2] = d > 0 ? dz / d : 0;
-      this.halfAngle[k] = d > r ? Math.asin(r / d) : Math.PI;
+      face[i] = f;
+      this.candidate[f] = 1;
+      near[i] = nearOf[idx[i]!]!;
+      dir[3 * i] = d > 0 ? dx / d : 0;
+      dir[3 * i + 1] = d > 0 ? dy / d : 0;
+      dir[3 * i + 2] = d > 0 ? dz / d : 0;
+      halfAngle[i] = d > r ? Math.asin(r / d) : Math.PI;
       // cos and sin of the half-angle, for the cone test cos(a + b) without a cosine per pair
-      this.cosHalf[k] = d > r ? Math.sqrt(d * d - r * r) / d : -1;
-      this.sinHalf[k] = d > r ? r / d : 0;
+      cosHalf[i] = d > r ? Math.sqrt(d * d - r * r) / d : -1;
+      sinHalf[i] = d > r ? r / d : 0;
     }
-    const idx: number[] = new Array(n);
-    for (let k = 0; k < n; k++) idx[k] = k;
-    idx.sort((a, b) => near[a]! - near[b]!);
-    const order: number[] = new Array(n);
-    if (this.pFace.length < n) {
-      this.pFace = new Int32Array(2 * n);
-      this.pNear = new Float64Array(2 * n);
-      this.pDir = new Float64Array(6 * n);
-      this.pHalf = new Float64Array(2 * n);
-      this.pCos = new Float64Array(2 * n);
-      this.pSin = new Float64Array(2 * n);
-    }
-    const { pFace, pNear, pDir, pHalf, pCos, pSin, dir } = this;
-    for (let i = 0; i < n; i++) {
-      const k = idx[i]!;
-      order[i] = faces[k]!;
-      this.slot[faces[k]!] = k;
-      pFace[i] = faces[k]!;
-      pNear[i] = near[k]!;
-      pDir[3 * i] = dir[3 * k]!;
-      pDir[3 * i + 1] = dir[3 * k + 1]!;
-      pDir[3 * i + 2] = dir[3 * k + 2]!;
-      pHalf[i] = this.halfAngle[k]!;
-      pCos[i] = this.cosHalf[k]!;
-      pSin[i] = this.sinHalf[k]!;
-    }
-    this.order = order;
+    this.count = n;
   }
 
   /**
@@ -169,8 +151,7 @@ export class OcclusionCuller {
    */
   visible(f: number, q: ArrayLike<number>): ArrayLike<number> | null {
     const { g, frames, margin } = this;
-    const kf = this.slot[f]!;
-    if (kf < 0) return q;
+    if (!this.candidate[f]) return q;
     const B = frames.basis;
     const ux = B[6 * f]!,
       uy = B[6 * f + 1]!,
@@ -217,17 +198,16 @@ export class OcclusionCuller {
     const aF = qd > qr ? Math.asin(qr / qd) : Math.PI;
     const cF = qd > qr ? Math.sqrt(qd * qd - qr * qr) / qd : -1;
     const sF = qd > qr ? qr / qd : 0;
-    const { pFace, pNear, pDir, pHalf, pCos, pSin } = this;
-    const count = this.order.length;
+    const { face, near, dir, halfAngle, cosHalf, sinHalf, count } = this;
     let subtracted = 0;
     for (let j = 0; j < count; j++) {
-      if (pNear[j]! >= farF) break;
-      const o = pFace[j]!;
+      if (near[j]! >= farF) break;
+      const o = face[j]!;
       if (o === f || o === fv) continue;
       // direction cones from the apex must overlap
-      const c = dx * pDir[3 * j]! + dy * pDir[3 * j + 1]! + dz * pDir[3 * j + 2]!;
-      const sum = aF + pHalf[j]!;
-      if (sum < Math.PI && c < cF * pCos[j]! - sF * pSin[j]!) continue;
+      const c = dx * dir[3 * j]! + dy * dir[3 * j + 1]! + dz * dir[3 * j + 2]!;
+      const sum = aF + halfAngle[j]!;
+      if (sum < Math.PI && c < cF * cosHalf[j]! - sF * sinHalf[j]!) continue;
       for (const poly of this.occluders(o)) {
         // the slab: beyond the aperture plane, in front of f, ahead of the apex
         let p: ArrayLike<number> = poly;

@@ -59,7 +59,7 @@ test('the Web Worker pool computes the same radio map as one worker, cell by cel
   for (const key of Object.keys(single)) expect(pooled[key], key).toEqual(single[key]);
 
   // the page handles a key press while the pool computes a finer map, and Cancel ends the workers
-  await page.getByLabel('cell size (m)').fill('0.1');
+  await page.getByLabel('cell size (m)').fill('0.05');
   await page.getByTestId('heatmap-button').click();
   await expect(page.getByTestId('cancel-button')).toBeVisible();
   await page.keyboard.press('?');

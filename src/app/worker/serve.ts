@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 
+import { reviveCloned } from '../../engine/core/index.ts';
 import { type JobContext, WithTransfer } from './jobContext.ts';
 import type { FromWorker, RequestMap, ToWorker } from './protocol.ts';
 
@@ -43,7 +44,9 @@ export function serveJobs<M extends RequestMap<M>>(handlers: Handlers<M>) {
   const post = (msg: FromWorker, transfer: Transferable[] = []) =>
     (self as unknown as DedicatedWorkerGlobalScope).postMessage(msg, transfer);
   self.onmessage = async (e: MessageEvent<ToWorker>) => {
-    const msg = e.data;
+    // points and settings as this thread would have made them (engine/core/cloned.ts: the tracer
+    // runs slower on cloned arrays)
+    const msg = reviveCloned(e.data);
     if ('cancel' in msg) {
       const job = jobs.get(msg.id);
       job?.abort.abort();

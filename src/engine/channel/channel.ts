@@ -95,6 +95,12 @@ export interface LinkResult extends LinkEndpoints {
 export interface ChannelControl extends TraceControl {
   /** which backend ran a job, and why (the CLI prints it on stderr, the studio in its status line) */
   onBackend?: (decision: BackendUsed) => void;
+  /**
+   * Receivers per transmitter in the whole job when these links are one part of it (a worker
+   * pool's chunk, parallel/jobs.ts): the transmitter's tree is then chosen as for the whole list
+   * (txTraceOptions), which is the set the pool built once and shared.
+   */
+  jobReceivers?: number;
 }
 
 /** A backend decision as reported: its label, why, and the adapter when it is WebGPU. */
@@ -217,7 +223,7 @@ export class Channel {
         control.onProgress?.(
           p.phase === 'receivers' ? { phase: 'receivers', done: offset + p.done, total: links.length } : p,
         );
-      const txOptions = txTraceOptions(options, indices.length);
+      const txOptions = txTraceOptions(options, Math.max(indices.length, control.jobReceivers ?? 0));
       const tracer = await backend.tracer(this.scene, this.bvh, tx, txOptions, {
         signal: control.signal,
         onProgress: progress,

@@ -1,8 +1,9 @@
 /**
  * Cross-cutting helpers of the whole engine: complex numbers and 3-vectors, physical constants,
- * the input error type, input limits, the number grammar of text inputs, line reading, id
+ * the input error type, input limits, structured clones revived, the number grammar of text inputs, line reading, id
  * records, capped inflation, seeded randomness, RGBA images with the PNG codec, runtime probes.
  */
+export * from './cloned.ts';
 export * from './complex.ts';
 export * from './constants.ts';
 export * from './errors.ts';

@@ -79,13 +79,15 @@ export async function traceLinksParallel(
   const chunks = Array.from({ length: k }, (_, i) =>
     links.slice(Math.floor((i * links.length) / k), Math.floor(((i + 1) * links.length) / k)),
   );
-  // one transmitter (the usual link list): its set once, for the chunk size the workers trace
+  // one transmitter (the usual link list): its set once, chosen for the whole list as one thread
+  // would (a chunk's few receivers would pick a tree without last-level beams: slower per link)
   const tx = links[0]?.tx;
-  if (tx && links.every((l) => l.tx.every((x, a) => x === tx[a])))
-    shareCandidatesOf(pool, tx, (o) => txTraceOptions(o, chunks[0]!.length));
+  const oneTx = tx && links.every((l) => l.tx.every((x, a) => x === tx[a]));
+  if (oneTx) shareCandidatesOf(pool, tx, (o) => txTraceOptions(o, links.length));
+  const jobReceivers = oneTx ? links.length : undefined;
   let done = 0;
   const results = await pool.run(
-    chunks.map((c) => ({ kind: 'links', links: c })),
+    chunks.map((c) => ({ kind: 'links', links: c, jobReceivers })),
     {
       signal: control.signal,
       describe: (i) =>

@@ -15,6 +15,7 @@ import {
   rowBlocks,
 } from '../radiomap/index.ts';
 import { loadScene, sceneHash } from '../scene/index.ts';
+import { candidateCache } from '../tracer/cpu/candidateSet.ts';
 import {
   adoptCandidates,
   buildBvh,
@@ -124,6 +125,25 @@ describe('worker pool', () => {
     expect(many).toEqual(one);
     pool.terminate();
     expect(threads.every((p) => p.terminated)).toBe(true);
+  });
+
+  it("a link list's chunks are traced with the set the whole list would use, the one the pool shared", async () => {
+    // 100 links from one Tx: one thread builds the tree with its last level's beams (more than
+    // FEW_RECEIVERS); a chunk of 25 alone would pick the tree without them, a second set
+    const links = Array.from({ length: 100 }, (_, i) => ({
+      tx,
+      rx: [-1.8 + 0.035 * i, 0.8 - 0.025 * i, 1.5] as [number, number, number],
+    }));
+    const channel = await Channel.open(scene, settings, { backend: 'cpu' });
+    const one = await channel.traceLinks(links, materials);
+    candidateCache.clear();
+    const pool = new WorkerPool([inlinePoolPort()]);
+    await pool.open(scene, settings, materials);
+    const many = await traceLinksParallel(pool, links);
+    pool.terminate();
+    expect(many).toEqual(one);
+    // the shared set and no other: every chunk found it in the cache
+    expect(candidateCache.size).toBe(1);
   });
 
   it('work starts on the first worker that has opened the scene; one that never does is not waited for', async () => {

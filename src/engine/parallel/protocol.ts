@@ -21,7 +21,8 @@ export interface OpenMessage {
 
 export type PoolTask =
   | { kind: 'map'; tx: Vec3; grid: RadioMapGrid; rows: RowRange; batch?: number }
-  | { kind: 'links'; links: LinkEndpoints[] };
+  /** jobReceivers: the whole list's receivers when it has one transmitter (Channel.trace) */
+  | { kind: 'links'; links: LinkEndpoints[]; jobReceivers?: number };
 
 export type PoolResult = { kind: 'map'; map: RadioMap } | { kind: 'links'; links: LinkResult[] };
 

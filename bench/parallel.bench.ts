@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,8 @@ import { REPO_ROOT } from '../src/test/paths.ts';
  * has the cores (RFTWIN_BENCH_THREADS=1,2,4,8,16 to choose). The load average before and after
  * is recorded: on a shared machine other work takes cores from the threads, so the CPU time of
  * each process (user + system, all its threads; Linux only) is recorded too: its ratio to one
- * thread's is what the threads cost in work, whatever the load.
+ * thread's is what the threads cost in work, whatever the load. What the machine gives N threads
+ * at all is measured beside: plain kernels, and N whole copies of the map at once.
  */
 const ROUNDS = Number(process.env.RFTWIN_BENCH_ROUNDS ?? 3);
 const DEMO = join(REPO_ROOT, 'public/demo/room.xml');
@@ -132,6 +133,39 @@ async function machineScaling(threads: number[]): Promise<Record<string, Record<
   return out;
 }
 
+/**
+ * The ceiling for this very job on this machine: N copies of the one-thread map run at once as N
+ * processes (nothing split, nothing shared) against one alone, N·T1/TN. A map split over N
+ * threads cannot beat it: it adds the serial parts (start-up, the candidate set) and each
+ * thread's own warm-up.
+ */
+async function copiesScaling(
+  threads: number[],
+  args: string[],
+  dir: string,
+): Promise<Record<number, number>> {
+  const run = (i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const p = spawn(
+        process.execPath,
+        ['bin/rftwin.mjs', ...args, '--threads', '1', '--out', join(dir, `copy-${i}.json`), '--force'],
+        { cwd: REPO_ROOT, stdio: 'ignore' },
+      );
+      p.on('error', reject);
+      p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`copy ${i} exited ${code}`))));
+    });
+  const ms: Record<number, number[]> = {};
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const t of threads) {
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: t }, (_, i) => run(i)));
+      ms[t] = [...(ms[t] ?? []), performance.now() - t0];
+    }
+  }
+  const one = median(ms[1]!);
+  return Object.fromEntries(threads.map((t) => [t, Number(((t * one) / median(ms[t]!)).toFixed(2))]));
+}
+
 export default async function parallel(log: (line: string) => void) {
   const dir = mkdtempSync(join(tmpdir(), 'rftwin-bench-parallel-'));
   try {
@@ -172,6 +206,8 @@ export default async function parallel(log: (line: string) => void) {
     }
     const machine = await machineScaling(threads);
     log(`machine: throughput scaling of plain kernels ${JSON.stringify(machine)}`);
+    const copies = await copiesScaling(threads, MAP, dir);
+    log(`machine: N one-thread copies of the radioMap job at once ${JSON.stringify(copies)}`);
     const identical = Object.fromEntries(
       Object.keys(jobs).map((name) => {
         const one = withoutTimings(join(dir, `${name}-1.json`));
@@ -225,6 +261,10 @@ export default async function parallel(log: (line: string) => void) {
       machineScaling: {
         what: 'N copies of a plain kernel on N worker threads at once against one: N·T1/TN (N is perfect)',
         ...machine,
+      },
+      copiesScaling: {
+        what: 'N one-thread `rftwin` processes of the radioMap job at once against one alone: N·T1/TN, the ceiling for that job split over N threads here',
+        radioMap: copies,
       },
       runsMs: Object.fromEntries(
         Object.entries(runs).map(([name, byT]) => [

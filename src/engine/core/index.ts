@@ -1,7 +1,8 @@
 /**
  * Cross-cutting helpers of the whole engine: complex numbers and 3-vectors, physical constants,
- * the input error type, input limits, structured clones revived, the number grammar of text inputs, line reading, id
- * records, capped inflation, seeded randomness, RGBA images with the PNG codec, runtime probes.
+ * the input error type, input limits, the number grammar of text inputs, line reading, id
+ * records, capped inflation, seeded randomness, RGBA images with the PNG codec, runtime probes,
+ * and structured clones rebuilt for the hot code of the thread that received them.
  */
 export * from './cloned.ts';
 export * from './complex.ts';

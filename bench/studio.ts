@@ -40,6 +40,11 @@ export function freePort(): Promise<number> {
 export interface BuiltStudio {
   browser: Browser;
   page: Page;
+  /**
+   * A page in a browser context of its own, as each e2e test gets: nothing an earlier page saved
+   * (the studio restores a saved workspace instead of opening the demo)
+   */
+  newPage: () => Promise<Page>;
   /** page errors seen so far */
   errors: string[];
   close: () => Promise<void>;
@@ -78,15 +83,19 @@ export async function openBuiltStudio(dist: string, log: (line: string) => void)
           .catch(() => false),
       60_000,
     );
-    const context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 } });
-    // tsx (bin/run-ts.mjs) compiles with esbuild's keepNames, which wraps the functions inside
-    // page.evaluate callbacks in a `__name(…)` helper that does not exist in the page: define it
-    await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
-    const page = await context.newPage();
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const newPage = async () => {
+      const context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 } });
+      // tsx (bin/run-ts.mjs) compiles with esbuild's keepNames, which wraps the functions inside
+      // page.evaluate callbacks in a `__name(…)` helper that does not exist in the page: define it
+      await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+      const page = await context.newPage();
+      page.on('pageerror', (e) => errors.push(e.message));
+      return page;
+    };
+    const page = await newPage();
     log(`Chromium ${browser.version()} on ${base}`);
-    return { browser, page, errors, close };
+    return { browser, page, newPage, errors, close };
   } catch (e) {
     await close();
     throw e;

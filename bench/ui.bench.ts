@@ -177,11 +177,19 @@ async function pressIdle(page: Page): Promise<Sample[]> {
 
 export default async function uiBench(log: (line: string) => void): Promise<Record<string, unknown>> {
   const loadAtStart = load();
-  const { browser, page, errors, close } = await openBuiltStudio(DIST, log);
+  const { browser, newPage, errors, close } = await openBuiltStudio(DIST, log);
   try {
     log(`load ${loadAtStart.loadavg1m5m15m.join(' ')} on ${loadAtStart.cpus} CPUs`);
     const results = [];
-    for (const s of SCENARIOS) results.push(await runScenario(page, s, log));
+    // each scenario on a fresh page: a reload would restore what the previous one saved
+    for (const s of SCENARIOS) {
+      const page = await newPage();
+      try {
+        results.push(await runScenario(page, s, log));
+      } finally {
+        await page.context().close();
+      }
+    }
     return {
       browser: `Chromium ${browser.version()} (headless, SwiftShader WebGL/WebGPU)`,
       pressEveryMs: PRESS_EVERY_MS,

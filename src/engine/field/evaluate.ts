@@ -39,6 +39,14 @@ export function linkFrames(
 ): { frames: PathFrames; linkStart: Int32Array } {
   const b = into ?? new PathFrameBuilder(scene, options);
   b.reset();
+  // the columns sized once: grown path by path they were allocated (and zeroed) twice over
+  let paths = 0;
+  let interactions = 0;
+  for (const l of links) {
+    paths += l.geometries.length;
+    for (const g of l.geometries) interactions += g.interactions.length;
+  }
+  b.reserve(paths, interactions);
   const linkStart = new Int32Array(links.length + 1);
   links.forEach((l, i) => {
     linkStart[i] = b.pathCount;

@@ -262,6 +262,24 @@ export class PathFrameBuilder implements PathFrames {
     this.interactionCount = 0;
   }
 
+  /** Room for this many paths and interactions in all, so that adding them grows no column. */
+  reserve(paths: number, interactions: number): void {
+    if (paths > this.pathCapacity) this.growPaths(paths);
+    if (interactions > this.interactionCapacity) this.growInteractions(interactions);
+  }
+
+  private growPaths(count: number): void {
+    const c = this.cols;
+    for (const col of [c.first, c.count, c.length, c.amplitude, c.angles, c.antennas]) col.ensure(count);
+    this.pathCapacity = c.first.data.length;
+  }
+
+  private growInteractions(count: number): void {
+    const c = this.cols;
+    for (const col of [c.kind, c.materialA, c.materialB, c.cosA, c.cosB, c.bases, c.terms]) col.ensure(count);
+    this.interactionCapacity = c.kind.data.length;
+  }
+
   /** Material index of an object (resolved once per object). */
   private materialIndexOf(objectIndex: number): number {
     const cached = this.objectMaterial[objectIndex];
@@ -302,15 +320,8 @@ export class PathFrameBuilder implements PathFrames {
     const p = this.pathCount;
     const i0 = this.interactionCount;
     const c = this.cols;
-    if (p + 1 > this.pathCapacity) {
-      for (const col of [c.first, c.count, c.length, c.amplitude, c.angles, c.antennas]) col.ensure(p + 1);
-      this.pathCapacity = c.first.data.length;
-    }
-    if (i0 + n > this.interactionCapacity) {
-      for (const col of [c.kind, c.materialA, c.materialB, c.cosA, c.cosB, c.bases, c.terms])
-        col.ensure(i0 + n);
-      this.interactionCapacity = c.kind.data.length;
-    }
+    if (p + 1 > this.pathCapacity) this.growPaths(p + 1);
+    if (i0 + n > this.interactionCapacity) this.growInteractions(i0 + n);
     this.pathCount = p + 1;
     this.interactionCount = i0 + n;
     c.first.data[p] = i0;

@@ -46,6 +46,12 @@ describe('reviveCloned', () => {
     expect(reviveCloned([1, 'a', null, [2.5]])).toEqual([1, 'a', null, [2.5]]);
   });
 
+  it('hands back data nested deeper than the stack goes as it is, without throwing', () => {
+    let deep: unknown[] = [1.5];
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(reviveCloned(deep)).toBe(deep);
+  });
+
   it('keeps typed arrays, Maps and class instances themselves', () => {
     const cloned = structuredClone(message());
     const back = reviveCloned(cloned);

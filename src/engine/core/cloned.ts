@@ -14,7 +14,13 @@
  * are. Shared references and cycles are kept (each object is rebuilt once).
  */
 export function reviveCloned<T>(value: T): T {
-  return revive(value, new Map()) as T;
+  try {
+    return revive(value, new Map()) as T;
+  } catch (e) {
+    // nested deeper than this stack goes (a hostile file's data): as it came, only slower
+    if (e instanceof RangeError) return value;
+    throw e;
+  }
 }
 
 function revive(v: unknown, seen: Map<object, unknown>): unknown {

@@ -71,3 +71,39 @@ describe('the auto rule', () => {
     expect(remembered.reason).toMatch(/earlier run on this machine/);
   });
 });
+
+/**
+ * Issue 17, acceptance 2: on every map the committed benchmark measured (bench/results/auto.json:
+ * the demo room at 10², 10⁴ and 10⁶ cells, the city at 10² and 10⁴ (10² only at depth 3), depth
+ * 1–3, on this project's software adapter),
+ * the backend the rule picks for that adapter took at most 10 % longer than the faster one.
+ */
+describe('auto against the faster backend (bench/results/auto.json)', () => {
+  const auto = JSON.parse(readFileSync(join(REPO_ROOT, 'bench/results/auto.json'), 'utf8')) as {
+    machine: { adapter: string };
+    results: { scene: string; depth: number; cells: number; cpuMs: number; webgpuMs: number; auto: string }[];
+  };
+  const software = /SwiftShader|software/.test(auto.machine.adapter);
+
+  it('covers the room at 10², 10⁴ and 10⁶ cells and the city at 10² cells, each at depth 1–3', () => {
+    const sizes = (scene: string, depth: number) =>
+      auto.results.filter((r) => r.scene === scene && r.depth === depth).map((r) => r.cells);
+    for (const depth of [1, 2, 3]) {
+      expect(sizes('demo room', depth), `room, depth ${depth}`).toEqual([100, 10_000, 1_000_000]);
+      expect(sizes('city (13,500 triangles)', depth), `city, depth ${depth}`).toContain(100);
+    }
+  });
+
+  it('picks a backend within 10 % of the faster one on every measured map', () => {
+    for (const r of auto.results) {
+      const pick = autoBackend({ available: true, software }, { kind: 'map', cells: r.cells }).kind;
+      expect(pick, `${r.scene} depth ${r.depth} ${r.cells} cells: the recorded pick is the rule's`).toBe(
+        r.auto,
+      );
+      const picked = pick === 'cpu' ? r.cpuMs : r.webgpuMs;
+      expect(picked, `${r.scene} depth ${r.depth} ${r.cells} cells`).toBeLessThanOrEqual(
+        1.1 * Math.min(r.cpuMs, r.webgpuMs),
+      );
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import type { Vec3 } from '../../core/vec3.ts';
+import { ChildTable } from './childTable.ts';
 import { castRay, lastHit } from './rayCast.ts';
 import { planeDistance, type TracerGeometry } from './tracerGeometry.ts';
 
@@ -19,40 +20,39 @@ export class CandidateTrie {
   face: number[] = [-1];
   type: number[] = [-1];
   depth: number[] = [0];
-  /** child lookup: key (parent, face, type) → node (one map for the whole trie, not one per node) */
-  private readonly children = new Map<number, number>();
+  /** child lookup: (parent, 2·face + type) → node (one table for the whole trie, childTable.ts) */
+  private readonly children: ChildTable;
+
+  /** `capacity`: the nodes expected (the lookup is sized for them once) */
+  constructor(capacity?: number) {
+    this.children = new ChildTable(capacity);
+  }
 
   get size(): number {
     return this.parent.length;
   }
 
-  private static key(node: number, face: number, type: number): number {
-    // exact in a double: node < 2³¹, face < 2²¹
-    return node * 4_194_304 + 2 * face + type;
-  }
-
   /** The child of `node` for (face, type), or −1 when there is none. */
   find(node: number, face: number, type: number): number {
-    return this.children.get(CandidateTrie.key(node, face, type)) ?? -1;
+    return this.children.get(node, 2 * face + type);
   }
 
   /** The child of `node` for (face, type), created when missing. */
   child(node: number, face: number, type: number): number {
-    const key = CandidateTrie.key(node, face, type);
-    const existing = this.children.get(key);
-    if (existing !== undefined) return existing;
+    const existing = this.children.get(node, 2 * face + type);
+    if (existing >= 0) return existing;
     const id = this.parent.length;
     this.parent.push(node);
     this.face.push(face);
     this.type.push(type);
     this.depth.push(this.depth[node]! + 1);
-    this.children.set(key, id);
+    this.children.set(node, 2 * face + type, id);
     return id;
   }
 
   /** A trie with these nodes (built elsewhere, node 0 the root), its child lookup rebuilt. */
   static of(parent: ArrayLike<number>, face: ArrayLike<number>, type: ArrayLike<number>): CandidateTrie {
-    const trie = new CandidateTrie();
+    const trie = new CandidateTrie(parent.length);
     for (let v = 1; v < parent.length; v++) {
       const id = trie.child(parent[v]!, face[v]!, type[v]!);
       if (id !== v) throw new Error(`candidate trie: node ${v} is not in creation order`);
@@ -63,7 +63,7 @@ export class CandidateTrie {
   /** Drop the nodes from `size` on (the last ones created), keeping the first `size`. */
   truncate(size: number): void {
     for (let v = size; v < this.parent.length; v++)
-      this.children.delete(CandidateTrie.key(this.parent[v]!, this.face[v]!, this.type[v]!));
+      this.children.delete(this.parent[v]!, 2 * this.face[v]! + this.type[v]!);
     this.parent.length = size;
     this.face.length = size;
     this.type.length = size;

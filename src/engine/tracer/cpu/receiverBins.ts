@@ -17,7 +17,7 @@ export interface ReceiverBins {
   nodes: Int32Array;
 }
 
-/** Pairs one block may hold (4 bytes each); a larger block is split in halves. */
+/** Pairs one block may hold (4 bytes each in its lists, 8 while they are built); a larger block is split in halves. */
 export const MAX_BIN_PAIRS = 1 << 23;
 
 /** Nodes between yields while binning (progress, cancellation). */
@@ -47,36 +47,36 @@ export function* receiverBins(
     ids[i] = i;
   }
   const index = new PointIndex(points, ids);
-  const start = new Int32Array(n + 1);
-  // pass 1: counts per receiver (start[r + 1]), stopping once over the pair budget
+  // One pass over the beams (each query costs about as much as the rest of the binning): the
+  // receivers each beam holds, in node order; node v's end at nodeEnd[v]. A first version queried
+  // every beam twice, once to count and once to fill, to size the lists exactly.
+  let hits = new Int32Array(1024);
   let total = 0;
-  const count = (r: number) => {
-    start[r + 1]!++;
-    total++;
+  const nodeEnd = new Int32Array(nodes);
+  const add = (r: number) => {
+    if (total === hits.length) {
+      const more = new Int32Array(2 * hits.length);
+      more.set(hits);
+      hits = more;
+    }
+    hits[total++] = r;
   };
   for (let v = 1; v < nodes; v++) {
     const kind = beams.kind[v]!;
-    if (kind === BEAM_EMPTY) continue;
-    if (kind === BEAM_ALL) index.all(count);
-    else index.query(beams.planes, beams.start[v]!, beams.start[v + 1]!, count);
+    if (kind === BEAM_ALL) index.all(add);
+    else if (kind !== BEAM_EMPTY) index.query(beams.planes, beams.start[v]!, beams.start[v + 1]!, add);
+    nodeEnd[v] = total;
     if (total > maxPairs) return null;
     if (v % NODE_CHUNK === 0) yield;
   }
+  // counting sort by receiver, stable: each receiver's nodes stay ascending
+  const start = new Int32Array(n + 1);
+  for (let k = 0; k < total; k++) start[hits[k]! + 1]!++;
   for (let r = 0; r < n; r++) start[r + 1]! += start[r]!;
-  // pass 2: fill, nodes ascending per receiver
   const list = new Int32Array(total);
   const next = start.slice(0, n);
-  let node = 0;
-  const fill = (r: number) => {
-    list[next[r]!++] = node;
-  };
-  for (let v = 1; v < nodes; v++) {
-    const kind = beams.kind[v]!;
-    if (kind === BEAM_EMPTY) continue;
-    node = v;
-    if (kind === BEAM_ALL) index.all(fill);
-    else index.query(beams.planes, beams.start[v]!, beams.start[v + 1]!, fill);
-    if (v % NODE_CHUNK === 0) yield;
+  for (let v = 1, k = 0; v < nodes; v++) {
+    for (const end = nodeEnd[v]!; k < end; k++) list[next[hits[k]!]!++] = v;
   }
   return { start, nodes: list };
 }

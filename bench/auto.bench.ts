@@ -13,19 +13,20 @@ import { loadScene } from '../src/engine/scene/load.ts';
 import { CITY_PATH } from '../src/test/paths.ts';
 
 /**
- * What `auto` costs against the faster backend (issue 17, acceptance 2): radio maps of 10² and
- * 10⁴ cells at depth 1, 2 and 3 on the demo room (paper 003's closed room, 58 triangles) and on
- * the city fixture (13,500 triangles), and of 10⁶ cells on the room (1 cm cells), every
- * mechanism, 28 GHz. Each map comes from a fresh channel (the transmitter's set-up included, as
- * the studio's first map from a new transmitter); each time is the best of ROUNDS interleaved
- * runs (CPU, WebGPU, CPU, …) after one warm-up run of each, except the 10⁶-cell maps: one run of
- * each backend (a minute or more each here, where a warm-up is lost in the noise). `auto`'s pick is the product's own decision for that job
- * (Channel.backendFor on an `auto` channel), and `autoOverBest` its measured time over the faster
- * one's. autoRule.test.ts checks every committed row against the 10 % of the issue.
+ * What `auto` costs against the faster backend (issue 17, acceptance 2): radio maps of 10², 10⁴
+ * and 10⁶ cells at depth 1, 2 and 3 on the demo room (paper 003's closed room, 58 triangles; 1 cm
+ * cells at 10⁶) and on the city fixture (13,500 triangles; 10⁶ cells at depth 1 and 2 only),
+ * every mechanism, 28 GHz. Each map comes from a fresh channel (the transmitter's set-up
+ * included, as the studio's first map from a new transmitter); each time is the best of ROUNDS
+ * interleaved runs (CPU, WebGPU, CPU, …) after one warm-up run of each, except the 10⁶-cell maps
+ * and the city's 10⁴ cells at depth 3: one run of each backend (minutes each here, where a
+ * warm-up is lost in the noise). The whole run takes about 75 minutes on the 2-core machine.
+ * `auto`'s pick is the product's own decision for that job (Channel.backendFor on an `auto`
+ * channel), and `autoOverBest` its measured time over the faster one's. autoRule.test.ts checks
+ * every committed row against the 10 % of the issue.
  *
- * Not measured (said in the results, not extrapolated): the city at depth 3 and 10⁴ cells
- * (≈ 50–80 ms a cell on one core: 10–15 min per run and backend here) and at 10⁶ cells (hours
- * per run on two cores); a hardware adapter (none here).
+ * Not measured (said in the results, not extrapolated): the city at depth 3 and 10⁶ cells
+ * (≈ 50 ms a cell on one core here: 14 h per run and backend) and a hardware adapter (none here).
  */
 const F = 28e9;
 const ROUNDS = Number(process.env.AUTO_ROUNDS ?? 2);
@@ -59,6 +60,9 @@ const CASES: {
       { depth: 2, cells: 100 },
       { depth: 2, cells: 10_000 },
       { depth: 3, cells: 100 },
+      { depth: 3, cells: 10_000, once: true },
+      { depth: 1, cells: 1_000_000, once: true },
+      { depth: 2, cells: 1_000_000, once: true },
     ],
   },
 ];
@@ -118,9 +122,9 @@ export default async function autoBench(log: (line: string) => void): Promise<Re
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', adapter: adapterLabel(gpu) },
     rounds: ROUNDS,
     timing:
-      'radio map from a fresh channel (transmitter set-up included), best of the interleaved rounds after one warm-up run of each backend; 10⁶-cell maps: one run of each',
+      'radio map from a fresh channel (transmitter set-up included), best of the interleaved rounds after one warm-up run of each backend; runs: 1 (10⁶-cell maps, the city at depth 3 and 10⁴ cells): one run of each',
     notMeasured:
-      'the city at depth 3 and 10⁴ cells (10–15 min per run and backend here) and at 10⁶ cells (hours on two cores); a hardware adapter (none here)',
+      'the city at depth 3 and 10⁶ cells (≈ 14 h per run and backend on two cores); a hardware adapter (none here)',
     results: rows,
   };
 }

@@ -94,7 +94,7 @@ test('soundings are uploaded and calibration runs live to completion with estima
 /**
  * Iterations of a run long enough to pause, stop or cancel: Adam iterations take a few
  * milliseconds in the worker, and with 300 a Pause clicked at iteration 2 landed at iteration 137
- * here, so a machine three times faster could have finished the run before the click.
+ * here, so a machine about twice as fast could have finished the run before the click.
  */
 const LONG_RUN = 2000;
 

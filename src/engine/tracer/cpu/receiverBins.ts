@@ -17,7 +17,10 @@ export interface ReceiverBins {
   nodes: Int32Array;
 }
 
-/** Pairs one block may hold (4 bytes each in its lists, 8 while they are built); a larger block is split in halves. */
+/**
+ * Pairs one block may hold (4 bytes each in its lists, twice that while they are built); a larger
+ * block is split in halves.
+ */
 export const MAX_BIN_PAIRS = 1 << 23;
 
 /** Nodes between yields while binning (progress, cancellation). */
@@ -47,15 +50,16 @@ export function* receiverBins(
     ids[i] = i;
   }
   const index = new PointIndex(points, ids);
-  // One pass over the beams (each query costs about as much as the rest of the binning): the
-  // receivers each beam holds, in node order; node v's end at nodeEnd[v]. A first version queried
-  // every beam twice, once to count and once to fill, to size the lists exactly.
+  // One pass over the beams, whose queries are the binning's cost: the receivers each beam
+  // holds, in node order, node v's ending at nodeEnd[v]. (Querying every beam twice, once to
+  // count and once to fill, sized the lists exactly for twice the time.)
   let hits = new Int32Array(1024);
   let total = 0;
   const nodeEnd = new Int32Array(nodes);
   const add = (r: number) => {
     if (total === hits.length) {
-      const more = new Int32Array(2 * hits.length);
+      // never past the budget plus one beam's receivers: the loop gives up beyond the budget
+      const more = new Int32Array(Math.min(2 * hits.length, maxPairs + n));
       more.set(hits);
       hits = more;
     }

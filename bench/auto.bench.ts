@@ -11,6 +11,7 @@ import { makeGrid } from '../src/engine/radiomap/grid.ts';
 import { computeRadioMap } from '../src/engine/radiomap/radioMap.ts';
 import { loadScene } from '../src/engine/scene/load.ts';
 import { CITY_PATH } from '../src/test/paths.ts';
+import { race } from './race.ts';
 
 /**
  * What `auto` costs against the faster backend (issue 17, acceptance 2): radio maps of 10², 10⁴
@@ -88,16 +89,7 @@ export default async function autoBench(log: (line: string) => void): Promise<Re
         await computeRadioMap(channel, { tx: c.tx, grid, materials });
         return performance.now() - t0;
       };
-      if (!once) {
-        await run('cpu');
-        await run('webgpu');
-      }
-      let cpuMs = Number.POSITIVE_INFINITY;
-      let webgpuMs = Number.POSITIVE_INFINITY;
-      for (let r = 0; r < (once ? 1 : ROUNDS); r++) {
-        cpuMs = Math.min(cpuMs, await run('cpu'));
-        webgpuMs = Math.min(webgpuMs, await run('webgpu'));
-      }
+      const { cpuMs, webgpuMs } = await race(run, once ? 1 : ROUNDS, !once);
       const auto = await Channel.open(scene, settings, { backend: 'auto' });
       const pick = auto.backendFor({ kind: 'map', cells: n }).decision.kind;
       const autoMs = pick === 'cpu' ? cpuMs : webgpuMs;

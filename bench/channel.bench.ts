@@ -19,6 +19,7 @@ import { makeGrid } from '../src/engine/radiomap/grid.ts';
 import { computeRadioMap } from '../src/engine/radiomap/radioMap.ts';
 import { loadScene } from '../src/engine/scene/load.ts';
 import { randomLinks } from '../src/engine/tracer/gpu/testSupport.ts';
+import { race } from './race.ts';
 
 /**
  * CPU against WebGPU for the three kinds of channel job `auto` decides on (issue 12,
@@ -36,21 +37,6 @@ import { randomLinks } from '../src/engine/tracer/gpu/testSupport.ts';
 const F = 28e9;
 const ROUNDS = Number(process.env.CHANNEL_ROUNDS ?? 2);
 const ITERATIONS = 3;
-
-/** Best of ROUNDS interleaved runs of each backend, after one warm-up run of each. */
-async function race(
-  run: (backend: 'cpu' | 'webgpu') => Promise<number>,
-): Promise<{ cpuMs: number; webgpuMs: number }> {
-  await run('cpu');
-  await run('webgpu');
-  let cpuMs = Number.POSITIVE_INFINITY;
-  let webgpuMs = Number.POSITIVE_INFINITY;
-  for (let r = 0; r < ROUNDS; r++) {
-    cpuMs = Math.min(cpuMs, await run('cpu'));
-    webgpuMs = Math.min(webgpuMs, await run('webgpu'));
-  }
-  return { cpuMs, webgpuMs };
-}
 
 const withScattering = (m: Record<string, RadioParameters>, s: number) =>
   Object.fromEntries(Object.entries(m).map(([k, v]) => [k, { ...v, scatteringCoefficient: s }]));
@@ -88,7 +74,7 @@ export default async function channelBench(log: (line: string) => void): Promise
       const t0 = performance.now();
       await channels[b].traceLinks(links, materials);
       return performance.now() - t0;
-    });
+    }, ROUNDS);
     row('links', `${n} links`, n, t);
   }
 
@@ -99,7 +85,7 @@ export default async function channelBench(log: (line: string) => void): Promise
       const t0 = performance.now();
       await computeRadioMap(channels[b], { tx: [0.5, -0.7, 2.5] as Vec3, grid, materials });
       return performance.now() - t0;
-    });
+    }, ROUNDS);
     row('map', `${cells}-cell map`, cells, t);
   }
 
@@ -135,7 +121,7 @@ export default async function channelBench(log: (line: string) => void): Promise
           await models[b].evaluate(theta);
         }
         return (performance.now() - t0) / ITERATIONS;
-      });
+      }, ROUNDS);
       row('calibration', `calibration iteration, ${c.label} (${paths} paths)`, paths, t);
     } finally {
       models.cpu.dispose();
